@@ -1,0 +1,2 @@
+export { configSchema, type Config, type ConfigInput } from './schema.ts';
+export { loadConfig, validateConfig, CONFIG_FILE } from './load.ts';

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const httpsUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+
+/**
+ * The project's one config file. Secrets (API keys, signing secret, database URL) are
+ * deliberately absent: they come from the environment only, so this file can be committed.
+ */
+export const configSchema = z
+  .object({
+    sender: z
+      .object({
+        name: z.string().trim().min(1, 'sender name is required'),
+        email: z.string().email('sender email must be a valid address'),
+        replyTo: z.string().email().optional(),
+      })
+      .strict(),
+    postalAddress: z.string().trim().min(10, 'a full postal address is required (CAN-SPAM)'),
+    siteUrl: httpsUrl,
+    /** Where the public endpoints (confirm, unsubscribe, preferences) are reachable. */
+    publicUrl: httpsUrl,
+    consultationUrl: httpsUrl,
+    /** Named links lessons refer to as `link:NAME`; a missing one renders as plain text. */
+    links: z.record(z.string(), httpsUrl).default({}),
+    testAddress: z.string().email().optional(),
+    transport: z.enum(['outbox', 'smtp', 'resend']).default('outbox'),
+    smtp: z
+      .object({
+        host: z.string().min(1),
+        port: z.number().int().min(1).max(65535),
+        secure: z.boolean().default(false),
+        pool: z.boolean().default(true),
+        rejectUnauthorized: z.boolean().default(true),
+      })
+      .strict()
+      .optional(),
+    /** Resend's default is 5 requests per second per team. */
+    resend: z
+      .object({ requestsPerSecond: z.number().positive().default(5) })
+      .strict()
+      .default({ requestsPerSecond: 5 }),
+    /** Origins allowed to POST the subscribe form cross-origin (the author's own site). */
+    allowedOrigins: z.array(z.string().url()).default([]),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;

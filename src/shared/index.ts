@@ -1,0 +1,1 @@
+export { CoursemailError, formatProblem, type Problem } from './problem.ts';
