@@ -1,0 +1,47 @@
+/**
+ * What the sending pipeline needs from a transport. Declared here, by the consumer;
+ * `src/deliver/` implements it for the outbox, SMTP and Resend.
+ */
+export interface OutgoingMessage {
+  /** Stable id of the delivery row; transports derive idempotency keys from it. */
+  id: string;
+  from: { name: string; email: string };
+  replyTo?: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Must include List-Unsubscribe and List-Unsubscribe-Post. */
+  headers: Record<string, string>;
+  /** Tags for the provider (Resend: `[A-Za-z0-9_-]` only), e.g. series and step. */
+  tags: Record<string, string>;
+  /** The message's `Date`; comes from the run's clock (`--now` replays time). */
+  date: Date;
+}
+
+export type SendOutcome =
+  | { id: string; status: 'sent'; providerId: string }
+  /** Permanent: do not retry (validation error, 5xx SMTP rejection, …). */
+  | { id: string; status: 'failed'; reason: string; permanent: true }
+  /** Transient and still failing after the transport's own retries: try again later. */
+  | { id: string; status: 'retry'; reason: string; permanent: false };
+
+export interface Transport {
+  readonly name: 'outbox' | 'smtp' | 'resend';
+  /** Largest batch `sendBatch` accepts (Resend: 100; others send one by one inside). */
+  readonly maxBatch: number;
+  /**
+   * Sends a batch; `batchKey` is fixed when the batch is claimed so a retry after a crash
+   * sends the identical payload under the same idempotency key.
+   */
+  sendBatch(messages: OutgoingMessage[], batchKey: string): Promise<SendOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Raised by a transport when the provider says to stop the whole run (daily quota). */
+export class StopRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StopRunError';
+  }
+}
