@@ -1,2 +1,3 @@
 export { configSchema, type Config, type ConfigInput } from './schema.ts';
 export { loadConfig, validateConfig, CONFIG_FILE } from './load.ts';
+export { linkResolver, type LinkResolver } from './links.ts';

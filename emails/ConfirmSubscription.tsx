@@ -1,0 +1,34 @@
+import { Text } from '@react-email/components';
+import type { FooterContent } from '../src/render/footer.ts';
+import { emailStyles } from '../src/render/styles.ts';
+import { CallToAction } from './CallToAction.tsx';
+import { Layout } from './Layout.tsx';
+import { sampleFooter } from './sample.ts';
+
+export interface ConfirmSubscriptionProps {
+  seriesTitle: string;
+  preheader: string;
+  footer: FooterContent;
+}
+
+const p = { margin: '0 0 16px', fontSize: '16px', lineHeight: '1.6', fontFamily: emailStyles.font.replace('font-family:', '') };
+
+/** Double opt-in: nothing else is sent until the reader presses the button. */
+export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmSubscriptionProps) {
+  return (
+    <Layout preheader={preheader} footer={footer}>
+      <Text style={p}>{'{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'}</Text>
+      <Text style={p}>{`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`}</Text>
+      <CallToAction cta={{ text: 'Yes, send me the course', href: '{{confirmUrl}}' }} />
+      <Text style={p}>{'If the button does not work, copy this address into your browser: {{confirmUrl}}'}</Text>
+    </Layout>
+  );
+}
+
+ConfirmSubscription.PreviewProps = {
+  seriesTitle: 'Physician coaching is not therapy',
+  preheader: 'One click to confirm; nothing is sent until you do.',
+  footer: { ...sampleFooter, reason: 'You are receiving this because someone asked to subscribe this address.' },
+} satisfies ConfirmSubscriptionProps;
+
+export default ConfirmSubscription;

@@ -1,0 +1,13 @@
+import type { ConfirmSubscriptionProps } from '../ConfirmSubscription.tsx';
+import { escapeHtml as e } from '../../src/render/escape.ts';
+import { mjmlLayout } from './Layout.ts';
+
+export function confirmSubscriptionMjml({ seriesTitle, preheader, footer }: ConfirmSubscriptionProps): string {
+  const p = (t: string) => `<p style="margin:0 0 16px">${t}</p>`;
+  const contentHtml = [
+    p('{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'),
+    p(e(`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`)),
+  ].join('');
+  const after = p('If the button does not work, copy this address into your browser: {{confirmUrl}}');
+  return mjmlLayout({ preheader, contentHtml, cta: { text: 'Yes, send me the course', href: '{{confirmUrl}}' }, afterHtml: after, footer });
+}

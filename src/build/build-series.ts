@@ -1,0 +1,76 @@
+import { loadSeries } from '../content/index.ts';
+import type { Course, Step } from '../course/types.ts';
+import { checkPlaceholders } from '../personalize/index.ts';
+import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
+import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
+import { CoursemailError, type Problem } from '../shared/index.ts';
+import type { Project } from './project.ts';
+
+export interface BuiltMessage {
+  message: RenderedMessage;
+  checks: ComplianceCheck[];
+}
+
+export interface BuiltStep extends BuiltMessage {
+  step: Step;
+}
+
+export interface BuiltSeries {
+  course: Course;
+  engine: Engine;
+  steps: BuiltStep[];
+  confirm: BuiltMessage;
+}
+
+export const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
+
+/** Renders, then guards: failed checks and template placeholders outside the model become problems. */
+export function messageProblems(built: BuiltMessage, file: string): Problem[] {
+  const problems: Problem[] = built.checks.filter((c) => !c.ok).map((c) => ({ code: `compliance.${c.rule}`, file, message: `compliance: ${c.why}` }));
+  for (const [part, source] of [['HTML', built.message.html], ['text', built.message.text]] as const) {
+    for (const p of checkPlaceholders(source, built.message.kind)) {
+      problems.push({ code: 'placeholder.template', file, message: `rendered ${part} (from the templates in emails/): ${p.message}` });
+    }
+  }
+  return problems;
+}
+
+export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0]): Promise<BuiltMessage> {
+  const message = await renderMessage(src, project);
+  const checks = complianceChecklist(message, {
+    footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
+    unsubscribeUrl: TEMPLATE_UNSUBSCRIBE,
+  });
+  return { message, checks };
+}
+
+/**
+ * Compiles one series: every lesson and its confirmation email, each rendered once and
+ * guarded. Returns all problems of all files; `built` only when there are none.
+ */
+export async function buildSeries(project: Project, id: string, opts: { engine?: Engine } = {}): Promise<{ built?: BuiltSeries; problems: Problem[] }> {
+  const { course, problems } = loadSeries(project.root, id, project.resolveLink);
+  if (!course) return { problems };
+  const engine = opts.engine ?? course.engine;
+  const common = { engine, seriesTitle: course.title, sender: course.sender, stepCount: course.steps.length };
+  const steps: BuiltStep[] = [];
+  try {
+    for (const step of course.steps) {
+      const built = await renderChecked(project, { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step });
+      problems.push(...messageProblems(built, step.file));
+      steps.push({ ...built, step });
+    }
+    const confirm = await renderChecked(project, {
+      ...common,
+      kind: 'confirm',
+      subject: `Please confirm: ${course.title}`,
+      preheader: 'One click to confirm. Nothing more is sent until you do.',
+    });
+    problems.push(...messageProblems(confirm, `${course.dir} (confirmation email)`));
+    if (problems.length) return { problems };
+    return { problems, built: { course, engine, steps, confirm } };
+  } catch (err) {
+    if (err instanceof CoursemailError) return { problems: [...problems, ...(err.problems.length ? err.problems : [{ code: err.code, file: course.dir, message: err.message }])] };
+    return { problems: [...problems, { code: 'render', file: course.dir, message: `rendering failed: ${(err as Error).message}` }] };
+  }
+}

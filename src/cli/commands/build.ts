@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import { buildSeries, loadProject, writeSeriesOutput } from '../../build/index.ts';
+import { listSeries } from '../../content/index.ts';
+import { CoursemailError, type Problem } from '../../shared/index.ts';
+import type { Engine } from '../../render/render-message.ts';
+import { printProblems, type CliIO } from '../output.ts';
+
+export interface BuildOptions {
+  root: string;
+  series?: string;
+  out?: string;
+  engine?: Engine;
+  /** `check` validates everything and writes nothing. */
+  write: boolean;
+}
+
+/** `build` and `check`: compile every series (or one), refuse output if any message has a problem. */
+export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
+  const root = resolve(opts.root);
+  const project = await loadProject(root);
+  const ids = opts.series ? [opts.series] : listSeries(root);
+  if (ids.length === 0) throw new CoursemailError('series.none', `No series found under ${resolve(root, 'series')} (each needs a series.yaml).`);
+  const problems: Problem[] = [];
+  const built = [];
+  for (const id of ids) {
+    const result = await buildSeries(project, id, { engine: opts.engine });
+    problems.push(...result.problems);
+    if (result.built) built.push(result.built);
+  }
+  if (problems.length) {
+    printProblems(io, problems, opts.write ? 'Build refused: nothing was written' : 'Check failed');
+    return 1;
+  }
+  const outDir = resolve(root, opts.out ?? 'previews');
+  for (const b of built) {
+    if (opts.write) {
+      const { dir, manifest } = writeSeriesOutput(b, outDir);
+      io.out(`${b.course.id}: ${manifest.steps.length} lessons → ${dir}`);
+      for (const s of manifest.steps) io.out(`  ${String(s.step).padStart(2)}. day ${s.day.padEnd(6)} ${s.subject}  (${(s.htmlBytes / 1024).toFixed(1)} KB)`);
+    } else {
+      io.out(`${b.course.id}: ${b.steps.length} lessons + confirmation, every message passes the compliance guard`);
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { LinkResolver } from '../config/index.ts';
+import type { Course, Step } from '../course/types.ts';
+import type { Problem } from '../shared/index.ts';
+import { parseMessageFile, resolveCta } from './lesson-file.ts';
+import { validateSeriesFile } from './series-file.ts';
+import { parseYamlBlock } from './yaml-block.ts';
+
+export const SERIES_FILE = 'series.yaml';
+const LESSON_FILE = /^(\d{2,3})-([a-z0-9][a-z0-9-]*)\.md$/;
+
+export function listSeries(root: string): string[] {
+  const dir = join(root, 'series');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((id) => statSync(join(dir, id)).isDirectory() && existsSync(join(dir, id, SERIES_FILE)))
+    .sort();
+}
+
+/**
+ * Reads `series/<id>/`: the series file and every `NN-slug.md` lesson, in file-name order.
+ * Every problem in every file is collected, so one run shows them all.
+ */
+export function loadSeries(root: string, id: string, resolveLink: LinkResolver): { course?: Course; problems: Problem[] } {
+  const dir = join(root, 'series', id);
+  const rel = (p: string) => relative(root, p) || p;
+  const seriesPath = join(dir, SERIES_FILE);
+  if (!existsSync(seriesPath)) {
+    return { problems: [{ code: 'series.missing', file: rel(seriesPath), message: `no ${SERIES_FILE} in ${rel(dir)}` }] };
+  }
+  const problems: Problem[] = [];
+  const block = parseYamlBlock(readFileSync(seriesPath, 'utf8'), rel(seriesPath));
+  problems.push(...block.problems);
+  const { meta, problems: metaProblems } = block.problems.length ? { meta: undefined, problems: [] } : validateSeriesFile(block.entries, rel(seriesPath));
+  problems.push(...metaProblems);
+
+  const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
+  const steps: Step[] = [];
+  const slugs = new Set<string>();
+  let offset = 0;
+  for (const name of files) {
+    const file = rel(join(dir, name));
+    const m = LESSON_FILE.exec(name);
+    if (!m) {
+      problems.push({ code: 'lesson.name', file, message: 'lesson files are named NN-slug.md (e.g. 01-welcome.md): lowercase, digits and dashes' });
+      continue;
+    }
+    const slug = m[2] as string;
+    if (slugs.has(slug)) problems.push({ code: 'lesson.slug', file, message: `slug "${slug}" is used by two lessons` });
+    slugs.add(slug);
+    const parsed = parseMessageFile(readFileSync(join(dir, name), 'utf8'), file, 'lesson');
+    problems.push(...parsed.problems);
+    if (!parsed.message) continue;
+    const { subject, preheader, delay, cta, body, bodyLine } = parsed.message;
+    offset += delay!.minutes;
+    steps.push({
+      step: steps.length + 1,
+      slug,
+      subject,
+      preheader,
+      delay: delay!,
+      offsetMinutes: offset,
+      body,
+      cta: resolveCta(cta, resolveLink),
+      file,
+      bodyLine,
+    });
+  }
+  if (files.length === 0) problems.push({ code: 'series.empty', file: rel(dir), message: 'the series has no lessons (NN-slug.md files)' });
+  if (problems.length || !meta) return { problems };
+  return { problems, course: { id, ...meta, steps, dir: rel(dir) } };
+}

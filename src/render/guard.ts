@@ -1,0 +1,114 @@
+import { decodeHTML } from 'entities';
+import type { Problem } from '../shared/index.ts';
+import { CRISIS_FRAGMENTS, DISCLAIMER, type FooterContent } from './footer.ts';
+
+/** Gmail clips HTML past ~102 KB and hides the rest, footer first; we keep a margin. */
+export const GMAIL_CLIP_BYTES = 102 * 1024;
+export const HTML_BUDGET_BYTES = 90 * 1024;
+
+export interface RenderedParts {
+  html: string;
+  text: string;
+}
+
+export interface GuardContext {
+  footer: Pick<FooterContent, 'senderName' | 'postalAddress'>;
+  /** `{{unsubscribeUrl}}` for a compiled template, the real URL for a filled message. */
+  unsubscribeUrl: string;
+}
+
+export interface ComplianceCheck {
+  rule: 'plain-text' | 'disclaimer' | 'crisis-line' | 'sender' | 'postal-address' | 'unsubscribe' | 'html-size' | 'footer-position';
+  ok: boolean;
+  /** What the rule requires, and when it fails, what is missing and where. */
+  why: string;
+}
+
+const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/** What a reader could see in the HTML: no head, styles or comments; entities decoded. */
+export function visibleText(html: string): string {
+  const body = html
+    .replace(/<head[\s\S]*?<\/head>/i, ' ')
+    .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<[^>]+>/g, ' ');
+  return collapse(decodeHTML(body));
+}
+
+function hrefs(html: string): string[] {
+  const out: string[] = [];
+  for (const m of html.matchAll(/\shref\s*=\s*("([^"]*)"|'([^']*)')/gi)) out.push(decodeHTML(m[2] ?? m[3] ?? '').trim());
+  return out;
+}
+
+const DISCLAIMER_SENTENCES = DISCLAIMER.split(/(?<=\.)\s+/);
+
+/**
+ * The compliance guard: a pure check over one rendered message, both parts. Build, check
+ * and every transport call it; a message with any failed rule is never written or sent.
+ */
+export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
+  const htmlText = visibleText(msg.html);
+  const text = collapse(msg.text);
+  const both = (needle: string) => {
+    const n = collapse(needle);
+    const where = [htmlText.includes(n) ? '' : 'HTML', text.includes(n) ? '' : 'plain text'].filter(Boolean);
+    return where;
+  };
+  const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
+  const checks: ComplianceCheck[] = [];
+
+  checks.push({ rule: 'plain-text', ok: text.length > 0, why: text.length > 0 ? 'a plain-text part is present' : 'the plain-text part is missing or empty' });
+
+  const disclaimerMissing = DISCLAIMER_SENTENCES.flatMap((s) => both(s).map((w) => `“${s}” in ${w}`));
+  checks.push({
+    rule: 'disclaimer',
+    ok: disclaimerMissing.length === 0,
+    why: disclaimerMissing.length ? `disclaimer sentence missing: ${disclaimerMissing.join('; ')}` : 'general-information disclaimer, coaching is not therapy or a substitute for care or a PHP',
+  });
+
+  const crisisMissing = CRISIS_FRAGMENTS.flatMap((f) => both(f.text).map((w) => `“${f.text}” in ${w}`));
+  checks.push({
+    rule: 'crisis-line',
+    ok: crisisMissing.length === 0,
+    why: crisisMissing.length ? `crisis line incomplete: ${crisisMissing.join('; ')}` : '988 Suicide & Crisis Lifeline: call or text 988, chat 988lifeline.org, outside-US line',
+  });
+
+  const senderMissing = ctx.footer.senderName.trim() ? both(ctx.footer.senderName) : ['config'];
+  checks.push({ rule: 'sender', ok: senderMissing.length === 0, why: `sender name${missingIn(senderMissing)}` });
+
+  const addressMissing = ctx.footer.postalAddress.trim() ? both(ctx.footer.postalAddress) : ['config (postalAddress)'];
+  checks.push({ rule: 'postal-address', ok: addressMissing.length === 0, why: `sender postal address (CAN-SPAM)${missingIn(addressMissing)}` });
+
+  const unsubHtml = hrefs(msg.html).includes(ctx.unsubscribeUrl);
+  const unsubText = msg.text.includes(ctx.unsubscribeUrl);
+  checks.push({
+    rule: 'unsubscribe',
+    ok: unsubHtml && unsubText,
+    why: `one-click unsubscribe link ${ctx.unsubscribeUrl}${missingIn([unsubHtml ? '' : 'HTML (as a link)', unsubText ? '' : 'plain text'].filter(Boolean))}`,
+  });
+
+  const bytes = Buffer.byteLength(msg.html, 'utf8');
+  checks.push({
+    rule: 'html-size',
+    ok: bytes <= HTML_BUDGET_BYTES,
+    why: `HTML is ${(bytes / 1024).toFixed(1)} KB of a ${HTML_BUDGET_BYTES / 1024} KB budget (Gmail clips at ~${GMAIL_CLIP_BYTES / 1024} KB)`,
+  });
+
+  const addressAt = ctx.footer.postalAddress ? msg.html.lastIndexOf(ctx.footer.postalAddress.split(/\s/)[0] ?? '') : -1;
+  const footerEnd = addressAt < 0 ? -1 : Buffer.byteLength(msg.html.slice(0, addressAt), 'utf8') + ctx.footer.postalAddress.length;
+  const footerOk = footerEnd >= 0 && footerEnd <= HTML_BUDGET_BYTES;
+  checks.push({
+    rule: 'footer-position',
+    ok: footerOk,
+    why: footerEnd < 0 ? 'footer not found in HTML' : `footer ends at ${(footerEnd / 1024).toFixed(1)} KB, ${footerOk ? 'inside' : 'past'} the ${HTML_BUDGET_BYTES / 1024} KB budget`,
+  });
+  return checks;
+}
+
+export function complianceProblems(msg: RenderedParts, ctx: GuardContext, file?: string): Problem[] {
+  return complianceChecklist(msg, ctx)
+    .filter((c) => !c.ok)
+    .map((c) => ({ code: `compliance.${c.rule}`, file, message: `compliance: ${c.why}` }));
+}
