@@ -1,31 +1,6 @@
 import { defineCommand, runCommand, type ArgsDef, type CommandDef } from 'citty';
-import { runBuild } from './commands/build.ts';
+import { registry } from './commands/index.ts';
 import { processIO, reportError, type CliIO } from './output.ts';
-
-const rootArg = { root: { type: 'string', description: 'project root (holds coursemail.config.json, series/, emails/)', default: '.' } } as const;
-
-function commands(io: CliIO): Record<string, CommandDef<ArgsDef>> {
-  const build = defineCommand({
-    meta: { name: 'build', description: 'compile series into previews/<id>/NN-slug.{html,txt} and manifest.json' },
-    args: {
-      ...rootArg,
-      series: { type: 'string', description: 'only this series id' },
-      out: { type: 'string', description: 'output directory (default previews/)' },
-      engine: { type: 'string', description: 'override the series engine: react | mjml' },
-    },
-    run: async ({ args }) => {
-      const engine = args.engine as 'react' | 'mjml' | undefined;
-      if (engine && engine !== 'react' && engine !== 'mjml') throw new Error('--engine must be react or mjml');
-      return runBuild({ root: args.root, series: args.series, out: args.out, engine, write: true }, io);
-    },
-  });
-  const check = defineCommand({
-    meta: { name: 'check', description: 'validate content and compliance of every message; non-zero exit with every problem listed' },
-    args: { ...rootArg, series: { type: 'string', description: 'only this series id' } },
-    run: async ({ args }) => runBuild({ root: args.root, series: args.series, write: false }, io),
-  });
-  return { build, check } as Record<string, CommandDef<ArgsDef>>;
-}
 
 function usage(all: Record<string, CommandDef<ArgsDef>>): string {
   const lines = Object.entries(all).map(([name, c]) => `  ${name.padEnd(12)} ${(c.meta as { description?: string })?.description ?? ''}`);
@@ -34,7 +9,7 @@ function usage(all: Record<string, CommandDef<ArgsDef>>): string {
 
 /** Entry point; returns the exit code so tests can call it in-process. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
-  const all = commands(io);
+  const all = Object.fromEntries(Object.entries(registry).map(([k, make]) => [k, typeof make === 'function' ? make(io) : make]));
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     io.out(usage(all));

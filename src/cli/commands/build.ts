@@ -1,9 +1,11 @@
+import { defineCommand } from 'citty';
 import { resolve } from 'node:path';
 import { buildSeries, loadProject, writeSeriesOutput } from '../../build/index.ts';
 import { listSeries } from '../../content/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
 import type { Engine } from '../../render/render-message.ts';
 import { printProblems, type CliIO } from '../output.ts';
+import { rootArg } from './args.ts';
 
 export interface BuildOptions {
   root: string;
@@ -43,3 +45,19 @@ export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
   }
   return 0;
 }
+
+export const buildCommand = (io: CliIO) =>
+  defineCommand({
+    meta: { name: 'build', description: 'compile series into previews/<id>/NN-slug.{html,txt} and manifest.json' },
+    args: {
+      ...rootArg,
+      series: { type: 'string', description: 'only this series id' },
+      out: { type: 'string', description: 'output directory (default previews/)' },
+      engine: { type: 'string', description: 'override the series engine: react | mjml' },
+    },
+    run: async ({ args }) => {
+      const engine = args.engine as Engine | undefined;
+      if (engine && engine !== 'react' && engine !== 'mjml') throw new CoursemailError('args', '--engine must be react or mjml');
+      return runBuild({ root: args.root, series: args.series, out: args.out, engine, write: true }, io);
+    },
+  });

@@ -1,0 +1,15 @@
+import type { ArgsDef, CommandDef } from 'citty';
+import type { CliIO } from '../output.ts';
+import { buildCommand } from './build.ts';
+import { checkCommand } from './check.ts';
+
+/**
+ * Every CLI command, one file each. A command is either a citty definition or a factory
+ * taking the IO to print to (so tests can capture output in-process).
+ */
+export type CommandEntry = CommandDef<ArgsDef> | ((io: CliIO) => CommandDef<ArgsDef>);
+
+export const registry: Record<string, CommandEntry> = {
+  build: buildCommand as CommandEntry,
+  check: checkCommand as CommandEntry,
+};
