@@ -1,0 +1,43 @@
+import type { Delay } from '../course/types.ts';
+import { localInstants, MINUTE_MS, offsetBefore, wallClock, type ZoneOffsets } from './local-time.ts';
+import { formatLocal } from './zone.ts';
+
+const DAYS_PART = /^(\d+)d(?:\s|$)/;
+
+/**
+ * Splits a delay into calendar days and elapsed minutes. The days are those the author wrote
+ * with `d` (`Delay.raw`); `48h` is 48 elapsed hours, not two calendar days. A raw text that
+ * does not match `minutes` counts whole days of `minutes` instead.
+ */
+export function splitDelay(delay: Delay): { days: number; minutes: number } {
+  const written = DAYS_PART.exec(delay.raw.trim());
+  const days = written ? Number(written[1]) : 0;
+  if (days * 1440 <= delay.minutes) return { days, minutes: delay.minutes - days * 1440 };
+  return { days: Math.floor(delay.minutes / 1440), minutes: delay.minutes % 1440 };
+}
+
+/**
+ * `from` plus the delay in `zone`: days move the local date and keep the wall-clock time
+ * (so `2d` after 09:15 EDT is 09:15 two days later even across a DST change); hours and
+ * minutes are then added as elapsed time. A wall-clock time the change skips moves forward
+ * by the length of the gap (02:30 → 03:30 EDT); one it repeats takes the first occurrence.
+ */
+export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: number; notes: string[] } {
+  const { days, minutes } = splitDelay(delay);
+  const notes: string[] = [];
+  let at = from;
+  if (days > 0) {
+    const w = wallClock(zone, from);
+    const naive = Date.UTC(w.year, w.month - 1, w.day + days, w.hour, w.minute, w.second, w.millisecond);
+    const hits = localInstants(zone, naive);
+    const wall = new Date(naive).toISOString().slice(0, 16).replace('T', ' ');
+    if (hits.length === 0) {
+      at = naive - offsetBefore(zone, naive) * MINUTE_MS;
+      notes.push(`${wall} does not exist in ${zone.name} (clocks spring forward); the delay ends at ${formatLocal(at, zone.name)}`);
+    } else {
+      at = hits[0] as number;
+      if (hits.length > 1) notes.push(`${wall} occurs twice in ${zone.name} (clocks fall back); the delay ends at the first, ${formatLocal(at, zone.name)}`);
+    }
+  }
+  return { at: at + minutes * MINUTE_MS, notes };
+}

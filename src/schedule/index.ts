@@ -1,0 +1,15 @@
+/**
+ * The drip scheduler: pure functions of enrollments, the course, the subscriber's zone and
+ * `now` (never the clock). `nextDue` says what one enrollment is owed; `dueNow` filters many
+ * to those due; `simulate` lays out a new subscriber's timeline. The rules are written on
+ * `nextDue`, `nextStep` (which lesson), `addDelay` (calendar days vs elapsed time, DST) and
+ * `fitWindow` (the send window, DST).
+ */
+export { nextDue, dueNow } from './next-due.ts';
+export { simulate, type SimulateInput } from './simulate.ts';
+export { nextStep } from './position.ts';
+export { addDelay, splitDelay } from './delay.ts';
+export { fitWindow, describeWindow } from './window.ts';
+export { resolveZone, isValidZone, formatLocal, LOCAL_FORMAT } from './zone.ts';
+export { zoneOffsets, type ZoneOffsets } from './local-time.ts';
+export type { EnrollmentClock, NextDueInput, NextDue, Scheduled, TimelineEntry } from './types.ts';

@@ -1,0 +1,56 @@
+import { addDelay } from './delay.ts';
+import { MINUTE_MS, zoneOffsets } from './local-time.ts';
+import { nextStep } from './position.ts';
+import type { NextDue, NextDueInput } from './types.ts';
+import { fitWindow } from './window.ts';
+import { formatLocal, resolveZone } from './zone.ts';
+
+/**
+ * What one enrollment is owed at `now`. Completion is checked before pausing, so a paused
+ * enrollment with nothing left reads `complete`. An unsubscribed enrollment is never asked
+ * about: the caller leaves it out, and the store refuses to send to a suppressed address.
+ *
+ * The wait: the next step's delay counted from the last actual send (`startedAt` before the
+ * first), plus `pausedMinutes`, then moved into the send window in the subscriber's zone.
+ * The subscriber's first lesson with a zero delay is the exception: it goes at confirmation,
+ * whatever the window.
+ */
+export function nextDue(input: NextDueInput): NextDue {
+  const { course, enrollment, now } = input;
+  const { zone, notes } = resolveZone(input.subscriberTimezone, course.timezone);
+  const position = nextStep(course, enrollment);
+  const step = position.step;
+  if (!step) return { kind: 'complete' };
+  if (enrollment.pausedAt) return { kind: 'paused' };
+  notes.push(...position.notes);
+
+  const nothingSent = enrollment.lastStepSlug === null && !enrollment.sentSlugs?.length;
+  const from = (nothingSent ? enrollment.startedAt : (enrollment.lastSentAt ?? enrollment.startedAt)).getTime();
+  const held = enrollment.pausedMinutes * MINUTE_MS;
+  let dueAt: number;
+  if (nothingSent && step.delay.minutes === 0) {
+    dueAt = from + held;
+    const fitted = fitWindow(dueAt, course.sendWindow, zoneOffsets(zone));
+    if (fitted.at !== dueAt) notes.push(`first lesson has no delay: sent at confirmation, ${formatLocal(dueAt, zone)}, outside the send window`);
+  } else {
+    const offsets = zoneOffsets(zone);
+    const waited = addDelay(from, step.delay, offsets);
+    const fitted = fitWindow(waited.at + held, course.sendWindow, offsets);
+    notes.push(...waited.notes, ...fitted.notes);
+    dueAt = fitted.at;
+  }
+  return { kind: dueAt <= now.getTime() ? 'due' : 'waiting', step, dueAt: new Date(dueAt), zone, notes };
+}
+
+/** The enrollments among `items` with a lesson due at `now`, each with what is due. */
+export function dueNow<T extends Omit<NextDueInput, 'now'>>(
+  items: Iterable<T>,
+  now: Date,
+): Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> {
+  const due: Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> = [];
+  for (const item of items) {
+    const next = nextDue({ ...item, now });
+    if (next.kind === 'due') due.push({ item, next });
+  }
+  return due;
+}

@@ -1,0 +1,60 @@
+import type { SendWindow, Weekday } from '../course/types.ts';
+import { CoursemailError } from '../shared/index.ts';
+import { localInstants, MINUTE_MS, transitionsOnLocalDay, wallClock, type ZoneOffsets } from './local-time.ts';
+import { formatLocal } from './zone.ts';
+
+const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/** A week plus slack for a window that a clock change removes from one day. */
+const SEARCH_DAYS = 15;
+
+function minutesOfDay(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+export function describeWindow(window: SendWindow): string {
+  const days = window.days.length === 7 ? 'every day' : window.days.join(', ');
+  return `${window.start}–${window.end}, ${days}`;
+}
+
+/**
+ * The earliest instant at or after `at` that lies in the send window, judged by the local
+ * wall clock: the weekday is allowed and the time is in [start, end). Clock changes follow
+ * from that one rule: when spring-forward skips the opening time, the window opens at the
+ * jump (02:30 skipped → opens 03:00 EDT) and a window wholly inside the skipped hour does not
+ * open that day; when fall-back repeats it, the first occurrence still ahead is used.
+ */
+export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { at: number; notes: string[] } {
+  const start = minutesOfDay(window.start);
+  const end = minutesOfDay(window.end);
+  const days = new Set(window.days);
+  const inWindow = (ts: number): boolean => {
+    const w = wallClock(zone, ts);
+    const m = w.hour * 60 + w.minute;
+    return days.has(WEEKDAYS[w.weekday - 1] as Weekday) && m >= start && m < end;
+  };
+  if (inWindow(at)) return { at, notes: [] };
+
+  const from = wallClock(zone, at);
+  for (let i = 0; i < SEARCH_DAYS; i++) {
+    const midnight = Date.UTC(from.year, from.month - 1, from.day + i);
+    const weekday = WEEKDAYS[(new Date(midnight).getUTCDay() + 6) % 7] as Weekday;
+    if (!days.has(weekday)) continue;
+    const openings = localInstants(zone, midnight + start * MINUTE_MS);
+    // Besides the opening time, the wall clock can enter the window only by jumping into it.
+    const jumps = transitionsOnLocalDay(zone, midnight);
+    const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(ts)).sort((a, b) => a - b);
+    const opening = ahead[0];
+    if (opening === undefined) continue;
+    const notes = [`${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`];
+    const date = new Date(midnight).toISOString().slice(0, 10);
+    if (openings.length === 0) notes.push(`${window.start} does not exist on ${date} in ${zone.name} (clocks spring forward); the window opened at the jump`);
+    else if (!openings.includes(opening)) notes.push(`the clock change on ${date} in ${zone.name} moved the wall clock into the window`);
+    else if (openings.length > 1) {
+      const which = opening === openings[0] ? 'first' : 'second';
+      notes.push(`${window.start} occurs twice on ${date} in ${zone.name} (clocks fall back); used the ${which} occurrence`);
+    }
+    return { at: opening, notes };
+  }
+  throw new CoursemailError('schedule.window', `send window ${describeWindow(window)} never opens in ${zone.name}; check sendWindow in series.yaml`);
+}
