@@ -22,12 +22,14 @@ export function parseYamlBlock(source: string, file: string, firstLine = 1): Yam
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? firstLine : lineCounter.linePos(offset).line + firstLine - 1);
-  const problems: Problem[] = doc.errors.map((e) => ({
-    code: 'yaml.syntax',
-    file,
-    line: e.linePos ? e.linePos[0].line + firstLine - 1 : firstLine,
-    message: `YAML syntax error: ${e.message.split('\n')[0]}`,
-  }));
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const p = { code: 'yaml.syntax', file, line: lineOf(e.pos[0]), message: `YAML syntax error: ${e.message.split('\n')[0]}` };
+    // The parser can report one mistake twice (once per token it spans).
+    if (!seen.has(`${p.line}:${p.message}`)) problems.push(p);
+    seen.add(`${p.line}:${p.message}`);
+  }
   if (problems.length) return { entries: [], problems };
   if (doc.contents === null) return { entries: [], problems };
   if (!isMap(doc.contents)) {

@@ -1,0 +1,40 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { main } from '../../src/cli/main.ts';
+import type { CliIO } from '../../src/cli/output.ts';
+
+export const REPO = resolve(import.meta.dirname, '../..');
+
+/**
+ * A throwaway copy of the project under `.tmp/` (inside the repo so that templates copied
+ * there still resolve `react` and `@react-email/*` from the repo's node_modules).
+ */
+export function tempProject(opts: { series?: boolean; emails?: boolean; config?: (c: Record<string, unknown>) => void } = {}): string {
+  mkdirSync(join(REPO, '.tmp'), { recursive: true });
+  const root = mkdtempSync(join(REPO, '.tmp', 'project-'));
+  const config = JSON.parse(readFileSync(join(REPO, 'coursemail.config.json'), 'utf8')) as Record<string, unknown>;
+  opts.config?.(config);
+  writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
+  if (opts.series !== false) cpSync(join(REPO, 'series'), join(root, 'series'), { recursive: true });
+  if (opts.emails) {
+    cpSync(join(REPO, 'emails'), join(root, 'emails'), { recursive: true });
+    // The templates import the footer wording and styles from src/; keep those paths valid.
+    symlinkSync(join(REPO, 'src'), join(root, 'src'));
+  }
+  return root;
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l) };
+  const code = await main(argv, io);
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+export function writeFile(root: string, rel: string, text: string): void {
+  const path = join(root, rel);
+  mkdirSync(resolve(path, '..'), { recursive: true });
+  writeFileSync(path, text);
+}
