@@ -1,0 +1,3 @@
+export { signToken, verifyToken, type TokenPurpose, type TokenPayload, type VerifyResult } from './token.ts';
+export { signingSecret } from './secret.ts';
+export { subscriberLinks, confirmUrl, CONFIRM_TTL_SECONDS } from './links.ts';

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { confirmUrl, signToken, signingSecret, subscriberLinks, verifyToken } from '../../src/tokens/index.ts';
+
+const SECRET = 'x'.repeat(40);
+const now = new Date('2026-12-01T12:00:00Z');
+
+describe('signed tokens', () => {
+  it('round-trips and binds the purpose', () => {
+    const t = signToken('unsubscribe', { s: '42' }, SECRET);
+    expect(verifyToken('unsubscribe', t, SECRET, now)).toEqual({ ok: true, payload: { s: '42' } });
+    expect(verifyToken('confirm', t, SECRET, now)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+  it('refuses tampered payloads, other secrets and junk', () => {
+    const t = signToken('unsubscribe', { s: '42' }, SECRET);
+    const [body, sig] = t.split('.') as [string, string];
+    const forged = `${Buffer.from(JSON.stringify({ s: '43' })).toString('base64url')}.${sig}`;
+    expect(verifyToken('unsubscribe', forged, SECRET, now).ok).toBe(false);
+    expect(verifyToken('unsubscribe', `${body}.${sig.slice(0, -2)}`, SECRET, now)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyToken('unsubscribe', t, 'y'.repeat(40), now).ok).toBe(false);
+    for (const junk of ['', '.', 'abc', 'a.b.c', 'x'.repeat(600), '%00.%00']) expect(verifyToken('unsubscribe', junk, SECRET, now).ok).toBe(false);
+  });
+  it('expires confirmation links', () => {
+    const url = confirmUrl('https://e.com/', SECRET, '7', 'nonce1', now);
+    expect(url.startsWith('https://e.com/confirm/')).toBe(true);
+    const token = url.split('/').pop()!;
+    expect(verifyToken('confirm', token, SECRET, new Date(now.getTime() + 3600_000))).toMatchObject({ ok: true, payload: { s: '7', n: 'nonce1' } });
+    expect(verifyToken('confirm', token, SECRET, new Date(now.getTime() + 8 * 86400_000))).toEqual({ ok: false, reason: 'expired' });
+  });
+  it('builds footer links under the public URL', () => {
+    const links = subscriberLinks('https://e.com', SECRET, '9');
+    expect(links.unsubscribeUrl).toMatch(/^https:\/\/e\.com\/u\/[\w-]+\.[\w-]+$/);
+    expect(links.preferencesUrl).toMatch(/^https:\/\/e\.com\/p\//);
+  });
+  it('takes the secret from the environment only, and refuses a short one', () => {
+    expect(signingSecret({ COURSEMAIL_SECRET: SECRET }, { allowEphemeral: false })).toBe(SECRET);
+    expect(() => signingSecret({ COURSEMAIL_SECRET: 'short' }, { allowEphemeral: true })).toThrow(/at least 32/);
+    expect(() => signingSecret({}, { allowEphemeral: false })).toThrow(/COURSEMAIL_SECRET is not set/);
+    expect(signingSecret({}, { allowEphemeral: true })).toHaveLength(64);
+  });
+});
