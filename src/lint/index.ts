@@ -1,0 +1,27 @@
+/**
+ * Offline email lint: advice shown in the preview, never a refusal (only the compliance
+ * guard in src/render/guard.ts refuses). Pure functions over a message's parts.
+ */
+import { lintContrast } from './contrast.ts';
+import { lintDocument } from './document.ts';
+import { lintImages } from './images.ts';
+import { lintInbox } from './inbox.ts';
+import { lintLinks, lintUnfilled } from './links.ts';
+import type { LintInput, LintOptions, LintWarning } from './types.ts';
+
+export function lintMessage(msg: LintInput, opts: LintOptions): LintWarning[] {
+  return [
+    ...(opts.filled ? lintUnfilled(msg) : []),
+    ...lintInbox(msg.subject, msg.preheader),
+    ...lintLinks(msg.html, opts),
+    ...lintImages(msg.html),
+    ...lintDocument(msg.html),
+    ...lintContrast(msg.html),
+  ];
+}
+
+export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintUnfilled };
+export { clientSupport, DEFAULT_CLIENTS, type ClientSupportIssue } from './client-support.ts';
+export { contrastRatio, parseColor } from './color.ts';
+export { SUBJECT_VISIBLE, PREHEADER_VISIBLE } from './inbox.ts';
+export type { LintInput, LintOptions, LintWarning } from './types.ts';
