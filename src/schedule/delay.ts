@@ -2,17 +2,19 @@ import type { Delay } from '../course/types.ts';
 import { localInstants, MINUTE_MS, offsetBefore, wallClock, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
-const DAYS_PART = /^(\d+)d(?:\s|$)/;
+const WRITTEN = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$/;
 
 /**
  * Splits a delay into calendar days and elapsed minutes. The days are those the author wrote
  * with `d` (`Delay.raw`); `48h` is 48 elapsed hours, not two calendar days. A raw text that
- * does not match `minutes` counts whole days of `minutes` instead.
+ * does not spell out `minutes` counts whole days of `minutes` as calendar days instead.
  */
 export function splitDelay(delay: Delay): { days: number; minutes: number } {
-  const written = DAYS_PART.exec(delay.raw.trim());
-  const days = written ? Number(written[1]) : 0;
-  if (days * 1440 <= delay.minutes) return { days, minutes: delay.minutes - days * 1440 };
+  const written = WRITTEN.exec(delay.raw.trim());
+  if (written) {
+    const [days, hours, minutes] = [written[1], written[2], written[3]].map((n) => Number(n ?? 0)) as [number, number, number];
+    if (days * 1440 + hours * 60 + minutes === delay.minutes) return { days, minutes: hours * 60 + minutes };
+  }
   return { days: Math.floor(delay.minutes / 1440), minutes: delay.minutes % 1440 };
 }
 

@@ -10,6 +10,6 @@ export { simulate, type SimulateInput } from './simulate.ts';
 export { nextStep } from './position.ts';
 export { addDelay, splitDelay } from './delay.ts';
 export { fitWindow, describeWindow } from './window.ts';
-export { resolveZone, isValidZone, formatLocal, LOCAL_FORMAT } from './zone.ts';
+export { resolveZone, isValidZone, formatLocal } from './zone.ts';
 export { zoneOffsets, type ZoneOffsets } from './local-time.ts';
 export type { EnrollmentClock, NextDueInput, NextDue, Scheduled, TimelineEntry } from './types.ts';

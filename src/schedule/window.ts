@@ -1,15 +1,35 @@
 import type { SendWindow, Weekday } from '../course/types.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { localInstants, MINUTE_MS, transitionsOnLocalDay, wallClock, type ZoneOffsets } from './local-time.ts';
+import { localInstants, MINUTE_MS, transitionsOnLocalDay, wallClock, type WallClock, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 /** A week plus slack for a window that a clock change removes from one day. */
 const SEARCH_DAYS = 15;
 
-function minutesOfDay(hhmm: string): number {
-  const [h, m] = hhmm.split(':').map(Number);
-  return (h ?? 0) * 60 + (m ?? 0);
+interface CompiledWindow {
+  start: number;
+  end: number;
+  /** Allowed weekdays by luxon number, 1 = Monday. */
+  days: boolean[];
+}
+
+// Courses are loaded once and read for every enrollment: parse each window once.
+const compiled = new WeakMap<SendWindow, CompiledWindow>();
+
+function compile(window: SendWindow): CompiledWindow {
+  let c = compiled.get(window);
+  if (!c) {
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+    c = { start: minutes(window.start), end: minutes(window.end), days: [false, ...WEEKDAYS.map((d) => window.days.includes(d))] };
+    compiled.set(window, c);
+  }
+  return c;
+}
+
+function inWindow(w: WallClock, c: CompiledWindow): boolean {
+  const m = w.hour * 60 + w.minute;
+  return c.days[w.weekday] === true && m >= c.start && m < c.end;
 }
 
 export function describeWindow(window: SendWindow): string {
@@ -25,25 +45,17 @@ export function describeWindow(window: SendWindow): string {
  * open that day; when fall-back repeats it, the first occurrence still ahead is used.
  */
 export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { at: number; notes: string[] } {
-  const start = minutesOfDay(window.start);
-  const end = minutesOfDay(window.end);
-  const days = new Set(window.days);
-  const inWindow = (ts: number): boolean => {
-    const w = wallClock(zone, ts);
-    const m = w.hour * 60 + w.minute;
-    return days.has(WEEKDAYS[w.weekday - 1] as Weekday) && m >= start && m < end;
-  };
-  if (inWindow(at)) return { at, notes: [] };
-
+  const c = compile(window);
   const from = wallClock(zone, at);
+  if (inWindow(from, c)) return { at, notes: [] };
+
   for (let i = 0; i < SEARCH_DAYS; i++) {
     const midnight = Date.UTC(from.year, from.month - 1, from.day + i);
-    const weekday = WEEKDAYS[(new Date(midnight).getUTCDay() + 6) % 7] as Weekday;
-    if (!days.has(weekday)) continue;
-    const openings = localInstants(zone, midnight + start * MINUTE_MS);
+    if (!c.days[((new Date(midnight).getUTCDay() + 6) % 7) + 1]) continue;
+    const openings = localInstants(zone, midnight + c.start * MINUTE_MS);
     // Besides the opening time, the wall clock can enter the window only by jumping into it.
     const jumps = transitionsOnLocalDay(zone, midnight);
-    const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(ts)).sort((a, b) => a - b);
+    const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(wallClock(zone, ts), c)).sort((a, b) => a - b);
     const opening = ahead[0];
     if (opening === undefined) continue;
     const notes = [`${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`];

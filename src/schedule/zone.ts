@@ -1,7 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { CoursemailError } from '../shared/index.ts';
-
-export const LOCAL_FORMAT = 'ccc yyyy-LL-dd HH:mm ZZZZ';
+import { wallClock, zoneOffsets } from './local-time.ts';
 
 // Luxon checks a zone by building an Intl formatter (~150 µs); zones repeat across subscribers.
 const validity = new Map<string, boolean>();
@@ -31,7 +30,26 @@ export function resolveZone(subscriberTimezone: string | null | undefined, cours
   return { zone: courseTimezone, notes: [`${why}; using the course's zone ${courseTimezone}`] };
 }
 
-/** `Tue 2026-12-01 19:30 CST`: the form `simulate` prints and the notes use. */
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+// Luxon builds an Intl formatter for each `ZZZZ` (~280 µs); a zone's name for an offset never changes.
+const abbreviations = new Map<string, string>();
+
+function abbreviation(zone: string, offset: number, ts: number): string {
+  const key = `${zone}|${offset}`;
+  let name = abbreviations.get(key);
+  if (name === undefined) {
+    name = DateTime.fromMillis(ts, { zone, locale: 'en-US' }).toFormat('ZZZZ');
+    abbreviations.set(key, name);
+  }
+  return name;
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `Tue 2026-12-01 19:30 CST` (luxon's `ccc yyyy-LL-dd HH:mm ZZZZ`, en-US): what `simulate` prints and notes use. */
 export function formatLocal(at: Date | number, zone: string): string {
-  return DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), { zone, locale: 'en-US' }).toFormat(LOCAL_FORMAT);
+  const ts = typeof at === 'number' ? at : at.getTime();
+  const w = wallClock(zoneOffsets(zone), ts);
+  const date = `${String(w.year).padStart(4, '0')}-${two(w.month)}-${two(w.day)}`;
+  return `${WEEKDAY_NAMES[w.weekday - 1]} ${date} ${two(w.hour)}:${two(w.minute)} ${abbreviation(zone, w.offset, ts)}`;
 }
