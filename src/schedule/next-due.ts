@@ -7,8 +7,9 @@ import { formatLocal, resolveZone } from './zone.ts';
 
 /**
  * What one enrollment is owed at `now`. Completion is checked before pausing, so a paused
- * enrollment with nothing left reads `complete`. An unsubscribed enrollment is never asked
- * about: the caller leaves it out, and the store refuses to send to a suppressed address.
+ * enrollment with nothing left reads `complete`. Unsubscribing is not represented here: the
+ * caller must not ask about an unsubscribed enrollment (leave it out of the query), so
+ * nothing becomes due for it.
  *
  * The wait: the next step's delay counted from the last actual send (`startedAt` before the
  * first), plus `pausedMinutes`, then moved into the send window in the subscriber's zone.
