@@ -2,6 +2,7 @@ import type { ArgsDef, CommandDef } from 'citty';
 import type { CliIO } from '../output.ts';
 import { buildCommand } from './build.ts';
 import { checkCommand } from './check.ts';
+import { simulateCommand } from './simulate.ts';
 
 /**
  * Every CLI command, one file each. A command is either a citty definition or a factory
@@ -12,4 +13,5 @@ export type CommandEntry = CommandDef<ArgsDef> | ((io: CliIO) => CommandDef<Args
 export const registry: Record<string, CommandEntry> = {
   build: buildCommand as CommandEntry,
   check: checkCommand as CommandEntry,
+  simulate: simulateCommand as CommandEntry,
 };
