@@ -1,0 +1,12 @@
+/**
+ * deliver: the transports behind `Transport` (declared by its consumer in src/send/).
+ * outbox writes .eml files, smtp goes through nodemailer, resend through the Resend SDK
+ * with pacing, retries and an idempotency key per batch. Every one refuses a message
+ * without a text part or one-click unsubscribe headers.
+ */
+export { createTransport, type TransportKind, type TransportOptions } from './create-transport.ts';
+export { createOutboxTransport, type OutboxOptions } from './outbox.ts';
+export { createSmtpTransport, type SmtpOptions } from './smtp.ts';
+export { createResendTransport, type ResendTransportOptions } from './resend.ts';
+export { checkOutgoing, DELIVERY_HEADER } from './outgoing.ts';
+export { composeMime } from './mime.ts';

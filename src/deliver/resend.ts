@@ -1,0 +1,92 @@
+import { Resend } from 'resend';
+import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
+import { StopRunError } from '../send/transport.ts';
+import { CoursemailError } from '../shared/index.ts';
+import { assertSendable } from './outgoing.ts';
+import { RateLimiter, realSleep, type Sleep } from './rate-limiter.ts';
+import { actionFor, describe, holdOffMs } from './resend-errors.ts';
+import { toResendEmail } from './resend-payload.ts';
+
+export interface ResendTransportOptions {
+  /** Default: RESEND_API_KEY. */
+  apiKey?: string;
+  /** Default: RESEND_BASE_URL, read by the SDK (a local Resend-compatible server in tests). */
+  baseUrl?: string;
+  /** Requests per second this transport sends at (Resend's default team limit is 5); null: no pacing. */
+  requestsPerSecond?: number | null;
+  /** Retries of one batch before its messages are handed back as `retry` (default 6). */
+  maxRetries?: number;
+  /** First backoff step; doubles per attempt, with jitter (default 500 ms, capped at 30 s). */
+  backoffMs?: number;
+  /** A request not answered in this time is abandoned and retried under the same key (default 30 s). */
+  timeoutMs?: number;
+  sleep?: Sleep;
+  /** Jitter source, in [0, 1). */
+  random?: () => number;
+  env?: Record<string, string | undefined>;
+}
+
+/** Resend's batch endpoint takes at most 100 emails. */
+const BATCH_LIMIT = 100;
+const MAX_BACKOFF_MS = 30_000;
+
+export function createResendTransport(options: ResendTransportOptions = {}): Transport {
+  const env = options.env ?? process.env;
+  const apiKey = options.apiKey ?? env.RESEND_API_KEY;
+  if (!apiKey) {
+    throw new CoursemailError('deliver.resend-key', 'RESEND_API_KEY is not set: create an API key at resend.com and export it, or use the outbox transport.');
+  }
+  const baseUrl = (options.baseUrl ?? env.RESEND_BASE_URL)?.replace(/\/+$/, '');
+  const client = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  const sleep = options.sleep ?? realSleep;
+  const random = options.random ?? Math.random;
+  const limiter = new RateLimiter(options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond, sleep);
+  const maxRetries = options.maxRetries ?? 6;
+  const backoffMs = options.backoffMs ?? 500;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  /** Exponential with "equal jitter": never less than half the step, so retries still spread out. */
+  const backoff = (attempt: number) => {
+    const step = Math.min(MAX_BACKOFF_MS, backoffMs * 2 ** (attempt - 1));
+    return step / 2 + random() * (step / 2);
+  };
+
+  async function sendBatch(messages: OutgoingMessage[], batchKey: string): Promise<SendOutcome[]> {
+    if (messages.length === 0) return [];
+    if (messages.length > BATCH_LIMIT) {
+      throw new CoursemailError('deliver.batch-size', `A Resend batch holds at most ${BATCH_LIMIT} messages; ${messages.length} were given.`);
+    }
+    assertSendable(messages);
+    const payload = messages.map(toResendEmail);
+    const everyone = (outcome: (m: OutgoingMessage) => SendOutcome) => messages.map(outcome);
+
+    for (let attempt = 1; ; attempt++) {
+      await limiter.take();
+      const res = await client.batch.send(payload, { idempotencyKey: batchKey, signal: AbortSignal.timeout(timeoutMs) });
+      const holdOff = holdOffMs(res.headers);
+      if (holdOff !== undefined) limiter.closeFor(holdOff);
+
+      if (res.error === null) {
+        const ids = res.data.data;
+        if (ids.length !== messages.length) {
+          throw new CoursemailError('deliver.resend-response', `Resend returned ${ids.length} ids for a batch of ${messages.length} (key ${batchKey}).`);
+        }
+        return messages.map((m, i) => ({ id: m.id, status: 'sent', providerId: ids[i]!.id }));
+      }
+
+      const reason = describe(res.error);
+      const action = actionFor(res.error);
+      if (action === 'stop') {
+        throw new StopRunError(`${reason}. Stopping the run: nothing more can be sent until this is resolved; unsent deliveries stay due.`);
+      }
+      if (action === 'fail') return everyone((m) => ({ id: m.id, status: 'failed', permanent: true, reason }));
+      if (attempt > maxRetries) {
+        return everyone((m) => ({ id: m.id, status: 'retry', permanent: false, reason: `${reason} (after ${attempt} attempts)` }));
+      }
+      // A server-given pause already holds the limiter; only unguided failures back off here.
+      if (holdOff === undefined) await sleep(backoff(attempt));
+    }
+  }
+
+  return { name: 'resend', maxBatch: BATCH_LIMIT, sendBatch, async close() {} };
+}
