@@ -1,0 +1,149 @@
+import { sql } from 'kysely';
+import { settleBroadcasts } from './effects.ts';
+import { broadcastFrom, ms, toId, type Ctx } from './rows.ts';
+import type { BroadcastStore } from './types.ts';
+
+export function broadcastStore({ db }: Ctx): BroadcastStore {
+  return {
+    async create({ slug, contentHash, subject, seriesId, sendAt, now }) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('broadcasts')
+          .values({
+            slug,
+            content_hash: contentHash,
+            subject,
+            series_id: seriesId ?? null,
+            status: sendAt ? 'scheduled' : 'draft',
+            send_at: sendAt ? ms(sendAt) : null,
+            total: null,
+            created_at: ms(now),
+            started_at: null,
+            finished_at: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return broadcastFrom(row);
+      });
+    },
+
+    async getById(id) {
+      const key = toId(id);
+      if (key === null) return null;
+      const row = await db.selectFrom('broadcasts').selectAll().where('id', '=', key).executeTakeFirst();
+      return row ? broadcastFrom(row) : null;
+    },
+
+    async getBySlug(slug) {
+      const row = await db.selectFrom('broadcasts').selectAll().where('slug', '=', slug).orderBy('id', 'desc').executeTakeFirst();
+      return row ? broadcastFrom(row) : null;
+    },
+
+    async list() {
+      const rows = await db.selectFrom('broadcasts').selectAll().orderBy('id').execute();
+      return rows.map(broadcastFrom);
+    },
+
+    async snapshotRecipients(id, filter, now) {
+      const key = toId(id);
+      if (key === null) throw new Error(`no broadcast ${id}`);
+      const t = ms(now);
+      const seriesId = filter.seriesId ?? null;
+      return db.transaction().execute(async (trx) => {
+        const b = await trx.selectFrom('broadcasts').select(['status', 'total']).where('id', '=', key).executeTakeFirst();
+        if (!b) throw new Error(`no broadcast ${id}`);
+        if (b.status !== 'draft' && b.status !== 'scheduled') return { inserted: 0, total: Number(b.total ?? 0) };
+        // One statement, in the database: the recipient list never passes through memory.
+        const recipients = trx
+          .selectFrom('subscribers as s')
+          .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
+          .select([
+            sql<'broadcast'>`'broadcast'`.as('kind'),
+            's.id as subscriber_id',
+            's.email as to_email',
+            sql<number>`cast(${key} as integer)`.as('broadcast_id'),
+            sql<'queued'>`'queued'`.as('status'),
+            sql<number>`cast(${t} as bigint)`.as('due_at'),
+            sql<number>`cast(${t} as bigint)`.as('created_at'),
+          ])
+          .where('s.status', '=', 'active')
+          .where('x.email_hash', 'is', null)
+          .$if(seriesId !== null, (q) =>
+            q.where(({ exists, selectFrom }) =>
+              exists(
+                selectFrom('enrollments as e')
+                  .select('e.id')
+                  .whereRef('e.subscriber_id', '=', 's.id')
+                  .where('e.series_id', '=', seriesId!)
+                  .where('e.status', '<>', 'stopped'),
+              ),
+            ),
+          );
+        const r = await trx
+          .insertInto('deliveries')
+          .columns(['kind', 'subscriber_id', 'to_email', 'broadcast_id', 'status', 'due_at', 'created_at'])
+          .expression(recipients)
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        const inserted = Number(r.numInsertedOrUpdatedRows ?? 0n);
+        const count = await trx
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('broadcast_id', '=', key)
+          .executeTakeFirstOrThrow();
+        const total = Number(count.n);
+        await trx
+          .updateTable('broadcasts')
+          .set({ status: 'sending', total, started_at: t })
+          .where('id', '=', key)
+          .execute();
+        // No recipients at all: it is finished as soon as it starts.
+        await settleBroadcasts(trx, t);
+        return { inserted, total };
+      });
+    },
+
+    async setStatus(id, status, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      const t = ms(now);
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('broadcasts')
+          .set((eb) => ({
+            status,
+            started_at: status === 'sending' ? eb.fn.coalesce('started_at', sql<number>`cast(${t} as bigint)`) : eb.ref('started_at'),
+            finished_at: status === 'sent' || status === 'cancelled' ? t : eb.ref('finished_at'),
+          }))
+          .where('id', '=', key)
+          .returningAll()
+          .executeTakeFirst();
+        return row ? broadcastFrom(row) : null;
+      });
+    },
+
+    async cancel(id, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      const t = ms(now);
+      return db.transaction().execute(async (trx) => {
+        const b = await trx.selectFrom('broadcasts').select('status').where('id', '=', key).executeTakeFirst();
+        if (!b) return null;
+        const r = await trx
+          .updateTable('deliveries')
+          .set({ status: 'cancelled', error: 'broadcast cancelled' })
+          .where('broadcast_id', '=', key)
+          .where('status', '=', 'queued')
+          .executeTakeFirst();
+        if (b.status !== 'sent') {
+          await trx.updateTable('broadcasts').set({ status: 'cancelled', finished_at: t }).where('id', '=', key).execute();
+        }
+        return { cancelled: Number(r.numUpdatedRows) };
+      });
+    },
+
+    async settle(now) {
+      await db.transaction().execute((trx) => settleBroadcasts(trx, ms(now)));
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import { settleBroadcasts } from './effects.ts';
+import type { Database } from './schema.ts';
+import { deliveryFrom, ms, type Ctx } from './rows.ts';
+import type { ClaimedBatch, ClaimedDelivery, DeliveryKind } from './types.ts';
+
+interface ClaimOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  kinds?: DeliveryKind[];
+}
+
+/** Any fixed number: the Postgres advisory lock that lets one worker at a time reclaim expired batches. */
+const RECLAIM_LOCK = 7_301_955_001;
+
+/**
+ * Claims one batch of deliveries. Expired leases come first: a crashed worker's batch is
+ * taken whole, under its old batch key, so the provider sees the same request again and
+ * deduplicates it. Otherwise due queued rows get a new key.
+ *
+ * Postgres: `FOR UPDATE … SKIP LOCKED`, so workers claiming at once take disjoint rows;
+ * reclaiming is serialized by an advisory lock, since a batch must not be split between
+ * two reclaimers. SQLite: the transaction is `BEGIN IMMEDIATE` (see sqlite-dialect.ts),
+ * which serializes claimers outright.
+ */
+export async function claim(ctx: Ctx, opts: ClaimOptions): Promise<ClaimedBatch | null> {
+  // Every pass either claims rows or cancels at least one unsendable row, so this ends.
+  for (;;) {
+    const batch = await ctx.db.transaction().execute((trx) => claimOnce(ctx, trx, opts));
+    if (batch === null) {
+      await ctx.db.transaction().execute((trx) => settleBroadcasts(trx, ms(opts.now)));
+      return null;
+    }
+    if (batch.deliveries.length > 0) return batch;
+  }
+}
+
+async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOptions): Promise<ClaimedBatch | null> {
+  const pg = ctx.dialect === 'postgres';
+  const now = ms(opts.now);
+  const kinds = opts.kinds && opts.kinds.length > 0 ? opts.kinds : undefined;
+
+  const mayReclaim = !pg || (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${RECLAIM_LOCK}) as ok`.execute(trx)).rows[0]?.ok;
+  if (mayReclaim) {
+    const expired = await trx
+      .selectFrom('deliveries')
+      .select(['batch_key', 'id'])
+      .where('status', '=', 'sending')
+      .where('lease_until', '<=', now)
+      .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+      .orderBy('lease_until')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (expired) {
+      const rows = await candidates(trx)
+        .where('d.status', '=', 'sending')
+        .where('d.lease_until', '<=', now)
+        .where((eb) => (expired.batch_key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', expired.batch_key)))
+        .orderBy('d.id')
+        .$if(pg, (q) => q.forUpdate('d'))
+        .execute();
+      return take(trx, rows, expired.batch_key ?? randomUUID(), true, opts);
+    }
+  }
+
+  const rows = await candidates(trx)
+    .where('d.status', '=', 'queued')
+    .where('d.due_at', '<=', now)
+    .$if(kinds !== undefined, (q) => q.where('d.kind', 'in', kinds!))
+    .orderBy('d.due_at')
+    .orderBy('d.id')
+    .limit(opts.limit)
+    .$if(pg, (q) => q.forUpdate('d').skipLocked())
+    .execute();
+  if (rows.length === 0) return null;
+  return take(trx, rows, randomUUID(), false, opts);
+}
+
+function candidates(trx: Transaction<Database>) {
+  return trx
+    .selectFrom('deliveries as d')
+    .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
+    .leftJoin('enrollments as e', (j) => j.onRef('e.subscriber_id', '=', 'd.subscriber_id').onRef('e.series_id', '=', 'd.series_id'))
+    .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
+    .selectAll('d')
+    .select([
+      's.email as s_email',
+      's.first_name as s_first_name',
+      's.timezone as s_timezone',
+      's.status as s_status',
+      'e.status as e_status',
+      'e.paused_at as e_paused_at',
+      'x.email_hash as suppressed_hash',
+    ]);
+}
+
+type Candidate = Awaited<ReturnType<ReturnType<typeof candidates>['execute']>>[number];
+
+/** Why a row may no longer go out, or null when it may. Checked at claim time, not enqueue time. */
+function unsendable(r: Candidate): string | null {
+  if (r.kind === 'test') return r.to_email === null ? 'no recipient' : null;
+  if (r.s_status === null) return 'subscriber erased';
+  if (r.suppressed_hash !== null) return 'address suppressed';
+  if (r.kind === 'confirm') return r.s_status === 'pending' ? null : `subscriber ${r.s_status}`;
+  if (r.s_status !== 'active') return `subscriber ${r.s_status}`;
+  if (r.kind === 'lesson') {
+    if (r.e_status !== 'active') return r.e_status === null ? 'not enrolled' : `enrollment ${r.e_status}`;
+    if (r.e_paused_at !== null) return 'paused';
+  }
+  return null;
+}
+
+async function take(
+  trx: Transaction<Database>,
+  rows: Candidate[],
+  batchKey: string,
+  reclaimed: boolean,
+  opts: ClaimOptions,
+): Promise<ClaimedBatch> {
+  const now = ms(opts.now);
+  const claimed: ClaimedDelivery[] = [];
+  const refused = new Map<string, number[]>();
+  for (const r of rows) {
+    const why = unsendable(r);
+    if (why !== null) {
+      refused.set(why, [...(refused.get(why) ?? []), r.id]);
+      continue;
+    }
+    const leaseUntil = now + opts.leaseMs;
+    claimed.push({
+      ...deliveryFrom({ ...r, status: 'sending', lease_owner: opts.owner, lease_until: leaseUntil, batch_key: batchKey }),
+      toEmail: (r.to_email ?? r.s_email)!,
+      firstName: r.s_first_name,
+      timezone: r.s_timezone,
+    });
+  }
+  for (const [why, ids] of refused) {
+    await trx
+      .updateTable('deliveries')
+      .set({ status: 'cancelled', error: why, lease_owner: null, lease_until: null })
+      .where('id', 'in', ids)
+      .execute();
+  }
+  if (claimed.length > 0) {
+    await trx
+      .updateTable('deliveries')
+      .set((eb) => ({
+        status: 'sending',
+        lease_owner: opts.owner,
+        lease_until: now + opts.leaseMs,
+        batch_key: batchKey,
+        // Record where it went: the address at claim time is the one the message carries.
+        to_email: eb.fn.coalesce('to_email', eb.selectFrom('subscribers').select('email').whereRef('subscribers.id', '=', 'deliveries.subscriber_id')),
+      }))
+      .where('id', 'in', claimed.map((d) => Number(d.id)))
+      .execute();
+  }
+  return { batchKey, deliveries: claimed, reclaimed };
+}

@@ -1,0 +1,8 @@
+/**
+ * The store: the only code that knows SQL. Kysely over SQLite (default, a file under
+ * `data/`) or Postgres (`DATABASE_URL`), schema by migrations run on open. Every state
+ * change is one transaction. The API speaks camelCase, `Date` and string ids (types.ts).
+ */
+export { openStore, storeOptionsFromEnv, DEFAULT_SQLITE_PATH } from './open.ts';
+export { emailHash } from './email-hash.ts';
+export type * from './types.ts';

@@ -1,0 +1,138 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * Schema by migrations, in code (no files to find at run time), applied on open. A new
+ * migration is a new entry; an applied one is never edited.
+ */
+export function migrations(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      return { '0001_initial': initial(dialect) };
+    },
+  };
+}
+
+function initial(dialect: Dialect): Migration {
+  // SQLite AUTOINCREMENT never reuses an id: a signed link to a forgotten subscriber must
+  // not come to point at a newer one. Postgres sequences never reuse either.
+  const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
+  const idColumn = (c: import('kysely').ColumnDefinitionBuilder) =>
+    dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey();
+  const oneOf = (column: string, values: string[]) =>
+    sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('subscribers')
+        .addColumn('id', id, idColumn)
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('email_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('first_name', 'text')
+        .addColumn('timezone', 'text')
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(oneOf('status', ['pending', 'active', 'unsubscribed', 'bounced', 'complained'])),
+        )
+        .addColumn('consent_at', 'bigint')
+        .addColumn('consent_source', 'text')
+        .addColumn('confirm_nonce', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('subscribers_status').on('subscribers').columns(['status', 'id']).execute();
+
+      await db.schema
+        .createTable('enrollments')
+        .addColumn('id', id, idColumn)
+        .addColumn('subscriber_id', 'integer', (c) => c.notNull().references('subscribers.id').onDelete('cascade'))
+        .addColumn('series_id', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'bigint', (c) => c.notNull())
+        .addColumn('paused_at', 'bigint')
+        .addColumn('paused_minutes', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull().check(oneOf('status', ['active', 'completed', 'stopped'])))
+        .addColumn('last_step_slug', 'text')
+        .addColumn('last_sent_at', 'bigint')
+        .addUniqueConstraint('enrollments_once', ['subscriber_id', 'series_id'])
+        .execute();
+      await db.schema.createIndex('enrollments_series').on('enrollments').columns(['series_id', 'status']).execute();
+
+      await db.schema
+        .createTable('broadcasts')
+        .addColumn('id', id, idColumn)
+        .addColumn('slug', 'text', (c) => c.notNull())
+        .addColumn('content_hash', 'text', (c) => c.notNull())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('series_id', 'text')
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(oneOf('status', ['draft', 'scheduled', 'sending', 'sent', 'cancelled'])),
+        )
+        .addColumn('send_at', 'bigint')
+        .addColumn('total', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('finished_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('broadcasts_slug').on('broadcasts').columns(['slug', 'id']).execute();
+
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', id, idColumn)
+        .addColumn('kind', 'text', (c) => c.notNull().check(oneOf('kind', ['lesson', 'broadcast', 'confirm', 'test'])))
+        .addColumn('subscriber_id', 'integer', (c) => c.references('subscribers.id').onDelete('set null'))
+        .addColumn('to_email', 'text')
+        .addColumn('series_id', 'text')
+        .addColumn('step_slug', 'text')
+        .addColumn('step_number', 'integer')
+        .addColumn('broadcast_id', 'integer', (c) => c.references('broadcasts.id'))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(oneOf('status', ['queued', 'sending', 'sent', 'failed', 'cancelled'])),
+        )
+        .addColumn('due_at', 'bigint', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'bigint')
+        .addColumn('batch_key', 'text')
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('provider_id', 'text')
+        .addColumn('sent_at', 'bigint')
+        .addColumn('error', 'text')
+        .addColumn('delivered_at', 'bigint')
+        .addColumn('bounced_at', 'bigint')
+        .addColumn('complained_at', 'bigint')
+        .addColumn('provider_event', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // At most once: one live lesson row per (subscriber, series, step) — a cancelled one
+      // (unsubscribed, paused) may be replaced when they come back, it was never sent —
+      // and one row per (broadcast, subscriber) whatever happens to it.
+      await sql`create unique index deliveries_lesson_once on deliveries (subscriber_id, series_id, step_slug)
+        where kind = 'lesson' and status <> 'cancelled'`.execute(db);
+      await sql`create unique index deliveries_broadcast_once on deliveries (broadcast_id, subscriber_id)
+        where kind = 'broadcast'`.execute(db);
+      // A double submit of the sign-up form leaves one confirmation waiting, not two.
+      await sql`create unique index deliveries_confirm_pending on deliveries (subscriber_id)
+        where kind = 'confirm' and status in ('queued', 'sending')`.execute(db);
+      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'due_at']).execute();
+      await db.schema.createIndex('deliveries_lease').on('deliveries').columns(['status', 'lease_until']).execute();
+      await db.schema.createIndex('deliveries_batch').on('deliveries').column('batch_key').execute();
+      await db.schema.createIndex('deliveries_subscriber').on('deliveries').columns(['subscriber_id', 'status']).execute();
+      await db.schema.createIndex('deliveries_broadcast').on('deliveries').columns(['broadcast_id', 'status']).execute();
+      await db.schema.createIndex('deliveries_provider').on('deliveries').column('provider_id').execute();
+
+      await db.schema
+        .createTable('suppressions')
+        .addColumn('email_hash', 'text', (c) => c.primaryKey())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}

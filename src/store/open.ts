@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { CoursemailError } from '../shared/index.ts';
+import { broadcastStore } from './broadcasts.ts';
+import { deliveryStore } from './deliveries.ts';
+import { enrollmentStore } from './enrollments.ts';
+import { migrations } from './migrations.ts';
+import type { Ctx } from './rows.ts';
+import type { Database } from './schema.ts';
+import { immediateSqliteDialect } from './sqlite-dialect.ts';
+import { subscriberStore } from './subscribers.ts';
+import { suppressionStore } from './suppressions.ts';
+import type { Store, StoreOptions } from './types.ts';
+import { webhookEventStore } from './webhook-events.ts';
+
+export const DEFAULT_SQLITE_PATH = 'data/coursemail.sqlite';
+
+/** Postgres when `DATABASE_URL` is set, else the SQLite file under `data/`. */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, projectDir: string): StoreOptions {
+  return env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { sqlitePath: resolve(projectDir, DEFAULT_SQLITE_PATH) };
+}
+
+/** Opens the database, brings its schema up to date, and returns the store. */
+export async function openStore(options: StoreOptions = {}): Promise<Store> {
+  const ctx = options.databaseUrl ? postgres(options.databaseUrl) : sqlite(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
+  try {
+    const { error, results } = await new Migrator({ db: ctx.db, provider: migrations(ctx.dialect) }).migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      throw new CoursemailError(
+        'store.migration',
+        `The database schema could not be brought up to date${failed ? ` (migration ${failed})` : ''}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  } catch (error) {
+    await ctx.db.destroy();
+    throw error;
+  }
+  return {
+    dialect: ctx.dialect,
+    subscribers: subscriberStore(ctx),
+    enrollments: enrollmentStore(ctx),
+    deliveries: deliveryStore(ctx),
+    suppressions: suppressionStore(ctx),
+    broadcasts: broadcastStore(ctx),
+    webhookEvents: webhookEventStore(ctx),
+    close: () => ctx.db.destroy(),
+  };
+}
+
+function sqlite(file: string): Ctx {
+  mkdirSync(dirname(file), { recursive: true });
+  const database = new BetterSqlite3(file, { timeout: 10_000 });
+  // WAL: readers never wait for the writer. NORMAL is durable in WAL mode except for the
+  // last commits on power loss, which the leases and unique keys tolerate.
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 10000');
+  return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database }, file) }), dialect: 'sqlite' };
+}
+
+// int8 (counts, epoch milliseconds) as numbers: every value we store is far below 2^53.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function postgres(connectionString: string): Ctx {
+  const pool = new pg.Pool({ connectionString, types, max: 10 });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+}

@@ -1,0 +1,101 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * The database as Kysely sees it: snake_case, times as epoch milliseconds. Nothing outside
+ * `src/store/` imports this; the repositories map rows to the camelCase types in `types.ts`.
+ *
+ * Times are integers (ms since the epoch) on both dialects: one representation, exact
+ * comparisons in SQL (`due_at <= now`), and no time-zone conversion by either driver.
+ */
+type Millis = number;
+/** Written as a number, read as a number (pg's int8 parser is set to Number in `open.ts`). */
+type Id = Generated<number>;
+
+export interface SubscribersTable {
+  id: Id;
+  /** Normalized (see `src/subscribers/normalize-email.ts`): local part as given, domain lower-case ASCII. */
+  email: string;
+  /** sha256 hex of the lower-cased email: the unique key, and the join to `suppressions`. */
+  email_hash: string;
+  first_name: string | null;
+  timezone: string | null;
+  status: 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+  consent_at: Millis | null;
+  consent_source: string | null;
+  confirm_nonce: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface EnrollmentsTable {
+  id: Id;
+  subscriber_id: number;
+  series_id: string;
+  started_at: Millis;
+  paused_at: Millis | null;
+  paused_minutes: ColumnType<number, number | undefined, number>;
+  status: 'active' | 'completed' | 'stopped';
+  last_step_slug: string | null;
+  last_sent_at: Millis | null;
+}
+
+export interface DeliveriesTable {
+  id: Id;
+  kind: 'lesson' | 'broadcast' | 'confirm' | 'test';
+  subscriber_id: number | null;
+  to_email: string | null;
+  series_id: string | null;
+  step_slug: string | null;
+  step_number: number | null;
+  broadcast_id: number | null;
+  status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  due_at: Millis;
+  lease_owner: string | null;
+  lease_until: Millis | null;
+  batch_key: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  provider_id: string | null;
+  sent_at: Millis | null;
+  error: string | null;
+  delivered_at: Millis | null;
+  bounced_at: Millis | null;
+  complained_at: Millis | null;
+  /** The last provider event type seen for this message, e.g. `email.delivered`. */
+  provider_event: string | null;
+  created_at: Millis;
+}
+
+export interface SuppressionsTable {
+  email_hash: string;
+  reason: string;
+  created_at: Millis;
+}
+
+export interface BroadcastsTable {
+  id: Id;
+  slug: string;
+  content_hash: string;
+  subject: string;
+  series_id: string | null;
+  status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  send_at: Millis | null;
+  total: number | null;
+  created_at: Millis;
+  started_at: Millis | null;
+  finished_at: Millis | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  type: string;
+  received_at: Millis;
+}
+
+export interface Database {
+  subscribers: SubscribersTable;
+  enrollments: EnrollmentsTable;
+  deliveries: DeliveriesTable;
+  suppressions: SuppressionsTable;
+  broadcasts: BroadcastsTable;
+  webhook_events: WebhookEventsTable;
+}

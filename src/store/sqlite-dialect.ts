@@ -1,0 +1,95 @@
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+
+/**
+ * SQLite with every transaction `BEGIN IMMEDIATE`: the write lock is taken at the start,
+ * so two writers never both read and then fail to upgrade (SQLITE_BUSY without waiting).
+ * A claim is therefore one serialized select-then-update, across processes too.
+ *
+ * better-sqlite3 waits for a lock by blocking the thread (busy_timeout). Two stores on the
+ * same file in one process would then deadlock: the waiter blocks the very thread the
+ * holder needs to finish. So transactions on the same file within a process queue on an
+ * in-process lock first; other processes are handled by busy_timeout.
+ */
+export function immediateSqliteDialect(config: SqliteDialectConfig, file: string): SqliteDialect {
+  return new (class extends SqliteDialect {
+    override createDriver(): Driver {
+      return new ImmediateDriver(config, fileLock(file));
+    }
+  })(config);
+}
+
+class ImmediateDriver extends SqliteDriver {
+  readonly #lock: FileLock;
+  #held = false;
+
+  constructor(config: SqliteDialectConfig, lock: FileLock) {
+    super(config);
+    this.#lock = lock;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await this.#lock.acquire();
+    this.#held = true;
+    try {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    } catch (error) {
+      this.#release();
+      throw error;
+    }
+  }
+
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+    this.#release();
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.#release();
+    }
+  }
+
+  #release(): void {
+    // A failed commit is followed by a rollback: release once.
+    if (!this.#held) return;
+    this.#held = false;
+    this.#lock.release();
+  }
+}
+
+interface FileLock {
+  acquire(): Promise<void>;
+  release(): void;
+}
+
+const locks = new Map<string, FileLock>();
+
+function fileLock(file: string): FileLock {
+  let lock = locks.get(file);
+  if (!lock) {
+    lock = createLock();
+    locks.set(file, lock);
+  }
+  return lock;
+}
+
+function createLock(): FileLock {
+  let held = false;
+  const waiters: (() => void)[] = [];
+  return {
+    acquire() {
+      if (!held) {
+        held = true;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiters.push(resolve));
+    },
+    release() {
+      const next = waiters.shift();
+      if (next) next();
+      else held = false;
+    },
+  };
+}

@@ -1,0 +1,301 @@
+import { randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { emailHash } from './email-hash.ts';
+import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
+import { enrollIn } from './enrollments.ts';
+import type { SubscribersTable } from './schema.ts';
+import { deliveryFrom, enrollmentFrom, ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
+import type { ImportRowResult, SubscriberStatus, SubscriberStore } from './types.ts';
+
+const nonce = () => randomBytes(18).toString('base64url');
+
+async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
+  return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
+}
+
+async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
+  const r = await trx.selectFrom('suppressions').select('email_hash').where('email_hash', '=', hash).executeTakeFirst();
+  return r !== undefined;
+}
+
+export function subscriberStore({ db }: Ctx): SubscriberStore {
+  return {
+    async createPending({ email, firstName, timezone, consentSource, now }) {
+      const hash = emailHash(email);
+      const t = ms(now);
+      return db.transaction().execute(async (trx) => {
+        if (await isSuppressedHash(trx, hash)) return { outcome: 'suppressed' as const };
+        let row = await byHash(trx, hash);
+        if (!row) {
+          const inserted = await trx
+            .insertInto('subscribers')
+            .values({
+              email,
+              email_hash: hash,
+              first_name: firstName,
+              timezone,
+              status: 'pending',
+              consent_at: null,
+              consent_source: consentSource,
+              confirm_nonce: nonce(),
+              created_at: t,
+              updated_at: t,
+            })
+            .onConflict((oc) => oc.column('email_hash').doNothing())
+            .returningAll()
+            .executeTakeFirst();
+          if (inserted) return { outcome: 'created' as const, subscriber: subscriberFrom(inserted) };
+          // Another request inserted the same address between our read and write.
+          row = await byHash(trx, hash);
+          if (!row) throw new Error('subscriber vanished during sign-up');
+        }
+        if (row.status === 'pending') return { outcome: 'pending' as const, subscriber: subscriberFrom(row) };
+        if (row.status === 'active') return { outcome: 'active' as const, subscriber: subscriberFrom(row) };
+        const reopened = await trx
+          .updateTable('subscribers')
+          .set({
+            status: 'pending',
+            confirm_nonce: nonce(),
+            first_name: firstName,
+            timezone,
+            consent_at: null,
+            consent_source: consentSource,
+            updated_at: t,
+          })
+          .where('id', '=', row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return { outcome: 'reopened' as const, subscriber: subscriberFrom(reopened) };
+      });
+    },
+
+    async activate(id, { now, seriesId, nonce: given }) {
+      const key = toId(id);
+      if (key === null) return { outcome: 'not-found' };
+      const t = ms(now);
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
+        if (!row) return { outcome: 'not-found' as const };
+        if (given !== undefined && given !== row.confirm_nonce) return { outcome: 'used' as const, subscriber: subscriberFrom(row) };
+        if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
+        if (row.status !== 'pending' && row.status !== 'active') return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
+        const wasActive = row.status === 'active';
+        const updated = wasActive
+          ? row
+          : await trx
+              .updateTable('subscribers')
+              .set({ status: 'active', consent_at: t, confirm_nonce: null, updated_at: t })
+              .where('id', '=', key)
+              .returningAll()
+              .executeTakeFirstOrThrow();
+        const enrollment = seriesId ? (await enrollIn(trx, key, seriesId, t)).enrollment : null;
+        return { outcome: wasActive ? ('already-active' as const) : ('activated' as const), subscriber: subscriberFrom(updated), enrollment };
+      });
+    },
+
+    async renewNonce(id, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('subscribers')
+          .set({ confirm_nonce: nonce(), updated_at: ms(now) })
+          .where('id', '=', key)
+          .where('status', '=', 'pending')
+          .returningAll()
+          .executeTakeFirst();
+        return row ? subscriberFrom(row) : null;
+      });
+    },
+
+    async findByEmail(email) {
+      const row = await byHash(db, emailHash(email));
+      return row ? subscriberFrom(row) : null;
+    },
+
+    async getById(id) {
+      const key = toId(id);
+      if (key === null) return null;
+      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
+      return row ? subscriberFrom(row) : null;
+    },
+
+    async list({ status, limit, after }) {
+      const from = toId(after) ?? 0;
+      const rows = await db
+        .selectFrom('subscribers')
+        .selectAll()
+        .where('id', '>', from)
+        .$if(status !== undefined, (q) => q.where('status', '=', status!))
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return rows.map(subscriberFrom);
+    },
+
+    async update(id, patch, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      const set: { first_name?: string | null; timezone?: string | null; updated_at: number } = { updated_at: ms(now) };
+      if (patch.firstName !== undefined) set.first_name = patch.firstName;
+      if (patch.timezone !== undefined) set.timezone = patch.timezone;
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.updateTable('subscribers').set(set).where('id', '=', key).returningAll().executeTakeFirst();
+        return row ? subscriberFrom(row) : null;
+      });
+    },
+
+    async unsubscribe(id, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      const t = ms(now);
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('subscribers').select('status').where('id', '=', key).executeTakeFirst();
+        if (!row) return null;
+        // Bounced and complained already mean "never again"; only pending/active become unsubscribed.
+        const changed = row.status === 'pending' || row.status === 'active';
+        if (changed) {
+          await trx
+            .updateTable('subscribers')
+            .set({ status: 'unsubscribed', confirm_nonce: null, updated_at: t })
+            .where('id', '=', key)
+            .execute();
+        }
+        const cancelled = await cancelQueued(trx, key, 'unsubscribed');
+        await settleBroadcasts(trx, t);
+        return { changed, cancelled };
+      });
+    },
+
+    async markBounced(id, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'bounced', ms(now)));
+    },
+
+    async markComplained(id, now) {
+      const key = toId(id);
+      if (key === null) return null;
+      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'complained', ms(now)));
+    },
+
+    async forget(email, now) {
+      const hash = emailHash(email);
+      const t = ms(now);
+      const lower = email.trim().toLowerCase();
+      return db.transaction().execute(async (trx) => {
+        const row = await byHash(trx, hash);
+        // Rows sent to the address without a subscriber (tests, or a previous forget that
+        // missed one) are found by address, compared as the hash compares.
+        await trx
+          .updateTable('deliveries')
+          .set({ status: 'cancelled' })
+          .where('status', '=', 'queued')
+          .where((eb) => {
+            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
+            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
+          })
+          .execute();
+        // The provider id and error text point at the provider's copy of the message and
+        // may quote the address: personal data too. Kind, step, status and times stay for the counts.
+        await trx
+          .updateTable('deliveries')
+          .set({ subscriber_id: null, to_email: null, provider_id: null, error: null, lease_owner: null })
+          .where((eb) => {
+            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
+            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
+          })
+          .execute();
+        if (row) {
+          await trx.deleteFrom('enrollments').where('subscriber_id', '=', row.id).execute();
+          await trx.deleteFrom('subscribers').where('id', '=', row.id).execute();
+        }
+        await addSuppression(trx, hash, 'forgotten', t);
+        await settleBroadcasts(trx, t);
+        return { found: row !== undefined };
+      });
+    },
+
+    async importBatch(rows, { now, seriesId }) {
+      const t = ms(now);
+      const hashes = rows.map((r) => emailHash(r.email));
+      const unique = [...new Set(hashes)];
+      if (unique.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const existing = new Set(
+          (await trx.selectFrom('subscribers').select('email_hash').where('email_hash', 'in', unique).execute()).map((r) => r.email_hash),
+        );
+        const suppressed = new Set(
+          (await trx.selectFrom('suppressions').select('email_hash').where('email_hash', 'in', unique).execute()).map((r) => r.email_hash),
+        );
+        const results: ImportRowResult[] = [];
+        const fresh = new Map<string, number>();
+        rows.forEach((row, i) => {
+          const h = hashes[i]!;
+          if (suppressed.has(h)) results.push({ outcome: 'suppressed' });
+          else if (existing.has(h) || fresh.has(h)) results.push({ outcome: 'duplicate' });
+          else {
+            fresh.set(h, i);
+            results.push({ outcome: 'duplicate' });
+          }
+        });
+        if (fresh.size === 0) return results;
+        const values = [...fresh].map(([h, i]) => {
+          const r = rows[i]!;
+          return {
+            email: r.email,
+            email_hash: h,
+            first_name: r.firstName,
+            timezone: r.timezone,
+            status: r.consentAt ? ('active' as const) : ('pending' as const),
+            consent_at: r.consentAt ? ms(r.consentAt) : null,
+            consent_source: r.consentSource,
+            confirm_nonce: r.consentAt ? null : nonce(),
+            created_at: t,
+            updated_at: t,
+          };
+        });
+        // A concurrent sign-up may win an address between our read and this insert: it then
+        // stays a duplicate (the placeholder above), never a second row.
+        const inserted = await trx
+          .insertInto('subscribers')
+          .values(values)
+          .onConflict((oc) => oc.column('email_hash').doNothing())
+          .returning(['id', 'email_hash', 'status'])
+          .execute();
+        for (const r of inserted) {
+          const i = fresh.get(r.email_hash)!;
+          results[i] = { outcome: 'imported', id: String(r.id), status: r.status === 'active' ? 'active' : 'pending' };
+        }
+        const active = inserted.filter((r) => r.status === 'active');
+        if (seriesId && active.length > 0) {
+          await trx
+            .insertInto('enrollments')
+            .values(active.map((r) => ({ subscriber_id: r.id, series_id: seriesId, started_at: t, status: 'active' as const })))
+            .onConflict((oc) => oc.columns(['subscriber_id', 'series_id']).doNothing())
+            .execute();
+        }
+        return results;
+      });
+    },
+
+    async dataHeld(id) {
+      const key = toId(id);
+      if (key === null) return null;
+      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
+      if (!row) return null;
+      const [enrollments, deliveries] = await Promise.all([
+        db.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).orderBy('id').execute(),
+        db.selectFrom('deliveries').selectAll().where('subscriber_id', '=', key).orderBy('id').execute(),
+      ]);
+      return { subscriber: subscriberFrom(row), enrollments: enrollments.map(enrollmentFrom), deliveries: deliveries.map(deliveryFrom) };
+    },
+
+    async countByStatus() {
+      const rows = await db.selectFrom('subscribers').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const counts: Record<SubscriberStatus, number> = { pending: 0, active: 0, unsubscribed: 0, bounced: 0, complained: 0 };
+      for (const r of rows) counts[r.status] = Number(r.n);
+      return counts;
+    },
+  };
+}

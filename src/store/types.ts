@@ -1,0 +1,349 @@
+/**
+ * What the rest of coursemail sees of the store: plain objects, camelCase, `Date` values,
+ * ids as opaque strings (the database uses integers; tokens and transports carry strings).
+ *
+ * Emails passed in must already be normalized by `normalizeEmail` (src/subscribers); the
+ * store compares them case-insensitively through `emailHash`.
+ */
+
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+export type EnrollmentStatus = 'active' | 'completed' | 'stopped';
+export type DeliveryKind = 'lesson' | 'broadcast' | 'confirm' | 'test';
+export type DeliveryStatus = 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+export type BroadcastStatus = 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+
+export interface Subscriber {
+  id: string;
+  email: string;
+  firstName: string | null;
+  timezone: string | null;
+  status: SubscriberStatus;
+  consentAt: Date | null;
+  consentSource: string | null;
+  /** Set while a confirmation is outstanding; consumed (null) by `activate`. */
+  confirmNonce: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface Enrollment {
+  id: string;
+  subscriberId: string;
+  seriesId: string;
+  startedAt: Date;
+  pausedAt: Date | null;
+  /** Minutes held by pauses since the last lesson was sent (reset to 0 by a lesson send). */
+  pausedMinutes: number;
+  status: EnrollmentStatus;
+  lastStepSlug: string | null;
+  lastSentAt: Date | null;
+}
+
+/** An enrollment of an active subscriber, with what the scheduler and personalization need. */
+export interface ActiveEnrollment extends Enrollment {
+  email: string;
+  firstName: string | null;
+  timezone: string | null;
+  /** Lesson slugs of this series already sent to this subscriber. */
+  sentSlugs: string[];
+  /** Lesson slugs queued or being sent right now: do not schedule the next one yet. */
+  pendingSlugs: string[];
+}
+
+export interface Delivery {
+  id: string;
+  kind: DeliveryKind;
+  subscriberId: string | null;
+  toEmail: string | null;
+  seriesId: string | null;
+  stepSlug: string | null;
+  stepNumber: number | null;
+  broadcastId: string | null;
+  status: DeliveryStatus;
+  dueAt: Date;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  batchKey: string | null;
+  attempts: number;
+  providerId: string | null;
+  sentAt: Date | null;
+  error: string | null;
+  deliveredAt: Date | null;
+  bouncedAt: Date | null;
+  complainedAt: Date | null;
+  providerEvent: string | null;
+  createdAt: Date;
+}
+
+export interface NewDelivery {
+  kind: DeliveryKind;
+  subscriberId?: string | null;
+  /** Required for `test`; otherwise filled from the subscriber when the row is claimed. */
+  toEmail?: string | null;
+  seriesId?: string | null;
+  stepSlug?: string | null;
+  stepNumber?: number | null;
+  broadcastId?: string | null;
+  dueAt: Date;
+}
+
+/** A claimed row, with the recipient's current details for personalization. */
+export interface ClaimedDelivery extends Delivery {
+  toEmail: string;
+  firstName: string | null;
+  timezone: string | null;
+}
+
+/**
+ * One batch: `batchKey` is fixed when the rows are first claimed and kept when an expired
+ * lease is reclaimed, so a retry after a crash resends the same rows under the same key.
+ */
+export interface ClaimedBatch {
+  batchKey: string;
+  deliveries: ClaimedDelivery[];
+  /** True when these rows were another worker's whose lease expired (it may have sent them). */
+  reclaimed: boolean;
+}
+
+export type DeliveryOutcome =
+  | { id: string; status: 'sent'; providerId: string; at: Date }
+  | { id: string; status: 'failed'; reason: string; at: Date }
+  /** Back to the queue: attempts + 1, due again at `retryAt`. */
+  | { id: string; status: 'retry'; reason: string; retryAt: Date };
+
+/**
+ * A provider webhook event, already verified and classified by the caller.
+ * `effect`: `bounce` (permanent) and `complaint` also mark the subscriber and suppress the
+ * address; a transient bounce is `delayed` or `none`.
+ */
+export interface ProviderEvent {
+  eventId: string;
+  type: string;
+  providerId: string | null;
+  at: Date;
+  effect: 'delivered' | 'delayed' | 'failed' | 'bounce' | 'complaint' | 'none';
+  reason?: string;
+}
+
+export type ProviderEventResult =
+  | { outcome: 'duplicate' }
+  /** No delivery carries this provider id (accepted, nothing changed). */
+  | { outcome: 'unknown' }
+  | { outcome: 'applied'; deliveryId: string; subscriberId: string | null };
+
+export interface StatusCounts {
+  queued: number;
+  /** Queued with `dueAt ≤ now`. */
+  due: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  cancelled: number;
+  delivered: number;
+  bounced: number;
+  complained: number;
+}
+
+export interface LessonCounts extends StatusCounts {
+  seriesId: string;
+  stepSlug: string;
+  stepNumber: number | null;
+}
+
+export interface BroadcastCounts extends StatusCounts {
+  broadcastId: string;
+}
+
+export interface EnrollmentCount {
+  seriesId: string;
+  lastStepSlug: string | null;
+  subscriberStatus: SubscriberStatus;
+  enrollmentStatus: EnrollmentStatus;
+  count: number;
+}
+
+export interface Suppression {
+  emailHash: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface Broadcast {
+  id: string;
+  slug: string;
+  contentHash: string;
+  subject: string;
+  seriesId: string | null;
+  status: BroadcastStatus;
+  sendAt: Date | null;
+  /** Recipients fixed by `snapshotRecipients`; null before. */
+  total: number | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export type CreatePendingResult =
+  | { outcome: 'created'; subscriber: Subscriber }
+  /** Already pending: the same subscriber and nonce (a double submit sends no second identity). */
+  | { outcome: 'pending'; subscriber: Subscriber }
+  | { outcome: 'active'; subscriber: Subscriber }
+  /** Was unsubscribed (or bounced and since un-suppressed): pending again with a fresh nonce. */
+  | { outcome: 'reopened'; subscriber: Subscriber }
+  | { outcome: 'suppressed' };
+
+export type ActivateResult =
+  | { outcome: 'activated'; subscriber: Subscriber; enrollment: Enrollment | null }
+  | { outcome: 'already-active'; subscriber: Subscriber; enrollment: Enrollment | null }
+  /** The nonce does not match: the link was already used or superseded. */
+  | { outcome: 'used'; subscriber: Subscriber }
+  /** Unsubscribed, bounced, complained or suppressed: confirmation cannot reactivate. */
+  | { outcome: 'refused'; subscriber: Subscriber }
+  | { outcome: 'not-found' };
+
+export interface ImportRow {
+  email: string;
+  firstName: string | null;
+  timezone: string | null;
+  /** Consent given (import with a consent column): active at once. Null: pending. */
+  consentAt: Date | null;
+  consentSource: string;
+}
+
+export type ImportRowResult =
+  | { outcome: 'imported'; id: string; status: 'active' | 'pending' }
+  | { outcome: 'duplicate' }
+  | { outcome: 'suppressed' };
+
+/** Everything held about one subscriber (export, the preferences page). */
+export interface SubscriberData {
+  subscriber: Subscriber;
+  enrollments: Enrollment[];
+  deliveries: Delivery[];
+}
+
+export interface Page {
+  limit: number;
+  /** Id of the last row of the previous page. */
+  after?: string;
+}
+
+export interface SubscriberStore {
+  createPending(input: {
+    email: string;
+    firstName: string | null;
+    timezone: string | null;
+    consentSource: string;
+    now: Date;
+  }): Promise<CreatePendingResult>;
+  /** Activates and enrolls (when `seriesId`) in one transaction; checks and consumes `nonce` when given. */
+  activate(id: string, opts: { now: Date; seriesId?: string | null; nonce?: string }): Promise<ActivateResult>;
+  /** Issues a new nonce for a pending subscriber (a fresh confirmation link); null otherwise. */
+  renewNonce(id: string, now: Date): Promise<Subscriber | null>;
+  findByEmail(email: string): Promise<Subscriber | null>;
+  getById(id: string): Promise<Subscriber | null>;
+  list(opts: Page & { status?: SubscriberStatus }): Promise<Subscriber[]>;
+  update(id: string, patch: { firstName?: string | null; timezone?: string | null }, now: Date): Promise<Subscriber | null>;
+  /** Unsubscribed and every queued delivery cancelled, in one transaction. Idempotent. */
+  unsubscribe(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
+  markBounced(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
+  markComplained(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
+  /** Erases the subscriber, their enrollments and the personal data in their deliveries; keeps the suppression hash. */
+  forget(email: string, now: Date): Promise<{ found: boolean }>;
+  /** One import batch in one transaction; results in input order. Duplicates within the batch count once. */
+  importBatch(rows: ImportRow[], opts: { now: Date; seriesId?: string | null }): Promise<ImportRowResult[]>;
+  dataHeld(id: string): Promise<SubscriberData | null>;
+  countByStatus(): Promise<Record<SubscriberStatus, number>>;
+}
+
+export interface EnrollmentStore {
+  /** Idempotent; re-activates a stopped enrollment, keeping its progress. */
+  enroll(subscriberId: string, seriesId: string, now: Date): Promise<{ enrollment: Enrollment; created: boolean }>;
+  get(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
+  listForSubscriber(subscriberId: string): Promise<Enrollment[]>;
+  /** Holds the clock and cancels queued lessons of this series for the subscriber. */
+  pause(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
+  /** Adds the minutes held to `pausedMinutes`. */
+  resume(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
+  complete(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
+  /** Status active (paused ones included: the scheduler reports them paused), subscriber active. */
+  listActiveEnrollments(opts: Page & { seriesId?: string }): Promise<ActiveEnrollment[]>;
+  countByStep(): Promise<EnrollmentCount[]>;
+}
+
+export interface DeliveryStore {
+  /** Insert-or-ignore on the unique keys; returns how many rows were new. */
+  enqueue(rows: NewDelivery[], now: Date): Promise<number>;
+  /**
+   * Claims one batch: first a batch whose lease expired (a crashed worker's), else queued
+   * rows due by `now`. Rows whose recipient may no longer be mailed are cancelled instead.
+   * Returns null when nothing is claimable.
+   */
+  claim(opts: { owner: string; limit: number; leaseMs: number; now: Date; kinds?: DeliveryKind[] }): Promise<ClaimedBatch | null>;
+  /** Applies outcomes to rows still `sending`; returns how many changed. */
+  recordOutcomes(outcomes: DeliveryOutcome[]): Promise<number>;
+  /** Graceful shutdown: this owner's `sending` rows go back to the queue. */
+  releaseLeases(owner: string): Promise<number>;
+  getById(id: string): Promise<Delivery | null>;
+  findByProviderId(providerId: string): Promise<Delivery | null>;
+  /** Dedupes on `eventId` and applies the event, in one transaction. */
+  applyProviderEvent(event: ProviderEvent): Promise<ProviderEventResult>;
+  counts(now: Date): Promise<{ lessons: LessonCounts[]; broadcasts: BroadcastCounts[] }>;
+}
+
+export interface SuppressionStore {
+  isSuppressed(email: string): Promise<boolean>;
+  /** Adds the hash and cancels queued deliveries to the address, in one transaction. */
+  add(email: string, reason: string, now: Date): Promise<{ added: boolean }>;
+  remove(email: string): Promise<{ removed: boolean }>;
+  list(): Promise<Suppression[]>;
+}
+
+export interface BroadcastStore {
+  create(input: {
+    slug: string;
+    contentHash: string;
+    subject: string;
+    seriesId?: string | null;
+    sendAt?: Date | null;
+    now: Date;
+  }): Promise<Broadcast>;
+  getById(id: string): Promise<Broadcast | null>;
+  /** The newest broadcast with this slug (a `--force-new` send makes a newer one). */
+  getBySlug(slug: string): Promise<Broadcast | null>;
+  list(): Promise<Broadcast[]>;
+  /**
+   * Fixes the recipient list (once: a draft or scheduled broadcast becomes `sending`) with
+   * one INSERT … SELECT: active, non-suppressed subscribers, enrolled in `seriesId` when set.
+   * Later calls insert nothing and return the recorded total.
+   */
+  snapshotRecipients(id: string, filter: { seriesId?: string | null }, now: Date): Promise<{ inserted: number; total: number }>;
+  setStatus(id: string, status: BroadcastStatus, now: Date): Promise<Broadcast | null>;
+  /** Cancels what has not gone and marks the broadcast cancelled, in one transaction. */
+  cancel(id: string, now: Date): Promise<{ cancelled: number } | null>;
+  /** Marks `sending` broadcasts with nothing left queued or in flight as `sent`. */
+  settle(now: Date): Promise<void>;
+}
+
+export interface WebhookEventStore {
+  /** False when this event id was seen before. */
+  recordOnce(id: string, type: string, now: Date): Promise<boolean>;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly subscribers: SubscriberStore;
+  readonly enrollments: EnrollmentStore;
+  readonly deliveries: DeliveryStore;
+  readonly suppressions: SuppressionStore;
+  readonly broadcasts: BroadcastStore;
+  readonly webhookEvents: WebhookEventStore;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** Postgres connection string; when set, Postgres is used. */
+  databaseUrl?: string;
+  /** SQLite file (default `data/coursemail.sqlite` under the working directory). */
+  sqlitePath?: string;
+}
