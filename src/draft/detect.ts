@@ -1,0 +1,21 @@
+import { extname } from 'node:path';
+import type { ArticleFormat } from './types.ts';
+
+const HTML_START = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|main|section|div|p|h[1-6])\b/i;
+const MD_HEADING = /^(?:#{1,6}[ \t]+\S|\S[^\n]*\n(?:=+|-{2,})[ \t]*$)/m;
+
+/**
+ * The extension decides for `.html`/`.htm` and `.txt`. Otherwise the content does: a document
+ * that opens with an HTML tag is HTML, one with Markdown headings is Markdown, and anything
+ * else is read as plain text with title lines — which is what the author's `.md` article is.
+ * Plain-text reading keeps inline Markdown (links, emphasis) intact, so a Markdown file
+ * without headings loses nothing by it.
+ */
+export function detectFormat(text: string, fileName: string): ArticleFormat {
+  const ext = extname(fileName).toLowerCase();
+  if (ext === '.html' || ext === '.htm') return 'html';
+  if (ext === '.txt') return 'text';
+  if (HTML_START.test(text)) return 'html';
+  if (MD_HEADING.test(text)) return 'markdown';
+  return 'text';
+}

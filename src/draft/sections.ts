@@ -1,0 +1,164 @@
+import { Lexer } from 'marked';
+import { plainText } from './blocks.ts';
+import { countWords, sentenceSpans } from './sentences.ts';
+import type { Block, Section, WordBudget } from './types.ts';
+
+/**
+ * Splits blocks at headings of depth ≤ `splitDepth`. Deeper headings stay inside their
+ * section as sub-headings. Text before the first heading is a section without a title.
+ */
+export function splitSections(blocks: Block[], splitDepth: number): Section[] {
+  const sections: Section[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'heading' && (block.depth ?? 9) <= splitDepth) sections.push({ title: block.text, blocks: [] });
+    else {
+      if (!sections.length) sections.push({ blocks: [] });
+      (sections[sections.length - 1] as Section).blocks.push(block);
+    }
+  }
+  return sections;
+}
+
+const wordCache = new WeakMap<Block, number>();
+export function blockWords(block: Block): number {
+  let n = wordCache.get(block);
+  if (n === undefined) wordCache.set(block, (n = countWords(block.text)));
+  return n;
+}
+const sectionCache = new WeakMap<Section, number>();
+export function sectionWords(section: Section): number {
+  let n = sectionCache.get(section);
+  if (n === undefined) sectionCache.set(section, (n = section.blocks.reduce((sum, b) => sum + blockWords(b), 0)));
+  return n;
+}
+
+const headingBlock = (title: string): Block => ({ kind: 'heading', depth: 2, text: title, markdown: `## ${title}` });
+
+/** `b` appended to `a`; its title becomes a sub-heading so the reader still sees the break. */
+function merge(a: Section, b: Section): Section {
+  return { title: a.title, blocks: [...a.blocks, ...(b.title ? [headingBlock(b.title)] : []), ...b.blocks] };
+}
+
+/**
+ * Merges sections shorter than `min` words into a neighbour: the shortest first, into
+ * whichever neighbour is shorter, as long as the result stays within `max`. The text before
+ * the first heading always opens lesson 1, with the first section.
+ */
+export function mergeShort(input: Section[], { min, max }: WordBudget): Section[] {
+  const sections = [...input];
+  if (sections.length > 1 && !sections[0]?.title) sections.splice(0, 2, merge(sections[0] as Section, sections[1] as Section));
+  const stuck = new Set<Section>();
+  for (;;) {
+    const candidates = sections.filter((s) => !stuck.has(s) && sectionWords(s) < min);
+    if (!candidates.length || sections.length < 2) return sections;
+    const short = candidates.reduce((a, b) => (sectionWords(b) < sectionWords(a) ? b : a));
+    const i = sections.indexOf(short);
+    const options = [i - 1, i + 1]
+      .filter((j) => j >= 0 && j < sections.length)
+      .sort((a, b) => sectionWords(sections[a] as Section) - sectionWords(sections[b] as Section))
+      .filter((j) => sectionWords(short) + sectionWords(sections[j] as Section) <= max);
+    const j = options[0];
+    if (j === undefined) {
+      stuck.add(short);
+      continue;
+    }
+    const [first, second] = j < i ? [j, i] : [i, j];
+    sections.splice(first, 2, merge(sections[first] as Section, sections[second] as Section));
+  }
+}
+
+/** A paragraph longer than a lesson is cut at sentences, and a giant sentence at words. */
+function pieces(block: Block, max: number): Block[] {
+  if (block.kind !== 'paragraph' || blockWords(block) <= max) return [block];
+  const chunks: string[] = [];
+  let current = '';
+  let words = 0;
+  const push = () => {
+    if (current.trim()) chunks.push(current.trim());
+    current = '';
+    words = 0;
+  };
+  for (const [start, end] of sentenceSpans(block.markdown)) {
+    const sentence = block.markdown.slice(start, end);
+    const n = countWords(sentence);
+    if (n > max) {
+      push();
+      const tokens = sentence.split(/(?<=\s)/);
+      for (let k = 0; k < tokens.length; k += max) chunks.push(tokens.slice(k, k + max).join('').trim());
+      continue;
+    }
+    if (words + n > max) push();
+    current += sentence;
+    words += n;
+  }
+  push();
+  return chunks.map((markdown) => ({ kind: 'paragraph', markdown, text: plainText(Lexer.lex(markdown, { gfm: true })).trim() }));
+}
+
+/**
+ * Cuts sections longer than `max` words at paragraph boundaries into the fewest parts that
+ * fit, of about equal length. A sub-heading stays with the paragraph after it and a
+ * call-to-action with the paragraph before it; a last part under `min` rejoins the one before.
+ */
+export function splitLong(sections: Section[], { min, max }: WordBudget): Section[] {
+  const out: Section[] = [];
+  for (const section of sections) {
+    const total = sectionWords(section);
+    if (total <= max) {
+      out.push(section);
+      continue;
+    }
+    const units: Block[][] = [];
+    let pendingHeadings: Block[] = [];
+    for (const block of section.blocks.flatMap((b) => pieces(b, max))) {
+      if (block.kind === 'heading') pendingHeadings.push(block);
+      else if (block.kind === 'cta' && units.length && !pendingHeadings.length) (units[units.length - 1] as Block[]).push(block);
+      else {
+        units.push([...pendingHeadings, block]);
+        pendingHeadings = [];
+      }
+    }
+    if (pendingHeadings.length) units.push(pendingHeadings);
+
+    const target = total / Math.ceil(total / max);
+    const parts: Block[][] = [];
+    let current: Block[] = [];
+    let words = 0;
+    for (const unit of units) {
+      const n = unit.reduce((sum, b) => sum + blockWords(b), 0);
+      if (current.length && (words + n > max || words >= target)) {
+        parts.push(current);
+        current = [];
+        words = 0;
+      }
+      current.push(...unit);
+      words += n;
+    }
+    if (current.length) parts.push(current);
+    const last = parts[parts.length - 1] as Block[];
+    const lastWords = last.reduce((sum, b) => sum + blockWords(b), 0);
+    const before = parts[parts.length - 2];
+    if (before && lastWords < min && lastWords + before.reduce((sum, b) => sum + blockWords(b), 0) <= max) before.push(...(parts.pop() as Block[]));
+
+    parts.forEach((blocks, k) => out.push({ title: section.title, blocks, ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) }));
+  }
+  return out;
+}
+
+/**
+ * A section left with no words (a heading over an image, say) cannot be a lesson on its
+ * own; it joins the one before it (or after it, when first), whatever the budget.
+ */
+export function absorbEmpty(input: Section[]): Section[] {
+  const sections = [...input];
+  for (let i = 0; i < sections.length && sections.length > 1; ) {
+    const s = sections[i] as Section;
+    if (sectionWords(s) > 0 || s.blocks.some((b) => b.kind === 'cta')) {
+      i++;
+      continue;
+    }
+    if (i > 0) sections.splice(i - 1, 2, { ...merge(sections[i - 1] as Section, s), part: sections[i - 1]?.part });
+    else sections.splice(0, 2, merge(s, sections[1] as Section));
+  }
+  return sections;
+}

@@ -1,0 +1,57 @@
+const BULLET = /^\s*[•◦▪‣●·∙*+\-–]\s+/;
+const NUMBERED = /^\s*(\d{1,3})[.)]\s+/;
+
+/**
+ * A title line is a paragraph of one short line (at most 12 words, 90 characters) that
+ * starts with a capital or digit, is not a list item, does not end like a sentence or a
+ * lead-in (`.`, `!`, `,`, `;`, `:`), and has text after it. "What the evidence shows" is
+ * one; "The honest comparison:" and a one-line closing sentence are not.
+ */
+export function isTitleLine(paragraph: string[], hasNext: boolean): boolean {
+  if (!hasNext || paragraph.length !== 1) return false;
+  const line = (paragraph[0] as string).trim();
+  if (line.length > 90 || line.split(/\s+/).length > 12) return false;
+  if (!/^[\p{Lu}\p{N}"“‘']/u.test(line) || BULLET.test(line) || NUMBERED.test(line)) return false;
+  return !/[.!,;:…]$/.test(line.replace(/["”’')\]]+$/, ''));
+}
+
+/** Text that must not turn into Markdown structure or raw HTML in a lesson. */
+function escapeLine(line: string): string {
+  return line.replace(/<(?=[A-Za-z/!?])/g, '\\<').replace(/^(\s*)([#>])/, '$1\\$2');
+}
+
+/**
+ * Plain text → Markdown: paragraphs are separated by blank lines, title lines become
+ * headings (`#` when the file opens with one, as an article title would; `##` after),
+ * bullet lines (`•`, `-`, `–`, `*`) become `- ` items and numbered lines stay numbered.
+ * Inline Markdown the author may have typed (links, emphasis) is kept as it is.
+ */
+export function textToMarkdown(text: string): string {
+  const paragraphs: string[][] = [];
+  let current: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim()) current.push(line.replace(/\s+$/, ''));
+    else if (current.length) {
+      paragraphs.push(current);
+      current = [];
+    }
+  }
+  if (current.length) paragraphs.push(current);
+
+  return paragraphs
+    .map((para, i) => {
+      if (isTitleLine(para, i < paragraphs.length - 1)) return `${i === 0 ? '#' : '##'} ${escapeLine((para[0] as string).trim())}`;
+      if (BULLET.test(para[0] as string) || NUMBERED.test(para[0] as string)) {
+        return para
+          .map((line) => {
+            const numbered = NUMBERED.exec(line);
+            if (numbered) return `${numbered[1]}. ${escapeLine(line.slice(numbered[0].length))}`;
+            if (BULLET.test(line)) return `- ${escapeLine(line.replace(BULLET, ''))}`;
+            return `  ${escapeLine(line.trim())}`;
+          })
+          .join('\n');
+      }
+      return para.map((line) => escapeLine(line.trim())).join('\n');
+    })
+    .join('\n\n');
+}
