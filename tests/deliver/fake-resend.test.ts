@@ -81,7 +81,9 @@ describe('the local Resend-compatible server', () => {
     expect(a.headers.get('ratelimit-limit')).toBe('2');
     expect(a.headers.get('ratelimit-remaining')).toBe('1');
     expect(b.headers.get('ratelimit-remaining')).toBe('0');
-    expect(Number(b.headers.get('ratelimit-reset'))).toBeGreaterThan(0.9);
+    // Seconds until the first of the two leaves the window, to the millisecond.
+    const [ra, rb] = server.requests;
+    expect(Number(b.headers.get('ratelimit-reset'))).toBeCloseTo((ra!.at + 1000 - rb!.at) / 1000, 2);
     expect(c.body).toMatchObject({ statusCode: 429, name: 'rate_limit_exceeded' });
     expect(c.headers.get('retry-after')).toBe('1');
     expect(server.received.map((r) => r.deliveryId)).toEqual(['d-1', 'd-2']);

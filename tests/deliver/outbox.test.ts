@@ -8,7 +8,7 @@ import { CoursemailError } from '../../src/shared/index.ts';
 import { sampleMessage } from './sample.ts';
 
 const tempDir = () => join(mkdtempSync(join(tmpdir(), 'coursemail-outbox-')), 'outbox');
-const headerLine = (lines: { key: string; line: string }[], key: string) => lines.filter((h) => h.key === key).map((h) => h.line);
+const headerLine = (lines: readonly { key: string; line: string }[], key: string) => lines.filter((h) => h.key === key).map((h) => h.line);
 
 describe('outbox transport', () => {
   it('writes one RFC 5322 file per message that parses back with both parts and the list headers', async () => {

@@ -46,6 +46,8 @@ export interface FakeResendOptions {
   seed?: number;
   /** If set, other bearer tokens are refused with 403 invalid_api_key. */
   apiKey?: string;
+  /** Keep each accepted email's JSON in `received` (default true); false keeps only ids, for big runs. */
+  keepEmails?: boolean;
   /** If set, a `from` on another domain is refused with 403 validation_error, as Resend does for unverified domains. */
   verifiedDomains?: string[];
 }
@@ -71,7 +73,8 @@ export interface ReceivedEmail {
   idempotencyKey: string | undefined;
   /** Epoch milliseconds, sub-millisecond precision, monotonic. */
   at: number;
-  email: ApiEmail;
+  /** Absent when the server was started with `keepEmails: false`. */
+  email?: ApiEmail;
 }
 
 export interface LoggedRequest {
@@ -201,6 +204,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 type Stored = { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: string };
 
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
+  const keepEmails = options.keepEmails ?? true;
   let rps = options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond;
   let faults: FakeResendFaults = { ...options.faults };
   const random = seeded(options.seed ?? 1);
@@ -314,7 +318,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
       const ids = emails.map(() => randomUUID());
       const doneAt = now();
-      emails.forEach((email, i) => received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, at: doneAt, email }));
+      emails.forEach((email, i) =>
+        received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
+      );
       const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) });
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'done', fingerprint, status: 200, body: responseBody });
       entry.result = 'accepted';
