@@ -28,11 +28,8 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
-/**
- * Starts a Hono app (anything with `fetch`) on host:port and resolves once it listens.
- * Refuses a non-loopback host unless `allowRemote` is set: the preview can send mail.
- */
-export async function startHttpServer(app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, opts: ListenOptions = {}): Promise<RunningServer> {
+/** Throws unless `host` is loopback or `allowRemote` is set: call before any slow setup. */
+export function assertBindable(opts: ListenOptions): void {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host) && !opts.allowRemote) {
     throw new CoursemailError(
@@ -40,6 +37,15 @@ export async function startHttpServer(app: { fetch: (req: Request, env?: unknown
       `Refusing to listen on ${host}: it is reachable from other machines, and this server previews and sends mail. Use 127.0.0.1 (the default), or pass --allow-remote if you really mean it.`,
     );
   }
+}
+
+/**
+ * Starts a Hono app (anything with `fetch`) on host:port and resolves once it listens.
+ * Refuses a non-loopback host unless `allowRemote` is set: the preview can send mail.
+ */
+export async function startHttpServer(app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, opts: ListenOptions = {}): Promise<RunningServer> {
+  assertBindable(opts);
+  const host = opts.host ?? '127.0.0.1';
   const server = createAdaptorServer({ fetch: app.fetch as never, hostname: host });
   await new Promise<void>((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
@@ -56,16 +62,16 @@ export async function startHttpServer(app: { fetch: (req: Request, env?: unknown
     });
   });
   const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' || address.family === (6 as unknown) ? `[${address.address}]` : address.address;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}`,
     host: address.address,
     port: address.port,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
         // Open event streams (live reload) would keep `close` waiting forever.
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
 }

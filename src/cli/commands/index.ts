@@ -2,6 +2,8 @@ import type { ArgsDef, CommandDef } from 'citty';
 import type { CliIO } from '../output.ts';
 import { buildCommand } from './build.ts';
 import { checkCommand } from './check.ts';
+import { devCommand } from './dev.ts';
+import { sendTestCommand } from './send-test.ts';
 import { simulateCommand } from './simulate.ts';
 
 /**
@@ -13,5 +15,7 @@ export type CommandEntry = CommandDef<ArgsDef> | ((io: CliIO) => CommandDef<Args
 export const registry: Record<string, CommandEntry> = {
   build: buildCommand as CommandEntry,
   check: checkCommand as CommandEntry,
+  dev: devCommand as CommandEntry,
+  'send-test': sendTestCommand as CommandEntry,
   simulate: simulateCommand as CommandEntry,
 };

@@ -1,0 +1,146 @@
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } from '../../send/test-send.ts';
+import type { Transport } from '../../send/transport.ts';
+import { CoursemailError, formatProblem } from '../../shared/index.ts';
+import { isLoopbackHost } from '../http.ts';
+import { EMAIL_PAGE_SCRIPT, emailPage } from './email-page.ts';
+import { frameDocument, isScheme } from './frame.ts';
+import { html, type SafeHtml } from './html.ts';
+import { page } from './layout.ts';
+import { resolveMessage, seriesRef, type MessageRef } from './messages.ts';
+import { OUTBOX_PAGE_SCRIPT, outboxMessagePage, outboxPage, readOutboxMessage } from './outbox-page.ts';
+import { seriesPage } from './series-page.ts';
+import type { PreviewBuilder } from './state.ts';
+
+export interface PreviewAppOptions {
+  builder: PreviewBuilder;
+  /** Makes the configured transport for one test send; closed after it. */
+  transport: () => Transport;
+  /** Without it, requests must name a loopback Host (defeats DNS rebinding). */
+  allowRemote?: boolean;
+  now?: () => Date;
+}
+
+/** Pages: scripts only our own inline ones; frames: the email, with no script at all. */
+const PAGE_CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+const FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+function pathRef(path: string): MessageRef | undefined {
+  const s = /^\/series\/([^/]+)\/([^/]+)$/.exec(path);
+  if (s) return seriesRef(decodeURIComponent(s[1]!), s[2]!);
+  const b = /^\/broadcasts\/([^/]+)$/.exec(path);
+  return b ? { kind: 'broadcast', name: decodeURIComponent(b[1]!) } : undefined;
+}
+
+/**
+ * The preview UI as a Hono app: server-rendered pages, the email in a sandboxed iframe,
+ * live reload over server-sent events, and the send-test button. No front-end build.
+ */
+export function createPreviewApp(opts: PreviewAppOptions): Hono {
+  const { builder } = opts;
+  const now = opts.now ?? (() => new Date());
+  const notices = new Map<string, { ok: boolean; text: string }>();
+  const app = new Hono();
+
+  app.use(async (c, next) => {
+    const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+    if (!opts.allowRemote && !isLoopbackHost(host)) return c.text(`This preview answers only to localhost, not to Host "${host}".`, 403);
+    await next();
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', PAGE_CSP);
+  });
+
+  const render = (c: Context, title: string, body: SafeHtml, script = '', status: 200 | 404 = 200) =>
+    c.html(page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script }), status);
+  const notFound = (c: Context, what: string) =>
+    render(c, 'Not found', html`<h1>Not found</h1><p>${what} does not exist (any more). <a href="/">All series</a></p><p class="muted small">If you are creating it, this page reloads once it builds.</p>`, '', 404);
+  const sampleOf = (c: Context): SampleId => {
+    const s = c.req.query('sample');
+    return isSampleId(s) ? s : 'named';
+  };
+
+  app.get('/', (c) => render(c, 'Series', seriesPage(builder)));
+
+  const messagePage = (c: Context, ref: MessageRef | undefined) => {
+    const msg = ref && resolveMessage(builder, ref);
+    if (!msg || !builder.project) return notFound(c, c.req.path);
+    const noticeId = c.req.query('notice');
+    const body = emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), notice: noticeId ? notices.get(noticeId) : undefined });
+    return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT);
+  };
+  const messageFrame = (c: Context, ref: MessageRef | undefined) => {
+    const msg = ref && resolveMessage(builder, ref);
+    if (!msg?.built || !builder.project) return c.text('Not built', 404);
+    const filled = fillMessage(msg.built.message, sampleRecipient(builder.project.config, sampleOf(c)));
+    const scheme = c.req.query('scheme');
+    c.header('Content-Security-Policy', FRAME_CSP);
+    return c.html(frameDocument(filled.html, isScheme(scheme) ? scheme : 'light'));
+  };
+  app.get('/series/:id/:step', (c) => messagePage(c, seriesRef(c.req.param('id'), c.req.param('step'))));
+  app.get('/series/:id/:step/frame', (c) => messageFrame(c, seriesRef(c.req.param('id'), c.req.param('step'))));
+  app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
+  app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
+
+  app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root), OUTBOX_PAGE_SCRIPT));
+  app.get('/outbox/:file', async (c) => {
+    const mail = await readOutboxMessage(builder.root, c.req.param('file'));
+    return mail ? render(c, mail.subject ?? 'Message', outboxMessagePage(c.req.param('file'), mail), OUTBOX_PAGE_SCRIPT) : notFound(c, `outbox/${c.req.param('file')}`);
+  });
+  app.get('/outbox/:file/frame', async (c) => {
+    const mail = await readOutboxMessage(builder.root, c.req.param('file'));
+    if (!mail?.html) return c.text('No HTML part', 404);
+    c.header('Content-Security-Policy', FRAME_CSP);
+    return c.html(mail.html);
+  });
+
+  app.get('/events', (c) =>
+    streamSSE(c, async (stream) => {
+      const send = (version: string) => void stream.writeSSE({ event: 'version', data: version }).catch(() => undefined);
+      send(builder.version);
+      const off = builder.onChange(send);
+      // Keeps proxies and idle timeouts from closing a quiet stream.
+      const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), 15_000);
+      await new Promise<void>((resolve) => stream.onAbort(resolve));
+      off();
+      clearInterval(ping);
+    }),
+  );
+
+  app.post('/send-test', async (c) => {
+    // Same-origin only: another site open in the browser must not be able to send mail.
+    const origin = c.req.header('origin');
+    const sameOrigin = origin ? origin === new URL(c.req.url).origin : c.req.header('sec-fetch-site') === 'same-origin';
+    if (!sameOrigin) return c.text('Refused: a test send must come from the preview page itself (same origin).', 403);
+    const form = await c.req.parseBody();
+    const path = typeof form.path === 'string' ? form.path : '';
+    const sample: SampleId = isSampleId(form.sample) ? form.sample : 'named';
+    const ref = pathRef(path);
+    const msg = ref && resolveMessage(builder, ref);
+    if (!msg || !builder.project) return notFound(c, path || 'That message');
+    let notice: { ok: boolean; text: string };
+    if (!msg.built) notice = { ok: false, text: 'Not sent: the message does not build (see the problems).' };
+    else {
+      const transport = opts.transport();
+      try {
+        const { outcome, sent } = await sendTest({ message: msg.built.message, config: builder.project.config, transport, now: now(), to: typeof form.to === 'string' ? form.to : undefined, sample, tags: msg.tags });
+        notice = { ok: true, text: `Sent “${sent.subject}” to ${sent.to} via ${transport.name} (${outcome.providerId}).` };
+      } catch (err) {
+        const text = err instanceof CoursemailError ? [err.message.split('\n')[0], ...err.problems.map(formatProblem)].join(' · ') : `Sending failed: ${(err as Error).message}`;
+        notice = { ok: false, text };
+      } finally {
+        await transport.close();
+      }
+    }
+    const id = randomBytes(6).toString('hex');
+    notices.set(id, notice);
+    if (notices.size > 50) notices.delete(notices.keys().next().value as string);
+    // Post/redirect/get: a live reload must never re-submit the form.
+    return c.redirect(`${msg.path}?sample=${sample}&notice=${id}`, 303);
+  });
+
+  app.notFound((c) => notFound(c, c.req.path));
+  return app;
+}

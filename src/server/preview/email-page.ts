@@ -1,0 +1,167 @@
+import type { Config } from '../../config/index.ts';
+import { clientSupport, lintMessage, type ClientSupportIssue } from '../../lint/index.ts';
+import type { RenderedMessage } from '../../render/render-message.ts';
+import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
+import { fillMessage, filledChecklist, outgoingMessage, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
+import { SCHEMES } from './frame.ts';
+import { html, type SafeHtml } from './html.ts';
+import { problemList } from './layout.ts';
+import type { ResolvedMessage } from './messages.ts';
+
+const support = new WeakMap<RenderedMessage, ClientSupportIssue[]>();
+
+/** caniemail takes ~70 ms a message; its verdict depends only on the template, so once per build. */
+function clientSupportOf(message: RenderedMessage): ClientSupportIssue[] {
+  let issues = support.get(message);
+  if (!issues) support.set(message, (issues = clientSupport(message.html)));
+  return issues;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const mailbox = (name: string, email: string) => `"${name.replace(/["\\]/g, '\\$&')}" <${email}>`;
+
+function sizeMeter(bytes: number): SafeHtml {
+  const state = bytes > GMAIL_CLIP_BYTES ? 'clipped by Gmail' : bytes > HTML_BUDGET_BYTES ? 'over budget' : 'within budget';
+  return html`<section class="card" data-testid="size">
+    <h3>Size: ${kb(bytes)} <span class="muted small">(${state})</span></h3>
+    <meter min="0" max="${GMAIL_CLIP_BYTES}" low="${HTML_BUDGET_BYTES * 0.6}" high="${HTML_BUDGET_BYTES}" optimum="0" value="${bytes}"></meter>
+    <p class="explain">Budget ${kb(HTML_BUDGET_BYTES)}; Gmail clips HTML past ~${kb(GMAIL_CLIP_BYTES)} and hides the rest, footer first.</p>
+  </section>`;
+}
+
+function supportList(issues: ClientSupportIssue[]): SafeHtml {
+  const row = (i: ClientSupportIssue) =>
+    html`<li data-feature="${i.feature}"><span class="mark">${i.support === 'none' ? '✗' : '~'}</span><span><span class="rule">${i.feature}</span> — ${i.support === 'none' ? 'not supported' : 'partly supported'} in ${i.clients.join(', ')}${i.notes.length ? html`<br><span class="muted">${i.notes.join(' ')}</span>` : ''}</span></li>`;
+  const none = issues.filter((i) => i.support === 'none');
+  const partial = issues.filter((i) => i.support === 'partial');
+  return html`<section class="card" data-testid="client-support">
+    <h3>Client support <span class="muted small">(caniemail.com data)</span></h3>
+    <p class="explain">What Gmail, Outlook, Apple Mail and Yahoo drop or only partly support in this HTML. Advice, not an error: several are harmless by design.</p>
+    <ul class="checks lint">${none.map(row)}</ul>
+    ${partial.length ? html`<details><summary>${partial.length} partly supported features</summary><ul class="checks lint">${partial.map(row)}</ul></details>` : ''}
+  </section>`;
+}
+
+export interface EmailPageOptions {
+  sample: SampleId;
+  /** Result of a test send, shown once after the redirect. */
+  notice?: { ok: boolean; text: string };
+}
+
+export function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): SafeHtml {
+  const heading = html`<p class="muted small"><a href="/">Series</a> › ${msg.seriesTitle ?? msg.context}</p>`;
+  if (!msg.built) return html`${heading}<h1>${msg.path}</h1>${problemList(msg.problems, 'This message does not build')}`;
+  const { message } = msg.built;
+  const recipient = sampleRecipient(config, opts.sample);
+  const filled = fillMessage(message, recipient);
+  const checks = filledChecklist(message, filled, recipient, config);
+  const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
+  const outgoing = outgoingMessage({ message, filled, recipient, config, to: 'reader@example.com', id: 'preview', date: new Date(0), tags: {} });
+  const headers: [string, string][] = [
+    ['From', mailbox(outgoing.from.name, outgoing.from.email)],
+    ...(outgoing.replyTo ? [['Reply-To', outgoing.replyTo] as [string, string]] : []),
+    ['To', `${recipient.firstName ? mailbox(recipient.firstName, 'reader@example.com') : 'reader@example.com'} (the subscriber)`],
+    ['Subject', outgoing.subject],
+    ...Object.entries(outgoing.headers),
+  ];
+  const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
+  const allOk = checks.every((c) => c.ok);
+
+  return html`${heading}
+  <h1 data-testid="subject">${filled.subject}</h1>
+  <p class="muted small" data-testid="context">${msg.context}</p>
+  ${opts.notice ? html`<p class="notice ${opts.notice.ok ? 'ok' : 'bad'}" data-testid="notice">${opts.notice.text}</p>` : ''}
+  <div class="card small" data-testid="inbox-row">
+    <span class="muted">In the inbox:</span> <b>${message.senderName}</b> · <span class="inbox-line"><b>${filled.subject}</b> <span class="preheader">— ${message.preheader}</span></span>
+  </div>
+  <div class="email-layout">
+    <div>
+      <div class="toolbar">
+        <span class="group" role="group" aria-label="Width">
+          <button type="button" data-width="desktop" aria-pressed="true">Desktop 720 px</button>
+          <button type="button" data-width="mobile" aria-pressed="false">Mobile 375 px</button>
+        </span>
+        <span class="group" role="group" aria-label="Colour scheme">
+          ${Object.entries(SCHEMES).map(([id, s]) => html`<button type="button" data-scheme="${id}" aria-pressed="${id === 'light'}">${s.label}</button>`)}
+        </span>
+        <span class="group" role="group" aria-label="Sample subscriber">
+          ${Object.entries(SAMPLE_SUBSCRIBERS).map(([id, s]) => html`<a href="?sample=${id}" data-sample="${id}" aria-current="${id === opts.sample}">${s.label}</a>`)}
+        </span>
+      </div>
+      <p class="explain" id="scheme-explain">${SCHEMES.light.explain}</p>
+      <div class="tabs" role="tablist">
+        <button type="button" role="tab" data-tab="preview" aria-selected="true">Preview</button>
+        <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
+        <button type="button" role="tab" data-tab="source" aria-selected="false">HTML source</button>
+        <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
+      </div>
+      <div class="panel" data-panel="preview"><div class="stage" id="stage">
+        <iframe id="email-frame" title="The email, as a reader sees it" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="${msg.path}/frame" data-sample="${opts.sample}" src="${frameSrc}" style="width:720px"></iframe>
+      </div></div>
+      <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${filled.text}</pre></div>
+      <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
+      <div class="panel" data-panel="headers" hidden>
+        <table class="headers" data-testid="headers">${headers.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>
+        <p class="explain">The transport adds Date, Message-ID, MIME-Version, the multipart Content-Type and X-Coursemail-Delivery (the delivery id). Links here are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>
+      </div>
+    </div>
+    <aside>
+      <section class="card" data-testid="checklist" data-all-ok="${allOk}">
+        <h3>Compliance ${allOk ? '✓ all pass' : '✗ refused until fixed'}</h3>
+        <ul class="checks">${checks.map((c) => html`<li data-rule="${c.rule}" data-ok="${c.ok}"><span class="mark">${c.ok ? '✓' : '✗'}</span><span><span class="rule">${c.rule}</span>: ${c.why}</span></li>`)}</ul>
+      </section>
+      ${sizeMeter(Buffer.byteLength(filled.html, 'utf8'))}
+      <section class="card" data-testid="lint">
+        <h3>Lint ${lint.length ? html`<span class="muted small">${lint.length} warning${lint.length === 1 ? '' : 's'}</span>` : '✓'}</h3>
+        ${lint.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang and contrast look right.</p>`}
+      </section>
+      ${supportList(clientSupportOf(message))}
+      <section class="card">
+        <h3>Send a test</h3>
+        <form class="send" method="post" action="/send-test">
+          <input type="hidden" name="path" value="${msg.path}">
+          <input type="hidden" name="sample" value="${opts.sample}">
+          <label class="small">To <input type="email" name="to" required value="${config.testAddress ?? ''}"></label>
+          <button type="submit" data-testid="send-test">Send test via ${transport}</button>
+        </form>
+        <p class="explain">Filled for “${SAMPLE_SUBSCRIBERS[opts.sample].label.toLowerCase()}”, subject marked [TEST], refused if the guard fails.${transport === 'outbox' ? ' The outbox writes a .eml file: see Outbox.' : ''}</p>
+      </section>
+    </aside>
+  </div>`;
+}
+
+/** Toggles for the email page; state in the hash so a live reload keeps it. */
+export const EMAIL_PAGE_SCRIPT = `
+(() => {
+  const frame = document.getElementById('email-frame');
+  if (!frame) return;
+  const schemes = ${JSON.stringify(Object.fromEntries(Object.entries(SCHEMES).map(([k, v]) => [k, v.explain])))};
+  const state = Object.assign({ width: 'desktop', tab: 'preview', scheme: 'light' }, Object.fromEntries(new URLSearchParams(location.hash.slice(1))));
+  const fit = () => { try { frame.style.height = Math.max(400, frame.contentDocument.documentElement.scrollHeight) + 'px'; } catch {} };
+  frame.addEventListener('load', fit);
+  const apply = () => {
+    frame.style.width = state.width === 'mobile' ? '375px' : '720px';
+    document.querySelectorAll('[data-width]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.width === state.width)));
+    document.querySelectorAll('[data-scheme]').forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.scheme === state.scheme)));
+    document.querySelectorAll('[data-tab]').forEach((b) => b.setAttribute('aria-selected', String(b.dataset.tab === state.tab)));
+    document.querySelectorAll('[data-panel]').forEach((p) => { p.hidden = p.dataset.panel !== state.tab; });
+    document.getElementById('stage').classList.toggle('dark', state.scheme !== 'light');
+    document.getElementById('scheme-explain').textContent = schemes[state.scheme] || '';
+    const src = frame.dataset.base + '?sample=' + frame.dataset.sample + '&scheme=' + state.scheme;
+    if (frame.getAttribute('src') !== src) frame.setAttribute('src', src);
+    const hash = '#' + new URLSearchParams(state);
+    history.replaceState(null, '', hash);
+    document.querySelectorAll('[data-sample]').forEach((a) => { if (a.tagName === 'A') a.setAttribute('href', '?sample=' + a.dataset.sample + hash); });
+    requestAnimationFrame(fit);
+  };
+  document.addEventListener('click', (e) => {
+    const b = e.target.closest('[data-width],[data-scheme],[data-tab]');
+    if (!b || b.tagName !== 'BUTTON') return;
+    if (b.dataset.width) state.width = b.dataset.width;
+    if (b.dataset.scheme) state.scheme = b.dataset.scheme;
+    if (b.dataset.tab) state.tab = b.dataset.tab;
+    apply();
+  });
+  apply();
+})();
+`;

@@ -1,0 +1,55 @@
+/**
+ * The browser preview (`coursemail dev`): builds every series in memory, serves the pages,
+ * watches the project and live-reloads open pages. `startPreview` is what the CLI and the
+ * e2e tests call; `createPreviewApp` is the bare Hono app, for mounting beside other routes.
+ */
+import { resolve } from 'node:path';
+import { configuredTransport } from '../../send/test-send.ts';
+import type { Transport } from '../../send/transport.ts';
+import { assertBindable, startHttpServer, type ListenOptions } from '../http.ts';
+import { createPreviewApp } from './app.ts';
+import { PreviewBuilder } from './state.ts';
+import { watchProject } from './watch.ts';
+
+export interface PreviewOptions extends ListenOptions {
+  root: string;
+  /** Default true; off for a static server (tests of single pages). */
+  watch?: boolean;
+  /** Default: the transport the config names. */
+  transport?: () => Transport;
+}
+
+export interface RunningPreview {
+  url: string;
+  builder: PreviewBuilder;
+  close(): Promise<void>;
+}
+
+export async function startPreview(opts: PreviewOptions): Promise<RunningPreview> {
+  assertBindable(opts);
+  const root = resolve(opts.root);
+  const builder = new PreviewBuilder(root);
+  await builder.rebuild({ config: true });
+  const transport =
+    opts.transport ??
+    (() => {
+      if (!builder.project) throw new Error('the project does not build; fix its problems first');
+      return configuredTransport(builder.project.config, root);
+    });
+  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote });
+  const server = await startHttpServer(app, opts);
+  const watcher = opts.watch === false ? undefined : await watchProject(builder);
+  return {
+    url: server.url,
+    builder,
+    close: async () => {
+      await watcher?.close();
+      await server.close();
+    },
+  };
+}
+
+export { createPreviewApp, type PreviewAppOptions } from './app.ts';
+export { PreviewBuilder, type RebuildPlan, type SeriesView } from './state.ts';
+export { planFor, watchProject } from './watch.ts';
+export { resolveMessage, type MessageRef, type ResolvedMessage } from './messages.ts';

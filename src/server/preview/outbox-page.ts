@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { html, type SafeHtml } from './html.ts';
+
+/** Only names the outbox transport writes: no path separators, so no way out of the folder. */
+const EML = /^[A-Za-z0-9][A-Za-z0-9._=-]*\.eml$/;
+
+export const outboxDir = (root: string) => join(root, 'outbox');
+
+export function isOutboxFile(name: string): boolean {
+  return EML.test(name) && !name.includes('..');
+}
+
+export async function readOutboxMessage(root: string, name: string): Promise<ParsedMail | undefined> {
+  if (!isOutboxFile(name)) return undefined;
+  const path = join(outboxDir(root), name);
+  if (!existsSync(path)) return undefined;
+  return simpleParser(await readFile(path));
+}
+
+const LIMIT = 200;
+
+export async function outboxPage(root: string): Promise<SafeHtml> {
+  const dir = outboxDir(root);
+  const files = existsSync(dir) ? (await readdir(dir)).filter(isOutboxFile) : [];
+  const withTimes = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(dir, f))).mtimeMs })));
+  const newest = withTimes.sort((a, b) => b.t - a.t || b.f.localeCompare(a.f)).slice(0, LIMIT);
+  const rows = await Promise.all(
+    newest.map(async ({ f }) => {
+      const mail = await simpleParser(await readFile(join(dir, f)), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
+      return html`<li data-file="${f}"><a class="row" href="/outbox/${f}">
+        <span class="when">${mail.date?.toISOString().slice(0, 16).replace('T', ' ') ?? ''}<small>UTC</small></span>
+        <span class="from">${mail.to && !Array.isArray(mail.to) ? mail.to.text : ''}</span>
+        <span class="inbox-line"><span class="subject">${mail.subject ?? '(no subject)'}</span> <span class="preheader">— ${f}</span></span>
+        <span class="size">${((await stat(join(dir, f))).size / 1024).toFixed(1)} KB</span>
+      </a></li>`;
+    }),
+  );
+  return html`<h1>Outbox</h1>
+    <p class="muted">What the outbox transport has “sent”: the .eml files in ${dir}, newest first${files.length > LIMIT ? ` (latest ${LIMIT} of ${files.length})` : ''}.</p>
+    ${rows.length ? html`<ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker.</p>`}`;
+}
+
+export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
+  return html`<p class="muted small"><a href="/outbox">Outbox</a> › ${name}</p>
+    <h1 data-testid="subject">${mail.subject ?? '(no subject)'}</h1>
+    <div class="tabs" role="tablist">
+      <button type="button" role="tab" data-tab="preview" aria-selected="true">As the reader sees it</button>
+      <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
+      <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
+    </div>
+    <div class="panel" data-panel="preview"><div class="stage" id="stage">
+      ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" src="/outbox/${name}/frame" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
+    </div></div>
+    <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${mail.text ?? '(no plain-text part)'}</pre></div>
+    <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${mail.headerLines.map((h) => {
+      const i = h.line.indexOf(':');
+      return html`<tr><th>${h.line.slice(0, i)}</th><td>${h.line.slice(i + 1).replace(/\r?\n[ \t]+/g, ' ').trim()}</td></tr>`;
+    })}</table></div>`;
+}
+
+export const OUTBOX_PAGE_SCRIPT = `
+(() => {
+  const frame = document.getElementById('email-frame');
+  if (frame) frame.addEventListener('load', () => { try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 'px'; } catch {} });
+  document.addEventListener('click', (e) => {
+    const b = e.target.closest('[data-tab]');
+    if (!b) return;
+    document.querySelectorAll('[data-tab]').forEach((t) => t.setAttribute('aria-selected', String(t === b)));
+    document.querySelectorAll('[data-panel]').forEach((p) => { p.hidden = p.dataset.panel !== b.dataset.tab; });
+  });
+})();
+`;

@@ -1,0 +1,79 @@
+import type { BuiltMessage } from '../../build/index.ts';
+import type { Config } from '../../config/index.ts';
+import { formatOffset } from '../../content/index.ts';
+import type { SendWindow } from '../../course/types.ts';
+import { fillMessage, sampleRecipient } from '../../send/test-send.ts';
+import type { BroadcastView } from './broadcasts.ts';
+import { html, type SafeHtml } from './html.ts';
+import { problemList } from './layout.ts';
+import type { PreviewBuilder, SeriesView } from './state.ts';
+
+const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+export function describeWindow(w: SendWindow): string {
+  const days = w.days.length === 7 ? 'every day' : WEEK.filter((d) => w.days.includes(d as SendWindow['days'][number])).map((d) => d[0]!.toUpperCase() + d.slice(1)).join(', ');
+  return `${w.start}–${w.end}, ${days}`;
+}
+
+/** `Day 4`, or `Day 3 + 9h` for delays that are not whole days. */
+export function dayLabel(offsetMinutes: number): string {
+  const rest = offsetMinutes % 1440;
+  return `Day ${Math.floor(offsetMinutes / 1440)}${rest ? ` + ${formatOffset(rest)}` : ''}`;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Subject and preheader as the inbox list shows them, filled for the default sample reader. */
+function inboxLine(config: Config, built: BuiltMessage): SafeHtml {
+  const filled = fillMessage(built.message, sampleRecipient(config, 'named'));
+  return html`<span class="inbox-line"><span class="subject">${filled.subject}</span> <span class="preheader">— ${built.message.preheader}</span></span>`;
+}
+
+function seriesSection(config: Config, view: SeriesView): SafeHtml {
+  if (!view.built) {
+    return html`<section class="card" data-series="${view.id}"><h2>${view.id}</h2>${problemList(view.problems, `series/${view.id} does not build`)}${view.problems.length ? '' : html`<p class="muted">Not built: fix the project problems above.</p>`}</section>`;
+  }
+  const { course, steps, confirm } = view.built;
+  const from = course.sender?.name ?? config.sender.name;
+  const window = describeWindow(course.sendWindow);
+  return html`<section class="card" data-series="${course.id}">
+    <h2>${course.title}</h2>
+    <p class="muted small">${course.id} · ${steps.length} lessons · ${course.engine === 'react' ? 'React Email' : 'MJML'} · sent ${window} in each subscriber's time zone (default ${course.timezone})</p>
+    <p class="small">${course.description}</p>
+    <ol class="timeline" data-testid="timeline">
+      <li data-kind="confirm"><a class="row" href="/series/${course.id}/confirm">
+        <span class="when">On sign-up<small>at once</small></span><span class="from">${from}</span>${inboxLine(config, confirm)}<span class="size">${kb(confirm.message.htmlBytes)}</span>
+      </a></li>
+      ${steps.map(({ step, message, checks }) => {
+        const days = step.offsetMinutes / 1440;
+        return html`<li data-kind="lesson" data-step="${step.step}" data-day="${days}"><a class="row" href="/series/${course.id}/${step.step}">
+          <span class="when">${dayLabel(step.offsetMinutes)}<small>${window}</small></span>
+          <span class="from">${from}</span>${inboxLine(config, { message, checks })}<span class="size">${kb(message.htmlBytes)}</span>
+        </a></li>`;
+      })}
+    </ol>
+  </section>`;
+}
+
+function broadcastsSection(broadcasts: Map<string, BroadcastView>): SafeHtml {
+  if (!broadcasts.size) return html``;
+  return html`<section class="card" data-testid="broadcasts"><h2>Broadcast drafts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.</p>
+    <ol class="timeline">${[...broadcasts.values()].map(
+      (b) => html`<li data-broadcast="${b.name}"><a class="row" href="/broadcasts/${b.name}">
+        <span class="when">${b.parsed?.sendAt ? b.parsed.sendAt.toISOString().slice(0, 16).replace('T', ' ') : 'draft'}<small>${b.parsed?.series ? `to ${b.parsed.series}` : 'to everyone'}</small></span>
+        <span class="from">${b.file}</span>
+        <span class="inbox-line"><span class="subject">${b.parsed?.subject ?? '(does not parse)'}</span> <span class="preheader">${b.parsed ? `— ${b.parsed.preheader}` : ''}</span></span>
+        <span class="size">${b.problems.length ? `${b.problems.length} problem${b.problems.length === 1 ? '' : 's'}` : b.built ? kb(b.built.message.htmlBytes) : ''}</span>
+      </a></li>`,
+    )}</ol></section>`;
+}
+
+export function seriesPage(builder: PreviewBuilder): SafeHtml {
+  const config = builder.project?.config;
+  const views = [...builder.series.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return html`<h1>Series</h1>
+    <p class="muted">Each series as one subscriber receives it: the confirmation at sign-up, then each lesson on its day, inside the send window.</p>
+    ${config ? views.map((v) => seriesSection(config, v)) : ''}
+    ${config && !views.length ? html`<p class="card">No series yet: add <code>series/&lt;id&gt;/series.yaml</code> and lessons <code>01-slug.md</code>.</p>` : ''}
+    ${broadcastsSection(builder.broadcasts)}`;
+}

@@ -1,0 +1,61 @@
+import { watch } from 'chokidar';
+import { join, relative, sep } from 'node:path';
+import { CONFIG_FILE } from '../../config/index.ts';
+import { emailsDir } from '../../render/templates.ts';
+import type { PreviewBuilder, RebuildPlan } from './state.ts';
+
+/** Maps changed paths to the least that must be rebuilt. Pure, so it is tested alone. */
+export function planFor(root: string, templatesDir: string, paths: Iterable<string>): RebuildPlan {
+  const plan: RebuildPlan = {};
+  const series = new Set<string>();
+  for (const path of paths) {
+    const inTemplates = relative(templatesDir, path);
+    if (!inTemplates.startsWith('..') && inTemplates !== path) {
+      plan.templates = true;
+      continue;
+    }
+    const parts = relative(root, path).split(sep);
+    if (parts[0] === CONFIG_FILE) plan.config = true;
+    else if (parts[0] === 'broadcasts') plan.broadcasts = true;
+    else if (parts[0] === 'series' && parts[1]) series.add(parts[1]);
+  }
+  if (series.size) plan.series = [...series];
+  // Broadcasts take engine and title from the series they target.
+  if (series.size) plan.broadcasts = true;
+  return plan;
+}
+
+export interface Watcher {
+  close(): Promise<void>;
+}
+
+/**
+ * Watches the content, the templates and the config. Saves that arrive together (an
+ * editor writing several files, a `git checkout`) are coalesced over `debounceMs`.
+ */
+export async function watchProject(builder: PreviewBuilder, opts: { debounceMs?: number } = {}): Promise<Watcher> {
+  const root = builder.root;
+  const templates = emailsDir(root);
+  const watcher = watch([join(root, 'series'), join(root, 'broadcasts'), join(root, CONFIG_FILE), templates], {
+    ignoreInitial: true,
+    ignored: (path) => /(^|[\\/])(\.|node_modules)[^\\/]*$/.test(relative(root, path)) && path !== root,
+  });
+  const pending = new Set<string>();
+  let timer: NodeJS.Timeout | undefined;
+  watcher.on('all', (_event, path) => {
+    pending.add(path);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const plan = planFor(root, emailsDir(root), pending);
+      pending.clear();
+      void builder.rebuild(plan);
+    }, opts.debounceMs ?? 15);
+  });
+  await new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
+  return {
+    close: async () => {
+      clearTimeout(timer);
+      await watcher.close();
+    },
+  };
+}
