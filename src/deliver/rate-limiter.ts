@@ -36,7 +36,8 @@ export class RateLimiter {
   /** Resolves when the caller may send one request. Callers are served in arrival order. */
   take(): Promise<void> {
     const turn = this.#queue.then(() => this.#wait());
-    this.#queue = turn;
+    // One caller's failed wait must not close the bucket for everyone after it.
+    this.#queue = turn.catch(() => undefined);
     return turn;
   }
 

@@ -29,6 +29,7 @@ export interface ResendTransportOptions {
 /** Resend's batch endpoint takes at most 100 emails. */
 const BATCH_LIMIT = 100;
 const MAX_BACKOFF_MS = 30_000;
+const RESEND_API = 'https://api.resend.com';
 
 export function createResendTransport(options: ResendTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
@@ -36,8 +37,9 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
   if (!apiKey) {
     throw new CoursemailError('deliver.resend-key', 'RESEND_API_KEY is not set: create an API key at resend.com and export it, or use the outbox transport.');
   }
-  const baseUrl = (options.baseUrl ?? env.RESEND_BASE_URL)?.replace(/\/+$/, '');
-  const client = new Resend(apiKey, baseUrl ? { baseUrl } : undefined);
+  // Read here rather than by the SDK, so an injected `env` decides alone.
+  const baseUrl = (options.baseUrl ?? env.RESEND_BASE_URL ?? RESEND_API).replace(/\/+$/, '');
+  const client = new Resend(apiKey, { baseUrl });
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const limiter = new RateLimiter(options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond, sleep);

@@ -66,7 +66,7 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
     const email = byDelivery.get('delivery-7')!.email;
     expect(email).toMatchObject({
-      from: '"Physician Coaching Practice" <coach@coach.example.com>',
+      from: 'Physician Coaching Practice <coach@coach.example.com>',
       to: ['subscriber7@example.org'],
       reply_to: 'reply@coach.example.com',
       subject: 'Lesson 1: the first conversation (7)',
@@ -81,6 +81,19 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
         { name: 'series', value: 'physician_coaching_2025' },
         { name: 'step', value: '3' },
       ],
+    });
+  });
+
+  it('quotes a display name with a comma or quotes, and flattens line breaks in subject and name', async () => {
+    const { server, transport } = await setup({ requestsPerSecond: null }, { requestsPerSecond: null });
+    const message = sampleMessage(1, {
+      from: { name: 'Dr. Ana "Coach" Smith, MD\r\nBcc: x@evil.example', email: 'coach@coach.example.com' },
+      subject: 'Lesson 2\r\nBcc: x@evil.example',
+    });
+    expect(sentCount(await transport.sendBatch([message], 'k'))).toBe(1);
+    expect(server.received[0]?.email).toMatchObject({
+      from: '"Dr. Ana \\"Coach\\" Smith, MD Bcc: x@evil.example" <coach@coach.example.com>',
+      subject: 'Lesson 2 Bcc: x@evil.example',
     });
   });
 
