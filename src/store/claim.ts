@@ -86,6 +86,7 @@ function candidates(trx: Transaction<Database>) {
     .leftJoin('subscribers as s', 's.id', 'd.subscriber_id')
     .leftJoin('enrollments as e', (j) => j.onRef('e.subscriber_id', '=', 'd.subscriber_id').onRef('e.series_id', '=', 'd.series_id'))
     .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
+    .leftJoin('broadcasts as b', 'b.id', 'd.broadcast_id')
     .selectAll('d')
     .select([
       's.email as s_email',
@@ -95,6 +96,7 @@ function candidates(trx: Transaction<Database>) {
       'e.status as e_status',
       'e.paused_at as e_paused_at',
       'x.email_hash as suppressed_hash',
+      'b.status as b_status',
     ]);
 }
 
@@ -107,6 +109,7 @@ function unsendable(r: Candidate): string | null {
   if (r.suppressed_hash !== null) return 'address suppressed';
   if (r.kind === 'confirm') return r.s_status === 'pending' ? null : `subscriber ${r.s_status}`;
   if (r.s_status !== 'active') return `subscriber ${r.s_status}`;
+  if (r.kind === 'broadcast' && r.b_status === 'cancelled') return 'broadcast cancelled';
   if (r.kind === 'lesson') {
     if (r.e_status !== 'active') return r.e_status === null ? 'not enrolled' : `enrollment ${r.e_status}`;
     if (r.e_paused_at !== null) return 'paused';

@@ -5,7 +5,7 @@ import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } fr
 import { enrollIn } from './enrollments.ts';
 import type { SubscribersTable } from './schema.ts';
 import { deliveryFrom, enrollmentFrom, ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
-import type { ImportRowResult, SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ImportRowResult, SubscriberData, SubscriberStatus, SubscriberStore } from './types.ts';
 
 const nonce = () => randomBytes(18).toString('base64url');
 
@@ -16,6 +16,19 @@ async function byHash(trx: Executor, hash: string): Promise<Selectable<Subscribe
 async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
   const r = await trx.selectFrom('suppressions').select('email_hash').where('email_hash', '=', hash).executeTakeFirst();
   return r !== undefined;
+}
+
+async function withHeldData(db: Executor, rows: Selectable<SubscribersTable>[]): Promise<SubscriberData[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [enrollments, deliveries] = await Promise.all([
+    db.selectFrom('enrollments').selectAll().where('subscriber_id', 'in', ids).orderBy('id').execute(),
+    db.selectFrom('deliveries').selectAll().where('subscriber_id', 'in', ids).orderBy('id').execute(),
+  ]);
+  const held = new Map(rows.map((r): [number, SubscriberData] => [r.id, { subscriber: subscriberFrom(r), enrollments: [], deliveries: [] }]));
+  for (const e of enrollments) held.get(e.subscriber_id)?.enrollments.push(enrollmentFrom(e));
+  for (const d of deliveries) if (d.subscriber_id !== null) held.get(d.subscriber_id)?.deliveries.push(deliveryFrom(d));
+  return [...held.values()];
 }
 
 export function subscriberStore({ db }: Ctx): SubscriberStore {
@@ -282,13 +295,19 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
     async dataHeld(id) {
       const key = toId(id);
       if (key === null) return null;
-      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
-      if (!row) return null;
-      const [enrollments, deliveries] = await Promise.all([
-        db.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).orderBy('id').execute(),
-        db.selectFrom('deliveries').selectAll().where('subscriber_id', '=', key).orderBy('id').execute(),
-      ]);
-      return { subscriber: subscriberFrom(row), enrollments: enrollments.map(enrollmentFrom), deliveries: deliveries.map(deliveryFrom) };
+      const rows = await db.selectFrom('subscribers').selectAll().where('id', '=', key).execute();
+      return (await withHeldData(db, rows))[0] ?? null;
+    },
+
+    async listDataHeld({ limit, after }) {
+      const rows = await db
+        .selectFrom('subscribers')
+        .selectAll()
+        .where('id', '>', toId(after) ?? 0)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return withHeldData(db, rows);
     },
 
     async countByStatus() {

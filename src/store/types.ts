@@ -253,6 +253,8 @@ export interface SubscriberStore {
   /** One import batch in one transaction; results in input order. Duplicates within the batch count once. */
   importBatch(rows: ImportRow[], opts: { now: Date; seriesId?: string | null }): Promise<ImportRowResult[]>;
   dataHeld(id: string): Promise<SubscriberData | null>;
+  /** A page of subscribers (by id) with everything held about each: export without N+1 queries. */
+  listDataHeld(opts: Page): Promise<SubscriberData[]>;
   countByStatus(): Promise<Record<SubscriberStatus, number>>;
 }
 

@@ -1,0 +1,11 @@
+/**
+ * Subscribers, above the store: what an address, a name and a time zone may be
+ * (normalize, validate, sanitize), and the bulk operations — CSV import, export of
+ * everything held, erasure.
+ */
+export { normalizeEmail, type NormalizedEmail } from './normalize-email.ts';
+export { validateTimezone } from './timezone.ts';
+export { sanitizeName, MAX_NAME_LENGTH } from './name.ts';
+export { importCsv, type ImportOptions, type ImportProgress, type ImportResult, type BadRow } from './import-csv.ts';
+export { exportSubscribers, neutralizeFormula, EXPORT_COLUMNS, type ExportFormat } from './export.ts';
+export { forgetSubscriber } from './forget.ts';

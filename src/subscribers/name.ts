@@ -1,0 +1,18 @@
+/** Longest first name kept; longer input is cut, not refused (it is a greeting, not an identity). */
+export const MAX_NAME_LENGTH = 100;
+
+/**
+ * A first name fit to store and to put in a greeting or a header: control characters
+ * (CR/LF above all: header injection) become spaces, runs of spaces collapse, the result
+ * is trimmed and cut to 100 characters. Empty means no name.
+ */
+export function sanitizeName(input: unknown): string | null {
+  if (typeof input !== 'string') return null;
+  const clean = input
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (clean === '') return null;
+  return [...clean].slice(0, MAX_NAME_LENGTH).join('').trim();
+}

@@ -1,0 +1,20 @@
+import type { Problem } from '../shared/index.ts';
+
+/**
+ * An IANA zone the runtime knows, in its canonical spelling (`america/chicago` →
+ * `America/Chicago`). Empty means "unknown": the scheduler then uses the series' zone.
+ */
+export function validateTimezone(input: unknown): { timezone: string | null } | { problem: Problem } {
+  if (input === undefined || input === null) return { timezone: null };
+  if (typeof input !== 'string') return { problem: { code: 'timezone.invalid', message: 'the time zone must be text', field: 'timezone' } };
+  const value = input.trim();
+  if (value === '') return { timezone: null };
+  if (value.length > 64 || /[^A-Za-z0-9_+\-/]/.test(value)) {
+    return { problem: { code: 'timezone.invalid', message: `"${value.slice(0, 64)}" is not a time zone`, field: 'timezone' } };
+  }
+  try {
+    return { timezone: new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone };
+  } catch {
+    return { problem: { code: 'timezone.invalid', message: `"${value}" is not a known time zone (use an IANA name such as America/Chicago)`, field: 'timezone' } };
+  }
+}
