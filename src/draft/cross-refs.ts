@@ -2,14 +2,14 @@
  * Cross-references in plain text. Without link markup, an article names another piece of
  * writing with set phrases: "… is in <title>", "explored/covered/discussed/detailed in|on
  * (the) <title>", and "(see <title>)" or "See <title>." at a sentence start. The title runs
- * to the end of the clause (sentence end, `;`, `,`, `(`, a dash); a colon may sit inside it.
+ * to the end of the clause (sentence end, `;`, `,`, a bracket, a dash); a colon may sit inside it.
  * To keep ordinary prose out ("the answer is in the details"), a title has 2–12 words, does
  * not start with a pronoun or question word, and after a bare "is in" does not start with
  * an article either. A false positive costs little: a `link:NAME` with no URL in config
  * renders as the same plain text, so the reader sees what they would have seen anyway.
  */
 const TITLE = String.raw`([^.;,()!?\n—–\[\]]+?)`;
-const CLAUSE_END = String.raw`(?=[.!?]["”’')]*(?:\s|$)|[;,(]|\s[—–-]\s|\s*$)`;
+const CLAUSE_END = String.raw`(?=[.!?]["”’')]*(?:\s|$)|[;,()]|\s[—–-]\s|\s*$)`;
 const PATTERNS: Array<{ re: RegExp; bareIsIn?: boolean }> = [
   {
     re: new RegExp(String.raw`\b(?:explored|covered|discussed|described|explained|detailed|outlined|examined|unpacked|summari[sz]ed|reviewed)\s+(?:(?:in\s+)?(?:more|greater|full|much more)\s+(?:depth|detail)\s+)?(?:in|on)\s+${TITLE}${CLAUSE_END}`, 'gi'),

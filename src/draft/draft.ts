@@ -115,6 +115,8 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
     return name;
   };
 
+  /** Names given to links the article made relative (`/articles/x`), with that address. */
+  const relativeTargets = new Map<string, string>();
   let ctaCount = 0;
   const withCtas = extractCtas(cleaned.blocks, () => claim(`cta-${++ctaCount}`));
   for (const b of withCtas) if (b.cta?.href.startsWith('link:cta-')) linksTodo.push({ name: b.cta.href.slice(5), text: b.cta.text });
@@ -123,7 +125,7 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
     if (b.kind !== 'paragraph' && b.kind !== 'list' && b.kind !== 'quote') return b;
     const refs = format === 'text' ? linkReferences(b.markdown, nameFor).markdown : b.markdown;
     const relative = linkRelativeUrls(refs, nameFor);
-    for (const r of relative.found) warnings.push(`"${r.text}" linked to ${r.href}, an address no email can open; it now points to link:${names.get(r.text.toLowerCase())}`);
+    for (const r of relative.found) relativeTargets.set(nameFor(r.text), r.href);
     return { ...b, markdown: relative.markdown };
   });
 
@@ -142,7 +144,7 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
 
   const proper = properNouns(linked.filter((b) => b.kind !== 'heading').map((b) => b.text));
   const lessons = composeLessons(fitted, { docTitle: title, proper, every });
-  warnings.push(...lessonWarnings(lessons, linksTodo, budget));
+  warnings.push(...lessonWarnings(lessons, linksTodo, relativeTargets, budget));
 
   const firstProse = linked.find((b) => b.kind === 'paragraph')?.text;
   const description = meta.description ?? (firstProse ? trimAtWord(sentences(firstProse.replace(/\s+/g, ' '))[0] ?? '', 200) : `An email course from the article "${title}".`);
@@ -158,7 +160,7 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
 }
 
 /** What the author must look at, per lesson: each call-to-action and each named link to fill. */
-function lessonWarnings(lessons: ComposedLesson[], linksTodo: LinkTodo[], budget: WordBudget): string[] {
+function lessonWarnings(lessons: ComposedLesson[], linksTodo: LinkTodo[], relativeTargets: Map<string, string>, budget: WordBudget): string[] {
   const todo = new Map(linksTodo.map((t) => [t.name, t]));
   const out: string[] = [];
   for (const lesson of lessons) {
@@ -179,7 +181,8 @@ function lessonWarnings(lessons: ComposedLesson[], linksTodo: LinkTodo[], budget
     for (const m of lesson.content.matchAll(/\]\(link:([a-z0-9-]+)\)/g)) {
       const entry = todo.get(m[1] as string);
       if (entry && !entry.name.startsWith('cta-')) {
-        out.push(`${at}: "${entry.text}" links to link:${entry.name}; add its URL under "links" in coursemail.config.json (listed in series.yaml links.todo); until then it reads as plain text`);
+        const was = relativeTargets.has(entry.name) ? ` (the article linked it to ${relativeTargets.get(entry.name)}, an address no inbox can open)` : '';
+        out.push(`${at}: "${entry.text}" links to link:${entry.name}${was}; add its URL under "links" in coursemail.config.json (listed in series.yaml links.todo); until then it reads as plain text`);
       }
     }
     if (lesson.words > budget.max) out.push(`${at} has ${lesson.words} words, more than ${budget.max}: one block in it could not be cut`);

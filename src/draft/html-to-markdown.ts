@@ -49,9 +49,9 @@ const code: FormatCallback = (elem, walk, builder) => {
 const surround = (mark: string) => ({ format: 'inlineSurround', options: { prefix: mark, suffix: mark } });
 const skipped = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input', 'select', 'textarea', 'nav', 'footer', 'aside', 'head'];
 
-const toMarkdown = compile({
-  wordwrap: false,
-  baseElements: { selectors: ['article', 'main', 'body'], returnDomByDefault: true },
+const options = (base: string) => ({
+  wordwrap: false as const,
+  baseElements: { selectors: [base], returnDomByDefault: true },
   limits: { maxBaseElements: 1, maxInputLength: 20_000_000 },
   encodeCharacters: { '\\': '\\\\', '*': '\\*', _: '\\_', '`': '\\`', '[': '\\[', ']': '\\]', '<': '\\<', '#': '\\#' },
   formatters: { heading, anchor, image, pre, code },
@@ -71,8 +71,17 @@ const toMarkdown = compile({
   ],
 });
 
+/** html-to-text takes the first base element in document order, so the choice is made here. */
+const converters = new Map<string, (html: string) => string>();
+function converterFor(html: string): (html: string) => string {
+  const base = /<article[\s>]/i.test(html) ? 'article' : /<main[\s>]/i.test(html) ? 'main' : 'body';
+  let convert = converters.get(base);
+  if (!convert) converters.set(base, (convert = compile(options(base))));
+  return convert;
+}
+
 export function htmlToMarkdown(html: string): string {
-  return toMarkdown(html).trim();
+  return converterFor(html)(html).trim();
 }
 
 /** `<title>` without a trailing " | Site name", for when the page has no `<h1>`. */

@@ -10,7 +10,7 @@ import type { Block, Section, WordBudget } from './types.ts';
 export function splitSections(blocks: Block[], splitDepth: number): Section[] {
   const sections: Section[] = [];
   for (const block of blocks) {
-    if (block.kind === 'heading' && (block.depth ?? 9) <= splitDepth) sections.push({ title: block.text, blocks: [] });
+    if (block.kind === 'heading' && (block.depth ?? 9) <= splitDepth) sections.push({ title: block.text, depth: block.depth, blocks: [] });
     else {
       if (!sections.length) sections.push({ blocks: [] });
       (sections[sections.length - 1] as Section).blocks.push(block);
@@ -32,21 +32,27 @@ export function sectionWords(section: Section): number {
   return n;
 }
 
-const headingBlock = (title: string): Block => ({ kind: 'heading', depth: 2, text: title, markdown: `## ${title}` });
+function headingBlock(title: string, depth = 2): Block {
+  const level = Math.min(Math.max(depth, 2), 3);
+  return { kind: 'heading', depth: level, text: title, markdown: `${'#'.repeat(level)} ${title}` };
+}
 
 /** `b` appended to `a`; its title becomes a sub-heading so the reader still sees the break. */
 function merge(a: Section, b: Section): Section {
-  return { title: a.title, blocks: [...a.blocks, ...(b.title ? [headingBlock(b.title)] : []), ...b.blocks] };
+  return { title: a.title, depth: a.depth, blocks: [...a.blocks, ...(b.title ? [headingBlock(b.title, b.depth)] : []), ...b.blocks] };
 }
 
 /**
- * Merges sections shorter than `min` words into a neighbour: the shortest first, into
- * whichever neighbour is shorter, as long as the result stays within `max`. The text before
- * the first heading always opens lesson 1, with the first section.
+ * Merges sections shorter than `min` words into a neighbour, the shortest first: into the
+ * section before it (a short section usually finishes the thought before it), or the one
+ * after when there is none before or the result would pass `max`. The text before the
+ * first heading opens lesson 1 together with the first section, unless both together pass
+ * `max` and the introduction can stand alone.
  */
 export function mergeShort(input: Section[], { min, max }: WordBudget): Section[] {
   const sections = [...input];
-  if (sections.length > 1 && !sections[0]?.title) sections.splice(0, 2, merge(sections[0] as Section, sections[1] as Section));
+  const [intro, first] = sections;
+  if (intro && first && !intro.title && (sectionWords(intro) < min || sectionWords(intro) + sectionWords(first) <= max)) sections.splice(0, 2, merge(intro, first));
   const stuck = new Set<Section>();
   for (;;) {
     const candidates = sections.filter((s) => !stuck.has(s) && sectionWords(s) < min);
@@ -55,7 +61,6 @@ export function mergeShort(input: Section[], { min, max }: WordBudget): Section[
     const i = sections.indexOf(short);
     const options = [i - 1, i + 1]
       .filter((j) => j >= 0 && j < sections.length)
-      .sort((a, b) => sectionWords(sections[a] as Section) - sectionWords(sections[b] as Section))
       .filter((j) => sectionWords(short) + sectionWords(sections[j] as Section) <= max);
     const j = options[0];
     if (j === undefined) {
@@ -96,8 +101,9 @@ function pieces(block: Block, max: number): Block[] {
 }
 
 /**
- * Cuts sections longer than `max` words at paragraph boundaries into the fewest parts that
- * fit, of about equal length. A sub-heading stays with the paragraph after it and a
+ * Cuts sections longer than `max` words at paragraph boundaries into parts of about equal
+ * length (total ÷ the fewest parts that fit): a part ends before the paragraph whose middle
+ * would pass that length. A sub-heading stays with the paragraph after it and a
  * call-to-action with the paragraph before it; a last part under `min` rejoins the one before.
  */
 export function splitLong(sections: Section[], { min, max }: WordBudget): Section[] {
@@ -110,7 +116,9 @@ export function splitLong(sections: Section[], { min, max }: WordBudget): Sectio
     }
     const units: Block[][] = [];
     let pendingHeadings: Block[] = [];
-    for (const block of section.blocks.flatMap((b) => pieces(b, max))) {
+    const count = Math.ceil(total / max);
+    const target = total / count;
+    for (const block of section.blocks.flatMap((b) => pieces(b, Math.ceil(target)))) {
       if (block.kind === 'heading') pendingHeadings.push(block);
       else if (block.kind === 'cta' && units.length && !pendingHeadings.length) (units[units.length - 1] as Block[]).push(block);
       else {
@@ -120,13 +128,12 @@ export function splitLong(sections: Section[], { min, max }: WordBudget): Sectio
     }
     if (pendingHeadings.length) units.push(pendingHeadings);
 
-    const target = total / Math.ceil(total / max);
     const parts: Block[][] = [];
     let current: Block[] = [];
     let words = 0;
     for (const unit of units) {
       const n = unit.reduce((sum, b) => sum + blockWords(b), 0);
-      if (current.length && (words + n > max || words >= target)) {
+      if (current.length && (words + n > max || (parts.length < count - 1 && words + n / 2 > target))) {
         parts.push(current);
         current = [];
         words = 0;

@@ -27,6 +27,8 @@ export interface Block {
 /** A run of blocks under one heading; `title` is absent for text before the first heading. */
 export interface Section {
   title?: string;
+  /** Level of the heading that opened it, so a merged-in title keeps its rank. */
+  depth?: number;
   blocks: Block[];
   /** Set when a long section was cut: this is part `index` of `of`. */
   part?: { index: number; of: number };
