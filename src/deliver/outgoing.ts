@@ -16,9 +16,14 @@ function header(m: OutgoingMessage, name: string): string | undefined {
   return key === undefined ? undefined : m.headers[key];
 }
 
-/** The https URLs inside `List-Unsubscribe: <…>, <…>`; mailto: entries are allowed but not enough. */
+/**
+ * The https URLs inside `List-Unsubscribe: <…>, <…>`; mailto: entries are allowed but not enough.
+ * Plain http is accepted only for a loopback host: the local preview and tests, never the public.
+ */
 function unsubscribeUrls(value: string): string[] {
-  return [...value.matchAll(/<([^>]*)>/g)].map((m) => m[1] ?? '').filter((u) => /^https:\/\/\S+$/.test(u));
+  return [...value.matchAll(/<([^>]*)>/g)]
+    .map((m) => m[1] ?? '')
+    .filter((u) => /^https:\/\/\S+$/.test(u) || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?\/\S*$/.test(u));
 }
 
 /**

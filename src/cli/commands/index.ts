@@ -5,6 +5,7 @@ import { checkCommand } from './check.ts';
 import { devCommand } from './dev.ts';
 import { sendTestCommand } from './send-test.ts';
 import { simulateCommand } from './simulate.ts';
+import { workerCommand } from './worker.ts';
 
 /**
  * Every CLI command, one file each. A command is either a citty definition or a factory
@@ -18,4 +19,5 @@ export const registry: Record<string, CommandEntry> = {
   dev: devCommand as CommandEntry,
   'send-test': sendTestCommand as CommandEntry,
   simulate: simulateCommand as CommandEntry,
+  worker: workerCommand as CommandEntry,
 };

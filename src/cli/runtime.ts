@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadProject, type Project } from '../build/index.ts';
+import { createTransport } from '../deliver/index.ts';
+import type { Transport } from '../send/index.ts';
+import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
+import { signingSecret } from '../tokens/index.ts';
+
+export interface Runtime {
+  project: Project;
+  store: Store;
+  transport: Transport;
+  secret: string;
+  /** The clock every part of this run uses; `--now` shifts it. */
+  clock: () => Date;
+  owner: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `--now ISO` replays time: the clock starts there and runs on at the real pace, so a
+ * `--once` run sees one instant and a long run still moves forward.
+ */
+export function clockFrom(nowArg?: string): () => Date {
+  if (!nowArg) return () => new Date();
+  const start = Date.parse(nowArg);
+  if (Number.isNaN(start)) throw new Error(`--now "${nowArg}" is not an ISO date-time`);
+  const realStart = Date.now();
+  return () => new Date(start + (Date.now() - realStart));
+}
+
+/** Wires the edges for a command: config + templates, the store, the transport, the secret. */
+export async function openRuntime(opts: { root: string; now?: string; env?: NodeJS.ProcessEnv; allowEphemeralSecret?: boolean; transport?: Transport }): Promise<Runtime> {
+  const env = opts.env ?? process.env;
+  const root = resolve(opts.root);
+  const project = await loadProject(root);
+  const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
+  const store = await openStore(storeOptionsFromEnv(env, root));
+  const { config } = project;
+  const transport =
+    opts.transport ??
+    (config.transport === 'outbox'
+      ? createTransport('outbox', { dir: join(root, 'outbox') })
+      : config.transport === 'smtp'
+        ? createTransport('smtp', config.smtp!)
+        : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+  return {
+    project,
+    store,
+    transport,
+    secret,
+    clock: clockFrom(opts.now),
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    close: async () => {
+      await transport.close();
+      await store.close();
+    },
+  };
+}

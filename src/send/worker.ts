@@ -1,0 +1,164 @@
+import type { Config } from '../config/index.ts';
+import { CoursemailError } from '../shared/index.ts';
+import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
+import type { Catalog, CatalogEntry } from './catalog.ts';
+import { composeMessage } from './compose.ts';
+import { enqueueDue } from './enqueue-due.ts';
+import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, SendStore } from './store-port.ts';
+import { StopRunError, type OutgoingMessage, type Transport } from './transport.ts';
+
+/** Broadcast messages are looked up by id; the broadcast module supplies them. */
+export type BroadcastLookup = (broadcastId: string) => Promise<CatalogEntry | undefined>;
+
+export interface WorkerOptions {
+  store: SendStore;
+  transport: Transport;
+  catalog: Catalog;
+  config: Pick<Config, 'postalAddress' | 'sender' | 'publicUrl'>;
+  secret: string;
+  /** Unique per process; leases carry it. */
+  owner: string;
+  /** The run's clock: `--now` replays time, the `Date` header included. */
+  clock: () => Date;
+  broadcasts?: BroadcastLookup;
+  batchSize?: number;
+  leaseMs?: number;
+  /** Per delivery: retries before it is marked failed. */
+  maxAttempts?: number;
+  onBatch?: (summary: BatchSummary) => void;
+}
+
+export interface BatchSummary {
+  sent: number;
+  failed: number;
+  retried: number;
+  reclaimed: boolean;
+}
+
+export interface RunSummary {
+  enqueued: number;
+  sent: number;
+  failed: number;
+  retried: number;
+  batches: number;
+}
+
+const RETRY_BASE_MS = 60_000;
+
+export class Worker {
+  private stopping = false;
+  private readonly o: Required<Omit<WorkerOptions, 'broadcasts' | 'onBatch'>> & Pick<WorkerOptions, 'broadcasts' | 'onBatch'>;
+
+  constructor(options: WorkerOptions) {
+    this.o = { batchSize: options.transport.maxBatch, leaseMs: 5 * 60_000, maxAttempts: 8, ...options };
+  }
+
+  /** Asks the loop to finish the batch in flight and stop. */
+  stop(): void {
+    this.stopping = true;
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** One scheduler pass, then claim and send until nothing is due. */
+  async runOnce(): Promise<RunSummary> {
+    const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
+    summary.enqueued = (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
+    while (!this.stopping) {
+      const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock() });
+      if (!batch) break;
+      const b = await this.sendBatch(batch);
+      summary.batches++;
+      summary.sent += b.sent;
+      summary.failed += b.failed;
+      summary.retried += b.retried;
+      this.o.onBatch?.(b);
+    }
+    return summary;
+  }
+
+  /** Loops until `stop()`; sleeps `idleMs` when nothing is due. Leases are released on the way out. */
+  async run(idleMs = 5_000, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
+    try {
+      while (!this.stopping) {
+        const s = await this.runOnce();
+        if (s.batches === 0 && !this.stopping) await sleep(idleMs);
+      }
+    } finally {
+      await this.o.store.deliveries.releaseLeases(this.o.owner);
+    }
+  }
+
+  private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | undefined> {
+    if (d.kind === 'lesson' && d.seriesId && d.stepSlug) return this.o.catalog.lesson(d.seriesId, d.stepSlug);
+    if (d.kind === 'confirm' && d.seriesId) return this.o.catalog.confirm(d.seriesId);
+    if (d.kind === 'broadcast' && d.broadcastId) return this.o.broadcasts?.(d.broadcastId);
+    return undefined;
+  }
+
+  private async compose(d: ClaimedDelivery, now: Date): Promise<OutgoingMessage | string> {
+    const entry = await this.entryFor(d);
+    if (!entry) return d.kind === 'lesson' ? `lesson "${d.stepSlug}" is no longer in series "${d.seriesId}"` : `no message for ${d.kind} delivery`;
+    if (!d.subscriberId) return 'the subscriber was erased';
+    const links: { unsubscribeUrl: string; preferencesUrl: string; confirmUrl?: string } = subscriberLinks(this.o.config.publicUrl, this.o.secret, d.subscriberId);
+    if (d.kind === 'confirm') {
+      const sub = await this.o.store.subscribers.getById(d.subscriberId);
+      if (!sub?.confirmNonce) return 'nothing to confirm: the subscriber is no longer pending';
+      links.confirmUrl = confirmUrl(this.o.config.publicUrl, this.o.secret, d.subscriberId, sub.confirmNonce, now);
+    }
+    const tags: Record<string, string> = { kind: d.kind };
+    if (d.seriesId) tags.series = d.seriesId;
+    if (d.stepNumber !== null) tags.step = String(d.stepNumber);
+    if (d.broadcastId) tags.broadcast = d.broadcastId;
+    try {
+      return composeMessage(this.o.config, { deliveryId: d.id, compiled: entry.compiled, sender: entry.sender, to: d.toEmail, firstName: d.firstName, links, tags, now });
+    } catch (err) {
+      if (err instanceof CoursemailError) return err.message;
+      throw err;
+    }
+  }
+
+  private async sendBatch(batch: ClaimedBatch): Promise<BatchSummary> {
+    const now = this.o.clock();
+    const outcomes: DeliveryOutcome[] = [];
+    const messages: OutgoingMessage[] = [];
+    for (const d of batch.deliveries) {
+      const m = await this.compose(d, now);
+      if (typeof m === 'string') outcomes.push({ id: d.id, status: 'failed', reason: m, at: now });
+      else messages.push(m);
+    }
+    const attempts = new Map(batch.deliveries.map((d) => [d.id, d.attempts]));
+    if (messages.length) {
+      let results;
+      try {
+        results = await this.o.transport.sendBatch(messages, batch.batchKey);
+      } catch (err) {
+        // The provider said stop (quota, credentials): give the rows back and end the run.
+        if (err instanceof StopRunError) {
+          await this.o.store.deliveries.releaseLeases(this.o.owner);
+          this.stopping = true;
+        }
+        throw err;
+      }
+      const at = this.o.clock();
+      for (const r of results) {
+        if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, at });
+        else if (r.status === 'failed') outcomes.push({ id: r.id, status: 'failed', reason: r.reason, at });
+        else {
+          const n = attempts.get(r.id) ?? 0;
+          if (n + 1 >= this.o.maxAttempts) outcomes.push({ id: r.id, status: 'failed', reason: `gave up after ${n + 1} attempts: ${r.reason}`, at });
+          else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** n) });
+        }
+      }
+    }
+    await this.o.store.deliveries.recordOutcomes(outcomes);
+    return {
+      sent: outcomes.filter((o) => o.status === 'sent').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      retried: outcomes.filter((o) => o.status === 'retry').length,
+      reclaimed: batch.reclaimed,
+    };
+  }
+}
