@@ -12,10 +12,14 @@ const SLUG_MAX = 40;
 
 /**
  * `{{` from the article would be read as a placeholder; `\{{` is Handlebars' escape for a
- * literal pair. Backslashes already in front are folded in so the escape is never doubled.
+ * literal pair (backslashes already in front are folded in, so it is never doubled). The
+ * renderer keeps that backslash away from Markdown only for a complete `\{{…}}`, so a `{{`
+ * with no `}}` after it gets a zero-width space between its braces instead: it reads the
+ * same and is no placeholder for either.
  */
 export function escapeBraces(text: string): string {
-  return text.replace(/\\*\{\{/g, '\\{{');
+  const lastClose = text.lastIndexOf('}}');
+  return text.replace(/\\*\{\{/g, (match, offset: number) => (offset + match.length <= lastClose ? '\\{{' : '{\u200b{'));
 }
 
 export interface LessonContext {

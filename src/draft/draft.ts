@@ -64,7 +64,7 @@ function estimateWords(body: string, format: ArticleFormat): number {
 
 /**
  * Article bytes → a draft series: lesson files, `series.yaml`, the names config must fill,
- * and warnings. Pure apart from reading nothing but its arguments; the caller writes.
+ * and warnings. Pure: no I/O, no clock; the caller reads the file and writes the folder.
  */
 export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const { fileName, words: budget } = options;

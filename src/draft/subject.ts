@@ -55,7 +55,12 @@ export function subjectFromTitle(title: string, proper: Set<string>, max = 78): 
   const words = s.split(' ');
   const allCaps = letters(s).length > 3 && letters(s) === letters(s).toUpperCase() && words.length > 1;
   if (allCaps) s = s.toLowerCase();
-  else if (isTitleCase(words)) s = words.map((w, i) => (i === 0 ? w : lowerWord(w, proper))).join(' ');
+  else if (isTitleCase(words)) {
+    // The first word keeps its capital; what follows a hyphen in it ("Night-Shift") does not.
+    const [firstPart = '', ...hyphenated] = (words[0] as string).split('-');
+    const first = [firstPart, ...hyphenated.map((p) => lowerWord(p, proper))].join('-');
+    s = [first, ...words.slice(1).map((w) => lowerWord(w, proper))].join(' ');
+  }
   s = s.replace(/^(\P{L}*)(\p{L})/u, (_, pre: string, c: string) => pre + c.toUpperCase());
   return trimAtWord(s, max);
 }

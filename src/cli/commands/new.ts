@@ -49,9 +49,10 @@ function printDraft(io: CliIO, dir: string, from: string, draft: Draft): void {
 /** Reads the article, drafts the series, writes it in one step, and prints what it made. */
 export function runNew(opts: NewOptions, io: CliIO): number {
   if (opts.engine !== 'react' && opts.engine !== 'mjml') throw new CoursemailError('args', '--engine must be react or mjml');
+  const words = parseWordBudget(opts.words);
   const root = resolve(opts.root);
   const from = resolve(opts.from);
-  const draft = draftSeries(readArticle(from), { fileName: opts.from, engine: opts.engine, every: opts.every, words: parseWordBudget(opts.words) });
+  const draft = draftSeries(readArticle(from), { fileName: opts.from, engine: opts.engine, every: opts.every, words });
   const files = [...draft.lessons.map((l) => ({ name: l.fileName, content: l.content })), { name: 'series.yaml', content: draft.seriesYaml }];
   const dir = writeSeriesFolder(root, opts.id, files, { force: opts.force });
   printDraft(io, relative(process.cwd(), dir) || dir, opts.from, draft);
