@@ -42,7 +42,10 @@ export function lintLinks(html: string, opts: LintOptions): LintWarning[] {
       if (opts.filled) once({ rule: 'placeholder-unfilled', message: `link “${short(label)}” still has the placeholder ${href}` });
     } else if (/^(mailto|tel):/i.test(href)) {
       // Addresses and phone numbers are fine as they are.
-    } else if (/^http:\/\//i.test(href)) once({ rule: 'link-https', message: `link ${short(href)} is http, not https: clients may flag it and readers' data travels in clear` });
+    } else if (/^http:\/\//i.test(href)) {
+      const local = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/i.test(href);
+      once({ rule: 'link-https', message: `link ${short(href)} is http, not https: ${local ? 'fine for local tests, but a real send needs an https publicUrl' : "clients may flag it and readers' data travels in clear"}` });
+    }
     else if (!/^https:\/\//i.test(href)) once({ rule: 'link-absolute', message: `link ${short(href)} is not an absolute https URL: it cannot work from an inbox` });
     const words = label.toLowerCase().replace(/[.!:,»›→]+$/g, '').trim();
     if (VAGUE_TEXT.has(words)) once({ rule: 'link-text', message: `link text “${label}” says nothing out of context: name where it goes (e.g. “read the trial summary”)` });

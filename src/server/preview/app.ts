@@ -5,7 +5,7 @@ import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } fro
 import type { Transport } from '../../send/transport.ts';
 import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import { isLoopbackHost } from '../http.ts';
-import { EMAIL_PAGE_SCRIPT, emailPage } from './email-page.ts';
+import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage } from './email-page.ts';
 import { frameDocument, isScheme } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
@@ -48,7 +48,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
     if (!opts.allowRemote && !isLoopbackHost(host)) return c.text(`This preview answers only to localhost, not to Host "${host}".`, 403);
     await next();
-    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Referrer-Policy', 'same-origin');
     c.header('X-Content-Type-Options', 'nosniff');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', PAGE_CSP);
   });
@@ -64,11 +64,11 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
 
   app.get('/', (c) => render(c, 'Series', seriesPage(builder)));
 
-  const messagePage = (c: Context, ref: MessageRef | undefined) => {
+  const messagePage = async (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
     if (!msg || !builder.project) return notFound(c, c.req.path);
     const noticeId = c.req.query('notice');
-    const body = emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), notice: noticeId ? notices.get(noticeId) : undefined });
+    const body = await emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), now: now(), notice: noticeId ? notices.get(noticeId) : undefined });
     return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT);
   };
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {
@@ -79,8 +79,14 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     c.header('Content-Security-Policy', FRAME_CSP);
     return c.html(frameDocument(filled.html, isScheme(scheme) ? scheme : 'light'));
   };
+  const supportFragment = (c: Context, ref: MessageRef | undefined) => {
+    const msg = ref && resolveMessage(builder, ref);
+    return msg?.built ? c.html(clientSupportCard(msg.built.message).value) : c.text('Not built', 404);
+  };
   app.get('/series/:id/:step', (c) => messagePage(c, seriesRef(c.req.param('id'), c.req.param('step'))));
   app.get('/series/:id/:step/frame', (c) => messageFrame(c, seriesRef(c.req.param('id'), c.req.param('step'))));
+  app.get('/series/:id/:step/client-support', (c) => supportFragment(c, seriesRef(c.req.param('id'), c.req.param('step'))));
+  app.get('/broadcasts/:name/client-support', (c) => supportFragment(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
 
@@ -111,8 +117,11 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
 
   app.post('/send-test', async (c) => {
     // Same-origin only: another site open in the browser must not be able to send mail.
+    // Browsers send Sec-Fetch-Site; Origin may be "null" for form posts. Other clients need a matching Origin.
     const origin = c.req.header('origin');
-    const sameOrigin = origin ? origin === new URL(c.req.url).origin : c.req.header('sec-fetch-site') === 'same-origin';
+    const site = c.req.header('sec-fetch-site');
+    const originOk = origin && origin !== 'null' ? origin === new URL(c.req.url).origin : undefined;
+    const sameOrigin = (site === undefined ? originOk === true : site === 'same-origin' && originOk !== false);
     if (!sameOrigin) return c.text('Refused: a test send must come from the preview page itself (same origin).', 403);
     const form = await c.req.parseBody();
     const path = typeof form.path === 'string' ? form.path : '';

@@ -6,19 +6,26 @@ import { fillMessage, filledChecklist, outgoingMessage, sampleRecipient, SAMPLE_
 import { SCHEMES } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { problemList } from './layout.ts';
+import { wireHeaders } from './wire.ts';
 import type { ResolvedMessage } from './messages.ts';
 
-const support = new WeakMap<RenderedMessage, ClientSupportIssue[]>();
+const supportCache = new Map<string, ClientSupportIssue[]>();
 
-/** caniemail takes ~70 ms a message; its verdict depends only on the template, so once per build. */
+/**
+ * caniemail takes ~70 ms a message and depends only on the template HTML, which most saves
+ * (a subject, another lesson) leave as it was: cached by the HTML itself.
+ */
 function clientSupportOf(message: RenderedMessage): ClientSupportIssue[] {
-  let issues = support.get(message);
-  if (!issues) support.set(message, (issues = clientSupport(message.html)));
+  let issues = supportCache.get(message.html);
+  if (!issues) {
+    issues = clientSupport(message.html);
+    supportCache.set(message.html, issues);
+    if (supportCache.size > 64) supportCache.delete(supportCache.keys().next().value as string);
+  }
   return issues;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const mailbox = (name: string, email: string) => `"${name.replace(/["\\]/g, '\\$&')}" <${email}>`;
 
 function sizeMeter(bytes: number): SafeHtml {
   const state = bytes > GMAIL_CLIP_BYTES ? 'clipped by Gmail' : bytes > HTML_BUDGET_BYTES ? 'over budget' : 'within budget';
@@ -29,7 +36,9 @@ function sizeMeter(bytes: number): SafeHtml {
   </section>`;
 }
 
-function supportList(issues: ClientSupportIssue[]): SafeHtml {
+/** The client-support card; the page loads it after itself, so a reload never waits for caniemail. */
+export function clientSupportCard(message: RenderedMessage): SafeHtml {
+  const issues = clientSupportOf(message);
   const row = (i: ClientSupportIssue) =>
     html`<li data-feature="${i.feature}"><span class="mark">${i.support === 'none' ? '✗' : '~'}</span><span><span class="rule">${i.feature}</span> — ${i.support === 'none' ? 'not supported' : 'partly supported'} in ${i.clients.join(', ')}${i.notes.length ? html`<br><span class="muted">${i.notes.join(' ')}</span>` : ''}</span></li>`;
   const none = issues.filter((i) => i.support === 'none');
@@ -44,11 +53,13 @@ function supportList(issues: ClientSupportIssue[]): SafeHtml {
 
 export interface EmailPageOptions {
   sample: SampleId;
+  /** The Date header shown. */
+  now: Date;
   /** Result of a test send, shown once after the redirect. */
   notice?: { ok: boolean; text: string };
 }
 
-export function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): SafeHtml {
+export async function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): Promise<SafeHtml> {
   const heading = html`<p class="muted small"><a href="/">Series</a> › ${msg.seriesTitle ?? msg.context}</p>`;
   if (!msg.built) return html`${heading}<h1>${msg.path}</h1>${problemList(msg.problems, 'This message does not build')}`;
   const { message } = msg.built;
@@ -56,14 +67,8 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
   const filled = fillMessage(message, recipient);
   const checks = filledChecklist(message, filled, recipient, config);
   const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
-  const outgoing = outgoingMessage({ message, filled, recipient, config, to: 'reader@example.com', id: 'preview', date: new Date(0), tags: {} });
-  const headers: [string, string][] = [
-    ['From', mailbox(outgoing.from.name, outgoing.from.email)],
-    ...(outgoing.replyTo ? [['Reply-To', outgoing.replyTo] as [string, string]] : []),
-    ['To', `${recipient.firstName ? mailbox(recipient.firstName, 'reader@example.com') : 'reader@example.com'} (the subscriber)`],
-    ['Subject', outgoing.subject],
-    ...Object.entries(outgoing.headers),
-  ];
+  const outgoing = outgoingMessage({ message, filled, recipient, config, to: 'reader@example.com', id: 'preview', date: opts.now, tags: {} });
+  const headers = await wireHeaders(outgoing);
   const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
   const allOk = checks.every((c) => c.ok);
 
@@ -102,7 +107,7 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
       <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
       <div class="panel" data-panel="headers" hidden>
         <table class="headers" data-testid="headers">${headers.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>
-        <p class="explain">The transport adds Date, Message-ID, MIME-Version, the multipart Content-Type and X-Coursemail-Delivery (the delivery id). Links here are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>
+        <p class="explain">Composed by the same code the transports use, for a subscriber at reader@example.com; a real delivery differs only in To, Date, Message-ID and the delivery id. Links are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>
       </div>
     </div>
     <aside>
@@ -115,7 +120,7 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
         <h3>Lint ${lint.length ? html`<span class="muted small">${lint.length} warning${lint.length === 1 ? '' : 's'}</span>` : '✓'}</h3>
         ${lint.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang and contrast look right.</p>`}
       </section>
-      ${supportList(clientSupportOf(message))}
+      <section class="card" data-testid="client-support" data-src="${msg.path}/client-support"><h3>Client support</h3><p class="small muted">Checking against caniemail.com data…</p></section>
       <section class="card">
         <h3>Send a test</h3>
         <form class="send" method="post" action="/send-test">
@@ -163,5 +168,7 @@ export const EMAIL_PAGE_SCRIPT = `
     apply();
   });
   apply();
+  const support = document.querySelector('[data-testid="client-support"][data-src]');
+  if (support) fetch(support.dataset.src).then((r) => r.text()).then((h) => { support.outerHTML = h; });
 })();
 `;

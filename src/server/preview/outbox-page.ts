@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { html, type SafeHtml } from './html.ts';
+import { headerRows } from './wire.ts';
 
 /** Only names the outbox transport writes: no path separators, so no way out of the folder. */
 const EML = /^[A-Za-z0-9][A-Za-z0-9._=-]*\.eml$/;
@@ -55,10 +56,7 @@ export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
       ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" src="/outbox/${name}/frame" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
     </div></div>
     <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${mail.text ?? '(no plain-text part)'}</pre></div>
-    <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${mail.headerLines.map((h) => {
-      const i = h.line.indexOf(':');
-      return html`<tr><th>${h.line.slice(0, i)}</th><td>${h.line.slice(i + 1).replace(/\r?\n[ \t]+/g, ' ').trim()}</td></tr>`;
-    })}</table></div>`;
+    <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${headerRows(mail).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table></div>`;
 }
 
 export const OUTBOX_PAGE_SCRIPT = `

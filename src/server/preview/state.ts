@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { buildSeries, loadProject, type BuiltSeries, type Project } from '../../build/index.ts';
+import { loadProject, type BuiltSeries, type Project } from '../../build/index.ts';
 import { linkResolver, loadConfig } from '../../config/index.ts';
 import { listSeries } from '../../content/index.ts';
 import { emailsDir } from '../../render/templates.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
 import { buildBroadcasts, type BroadcastView } from './broadcasts.ts';
+import { rebuildSeries } from './incremental.ts';
 
 export interface SeriesView {
   id: string;
@@ -76,10 +77,19 @@ export class PreviewBuilder {
     const ids = listSeries(this.root);
     for (const id of this.series.keys()) if (!ids.includes(id)) this.series.delete(id);
     const targets = everything ? ids : (plan.series ?? []).filter((id) => ids.includes(id));
-    for (const id of targets) this.series.set(id, await this.buildOne(id));
-    if (everything || plan.broadcasts) this.broadcasts = await this.buildAllBroadcasts();
+    let seriesLooksChanged = false;
+    for (const id of targets) {
+      const before = this.series.get(id)?.built?.course;
+      const view = await this.buildOne(id, !everything);
+      const after = view.built?.course;
+      seriesLooksChanged ||= !before || !after || before.title !== after.title || before.engine !== after.engine || JSON.stringify(before.sender) !== JSON.stringify(after.sender);
+      this.series.set(id, view);
+    }
+    // Broadcasts take engine, title and sender from the series they target; a lesson edit leaves them be.
+    const broadcasts = everything || plan.broadcasts || (seriesLooksChanged && this.broadcasts.size > 0);
+    if (broadcasts) this.broadcasts = await this.buildAllBroadcasts();
     this.counter += 1;
-    const scope = everything ? `everything${plan.templates ? ' (templates re-imported)' : ''}` : [...targets.map((t) => `series ${t}`), plan.broadcasts ? 'broadcasts' : ''].filter(Boolean).join(', ') || 'nothing';
+    const scope = everything ? `everything${plan.templates ? ' (templates re-imported)' : ''}` : [...targets.map((t) => `series ${t}`), broadcasts ? 'broadcasts' : ''].filter(Boolean).join(', ') || 'nothing';
     this.last = { scope, ms: performance.now() - start, at: new Date() };
     for (const l of this.listeners) l(this.version);
   }
@@ -105,10 +115,11 @@ export class PreviewBuilder {
     }
   }
 
-  private async buildOne(id: string): Promise<SeriesView> {
+  private async buildOne(id: string, incremental: boolean): Promise<SeriesView> {
     if (!this.project || this.projectProblems.length) return { id, problems: [] };
     try {
-      const { built, problems } = await buildSeries(this.project, id);
+      const prev = incremental ? this.series.get(id)?.built : undefined;
+      const { built, problems } = await rebuildSeries(this.project, id, prev);
       return { id, built, problems };
     } catch (err) {
       return { id, problems: asProblems(err, `series/${id}`) };

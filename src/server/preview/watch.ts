@@ -20,8 +20,6 @@ export function planFor(root: string, templatesDir: string, paths: Iterable<stri
     else if (parts[0] === 'series' && parts[1]) series.add(parts[1]);
   }
   if (series.size) plan.series = [...series];
-  // Broadcasts take engine and title from the series they target.
-  if (series.size) plan.broadcasts = true;
   return plan;
 }
 

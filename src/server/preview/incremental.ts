@@ -1,0 +1,55 @@
+import { buildSeries, messageProblems, renderChecked, type BuiltSeries, type BuiltStep, type Project } from '../../build/index.ts';
+import { loadSeries } from '../../content/index.ts';
+import type { Step } from '../../course/types.ts';
+import type { Problem } from '../../shared/index.ts';
+
+/** Everything of a step that reaches the renderer; its delay and offset do not. */
+function sameSource(a: Step, b: Step): boolean {
+  return a.step === b.step && a.subject === b.subject && a.preheader === b.preheader && a.body === b.body && JSON.stringify(a.cta) === JSON.stringify(b.cta);
+}
+
+/**
+ * Rebuilds a series after a save, re-rendering only the lessons whose source changed: a
+ * render costs milliseconds, and a save touches one file. Anything that reaches every
+ * message (title, sender, engine, number of lessons) falls back to the full `buildSeries`,
+ * as does any surprise; the e2e tests compare the result with a full build.
+ */
+export async function rebuildSeries(project: Project, id: string, prev: BuiltSeries | undefined): Promise<{ built?: BuiltSeries; problems: Problem[] }> {
+  if (!prev) return buildSeries(project, id);
+  const { course, problems } = loadSeries(project.root, id, project.resolveLink);
+  if (!course) return { problems };
+  const shared =
+    course.engine === prev.engine &&
+    course.title === prev.course.title &&
+    JSON.stringify(course.sender) === JSON.stringify(prev.course.sender) &&
+    course.steps.length === prev.steps.length;
+  if (!shared) return buildSeries(project, id);
+  try {
+    const steps: BuiltStep[] = [];
+    for (const [i, step] of course.steps.entries()) {
+      const old = prev.steps[i]!;
+      if (sameSource(old.step, step)) {
+        steps.push({ ...old, step });
+        continue;
+      }
+      const built = await renderChecked(project, {
+        engine: course.engine,
+        seriesTitle: course.title,
+        sender: course.sender,
+        stepCount: course.steps.length,
+        kind: 'lesson',
+        subject: step.subject,
+        preheader: step.preheader,
+        body: step.body,
+        cta: step.cta,
+        step: step.step,
+      });
+      problems.push(...messageProblems(built, step.file));
+      steps.push({ ...built, step });
+    }
+    if (problems.length) return { problems };
+    return { problems, built: { course, engine: course.engine, steps, confirm: prev.confirm } };
+  } catch {
+    return buildSeries(project, id);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Config } from '../../config/index.ts';
+import type { Store } from '../../store/index.ts';
+
+/** What a sign-up page needs to know about a series: `catalog.courses` fits as is. */
+export interface SeriesInfo {
+  title: string;
+  description?: string;
+}
+
+export interface PublicLimits {
+  /** Largest request body accepted (413 above it). */
+  bodyBytes: number;
+  /** Sign-ups and fresh-link requests per client address: bucket size… */
+  burst: number;
+  /** …and how many tokens it regains per hour. */
+  refillPerHour: number;
+  /** One confirmation email per address in this window, whatever is submitted. */
+  confirmCooldownMinutes: number;
+}
+
+/** What the public endpoints need; the caller (serve, dev, tests) wires the edges. */
+export interface PublicDeps {
+  store: Store;
+  config: Pick<Config, 'publicUrl' | 'allowedOrigins' | 'sender' | 'postalAddress'>;
+  /** COURSEMAIL_SECRET: signs and verifies confirm, unsubscribe and preferences links. */
+  secret: string;
+  clock: () => Date;
+  /** The series one may join, by id. */
+  series: ReadonlyMap<string, SeriesInfo>;
+  /** Wakes an in-process worker when a confirmation or a first lesson becomes due (`dev`). */
+  kick?: () => void;
+  limits?: Partial<PublicLimits>;
+  /**
+   * Behind a reverse proxy every request comes from the proxy: then the client is the last
+   * X-Forwarded-For hop (the one the proxy added). Off by default: anyone can send that header.
+   */
+  trustProxy?: boolean;
+}
+
+export const DEFAULT_LIMITS: PublicLimits = {
+  bodyBytes: 16 * 1024,
+  // A clinic behind one NAT may sign up a few people at once; a script may not sign up thousands.
+  burst: 10,
+  refillPerHour: 30,
+  confirmCooldownMinutes: 10,
+};

@@ -1,0 +1,43 @@
+import type { Context } from 'hono';
+
+export type OriginVerdict =
+  | { ok: true; crossOrigin: string | null }
+  | { ok: false };
+
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * CSRF defence without cookies or tokens in forms: a browser names the page a POST comes
+ * from (`Origin`, or at least `Sec-Fetch-Site`). Same-origin — the request's own origin or
+ * `publicUrl`'s, which differ behind a proxy — always passes; another origin passes only
+ * when listed in `allowedOrigins` (the author's site, for the embedded form). A request
+ * naming no origin at all is not from a browser page, so it cannot be a forged one.
+ */
+export function checkOrigin(c: Context, opts: { publicUrl: string; allowedOrigins: readonly string[] }): OriginVerdict {
+  const origin = c.req.header('origin');
+  if (origin === undefined) {
+    return c.req.header('sec-fetch-site') === 'cross-site' ? { ok: false } : { ok: true, crossOrigin: null };
+  }
+  const own = [originOf(c.req.url), originOf(opts.publicUrl)];
+  if (own.includes(origin)) return { ok: true, crossOrigin: null };
+  if (opts.allowedOrigins.some((o) => originOf(o) === origin)) return { ok: true, crossOrigin: origin };
+  // Includes `Origin: null` (sandboxed frames, opaque redirects): never trusted.
+  return { ok: false };
+}
+
+/** For JSON posts from an allowed origin: a preflight answer, or the headers on the response. */
+export function corsHeaders(origin: string, preflight: boolean): Record<string, string> {
+  const headers: Record<string, string> = { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' };
+  if (preflight) {
+    headers['Access-Control-Allow-Methods'] = 'POST';
+    headers['Access-Control-Allow-Headers'] = 'Content-Type';
+    headers['Access-Control-Max-Age'] = '600';
+  }
+  return headers;
+}

@@ -1,0 +1,94 @@
+import type { Context, Hono } from 'hono';
+import { exportSubscribers, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { verifyToken } from '../../tokens/index.ts';
+import { gateBody, gateOrigin, refusal, type PublicContext } from './context.ts';
+import { respond } from './layout.ts';
+import { brokenManageLink } from './pages.ts';
+import { forgottenPage, isNotice, nothingHeld, preferencesPage, type NoticeId } from './preferences-page.ts';
+
+/**
+ * `GET/POST /p/:token`: the `{{preferencesUrl}}` of every footer. Change the first name
+ * and time zone, pause or resume, unsubscribe, see everything held (the same data as
+ * `subscribers export`, also as JSON) and delete it. Form posts redirect back (303) so a
+ * reload never repeats them; JSON posts get JSON.
+ */
+export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
+  const subscriberOf = (c: Context) => {
+    const verified = verifyToken('preferences', c.req.param('token') ?? '', ctx.secret, ctx.clock());
+    return verified.ok ? verified.payload.s : null;
+  };
+  const broken = (c: Context) => respond(c, ctx, 400, 'This link does not work', brokenManageLink(ctx.config.sender.email));
+  const gone = (c: Context) => respond(c, ctx, 410, 'Nothing held', nothingHeld());
+
+  app.get('/p/:token', async (c) => {
+    const id = subscriberOf(c);
+    if (!id) return broken(c);
+    const data = await ctx.store.subscribers.dataHeld(id);
+    if (!data) return gone(c);
+    const done = c.req.query('done');
+    return respond(c, ctx, 200, 'Your preferences', preferencesPage(c.req.param('token'), data, ctx.series, { notice: isNotice(done) ? done : undefined }), { script: true });
+  });
+
+  app.get('/p/:token/data.json', async (c) => {
+    const id = subscriberOf(c);
+    if (!id) return broken(c);
+    const data = await ctx.store.subscribers.dataHeld(id);
+    if (!data) return gone(c);
+    let json = '';
+    for await (const chunk of exportSubscribers(ctx.store, { email: data.subscriber.email, format: 'json' })) json += chunk;
+    c.header('Content-Disposition', 'attachment; filename="my-data.json"');
+    return c.body(json, 200, { 'Content-Type': 'application/json; charset=utf-8' });
+  });
+
+  app.post('/p/:token', async (c) => {
+    const origin = gateOrigin(c, ctx, false);
+    if (!origin.ok) return origin.response;
+    const body = await gateBody(c, ctx);
+    if (!body.ok) return body.response;
+    const id = subscriberOf(c);
+    if (!id) return broken(c);
+    const data = await ctx.store.subscribers.dataHeld(id);
+    if (!data) return gone(c);
+    const { fields, kind } = body.value;
+    const token = c.req.param('token');
+    const now = ctx.clock();
+    const done = (notice: NoticeId) => (kind === 'json' ? c.json({ ok: true, done: notice }) : c.redirect(`/p/${token}?done=${notice}`, 303));
+    const invalid = (error: string, typed: { firstName?: string; timezone?: string } = {}) =>
+      kind === 'json' ? c.json({ ok: false, error }, 400) : respond(c, ctx, 400, 'Your preferences', preferencesPage(token, data, ctx.series, { error, ...typed }), { script: true });
+
+    switch (fields.action) {
+      case 'save': {
+        // Only the fields sent change: a JSON client may set the name alone.
+        const patch: { firstName?: string | null; timezone?: string | null } = {};
+        if (fields.timezone !== undefined) {
+          const zone = validateTimezone(fields.timezone);
+          if ('problem' in zone) return invalid(`Time zone: ${zone.problem.message}.`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
+          patch.timezone = zone.timezone;
+        }
+        if (fields.first_name !== undefined) patch.firstName = sanitizeName(fields.first_name);
+        await ctx.store.subscribers.update(id, patch, now);
+        return done('saved');
+      }
+      case 'pause':
+      case 'resume': {
+        const enrolled = data.enrollments.find((e) => e.seriesId === fields.series && e.status === 'active');
+        if (!enrolled) return invalid('That course is not one you are taking.');
+        if (fields.action === 'pause') await ctx.store.enrollments.pause(id, enrolled.seriesId, now);
+        else {
+          await ctx.store.enrollments.resume(id, enrolled.seriesId, now);
+          ctx.kick?.();
+        }
+        return done(fields.action === 'pause' ? 'paused' : 'resumed');
+      }
+      case 'unsubscribe':
+        await ctx.store.subscribers.unsubscribe(id, now);
+        return done('unsubscribed');
+      case 'forget':
+        if (fields.confirm !== 'yes') return invalid('To delete your data, tick the box that says you understand, then press the button again.');
+        await ctx.store.subscribers.forget(data.subscriber.email, now);
+        return kind === 'json' ? c.json({ ok: true, done: 'forgotten' }) : respond(c, ctx, 200, 'Deleted', forgottenPage());
+      default:
+        return refusal(c, ctx, 400, 'Bad request', 'Unknown action: use save, pause, resume, unsubscribe or forget.');
+    }
+  });
+}

@@ -1,0 +1,34 @@
+import type { Store } from '../../store/index.ts';
+import type { PublicDeps, PublicLimits } from './deps.ts';
+
+/** The series a pending subscriber asked for: the one their latest confirmation names. */
+export async function requestedSeries(store: Store, subscriberId: string): Promise<string | null> {
+  const held = await store.subscribers.dataHeld(subscriberId);
+  const confirms = (held?.deliveries ?? []).filter((d) => d.kind === 'confirm' && d.seriesId !== null);
+  confirms.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || Number(b.id) - Number(a.id));
+  return confirms[0]?.seriesId ?? null;
+}
+
+/**
+ * Queues one confirmation email, unless one went (or is waiting) in the last few minutes:
+ * a double submit, or someone submitting a stranger's address over and over, sends one.
+ * A queued one is also kept single by the store's unique index. Returns whether it queued.
+ */
+export async function queueConfirmation(
+  deps: Pick<PublicDeps, 'store' | 'kick'> & { limits: PublicLimits },
+  subscriberId: string,
+  seriesId: string,
+  now: Date,
+  opts: { renewNonce?: boolean } = {},
+): Promise<boolean> {
+  const held = await deps.store.subscribers.dataHeld(subscriberId);
+  if (!held || held.subscriber.status !== 'pending') return false;
+  const since = now.getTime() - deps.limits.confirmCooldownMinutes * 60_000;
+  const recent = held.deliveries.some((d) => d.kind === 'confirm' && d.status !== 'cancelled' && d.status !== 'failed' && d.createdAt.getTime() > since);
+  if (recent) return false;
+  // A fresh link retires the old ones: only the newest email confirms.
+  if (opts.renewNonce && !(await deps.store.subscribers.renewNonce(subscriberId, now))) return false;
+  const added = await deps.store.deliveries.enqueue([{ kind: 'confirm', subscriberId, seriesId, dueAt: now }], now);
+  if (added > 0) deps.kick?.();
+  return added > 0;
+}
