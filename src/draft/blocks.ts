@@ -18,6 +18,10 @@ export function plainText(tokens: Token[] | undefined): string {
   for (const t of tokens ?? []) {
     const nested = (t as { tokens?: Token[] }).tokens;
     if (t.type === 'list') out += (t as Tokens.List).items.map((item) => plainText(item.tokens)).join('\n');
+    else if (t.type === 'table') {
+      const table = t as Tokens.Table;
+      out += [table.header, ...table.rows].map((row) => row.map((cell) => plainText(cell.tokens)).join(' ')).join('\n');
+    }
     else if (t.type === 'image' || t.type === 'html' || t.type === 'def' || t.type === 'space') continue;
     else if (t.type === 'br') out += '\n';
     else if (t.type === 'codespan' || t.type === 'escape') out += (t as Tokens.Codespan).text;

@@ -45,7 +45,9 @@ function subjectOf(section: Section, ctx: LessonContext): string {
 function preheaderOf(section: Section, subject: string): string {
   const prose = section.blocks.filter((b) => b.kind === 'paragraph' || b.kind === 'list' || b.kind === 'quote').slice(0, 3);
   let preheader = '';
-  for (const sentence of sentences(prose.map((b) => b.text).join(' ').replace(/\s+/g, ' '))) {
+  // Images and code leave gaps in the plain reading ("an image ."); close them up.
+  const text = prose.map((b) => b.text).join(' ').replace(/\s+/g, ' ').replace(/ ([.,;:!?])/g, '$1');
+  for (const sentence of sentences(text)) {
     preheader = preheader ? `${preheader} ${sentence}` : sentence;
     if (preheader.length >= 40 || preheader.length >= PREHEADER_MAX) break;
   }

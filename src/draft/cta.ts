@@ -4,8 +4,15 @@ import { sentenceSpans } from './sentences.ts';
 import type { Block, DraftCta } from './types.ts';
 
 const VERBS = 'request|book|schedule|arrange|reserve|claim|read|learn|see|find out|download|get|grab|sign up|register|join|subscribe|start|watch|listen|contact us|reach out|apply|take|try|explore|access|order|buy';
-/** "You can request one here." / "Read more here." / "Book a call below." */
-const ACTION_HERE = new RegExp(`\\b(${VERBS})\\b(.*?)\\s*\\b(?:here|below)\\s*[.!]*["”’')]*$`, 'i');
+/**
+ * "You can request one here." / "Read more here." / "…, book a call below." The verb must
+ * open the sentence or a clause (after a comma, "you can", "please"…) and at most six words
+ * may stand between it and "here", so "headings and paragraphs to read through here" is prose.
+ */
+const ACTION_HERE = new RegExp(
+  `^(?:|.*?[,;:—–]\\s*|.*?\\b(?:you can|you could|you may|please|simply|just|feel free to|go ahead and)\\s+)(${VERBS})\\b((?:\\s+\\S+){0,6}?)\\s+(?:here|below)\\s*[.!]*["”’')]*$`,
+  'i',
+);
 /** "Click here to download the checklist." */
 const CLICK_HERE = /\b(?:click|tap)\s+here\b(?:\s+(?:to|and)\s+([^.!?]+))?/i;
 const PRONOUN = /^(?:one|it|this|them|that)$/i;

@@ -129,8 +129,8 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
     return { ...b, markdown: relative.markdown };
   });
 
-  if (!linked.some((b) => countWords(b.text) > 0)) {
-    throw new CoursemailError('draft.empty', `${fileName} has no prose left to turn into lessons once its disclaimer and navigation are left out.`);
+  if (!linked.some((b) => b.kind !== 'heading' && countWords(b.text) > 0)) {
+    throw new CoursemailError('draft.empty', `${fileName} has no prose to turn into lessons: nothing is left but headings, a disclaimer or navigation.`);
   }
 
   const sections = splitSections(linked, SPLIT_DEPTH[format]);

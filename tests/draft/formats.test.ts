@@ -1,8 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runNew } from '../../src/cli/commands/new.ts';
 import { runCli } from '../support/project.ts';
-import { bodyOf, draftFixture, fixture, projects } from './support.ts';
+import { bodyOf, draftFixture, draftText, fixture, projects } from './support.ts';
 
 const newProject = projects();
 const quiet = { out: () => {}, err: () => {} };
@@ -132,5 +134,37 @@ describe('every fixture passes `coursemail check` as drafted', () => {
     expect(draft.lessons.map((l) => l.delay)).toEqual(['0d', '3d 9h', '3d 9h']);
     expect(draft.lessons.map((l) => l.offsetMinutes)).toEqual([0, 4860, 9720]);
     expect(parse(draft.lessons[1]!.content.split('---\n')[1]!).delay).toBe('3d 9h');
+  });
+});
+
+describe('Markdown structures other than paragraphs', () => {
+  it('keeps tables, code blocks and images, inlines reference links, and cleans raw HTML', async () => {
+    const article = [
+      '---\ntitle: "Rotas: a worked example"\n---',
+      'The rota below is the one we use, with a [reference link][guide] and a chart ![rota chart](https://example.org/rota.png).',
+      '[guide]: https://example.org/guide',
+      '## The rota',
+      '| Week | Nights |\n|---|---|\n| 1 | Mon–Thu |\n| 2 | Fri–Sun |',
+      'Each week in the table starts on a Monday and the nights are counted from the evening they begin, which matters for the anchor block.',
+      '```\nanchor = 07:00–11:00\n```',
+      '<div class="note"><p>A note with <a href="https://example.org/note">a link</a>.</p><script>track()</script></div>',
+    ].join('\n\n');
+    const draft = draftText(article);
+    const body = bodyOf(draft.lessons[0]!.content);
+    expect(draft.title).toBe('Rotas: a worked example');
+    expect(body).toContain('a [reference link](https://example.org/guide) and a chart ![rota chart](https://example.org/rota.png).');
+    expect(body).not.toContain('[guide]:');
+    expect(body).toContain('| Week | Nights |\n|---|---|\n| 1 | Mon–Thu |');
+    expect(body).toContain('```\nanchor = 07:00–11:00\n```');
+    expect(body).toContain('A note with [a link](https://example.org/note).');
+    expect(body).not.toContain('track()');
+    expect(draft.lessons[0]!.words).toBe(55); // the table's and the code block's words count too
+    const root = newProject();
+    const file = join(root, 'rotas.md');
+    writeFileSync(file, article);
+    runNew({ root, id: 'rotas', from: file, every: '2d', engine: 'mjml', force: false }, quiet);
+    const { code, err } = await runCli(['check', '--root', root, '--series', 'rotas']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 });

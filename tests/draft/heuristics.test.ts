@@ -63,6 +63,8 @@ describe('calls to action', () => {
     ['Read more here.', '', { text: 'Read more', meeting: false }],
     ['Click here to download the checklist.', '', { text: 'Download the checklist', meeting: false }],
     ['You can schedule a session below!', '', { text: 'Schedule a session', meeting: true }],
+    ['If you would like help on your ward, book a call here.', '', { text: 'Book a call', meeting: true }],
+    ['Please download the template here.', '', { text: 'Download the template', meeting: false }],
   ])('%j', (sentence, before, expected) => expect(readCta(sentence, () => before)).toMatchObject(expected));
 
   it('keeps the URL a Markdown sentence linked, and flags a non-https one', () => {
@@ -70,7 +72,11 @@ describe('calls to action', () => {
     expect(readCta('Read more [here](/naps).', none)).toMatchObject({ otherUrl: '/naps' });
   });
 
-  it.each(['The answer is here.', 'We are here to help you decide.', 'Here is what the evidence says.', 'The gap between why you went into medicine and here.'])(
+  it.each([
+    'Some words in a fragment that has only headings and paragraphs to read through here.',
+    'Residents who want to learn more about it can find the whole study here.',
+    'The answer is here.',
+    'We are here to help you decide.', 'Here is what the evidence says.', 'The gap between why you went into medicine and here.'])(
     'leaves %j alone',
     (sentence) => expect(readCta(sentence, none)).toBeUndefined(),
   );
