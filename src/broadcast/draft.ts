@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
+import { listSeries, loadSeries, parseMessageFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import type { ComplianceCheck } from '../render/guard.ts';
+import { CoursemailError, type Problem } from '../shared/index.ts';
+
+export const BROADCASTS_DIR = 'broadcasts';
+
+/** One `broadcasts/<slug>.md`, read, hashed, rendered once and guarded. */
+export interface BroadcastDraft {
+  slug: string;
+  /** Relative to the project root, for messages: `broadcasts/<slug>.md`. */
+  file: string;
+  /** sha256 (hex) of the file's bytes: a send is tied to exactly this content. */
+  hash: string;
+  parsed?: ParsedMessageFile;
+  /** Present only when there are no problems: this is what would be sent. */
+  built?: BuiltMessage;
+  /** The compliance guard's verdict on the rendered message; empty when it did not render. */
+  checks: ComplianceCheck[];
+  problems: Problem[];
+}
+
+export const contentHash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * The slug a FILE argument names. It must be a `.md` file directly in the project's
+ * `broadcasts/`: workers find the message again by slug there, and the preview serves it
+ * at `/broadcasts/<slug>`. A bare slug is accepted too.
+ */
+export function slugOf(root: string, fileArg: string, cwd = process.cwd()): string {
+  const isBare = !fileArg.includes('/') && !fileArg.includes('\\') && !fileArg.endsWith('.md');
+  const path = isBare ? join(root, BROADCASTS_DIR, `${fileArg}.md`) : resolve(cwd, fileArg);
+  const dir = resolve(root, BROADCASTS_DIR);
+  if (!path.endsWith('.md') || resolve(dirname(path)) !== dir) {
+    throw new CoursemailError('broadcast.file', `"${fileArg}" is not a broadcast: give a .md file in ${relative(cwd, dir) || dir}/ (e.g. broadcasts/new-article.md).`);
+  }
+  return basename(path, '.md');
+}
+
+/** Slugs of every draft in `broadcasts/`, sorted. */
+export function listBroadcastSlugs(root: string): string[] {
+  const dir = join(root, BROADCASTS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+/**
+ * Reads and renders a broadcast the way a lesson is: the Broadcast template of the series'
+ * engine (React by default), its title and sender when `series` names one, then the
+ * compliance guard. Every problem is returned; `built` only when there are none.
+ */
+export async function loadBroadcast(project: Project, slug: string): Promise<BroadcastDraft> {
+  const file = `${BROADCASTS_DIR}/${slug}.md`;
+  const path = join(project.root, file);
+  if (!existsSync(path)) throw new CoursemailError('broadcast.missing', `${file} does not exist.`);
+  const bytes = readFileSync(path);
+  const hash = contentHash(bytes);
+  const { message: parsed, problems } = parseMessageFile(bytes.toString('utf8'), file, 'broadcast');
+  if (!parsed) return { slug, file, hash, checks: [], problems };
+
+  let course;
+  if (parsed.series) {
+    if (!listSeries(project.root).includes(parsed.series)) {
+      problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
+    } else {
+      const loaded = loadSeries(project.root, parsed.series, project.resolveLink);
+      course = loaded.course;
+      if (!course) problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
+    }
+  }
+  try {
+    const built = await renderChecked(project, {
+      kind: 'broadcast',
+      engine: course?.engine ?? 'react',
+      subject: parsed.subject,
+      preheader: parsed.preheader,
+      body: parsed.body,
+      cta: resolveCta(parsed.cta, project.resolveLink),
+      seriesTitle: course?.title,
+      sender: course?.sender,
+    });
+    problems.push(...messageProblems(built, file));
+    return { slug, file, hash, parsed, built: problems.length ? undefined : built, checks: built.checks, problems };
+  } catch (err) {
+    const message = err instanceof CoursemailError ? err.message : `rendering failed: ${(err as Error).message}`;
+    return { slug, file, hash, parsed, checks: [], problems: [...problems, { code: 'render', file, message }] };
+  }
+}

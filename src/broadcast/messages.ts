@@ -1,0 +1,60 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Project } from '../build/index.ts';
+import { entryOf, type BroadcastLookup, type CatalogEntry } from '../send/index.ts';
+import type { Store } from '../store/index.ts';
+import { BROADCASTS_DIR, contentHash, loadBroadcast, type BroadcastDraft } from './draft.ts';
+
+/**
+ * The messages of broadcasts being sent, compiled once per broadcast per process.
+ *
+ * A broadcast row records the content hash of the file it was started from. The entry a
+ * process compiled (or was handed by `remember` when it started the send) is kept for the
+ * process's life, so editing the file mid-send cannot change what the rest of that run
+ * sends. A process that has not seen the broadcast yet (a resumed send, another worker)
+ * compiles it from the file only if the file still has that hash; otherwise it refuses with
+ * the reason, and those copies are not sent with content nobody confirmed.
+ */
+export interface BroadcastMessages {
+  /** For `new Worker({ broadcasts })`. */
+  lookup: BroadcastLookup;
+  /** The entry a send was started with: this process sends exactly what was confirmed. */
+  remember(broadcastId: string, draft: BroadcastDraft): void;
+}
+
+export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>): BroadcastMessages {
+  const entries = new Map<string, Promise<CatalogEntry | string>>();
+
+  async function compile(id: string): Promise<CatalogEntry | string> {
+    const row = await store.broadcasts.getById(id);
+    if (!row) return `broadcast ${id} no longer exists`;
+    const file = `${BROADCASTS_DIR}/${row.slug}.md`;
+    const path = join(project.root, file);
+    if (!existsSync(path)) return `${file} is gone: restore it to send the rest of broadcast ${id}, or cancel it`;
+    const changed = `${file} changed after broadcast ${id} started: restore the version it was started with, or cancel it and send the new one with --force-new`;
+    // Hash before rendering: a refusal is checked per copy and must stay cheap.
+    if (contentHash(readFileSync(path)) !== row.contentHash) return changed;
+    const draft = await loadBroadcast(project, row.slug);
+    if (draft.hash !== row.contentHash) return changed;
+    if (!draft.built) return `${file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
+    return entryOf(draft.built);
+  }
+
+  return {
+    async lookup(id) {
+      let entry = entries.get(id);
+      if (!entry) {
+        entry = compile(id);
+        entries.set(id, entry);
+      }
+      const result = await entry;
+      // A refusal is not kept: once the file is restored, the next copy is sent.
+      if (typeof result === 'string') entries.delete(id);
+      return result;
+    },
+    remember(id, draft) {
+      if (!draft.built) throw new Error(`remember: ${draft.file} has problems and cannot be sent`);
+      entries.set(id, Promise.resolve(entryOf(draft.built)));
+    },
+  };
+}
