@@ -4,12 +4,13 @@ import { CoursemailError } from '../shared/index.ts';
 import { markdownBlocks } from './blocks.ts';
 import { dropBoilerplate } from './clean.ts';
 import { composeLessons, composeSeriesYaml, type ComposedLesson } from './compose.ts';
-import { linkReferences, linkRelativeUrls, referenceName } from './cross-refs.ts';
+import { linkReferences, linkRelativeUrls } from './cross-refs.ts';
 import { extractCtas } from './cta.ts';
 import { decodeArticle } from './decode.ts';
 import { detectFormat } from './detect.ts';
 import { stripArticleFrontmatter } from './frontmatter.ts';
 import { htmlTitle, htmlToMarkdown } from './html-to-markdown.ts';
+import { linkNames } from './link-names.ts';
 import { absorbEmpty, mergeShort, splitLong, splitSections } from './sections.ts';
 import { countWords, sentences, trimAtWord } from './sentences.ts';
 import { properNouns } from './subject.ts';
@@ -95,37 +96,17 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const cleaned = dropBoilerplate(blocks);
   warnings.push(...cleaned.warnings);
 
-  const linksTodo: LinkTodo[] = [];
-  const names = new Map<string, string>();
-  const used = new Set(['consultation', 'site']);
-  const claim = (base: string) => {
-    let name = base;
-    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
-    used.add(name);
-    return name;
-  };
-  const nameFor = (phrase: string) => {
-    const key = phrase.toLowerCase();
-    let name = names.get(key);
-    if (!name) {
-      name = claim(referenceName(phrase));
-      names.set(key, name);
-      linksTodo.push({ name, text: phrase });
-    }
-    return name;
-  };
-
+  const names = linkNames();
   /** Names given to links the article made relative (`/articles/x`), with that address. */
   const relativeTargets = new Map<string, string>();
   let ctaCount = 0;
-  const withCtas = extractCtas(cleaned.blocks, () => claim(`cta-${++ctaCount}`));
-  for (const b of withCtas) if (b.cta?.href.startsWith('link:cta-')) linksTodo.push({ name: b.cta.href.slice(5), text: b.cta.text });
+  const withCtas = extractCtas(cleaned.blocks, () => names.claim(`cta-${++ctaCount}`));
 
   const linked = withCtas.map((b) => {
     if (b.kind !== 'paragraph' && b.kind !== 'list' && b.kind !== 'quote') return b;
-    const refs = format === 'text' ? linkReferences(b.markdown, nameFor).markdown : b.markdown;
-    const relative = linkRelativeUrls(refs, nameFor);
-    for (const r of relative.found) relativeTargets.set(nameFor(r.text), r.href);
+    const refs = format === 'text' ? linkReferences(b.markdown, names.forPhrase).markdown : b.markdown;
+    const relative = linkRelativeUrls(refs, names.forPhrase);
+    for (const r of relative.found) relativeTargets.set(names.forPhrase(r.text), r.href);
     return { ...b, markdown: relative.markdown };
   });
 
@@ -144,6 +125,9 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
 
   const proper = properNouns(linked.filter((b) => b.kind !== 'heading').map((b) => b.text));
   const lessons = composeLessons(fitted, { docTitle: title, proper, every });
+  // Only a lesson's first call-to-action is a button; a second stays a sentence and needs no URL.
+  for (const { ctas } of lessons) if (ctas[0]?.href.startsWith('link:cta-')) names.todo.push({ name: ctas[0].href.slice(5), text: ctas[0].text });
+  const linksTodo = names.todo;
   warnings.push(...lessonWarnings(lessons, linksTodo, relativeTargets, budget));
 
   const firstProse = linked.find((b) => b.kind === 'paragraph')?.text;

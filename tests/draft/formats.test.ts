@@ -105,9 +105,9 @@ describe('plain-text article (made up: discharge instructions)', () => {
     expect(draft.lessons[2]!.cta).toEqual({ text: 'Download the template', href: 'link:cta-1' });
     expect(bodies[2]).not.toContain('Download the template here');
     expect(draft.linksTodo).toEqual([
-      { name: 'cta-1', text: 'Download the template' },
       { name: 'health-literacy-primer', text: 'the health literacy primer' },
       { name: 'teach-back-in-five-minutes', text: 'teach-back in five minutes' },
+      { name: 'cta-1', text: 'Download the template' },
     ]);
     expect(bodies[0]).toContain('(see [teach-back in five minutes](link:teach-back-in-five-minutes))');
     expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 3 .*"Download the template here\." became the button "Download the template" → link:cta-1: add its URL/));
@@ -166,5 +166,18 @@ describe('Markdown structures other than paragraphs', () => {
     const { code, err } = await runCli(['check', '--root', root, '--series', 'rotas']);
     expect(err).toBe('');
     expect(code).toBe(0);
+  });
+});
+
+describe('two calls to action in one lesson', () => {
+  it('makes the first the button and keeps the second as a sentence, with a warning', () => {
+    const prose = 'Coaching sessions run for fifty minutes by phone or video, at a time that suits a clinical rota, and nothing about them is recorded in any health record anywhere.';
+    const draft = draftText(`Booking\n\n${prose} You can book a session here. For the research behind it, read more here.\n\nNotes\n\n${prose}\n`, { fileName: 'booking.txt' });
+    const lesson = draft.lessons[0]!;
+    expect(lesson.cta).toEqual({ text: 'Book a session', href: 'link:consultation' });
+    expect(bodyOf(lesson.content)).not.toContain('You can book a session here.');
+    expect(bodyOf(lesson.content)).toContain('For the research behind it, read more here.');
+    expect(draft.linksTodo).toEqual([]);
+    expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 1 .*"For the research behind it, read more here\." is a second call-to-action in one lesson; it stayed in the text/));
   });
 });
