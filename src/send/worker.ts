@@ -7,8 +7,8 @@ import { enqueueDue } from './enqueue-due.ts';
 import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, SendStore } from './store-port.ts';
 import { StopRunError, type OutgoingMessage, type Transport } from './transport.ts';
 
-/** Broadcast messages are looked up by id; the broadcast module supplies them. */
-export type BroadcastLookup = (broadcastId: string) => Promise<CatalogEntry | undefined>;
+/** Broadcast messages are looked up by id; the broadcast module supplies them. A string says why there is none. */
+export type BroadcastLookup = (broadcastId: string) => Promise<CatalogEntry | string | undefined>;
 
 export interface WorkerOptions {
   store: SendStore;
@@ -21,6 +21,10 @@ export interface WorkerOptions {
   /** The run's clock: `--now` replays time, the `Date` header included. */
   clock: () => Date;
   broadcasts?: BroadcastLookup;
+  /** Claim only these kinds (`broadcast send` takes `['broadcast']`); the drip pass runs only when lessons are among them. */
+  kinds?: ClaimedDelivery['kind'][];
+  /** Runs at the start of every pass with the run's clock: scheduled broadcasts that fell due are released here. */
+  beforePass?: (now: Date) => Promise<unknown>;
   batchSize?: number;
   leaseMs?: number;
   /** Per delivery: retries before it is marked failed. */
@@ -45,9 +49,23 @@ export interface RunSummary {
 
 const RETRY_BASE_MS = 60_000;
 
+/**
+ * A permanent SMTP reply about the recipient: RFC 3463 5.1.x (bad address) or 5.2.1
+ * (mailbox disabled), or without an enhanced code a bare 550/551/553. Other 5xx replies
+ * (5.7.x policy, 554 content) are about the sender or the message and suppress nothing.
+ */
+function rejectsRecipient(reason: string): boolean {
+  const m = /^(5\d\d)(?:[ -](\d\.\d{1,3}\.\d{1,3}))?/.exec(reason.trim());
+  if (!m) return false;
+  if (m[2]) return m[2].startsWith('5.1.') || m[2] === '5.2.1';
+  return m[1] === '550' || m[1] === '551' || m[1] === '553';
+}
+
+type Optional = 'broadcasts' | 'onBatch' | 'kinds' | 'beforePass';
+
 export class Worker {
   private stopping = false;
-  private readonly o: Required<Omit<WorkerOptions, 'broadcasts' | 'onBatch'>> & Pick<WorkerOptions, 'broadcasts' | 'onBatch'>;
+  private readonly o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
     this.o = { batchSize: options.transport.maxBatch, leaseMs: 5 * 60_000, maxAttempts: 8, ...options };
@@ -65,9 +83,10 @@ export class Worker {
   /** One scheduler pass, then claim and send until nothing is due. */
   async runOnce(): Promise<RunSummary> {
     const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
-    summary.enqueued = (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
+    await this.o.beforePass?.(this.o.clock());
+    if (!this.o.kinds || this.o.kinds.includes('lesson')) summary.enqueued = (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
     while (!this.stopping) {
-      const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock() });
+      const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds });
       if (!batch) break;
       const b = await this.sendBatch(batch);
       summary.batches++;
@@ -91,7 +110,7 @@ export class Worker {
     }
   }
 
-  private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | undefined> {
+  private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | string | undefined> {
     if (d.kind === 'lesson' && d.seriesId && d.stepSlug) return this.o.catalog.lesson(d.seriesId, d.stepSlug);
     if (d.kind === 'confirm' && d.seriesId) return this.o.catalog.confirm(d.seriesId);
     if (d.kind === 'broadcast' && d.broadcastId) return this.o.broadcasts?.(d.broadcastId);
@@ -100,6 +119,7 @@ export class Worker {
 
   private async compose(d: ClaimedDelivery, now: Date): Promise<OutgoingMessage | string> {
     const entry = await this.entryFor(d);
+    if (typeof entry === 'string') return entry;
     if (!entry) return d.kind === 'lesson' ? `lesson "${d.stepSlug}" is no longer in series "${d.seriesId}"` : `no message for ${d.kind} delivery`;
     if (!d.subscriberId) return 'the subscriber was erased';
     const links: { unsubscribeUrl: string; preferencesUrl: string; confirmUrl?: string } = subscriberLinks(this.o.config.publicUrl, this.o.secret, d.subscriberId);
@@ -130,6 +150,7 @@ export class Worker {
       else messages.push(m);
     }
     const attempts = new Map(batch.deliveries.map((d) => [d.id, d.attempts]));
+    const rejected: string[] = [];
     if (messages.length) {
       let results;
       try {
@@ -145,8 +166,10 @@ export class Worker {
       const at = this.o.clock();
       for (const r of results) {
         if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, at });
-        else if (r.status === 'failed') outcomes.push({ id: r.id, status: 'failed', reason: r.reason, at });
-        else {
+        else if (r.status === 'failed') {
+          outcomes.push({ id: r.id, status: 'failed', reason: r.reason, at });
+          if (this.o.transport.name === 'smtp' && rejectsRecipient(r.reason)) rejected.push(r.id);
+        } else {
           const n = attempts.get(r.id) ?? 0;
           if (n + 1 >= this.o.maxAttempts) outcomes.push({ id: r.id, status: 'failed', reason: `gave up after ${n + 1} attempts: ${r.reason}`, at });
           else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** n) });
@@ -154,6 +177,11 @@ export class Worker {
       }
     }
     await this.o.store.deliveries.recordOutcomes(outcomes);
+    // SMTP has no bounce webhooks: the server's final "no such mailbox" is the hard bounce.
+    for (const id of rejected) {
+      const subscriberId = batch.deliveries.find((d) => d.id === id)?.subscriberId;
+      if (subscriberId) await this.o.store.subscribers.markBounced(subscriberId, now);
+    }
     return {
       sent: outcomes.filter((o) => o.status === 'sent').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
