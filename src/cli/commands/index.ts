@@ -1,10 +1,15 @@
 import type { ArgsDef, CommandDef } from 'citty';
 import type { CliIO } from '../output.ts';
+import { broadcastCommand } from './broadcast.ts';
 import { buildCommand } from './build.ts';
 import { checkCommand } from './check.ts';
 import { devCommand } from './dev.ts';
+import { embedCommand } from './embed.ts';
+import { enrollCommand } from './enroll.ts';
 import { sendTestCommand } from './send-test.ts';
+import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { subscribersCommand } from './subscribers.ts';
 import { workerCommand } from './worker.ts';
 
 /**
@@ -14,10 +19,15 @@ import { workerCommand } from './worker.ts';
 export type CommandEntry = CommandDef<ArgsDef> | ((io: CliIO) => CommandDef<ArgsDef>);
 
 export const registry: Record<string, CommandEntry> = {
+  broadcast: broadcastCommand as CommandEntry,
   build: buildCommand as CommandEntry,
   check: checkCommand as CommandEntry,
   dev: devCommand as CommandEntry,
+  embed: embedCommand as CommandEntry,
+  enroll: enrollCommand as CommandEntry,
   'send-test': sendTestCommand as CommandEntry,
+  serve: serveCommand as CommandEntry,
   simulate: simulateCommand as CommandEntry,
+  subscribers: subscribersCommand as CommandEntry,
   worker: workerCommand as CommandEntry,
 };
