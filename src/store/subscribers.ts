@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import { emailHash } from './email-hash.ts';
+import { assertNormalized, emailHash } from './email-hash.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
 import type { SubscribersTable } from './schema.ts';
@@ -34,6 +34,7 @@ async function withHeldData(db: Executor, rows: Selectable<SubscribersTable>[]):
 export function subscriberStore({ db }: Ctx): SubscriberStore {
   return {
     async createPending({ email, firstName, timezone, consentSource, now }) {
+      assertNormalized(email);
       const hash = emailHash(email);
       const t = ms(now);
       return db.transaction().execute(async (trx) => {
@@ -230,6 +231,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
     },
 
     async importBatch(rows, { now, seriesId }) {
+      for (const r of rows) assertNormalized(r.email);
       const t = ms(now);
       const hashes = rows.map((r) => emailHash(r.email));
       const unique = [...new Set(hashes)];

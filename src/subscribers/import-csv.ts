@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parse, type CsvError, type Info } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 import { CoursemailError } from '../shared/index.ts';
 import type { ImportRow, Store } from '../store/index.ts';
 import { sanitizeName } from './name.ts';
@@ -85,12 +85,15 @@ export async function importCsv(
   input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const { now, seriesId = null, source = 'import', batchSize = 500, onProgress } = options;
+  const { now, seriesId = null, source = 'import', batchSize = 1000, onProgress } = options;
   const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, bad: [], needConfirmation: [] };
   const lines = new LineEndings();
   let header: Map<number, string> | undefined;
   let width = 0;
+  // Where the last record the parser produced ended: a skipped one starts after it.
   let lastLine = 0;
+  // Start lines of parsed records not yet consumed, in order (the parser runs a little ahead).
+  const starts: number[] = [];
   let batch: { line: number; row: ImportRow }[] = [];
 
   const progress = () =>
@@ -125,13 +128,19 @@ export async function importCsv(
   };
 
   const parser = parse({
-    info: true,
     relax_column_count: true,
     // A stray quote inside a value is kept as text (the row is then judged on its fields).
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     max_record_size: MAX_RECORD_BYTES,
+    // Called in parse order, before records queue up for the loop below; `lines` is where
+    // the record ends, so its start is that less the line breaks inside its quoted values.
+    on_record: (record: string[], context) => {
+      lastLine = context.lines;
+      starts.push(context.lines - record.reduce((n, v) => n + countBreaks(v), 0));
+      return record;
+    },
   });
   parser.on('skip', (error: CsvError) => {
     result.bad.push({
@@ -143,11 +152,9 @@ export async function importCsv(
     });
   });
 
-  await pipeline(input, lines, parser, async (records: AsyncIterable<{ record: string[]; info: Info }>) => {
-    for await (const { record, info } of records) {
-      // A row's start line: where it ends, less the line breaks inside its quoted values.
-      const line = info.lines - record.reduce((n, v) => n + countBreaks(v), 0);
-      lastLine = info.lines;
+  await pipeline(input, lines, parser, async (records: AsyncIterable<string[]>) => {
+    for await (const record of records) {
+      const line = starts.shift()!;
       if (!header) {
         header = readHeader(record);
         width = record.length;

@@ -130,7 +130,7 @@ forEachDatabase((db) => {
 
   it('bounce and complaint mark the subscriber, add the suppression hash and cancel queued mail', async () => {
     const { store } = await db.fresh();
-    const s = await pending(store, 'Gus@Example.com');
+    const s = await pending(store, 'Gus@example.com');
     await store.subscribers.activate(s.id, { now: t0, seriesId: 'coaching' });
     await store.deliveries.enqueue([{ kind: 'lesson', subscriberId: s.id, seriesId: 'coaching', stepSlug: 'one', dueAt: t0 }], t0);
     expect(await store.subscribers.markBounced(s.id, later(1))).toEqual({ changed: true, cancelled: 1 });
@@ -173,5 +173,17 @@ forEachDatabase((db) => {
     const page2 = await store.subscribers.list({ limit: 2, after: page1[1]!.id });
     expect([...page1, ...page2].map((s) => s.id)).toEqual(ids.slice(0, 4));
     expect((await store.subscribers.list({ limit: 10, status: 'active' })).map((s) => s.id)).toEqual([ids[1], ids[3]]);
+  });
+
+  it('refuses to store an address that was not normalized, so nothing is stored half-valid', async () => {
+    const { store } = await db.fresh();
+    const raw = (email: string) => store.subscribers.createPending({ email, firstName: null, timezone: null, consentSource: 'form', now: t0 });
+    await expect(raw(' a@example.com')).rejects.toThrow(/normalizeEmail/);
+    await expect(raw('a@Example.com')).rejects.toThrow(/normalizeEmail/);
+    await expect(raw('a@bücher.example')).rejects.toThrow(/normalizeEmail/);
+    await expect(
+      store.subscribers.importBatch([{ email: 'B@EXAMPLE.COM', firstName: null, timezone: null, consentAt: null, consentSource: 'x' }], { now: t0 }),
+    ).rejects.toThrow(/normalizeEmail/);
+    expect(await store.subscribers.list({ limit: 10 })).toEqual([]);
   });
 });

@@ -31,7 +31,7 @@ export async function freshDatabase(kind: DatabaseKind): Promise<StoreOptions> {
   const admin = new pg.Client({ ...info, database: 'postgres' });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
+    await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)} TEMPLATE ${admin.escapeIdentifier(info.template)}`);
   } finally {
     await admin.end();
   }
