@@ -28,13 +28,15 @@ export const contentHash = (bytes: Buffer | string) => createHash('sha256').upda
 /**
  * The slug a FILE argument names. It must be a `.md` file directly in the project's
  * `broadcasts/`: workers find the message again by slug there, and the preview serves it
- * at `/broadcasts/<slug>`. A bare slug is accepted too.
+ * at `/broadcasts/<slug>`. A path is taken from the working directory, or else from the
+ * project root (`--root ../site broadcasts/x.md`); a bare slug is accepted too.
  */
 export function slugOf(root: string, fileArg: string, cwd = process.cwd()): string {
-  const isBare = !fileArg.includes('/') && !fileArg.includes('\\') && !fileArg.endsWith('.md');
-  const path = isBare ? join(root, BROADCASTS_DIR, `${fileArg}.md`) : resolve(cwd, fileArg);
   const dir = resolve(root, BROADCASTS_DIR);
-  if (!path.endsWith('.md') || resolve(dirname(path)) !== dir) {
+  const inDir = (p: string) => p.endsWith('.md') && resolve(dirname(p)) === dir;
+  const isBare = !/[\\/]/.test(fileArg) && !fileArg.endsWith('.md');
+  const path = isBare ? join(dir, `${fileArg}.md`) : [resolve(cwd, fileArg), resolve(root, fileArg)].find(inDir);
+  if (!path || !inDir(path)) {
     throw new CoursemailError('broadcast.file', `"${fileArg}" is not a broadcast: give a .md file in ${relative(cwd, dir) || dir}/ (e.g. broadcasts/new-article.md).`);
   }
   return basename(path, '.md');

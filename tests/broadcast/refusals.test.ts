@@ -1,0 +1,120 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { broadcastMessages, broadcastStatuses, loadBroadcast, planSend, runBroadcast, startSend } from '../../src/broadcast/index.ts';
+import { loadProject } from '../../src/build/index.ts';
+import { Worker } from '../../src/send/index.ts';
+import { CoursemailError } from '../../src/shared/index.ts';
+import { openStore } from '../../src/store/index.ts';
+import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
+import { runCli, tempProject } from '../support/project.ts';
+import { duplicates, populate, recipientsOf, resendTo, SECRET, writeBroadcast } from './support.ts';
+
+const t0 = new Date('2026-05-04T14:00:00Z');
+let server: FakeResend | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('a broadcast is refused before a single message goes out', () => {
+  it('when the layout has lost its compliance footer (CLI and API)', { timeout: 60_000 }, async () => {
+    const root = tempProject({ emails: true });
+    const layout = join(root, 'emails/Layout.tsx');
+    writeFileSync(layout, readFileSync(layout, 'utf8').replace('<ComplianceFooter footer={footer} />', ''));
+    writeBroadcast(root, 'news');
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await populate(store, t0, 50);
+    server = await startFakeResend({ requestsPerSecond: null });
+
+    const project = await loadProject(root);
+    const draft = await loadBroadcast(project, 'news');
+    expect(draft.built).toBeUndefined();
+    expect(draft.checks.filter((c) => !c.ok).map((c) => c.rule)).toEqual(expect.arrayContaining(['disclaimer', 'crisis-line', 'unsubscribe']));
+    const err = await startSend({ project, store }, draft, { now: t0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CoursemailError);
+    expect((err as CoursemailError).code).toBe('broadcast.refused');
+    expect((err as CoursemailError).message).toContain('not a single message went out');
+    expect((err as CoursemailError).problems.map((p) => p.code)).toContain('compliance.disclaimer');
+    await store.close();
+
+    const cli = await runCli(['broadcast', 'send', 'broadcasts/news.md', '--yes', '--root', root]);
+    expect(cli.code).toBe(1);
+    expect(cli.out).toMatch(/guard: {6}✗ \d+ of 8 checks fail/);
+    expect(cli.err).toContain('compliance: ');
+    expect(server.requests).toHaveLength(0);
+    const after = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    expect(await after.broadcasts.list()).toEqual([]);
+    expect((await after.deliveries.counts(t0)).broadcasts).toEqual([]);
+    await after.close();
+  });
+});
+
+describe('editing the file mid-send', () => {
+  it('the same file resumes; an edited one is refused with a clear message unless --force-new, which cancels the rest of the old one', { timeout: 60_000 }, async () => {
+    const root = tempProject();
+    writeBroadcast(root, 'news');
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    const pop = await populate(store, t0, 300);
+    server = await startFakeResend({ requestsPerSecond: null });
+    const project = await loadProject(root);
+    const ctx = { project, store };
+    const draft = await loadBroadcast(project, 'news');
+    const started = await startSend(ctx, draft, { now: t0 });
+    if (started.outcome !== 'sending') throw new Error(started.outcome);
+    const id = started.broadcast.id;
+
+    // This process sends one batch, then the author edits the file.
+    const messages = broadcastMessages(project, store);
+    messages.remember(id, draft);
+    const transport = resendTo(server);
+    const worker: Worker = new Worker({
+      store,
+      transport,
+      catalog: { courses: new Map(), lesson: () => undefined, confirm: () => undefined },
+      config: project.config,
+      secret: SECRET,
+      owner: 'first',
+      clock: () => t0,
+      broadcasts: messages.lookup,
+      kinds: ['broadcast'],
+      batchSize: 100,
+      onBatch: () => worker.stop(),
+    });
+    await worker.runOnce();
+    expect(server.received).toHaveLength(100);
+
+    // Same content: a second start resumes the same broadcast, adding no copy.
+    const again = await startSend(ctx, draft, { now: t0 });
+    expect(again).toMatchObject({ outcome: 'sending', resumed: true, total: pop.all.size, broadcast: { id } });
+
+    writeBroadcast(root, 'news', { body: 'An edited paragraph.' });
+    const edited = await loadBroadcast(project, 'news');
+    const plan = await planSend(ctx, edited, { now: t0 });
+    expect(plan.action).toMatchObject({ kind: 'refused', code: 'broadcast.changed' });
+    const refusal = (await startSend(ctx, edited, { now: t0 }).catch((e: unknown) => e)) as CoursemailError;
+    expect(refusal.code).toBe('broadcast.changed');
+    expect(refusal.message).toBe(
+      `Refused: broadcasts/news.md has changed since broadcast ${id} was started (100 of ${pop.all.size} sent). Restore the version it was started with to resume it, or pass --force-new to send the edited file as a new broadcast to everyone (the earlier one’s unsent copies are cancelled).`,
+    );
+    expect((await broadcastStatuses({ root, store }, t0, 'news'))[0]).toMatchObject({ state: 'sending', changed: true, progress: { sent: 100 } });
+
+    // The process that started it keeps what was confirmed; any other process refuses, saying why.
+    expect(typeof (await messages.lookup(id))).toBe('object');
+    expect(await broadcastMessages(project, store).lookup(id)).toMatch(/^broadcasts\/news\.md changed after broadcast \d+ started: restore/);
+
+    const forced = await startSend(ctx, edited, { now: t0, forceNew: true });
+    expect(forced).toMatchObject({ outcome: 'sending', total: pop.all.size, replaced: { broadcast: { id }, cancelled: pop.all.size - 100 } });
+    if (forced.outcome !== 'sending') throw new Error(forced.outcome);
+    expect((await store.broadcasts.getById(id))?.status).toBe('cancelled');
+    const fresh = broadcastMessages(project, store);
+    const last = await runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'second', clock: () => t0, messages: fresh, broadcastId: forced.broadcast.id });
+    expect(last).toMatchObject({ sent: pop.all.size, failed: 0 });
+    expect(server.received).toHaveLength(100 + pop.all.size);
+    expect(duplicates(server)).toBe(0);
+    expect(server.received.slice(100).every((r) => r.email!.text!.includes('An edited paragraph.'))).toBe(true);
+    expect(new Set(recipientsOf(server).slice(100))).toEqual(pop.all);
+    await transport.close();
+    await store.close();
+  });
+});
