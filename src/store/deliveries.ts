@@ -2,11 +2,8 @@ import { sql, type Insertable } from 'kysely';
 import { claim } from './claim.ts';
 import { settleBroadcasts, suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
-import { deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
+import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
-
-/** Rows per INSERT: well under SQLite's and Postgres's bound-parameter limits. */
-const CHUNK = 500;
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
   if (d.kind === 'test' && !d.toEmail) throw new Error('a test delivery needs toEmail');
@@ -35,10 +32,10 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       if (values.length === 0) return 0;
       return db.transaction().execute(async (trx) => {
         let added = 0;
-        for (let i = 0; i < values.length; i += CHUNK) {
+        for (const part of chunks(values)) {
           const r = await trx
             .insertInto('deliveries')
-            .values(values.slice(i, i + CHUNK))
+            .values(part)
             .onConflict((oc) => oc.doNothing())
             .executeTakeFirst();
           added += Number(r.numInsertedOrUpdatedRows ?? 0n);
@@ -54,7 +51,7 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       return db.transaction().execute(async (trx) => {
         let changed = 0;
         const sent = outcomes.filter((o) => o.status === 'sent');
-        if (sent.length > 0) changed += await recordSent(trx, sent);
+        for (const part of chunks(sent, 500)) changed += await recordSent(trx, part);
         for (const o of outcomes) {
           const id = toId(o.id);
           if (id === null || o.status === 'sent') continue;

@@ -1,4 +1,4 @@
-import { enrollmentFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
+import { chunks, enrollmentFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import type { ActiveEnrollment, Enrollment, EnrollmentStore, SubscriberStatus } from './types.ts';
 
 /** Inside the caller's transaction: idempotent, and a stopped enrollment resumes where it was. */
@@ -148,13 +148,18 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
         .limit(limit)
         .execute();
       if (rows.length === 0) return [];
-      const lessons = await db
-        .selectFrom('deliveries')
-        .select(['subscriber_id', 'series_id', 'step_slug', 'status'])
-        .where('kind', '=', 'lesson')
-        .where('status', 'in', ['queued', 'sending', 'sent'])
-        .where('subscriber_id', 'in', [...new Set(rows.map((r) => r.subscriber_id))])
-        .execute();
+      const lessons = [];
+      for (const part of chunks([...new Set(rows.map((r) => r.subscriber_id))])) {
+        lessons.push(
+          ...(await db
+            .selectFrom('deliveries')
+            .select(['subscriber_id', 'series_id', 'step_slug', 'status'])
+            .where('kind', '=', 'lesson')
+            .where('status', 'in', ['queued', 'sending', 'sent'])
+            .where('subscriber_id', 'in', part)
+            .execute()),
+        );
+      }
       const slugs = new Map<string, { sent: string[]; pending: string[] }>();
       for (const d of lessons) {
         if (d.step_slug === null) continue;

@@ -71,5 +71,8 @@ const types = {
 
 function postgres(connectionString: string): Ctx {
   const pool = new pg.Pool({ connectionString, types, max: 10 });
+  // An idle connection dropped by the server emits 'error' on the pool, which would crash the
+  // process; the next query reports the problem where it can be handled.
+  pool.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }

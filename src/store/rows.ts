@@ -17,6 +17,16 @@ export function toId(id: string | null | undefined): number | null {
 }
 
 export const ms = (d: Date): number => d.getTime();
+
+/**
+ * Splits work so no statement binds too many parameters (SQLite allows 32,766, Postgres
+ * 65,535): 1,000 rows of ten columns, or 1,000 keys in an IN list.
+ */
+export function chunks<T>(items: T[], size = 1000): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 const date = (n: number | null): Date | null => (n === null ? null : new Date(Number(n)));
 const str = (n: number | null): string | null => (n === null ? null : String(n));
 

@@ -4,7 +4,7 @@ import { assertNormalized, emailHash } from './email-hash.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
 import type { SubscribersTable } from './schema.ts';
-import { deliveryFrom, enrollmentFrom, ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
+import { chunks, deliveryFrom, enrollmentFrom, ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
 import type { ImportRowResult, SubscriberData, SubscriberStatus, SubscriberStore } from './types.ts';
 
 const nonce = () => randomBytes(18).toString('base64url');
@@ -214,7 +214,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
         // may quote the address: personal data too. Kind, step, status and times stay for the counts.
         await trx
           .updateTable('deliveries')
-          .set({ subscriber_id: null, to_email: null, provider_id: null, error: null, lease_owner: null })
+          .set({ subscriber_id: null, to_email: null, provider_id: null, error: null })
           .where((eb) => {
             const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
             return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
@@ -237,12 +237,12 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       const unique = [...new Set(hashes)];
       if (unique.length === 0) return [];
       return db.transaction().execute(async (trx) => {
-        const existing = new Set(
-          (await trx.selectFrom('subscribers').select('email_hash').where('email_hash', 'in', unique).execute()).map((r) => r.email_hash),
-        );
-        const suppressed = new Set(
-          (await trx.selectFrom('suppressions').select('email_hash').where('email_hash', 'in', unique).execute()).map((r) => r.email_hash),
-        );
+        const existing = new Set<string>();
+        const suppressed = new Set<string>();
+        for (const part of chunks(unique)) {
+          for (const r of await trx.selectFrom('subscribers').select('email_hash').where('email_hash', 'in', part).execute()) existing.add(r.email_hash);
+          for (const r of await trx.selectFrom('suppressions').select('email_hash').where('email_hash', 'in', part).execute()) suppressed.add(r.email_hash);
+        }
         const results: ImportRowResult[] = [];
         const fresh = new Map<string, number>();
         rows.forEach((row, i) => {
@@ -251,10 +251,11 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
           else if (existing.has(h) || fresh.has(h)) results.push({ outcome: 'duplicate' });
           else {
             fresh.set(h, i);
+            // Replaced below once the row is in; stays a duplicate if a concurrent sign-up
+            // won the address between our read and the insert.
             results.push({ outcome: 'duplicate' });
           }
         });
-        if (fresh.size === 0) return results;
         const values = [...fresh].map(([h, i]) => {
           const r = rows[i]!;
           return {
@@ -270,25 +271,24 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
             updated_at: t,
           };
         });
-        // A concurrent sign-up may win an address between our read and this insert: it then
-        // stays a duplicate (the placeholder above), never a second row.
-        const inserted = await trx
-          .insertInto('subscribers')
-          .values(values)
-          .onConflict((oc) => oc.column('email_hash').doNothing())
-          .returning(['id', 'email_hash', 'status'])
-          .execute();
-        for (const r of inserted) {
-          const i = fresh.get(r.email_hash)!;
-          results[i] = { outcome: 'imported', id: String(r.id), status: r.status === 'active' ? 'active' : 'pending' };
-        }
-        const active = inserted.filter((r) => r.status === 'active');
-        if (seriesId && active.length > 0) {
-          await trx
-            .insertInto('enrollments')
-            .values(active.map((r) => ({ subscriber_id: r.id, series_id: seriesId, started_at: t, status: 'active' as const })))
-            .onConflict((oc) => oc.columns(['subscriber_id', 'series_id']).doNothing())
+        for (const part of chunks(values)) {
+          const inserted = await trx
+            .insertInto('subscribers')
+            .values(part)
+            .onConflict((oc) => oc.column('email_hash').doNothing())
+            .returning(['id', 'email_hash', 'status'])
             .execute();
+          for (const r of inserted) {
+            results[fresh.get(r.email_hash)!] = { outcome: 'imported', id: String(r.id), status: r.status === 'active' ? 'active' : 'pending' };
+          }
+          const active = inserted.filter((r) => r.status === 'active');
+          if (seriesId && active.length > 0) {
+            await trx
+              .insertInto('enrollments')
+              .values(active.map((r) => ({ subscriber_id: r.id, series_id: seriesId, started_at: t, status: 'active' as const })))
+              .onConflict((oc) => oc.columns(['subscriber_id', 'series_id']).doNothing())
+              .execute();
+          }
         }
         return results;
       });
