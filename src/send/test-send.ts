@@ -7,6 +7,7 @@ import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import type { RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
+import { composeMessage } from './compose.ts';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
 
 /** The readers a preview fills a message for: the cases that change how it reads. */
@@ -38,50 +39,50 @@ export function sampleRecipient(config: Pick<Config, 'publicUrl'>, sample: Sampl
   };
 }
 
-const compiled = new WeakMap<RenderedMessage, CompiledMessage>();
+const compiledCache = new WeakMap<RenderedMessage, CompiledMessage>();
 
 /** Fills a rendered message for one recipient; compiles once per message object. */
 export function fillMessage(message: RenderedMessage, recipient: Recipient): PersonalizedMessage {
-  let c = compiled.get(message);
-  if (!c) compiled.set(message, (c = compileMessage(message)));
+  let c = compiledCache.get(message);
+  if (!c) compiledCache.set(message, (c = compileMessage(message)));
   return personalize(c, recipient);
 }
 
-/** RFC 8058 one-click unsubscribe: what Gmail and Yahoo require of bulk senders. */
-export function listUnsubscribeHeaders(unsubscribeUrl: string): Record<string, string> {
-  return { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
-}
-
-/** The guard over a filled message: the real unsubscribe URL must be in both parts. */
+/** The guard over a filled message, as the preview lists it: the real unsubscribe URL must be in both parts. */
 export function filledChecklist(message: RenderedMessage, filled: PersonalizedMessage, recipient: Recipient, config: Pick<Config, 'postalAddress'>): ComplianceCheck[] {
   return complianceChecklist(filled, { footer: { senderName: message.senderName, postalAddress: config.postalAddress }, unsubscribeUrl: recipient.unsubscribeUrl });
 }
 
-export interface OutgoingInput {
+export interface SampleOutgoing {
   message: RenderedMessage;
-  filled: PersonalizedMessage;
-  recipient: Recipient;
-  config: Pick<Config, 'sender'>;
+  config: Pick<Config, 'postalAddress' | 'sender' | 'publicUrl'>;
+  sample: SampleId;
   to: string;
   id: string;
-  date: Date;
-  tags: Record<string, string>;
+  now: Date;
+  tags?: Record<string, string>;
+  subjectPrefix?: string;
 }
 
-/** The message as a transport receives it: what the preview's header panel shows, too. */
-export function outgoingMessage(input: OutgoingInput): OutgoingMessage {
-  return {
-    id: input.id,
-    from: { name: input.message.senderName, email: input.message.senderEmail },
-    ...(input.config.sender.replyTo ? { replyTo: input.config.sender.replyTo } : {}),
+/**
+ * The message a transport would receive for a sample reader, made by the pipeline's own
+ * `composeMessage` (fill, guard, headers): throws when the filled message fails the guard.
+ */
+export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
+  const { firstName, ...links } = sampleRecipient(input.config, input.sample);
+  let compiled = compiledCache.get(input.message);
+  if (!compiled) compiledCache.set(input.message, (compiled = compileMessage(input.message)));
+  return composeMessage(input.config, {
+    deliveryId: input.id,
+    compiled,
+    sender: { name: input.message.senderName, email: input.message.senderEmail },
     to: input.to,
-    subject: input.filled.subject,
-    html: input.filled.html,
-    text: input.filled.text,
-    headers: listUnsubscribeHeaders(input.recipient.unsubscribeUrl),
-    tags: input.tags,
-    date: input.date,
-  };
+    firstName,
+    links,
+    tags: input.tags ?? {},
+    subjectPrefix: input.subjectPrefix,
+    now: input.now,
+  });
 }
 
 /** The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from `env`. */
@@ -113,32 +114,13 @@ export interface TestSendResult {
 
 /**
  * Sends one message to the author, filled for a sample reader, subject marked "[TEST] ".
- * Refuses, as a real send would, when the filled message fails the compliance guard.
+ * Refuses, as a real send would (same `composeMessage`), when the filled message fails the guard.
  */
 export async function sendTest(input: TestSendInput): Promise<TestSendResult> {
   const to = input.to?.trim() || input.config.testAddress;
   if (!to) throw new CoursemailError('send-test.to', 'No test address: set "testAddress" in coursemail.config.json or pass --to.');
-  const recipient = sampleRecipient(input.config, input.sample ?? 'named');
-  const filled = fillMessage(input.message, recipient);
-  const failed = filledChecklist(input.message, filled, recipient, input.config).filter((c) => !c.ok);
-  if (failed.length) {
-    throw new CoursemailError(
-      'send-test.compliance',
-      'Refusing to send the test: the filled message fails the compliance guard.',
-      failed.map((c) => ({ code: `compliance.${c.rule}`, message: c.why })),
-    );
-  }
   const id = `test-${input.now.getTime()}-${randomBytes(3).toString('hex')}`;
-  const sent = outgoingMessage({
-    message: input.message,
-    filled: { ...filled, subject: `[TEST] ${filled.subject}` },
-    recipient,
-    config: input.config,
-    to,
-    id,
-    date: input.now,
-    tags: { kind: 'test', ...input.tags },
-  });
+  const sent = sampleOutgoing({ message: input.message, config: input.config, sample: input.sample ?? 'named', to, id, now: input.now, tags: { kind: 'test', ...input.tags }, subjectPrefix: '[TEST] ' });
   const [outcome] = await input.transport.sendBatch([sent], id);
   if (outcome?.status !== 'sent') {
     throw new CoursemailError('send-test.failed', `The ${input.transport.name} transport did not send the test: ${outcome?.reason ?? 'no outcome returned'}`);

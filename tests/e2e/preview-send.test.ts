@@ -64,6 +64,16 @@ describe('send test from the email page', () => {
     expect(headers).toMatch(/Subject\s+\[TEST\] Coaching or therapy\?/);
   });
 
+  it('updates an open Outbox page when a new message lands there', async () => {
+    await page.goto(`${preview.url}/outbox`);
+    const rows = page.locator('[data-testid="outbox"] li');
+    const before = await rows.count();
+    const { code } = await runCli(['send-test', '--root', root, '--series', SERIES, '--step', '4']);
+    expect(code).toBe(0);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="outbox"] li').length === n + 1, before, { timeout: 10_000 });
+    expect(await rows.first().innerText()).toContain('[TEST] Why the records distinction matters');
+  });
+
   it('refuses a cross-origin POST (another site open in the browser cannot send mail)', async () => {
     const before = outbox().length;
     const form = new URLSearchParams({ path: `/series/${SERIES}/3`, sample: 'named', to: 'victim@example.com' });

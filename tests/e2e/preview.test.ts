@@ -216,6 +216,16 @@ describe('live reload', () => {
     expect(preview.builder.last?.scope).toBe('everything');
   });
 
+  it('picks up a broadcasts/ folder created while it runs', async () => {
+    await page.goto(`${preview.url}/`);
+    mkdirSync(join(root, 'broadcasts'));
+    writeFileSync(join(root, 'broadcasts/spring-update.md'), '---\nsubject: "A spring update"\npreheader: "Two new things this month."\n---\n\n{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}} two new things.\n');
+    await page.locator('[data-broadcast="spring-update"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-broadcast="spring-update"] a').click();
+    await frame().getByText('Hi Maya, two new things.').waitFor();
+    expect(await page.locator('[data-testid="checklist"]').getAttribute('data-all-ok')).toBe('true');
+  });
+
   it('ran every page without a script error', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -45,8 +45,9 @@ export const devCommand = (io: CliIO) =>
       const problems = [...builder.projectProblems, ...[...builder.series.values()].flatMap((s) => s.problems)];
       io.out(`  ${builder.series.size} series, ${builder.broadcasts.size} broadcast draft(s)${problems.length ? `, ${problems.length} problem(s) shown in the page` : ''}; watching for changes (Ctrl-C to stop)`);
       for (const p of problems.slice(0, 10)) io.err(`  ✗ ${formatProblem(p)}`);
-      builder.onChange(() => {
-        if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);
+      builder.onChange((event, data) => {
+        if (event === 'outbox') io.out(`  outbox: ${data}`);
+        else if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);
       });
       if (args.open && !(await openBrowser(preview.url))) io.out('  (no browser to open here: visit the URL above)');
       await new Promise<void>((resolve) => {

@@ -104,8 +104,8 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
 
   app.get('/events', (c) =>
     streamSSE(c, async (stream) => {
-      const send = (version: string) => void stream.writeSSE({ event: 'version', data: version }).catch(() => undefined);
-      send(builder.version);
+      const send = (event: string, data: string) => void stream.writeSSE({ event, data }).catch(() => undefined);
+      send('version', builder.version);
       const off = builder.onChange(send);
       // Keeps proxies and idle timeouts from closing a quiet stream.
       const ping = setInterval(() => void stream.writeSSE({ event: 'ping', data: '' }).catch(() => undefined), 15_000);

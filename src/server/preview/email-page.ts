@@ -2,7 +2,7 @@ import type { Config } from '../../config/index.ts';
 import { clientSupport, lintMessage, type ClientSupportIssue } from '../../lint/index.ts';
 import type { RenderedMessage } from '../../render/render-message.ts';
 import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
-import { fillMessage, filledChecklist, outgoingMessage, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
+import { fillMessage, filledChecklist, sampleOutgoing, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
 import { SCHEMES } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { problemList } from './layout.ts';
@@ -67,10 +67,10 @@ export async function emailPage(config: Config, transport: string, msg: Resolved
   const filled = fillMessage(message, recipient);
   const checks = filledChecklist(message, filled, recipient, config);
   const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
-  const outgoing = outgoingMessage({ message, filled, recipient, config, to: 'reader@example.com', id: 'preview', date: opts.now, tags: {} });
-  const headers = await wireHeaders(outgoing);
-  const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
   const allOk = checks.every((c) => c.ok);
+  // The pipeline's composer refuses a message that fails the guard: then there are no headers to show.
+  const headers = allOk ? await wireHeaders(sampleOutgoing({ message, config, sample: opts.sample, to: 'reader@example.com', id: 'preview', now: opts.now })) : [];
+  const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
 
   return html`${heading}
   <h1 data-testid="subject">${filled.subject}</h1>
@@ -106,7 +106,7 @@ export async function emailPage(config: Config, transport: string, msg: Resolved
       <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${filled.text}</pre></div>
       <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
       <div class="panel" data-panel="headers" hidden>
-        <table class="headers" data-testid="headers">${headers.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>
+        ${allOk ? html`<table class="headers" data-testid="headers">${headers.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>` : html`<p class="notice bad">Not sendable: the filled message fails the compliance guard (see the checklist).</p>`}
         <p class="explain">Composed by the same code the transports use, for a subscriber at reader@example.com; a real delivery differs only in To, Date, Message-ID and the delivery id. Links are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>
       </div>
     </div>

@@ -57,7 +57,7 @@ const LIVE_RELOAD = `
 (() => {
   const mine = document.body.dataset.version;
   const live = document.getElementById('live');
-  const es = new EventSource('/events');
+  const es = (window.coursemailEvents = new EventSource('/events'));
   es.addEventListener('version', (e) => { if (e.data !== mine) location.reload(); });
   es.onopen = () => { if (live) live.textContent = 'live reload on'; };
   es.onerror = () => { if (live) live.textContent = 'reconnecting…'; };

@@ -39,9 +39,9 @@ export async function outboxPage(root: string): Promise<SafeHtml> {
       </a></li>`;
     }),
   );
-  return html`<h1>Outbox</h1>
+  return html`<h1 data-outbox-list>Outbox</h1>
     <p class="muted">What the outbox transport has “sent”: the .eml files in ${dir}, newest first${files.length > LIMIT ? ` (latest ${LIMIT} of ${files.length})` : ''}.</p>
-    ${rows.length ? html`<ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker.</p>`}`;
+    ${rows.length ? html`<ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker; this page updates by itself.</p>`}`;
 }
 
 export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
@@ -61,6 +61,7 @@ export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
 
 export const OUTBOX_PAGE_SCRIPT = `
 (() => {
+  if (document.querySelector('[data-outbox-list]')) window.coursemailEvents.addEventListener('outbox', () => location.reload());
   const frame = document.getElementById('email-frame');
   if (frame) frame.addEventListener('load', () => { try { frame.style.height = frame.contentDocument.documentElement.scrollHeight + 'px'; } catch {} });
   document.addEventListener('click', (e) => {

@@ -21,6 +21,8 @@ export interface RebuildPlan {
   broadcasts?: boolean;
 }
 
+export type PreviewEvent = 'version' | 'outbox';
+
 export interface RebuildRecord {
   scope: string;
   ms: number;
@@ -48,7 +50,7 @@ export class PreviewBuilder {
   private counter = 0;
   private readonly run = randomBytes(4).toString('hex');
   private queue: Promise<void> = Promise.resolve();
-  private listeners = new Set<(version: string) => void>();
+  private listeners = new Set<(event: PreviewEvent, data: string) => void>();
   /** After the first attempt, templates are always re-imported fresh: Node caches a failed import too. */
   private importedOnce = false;
 
@@ -59,9 +61,14 @@ export class PreviewBuilder {
     return `${this.run}-${this.counter}`;
   }
 
-  onChange(listener: (version: string) => void): () => void {
+  /** `version` after every rebuild; `outbox` when the outbox folder gains or loses a message. */
+  onChange(listener: (event: PreviewEvent, data: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  signal(event: PreviewEvent, data: string): void {
+    for (const l of this.listeners) l(event, data);
   }
 
   rebuild(plan: RebuildPlan): Promise<void> {
@@ -91,7 +98,7 @@ export class PreviewBuilder {
     this.counter += 1;
     const scope = everything ? `everything${plan.templates ? ' (templates re-imported)' : ''}` : [...targets.map((t) => `series ${t}`), broadcasts ? 'broadcasts' : ''].filter(Boolean).join(', ') || 'nothing';
     this.last = { scope, ms: performance.now() - start, at: new Date() };
-    for (const l of this.listeners) l(this.version);
+    this.signal('version', this.version);
   }
 
   /**

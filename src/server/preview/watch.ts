@@ -34,13 +34,26 @@ export interface Watcher {
 export async function watchProject(builder: PreviewBuilder, opts: { debounceMs?: number } = {}): Promise<Watcher> {
   const root = builder.root;
   const templates = emailsDir(root);
-  const watcher = watch([join(root, 'series'), join(root, 'broadcasts'), join(root, CONFIG_FILE), templates], {
-    ignoreInitial: true,
-    ignored: (path) => /(^|[\\/])(\.|node_modules)[^\\/]*$/.test(relative(root, path)) && path !== root,
-  });
+  const outbox = join(root, 'outbox');
+  const watched = new Set(['series', 'broadcasts', 'outbox', 'emails', CONFIG_FILE]);
+  // The root itself, filtered, rather than each folder: chokidar 4 misses folders that do
+  // not exist yet when several are watched (measured), and `broadcasts/` or `outbox/` may appear later.
+  const ignored = (path: string) => {
+    const inTemplates = relative(templates, path);
+    if (!inTemplates.startsWith('..')) return /(^|[\\/])\./.test(inTemplates);
+    const rel = relative(root, path);
+    if (rel === '') return false;
+    return rel.startsWith('..') || !watched.has(rel.split(sep)[0]!) || /(^|[\\/])(\.|node_modules)/.test(rel);
+  };
+  const watcher = watch(templates.startsWith(root + sep) ? [root] : [root, templates], { ignoreInitial: true, ignored });
   const pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  watcher.on('all', (_event, path) => {
+  watcher.on('all', (event, path) => {
+    // The outbox is not built from; an open Outbox page just lists the new file.
+    if (!relative(outbox, path).startsWith('..')) {
+      if (path.endsWith('.eml') && (event === 'add' || event === 'unlink')) builder.signal('outbox', relative(outbox, path));
+      return;
+    }
     pending.add(path);
     clearTimeout(timer);
     timer = setTimeout(() => {
