@@ -152,11 +152,19 @@ export async function importCsv(
     });
   });
 
+  // A throw inside the last stage tears the pipeline down, and with a file stream pipeline
+  // rejects with the teardown's AbortError: keep our own error to report instead.
+  let headerError: unknown;
   await pipeline(input, lines, parser, async (records: AsyncIterable<string[]>) => {
     for await (const record of records) {
       const line = starts.shift()!;
       if (!header) {
-        header = readHeader(record);
+        try {
+          header = readHeader(record);
+        } catch (err) {
+          headerError = err;
+          throw err;
+        }
         width = record.length;
         continue;
       }
@@ -167,6 +175,8 @@ export async function importCsv(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+  }).catch((err: unknown) => {
+    throw headerError ?? err;
   });
   if (!header) throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
   progress();
