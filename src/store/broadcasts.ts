@@ -1,10 +1,42 @@
 import { sql } from 'kysely';
 import { settleBroadcasts } from './effects.ts';
-import { broadcastFrom, ms, toId, type Ctx } from './rows.ts';
+import { broadcastFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import type { BroadcastStore } from './types.ts';
+
+/** Who a broadcast goes to: active, not suppressed, enrolled (not stopped) in the series when set. */
+function audience(db: Executor, seriesId: string | null) {
+  return db
+    .selectFrom('subscribers as s')
+    .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
+    .where('s.status', '=', 'active')
+    .where('x.email_hash', 'is', null)
+    .$if(seriesId !== null, (q) =>
+      q.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('enrollments as e')
+            .select('e.id')
+            .whereRef('e.subscriber_id', '=', 's.id')
+            .where('e.series_id', '=', seriesId!)
+            .where('e.status', '<>', 'stopped'),
+        ),
+      ),
+    );
+}
 
 export function broadcastStore({ db }: Ctx): BroadcastStore {
   return {
+    async countRecipients({ seriesId }) {
+      const r = await audience(db, seriesId ?? null)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    async sampleRecipients({ seriesId }, limit) {
+      const rows = await audience(db, seriesId ?? null).select('s.email').orderBy('s.id').limit(limit).execute();
+      return rows.map((r) => r.email);
+    },
+
     async create({ slug, contentHash, subject, seriesId, sendAt, now }) {
       return db.transaction().execute(async (trx) => {
         const row = await trx
@@ -54,31 +86,15 @@ export function broadcastStore({ db }: Ctx): BroadcastStore {
         if (!b) throw new Error(`no broadcast ${id}`);
         if (b.status !== 'draft' && b.status !== 'scheduled') return { inserted: 0, total: Number(b.total ?? 0) };
         // One statement, in the database: the recipient list never passes through memory.
-        const recipients = trx
-          .selectFrom('subscribers as s')
-          .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
-          .select([
-            sql<'broadcast'>`'broadcast'`.as('kind'),
-            's.id as subscriber_id',
-            's.email as to_email',
-            sql<number>`cast(${key} as integer)`.as('broadcast_id'),
-            sql<'queued'>`'queued'`.as('status'),
-            sql<number>`cast(${t} as bigint)`.as('due_at'),
-            sql<number>`cast(${t} as bigint)`.as('created_at'),
-          ])
-          .where('s.status', '=', 'active')
-          .where('x.email_hash', 'is', null)
-          .$if(seriesId !== null, (q) =>
-            q.where(({ exists, selectFrom }) =>
-              exists(
-                selectFrom('enrollments as e')
-                  .select('e.id')
-                  .whereRef('e.subscriber_id', '=', 's.id')
-                  .where('e.series_id', '=', seriesId!)
-                  .where('e.status', '<>', 'stopped'),
-              ),
-            ),
-          );
+        const recipients = audience(trx, seriesId).select([
+          sql<'broadcast'>`'broadcast'`.as('kind'),
+          's.id as subscriber_id',
+          's.email as to_email',
+          sql<number>`cast(${key} as integer)`.as('broadcast_id'),
+          sql<'queued'>`'queued'`.as('status'),
+          sql<number>`cast(${t} as bigint)`.as('due_at'),
+          sql<number>`cast(${t} as bigint)`.as('created_at'),
+        ]);
         const r = await trx
           .insertInto('deliveries')
           .columns(['kind', 'subscriber_id', 'to_email', 'broadcast_id', 'status', 'due_at', 'created_at'])

@@ -138,10 +138,13 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       const rows = await db
         .selectFrom('enrollments as e')
         .innerJoin('subscribers as s', 's.id', 'e.subscriber_id')
+        // A suppressed address would have each lesson queued, cancelled at claim, queued again.
+        .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
         .selectAll('e')
         .select(['s.email', 's.first_name', 's.timezone'])
         .where('e.status', '=', 'active')
         .where('s.status', '=', 'active')
+        .where('x.email_hash', 'is', null)
         .where('e.id', '>', from)
         .$if(seriesId !== undefined, (q) => q.where('e.series_id', '=', seriesId!))
         .orderBy('e.id')

@@ -268,7 +268,7 @@ export interface EnrollmentStore {
   /** Adds the minutes held to `pausedMinutes`. */
   resume(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
   complete(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
-  /** Status active (paused ones included: the scheduler reports them paused), subscriber active. */
+  /** Status active (paused ones included: the scheduler reports them paused), subscriber active and not suppressed. */
   listActiveEnrollments(opts: Page & { seriesId?: string }): Promise<ActiveEnrollment[]>;
   countByStep(): Promise<EnrollmentCount[]>;
 }
@@ -314,6 +314,10 @@ export interface BroadcastStore {
   /** The newest broadcast with this slug (a `--force-new` send makes a newer one). */
   getBySlug(slug: string): Promise<Broadcast | null>;
   list(): Promise<Broadcast[]>;
+  /** How many a snapshot taken now would hold (same rule as `snapshotRecipients`), for a dry run. */
+  countRecipients(filter: { seriesId?: string | null }): Promise<number>;
+  /** The first `limit` addresses a snapshot taken now would hold, to show before confirming. */
+  sampleRecipients(filter: { seriesId?: string | null }, limit: number): Promise<string[]>;
   /**
    * Fixes the recipient list (once: a draft or scheduled broadcast becomes `sending`) with
    * one INSERT … SELECT: active, non-suppressed subscribers, enrolled in `seriesId` when set.

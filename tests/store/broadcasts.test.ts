@@ -27,6 +27,12 @@ forEachDatabase((db) => {
     await store.suppressions.add('F@example.com', 'manual', t0);
     const g = await subscriber(store, 'g@example.com', null);
 
+    // A dry run counts and samples by the same rule the snapshot applies.
+    expect(await store.broadcasts.countRecipients({})).toBe(3);
+    expect(await store.broadcasts.countRecipients({ seriesId: 'coaching' })).toBe(1);
+    expect(await store.broadcasts.sampleRecipients({}, 2)).toEqual(['a@example.com', 'b@example.com']);
+    expect(await store.broadcasts.sampleRecipients({ seriesId: 'coaching' }, 5)).toEqual(['a@example.com']);
+
     const all = await store.broadcasts.create({ slug: 'talk', contentHash: 'h1', subject: 'A talk', now: t0 });
     expect(all.status).toBe('draft');
     expect(await store.broadcasts.snapshotRecipients(all.id, {}, later(1))).toEqual({ inserted: 3, total: 3 });

@@ -16,6 +16,9 @@ forEachDatabase((db) => {
       if (status === 'unsubscribed') await store.subscribers.unsubscribe(r.subscriber.id, t0);
     }
     await store.enrollments.enroll(ids[0]!, 'other', t0);
+    // Active but suppressed by hand: not listed, or each pass would queue a lesson that claim cancels.
+    await store.suppressions.add('e4@example.com', 'manual', t0);
+    await store.enrollments.enroll(ids[4]!, 'other', t0);
     await store.enrollments.complete(ids[4]!, 'coaching');
     await store.deliveries.enqueue(
       [
