@@ -9,7 +9,9 @@ import { enrollCommand } from './enroll.ts';
 import { sendTestCommand } from './send-test.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
+import { statusCommand } from './status.ts';
 import { subscribersCommand } from './subscribers.ts';
+import { suppressionsCommand } from './suppressions.ts';
 import { workerCommand } from './worker.ts';
 
 /**
@@ -28,6 +30,8 @@ export const registry: Record<string, CommandEntry> = {
   'send-test': sendTestCommand as CommandEntry,
   serve: serveCommand as CommandEntry,
   simulate: simulateCommand as CommandEntry,
+  status: statusCommand as CommandEntry,
   subscribers: subscribersCommand as CommandEntry,
+  suppressions: suppressionsCommand as CommandEntry,
   worker: workerCommand as CommandEntry,
 };

@@ -1,0 +1,31 @@
+import { resolve } from 'node:path';
+import { defineCommand } from 'citty';
+import { CoursemailError } from '../../shared/index.ts';
+import { formatStatus, readStatus } from '../../status/index.ts';
+import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
+import type { CliIO } from '../output.ts';
+import { rootArg } from './args.ts';
+
+/** `status`: what went out and what came back, per series, lesson and broadcast. No opens or clicks. */
+export const statusCommand = (io: CliIO) =>
+  defineCommand({
+    meta: { name: 'status', description: 'per lesson and broadcast: sent, delivered, bounced, complained, unsubscribed, failed, due; and the complaint rate' },
+    args: {
+      ...rootArg,
+      json: { type: 'boolean', description: 'print the report as JSON', default: false },
+      now: { type: 'string', description: 'count what is due as of this ISO date-time (default: now)' },
+    },
+    run: async ({ args }) => {
+      const now = args.now ? new Date(args.now) : new Date();
+      if (Number.isNaN(now.getTime())) throw new CoursemailError('args', `--now "${args.now}" is not an ISO date-time`);
+      const store = await openStore(storeOptionsFromEnv(process.env, resolve(args.root)));
+      try {
+        const report = await readStatus(store, now);
+        if (args.json) io.out(JSON.stringify(report, null, 2));
+        else for (const line of formatStatus(report)) io.out(line);
+      } finally {
+        await store.close();
+      }
+      return 0;
+    },
+  });

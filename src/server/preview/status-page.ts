@@ -1,0 +1,65 @@
+/**
+ * `/status` in the preview: the same report as `coursemail status`, as a page. Mount it
+ * inside the preview app (its Host check and CSP then apply):
+ * `app.route('/status', createStatusPage({ store, clock, version: () => builder.version }))`.
+ */
+import { Hono } from 'hono';
+import { COLUMNS, complaintLine, readStatus, type Figures, type StatusReport, type StatusSource } from '../../status/index.ts';
+import { html, raw, type SafeHtml } from './html.ts';
+import { page } from './layout.ts';
+
+export interface StatusPageDeps {
+  store: StatusSource;
+  clock: () => Date;
+  /** The preview's build version, for live reload; a static page without it. */
+  version?: () => string;
+}
+
+const STYLE = raw(`<style>
+table.status { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 0 0 8px; }
+table.status th, table.status td { padding: 6px 10px; border-bottom: 1px solid var(--line); font-size: 14px; }
+table.status td.n { text-align: right; font-variant-numeric: tabular-nums; } table.status th.n { text-align: right; }
+table.status tr.total td { font-weight: 600; border-bottom: 0; }
+.rate { padding: 10px 14px; border-radius: 8px; margin: 0 0 16px; } .rate[data-level="ok"] { background: #e3f5ea; }
+.rate[data-level="warning"] { background: #fff7e0; } .rate[data-level="over"] { background: #fff4f2; color: var(--bad); font-weight: 600; }
+</style>`);
+
+const cells = (f: Figures) => COLUMNS.map((c) => html`<td class="n" data-col="${c}">${f[c] === null ? '—' : f[c]}</td>`);
+const head = (first: SafeHtml) => html`<tr>${first}${COLUMNS.map((c) => html`<th class="n">${c}</th>`)}</tr>`;
+
+export function statusBody(report: StatusReport): SafeHtml {
+  const at = report.at.slice(0, 16).replace('T', ' ');
+  const series = report.series.map(
+    (s) => html`<h2>Series ${s.seriesId}</h2>
+      <table class="status" data-series="${s.seriesId}">
+        ${head(html`<th>#</th><th>lesson</th>`)}
+        ${s.lessons.map((l) => html`<tr data-step="${l.stepSlug}"><td>${l.stepNumber ?? '?'}</td><td>${l.stepSlug}</td>${cells(l)}</tr>`)}
+        <tr class="total"><td></td><td>total</td>${cells(s.total)}</tr>
+      </table>
+      ${s.unsubscribedBeforeFirstLesson > 0 ? html`<p class="small muted">${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson.</p>` : ''}`,
+  );
+  const broadcasts = report.broadcasts.length
+    ? html`<h2>Broadcasts</h2>
+      <table class="status" data-testid="broadcasts">
+        ${head(html`<th>broadcast</th><th>status</th>`)}
+        ${report.broadcasts.map((b) => html`<tr data-broadcast="${b.slug}"><td title="${b.subject}">${b.slug}</td><td>${b.status}</td>${cells(b)}</tr>`)}
+      </table>
+      <p class="small muted">Unsubscribes are counted per lesson (the last one a reader got); no figure ties them to a broadcast.</p>`
+    : '';
+  return html`${STYLE}<h1>Status</h1>
+    <p class="muted">As of ${at} UTC. No opens or clicks: coursemail does not track readers.</p>
+    <p class="rate" data-testid="complaint-rate" data-level="${report.complaintRate.level}">${complaintLine(report.complaintRate)}</p>
+    ${report.series.length || report.broadcasts.length ? '' : html`<p class="card">Nothing sent or scheduled yet.</p>`}
+    ${series}${broadcasts}
+    <h2>Subscribers</h2>
+    <p>${Object.entries(report.subscribers).map(([status, n], i) => html`${i ? ', ' : ''}<span data-status="${status}">${n} ${status}</span>`)}</p>`;
+}
+
+export function createStatusPage(deps: StatusPageDeps): Hono {
+  const app = new Hono();
+  app.get('/', async (c) => {
+    const report = await readStatus(deps.store, deps.clock());
+    return c.html(page({ title: 'Status', version: deps.version?.() ?? 'static', body: statusBody(report) }));
+  });
+  return app;
+}
