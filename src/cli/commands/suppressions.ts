@@ -89,6 +89,8 @@ const remove = (io: CliIO) =>
 export const suppressionsCommand = (io: CliIO) =>
   defineCommand({
     meta: { name: 'suppressions', description: 'addresses never mailed (bounces, complaints, manual): list | add EMAIL | remove EMAIL --yes' },
+    // Declared here too, so a bare `suppressions --root DIR` knows DIR is a value, not a subcommand.
+    args: { ...rootArg },
     subCommands: { list: list(io), add: add(io), remove: remove(io) },
     default: 'list',
   });
