@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Resend } from 'resend';
+import { broadcastMessages, loadBroadcast, runBroadcast, startSend, type BroadcastDraft } from '../src/broadcast/index.ts';
+import { loadProject } from '../src/build/index.ts';
+import { createResendTransport } from '../src/deliver/index.ts';
+import { toResendEmail } from '../src/deliver/resend-payload.ts';
+import { composeMessage, entryOf } from '../src/send/index.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import { subscriberLinks } from '../src/tokens/index.ts';
+import { startFakeResend } from '../tests/support/fake-resend.ts';
+import { isMain, printFigures, type Figure } from './report.ts';
+
+const REPO = new URL('..', import.meta.url).pathname;
+const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? 100_000);
+const SMALL = SUBSCRIBERS / 10;
+const SERIES = 'physician-coaching';
+const BARE_MESSAGES = 20_000;
+const SECRET = 'bench-secret-'.padEnd(40, 'x');
+const MB = 2 ** 20;
+
+/** The fake Resend server in its own process, so it does not share a core with the sender. */
+async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/broadcast.ts'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`fake Resend server exited (${code})`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('http') && resolve(line.trim()));
+  });
+  return { url, child };
+}
+
+/** RSS high-water mark, sampled while `fn` runs. */
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
+  const before = process.memoryUsage.rss();
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  try {
+    const result = await fn();
+    return { result, peak: Math.max(peak, process.memoryUsage.rss()), before };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+interface SendRun {
+  rate: number;
+  snapshotMs: number;
+  peakMb: number;
+  growthMb: number;
+}
+
+/** One broadcast from start to finish through the real path, timed and with its RSS high-water mark. */
+async function sendOnce(ctx: { project: Awaited<ReturnType<typeof loadProject>>; store: Store; url: string }, draft: BroadcastDraft, expected: number): Promise<SendRun> {
+  const { project, store } = ctx;
+  const snapStart = performance.now();
+  const started = await startSend({ project, store }, draft, { now: new Date() });
+  const snapshotMs = performance.now() - snapStart;
+  if (started.outcome !== 'sending' || started.total !== expected) throw new Error(`snapshot: ${JSON.stringify(started)}`);
+  const messages = broadcastMessages(project, store);
+  messages.remember(started.broadcast.id, draft);
+  const transport = createResendTransport({ apiKey: 're_bench', baseUrl: ctx.url, requestsPerSecond: null });
+  const sendStart = performance.now();
+  const { result: last, peak, before } = await peakRss(() =>
+    runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'bench', clock: () => new Date(), messages, broadcastId: started.broadcast.id }),
+  );
+  const seconds = (performance.now() - sendStart) / 1000;
+  await transport.close();
+  if (last.sent !== expected) throw new Error(`sent ${last.sent} of ${expected}`);
+  return { rate: expected / seconds, snapshotMs, peakMb: peak / MB, growthMb: (peak - before) / MB };
+}
+
+/**
+ * Issue #8: a broadcast to 100k subscribers through the real path — snapshot in SQLite,
+ * leased batches, fill + guard per message, the Resend transport (real SDK, no pacing) —
+ * against the unlimited local server, beside a bare loop posting pre-built batches of the
+ * same message to the same server (the ceiling the server and HTTP allow). Memory: the
+ * RSS growth of the 100k send beside that of a 10k send in the same run; if recipients
+ * were held in memory, the first would be many times the second.
+ */
+export async function benchBroadcast(): Promise<Figure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'coursemail-bench-broadcast-'));
+  const { url, child } = await serverProcess();
+  const store = await openStore({ sqlitePath: join(dir, 'bench.sqlite') });
+  try {
+    const now = new Date();
+    for (let i = 0; i < SUBSCRIBERS; i += 1000) {
+      const rows = Array.from({ length: Math.min(1000, SUBSCRIBERS - i) }, (_, k) => ({
+        email: `reader${i + k}@example.com`,
+        firstName: (i + k) % 3 ? `Reader${i + k}` : null,
+        timezone: null,
+        consentAt: now,
+        consentSource: 'bench',
+      }));
+      // The first tenth also take a course: the small send goes to them.
+      await store.subscribers.importBatch(rows, { now, seriesId: i < SMALL ? SERIES : null });
+    }
+    const project = await loadProject(REPO);
+    const draft = await loadBroadcast(project, 'welcome-new-article');
+    if (!draft.built || !draft.parsed) throw new Error(`the example broadcast does not build: ${draft.problems.map((p) => p.message).join('; ')}`);
+    // Slugs of the bench's own, in a database of its own.
+    const small = await sendOnce({ project, store, url }, { ...draft, slug: 'bench-small', parsed: { ...draft.parsed, series: SERIES } }, SMALL);
+    const big = await sendOnce({ project, store, url }, { ...draft, slug: 'bench' }, SUBSCRIBERS);
+
+    // The ceiling: the same message, filled once for 100 readers, posted over and over.
+    const entry = entryOf(draft.built);
+    const payload = Array.from({ length: 100 }, (_, i) =>
+      toResendEmail(
+        composeMessage(project.config, {
+          deliveryId: `bare-${i}`,
+          compiled: entry.compiled,
+          sender: entry.sender,
+          to: `reader${i}@example.com`,
+          firstName: `Reader${i}`,
+          links: subscriberLinks(project.config.publicUrl, SECRET, String(i)),
+          tags: { kind: 'broadcast', broadcast: '1' },
+          now,
+        }),
+      ),
+    );
+    const client = new Resend('re_bench', { baseUrl: url });
+    const bareStart = performance.now();
+    for (let i = 0; i < BARE_MESSAGES / 100; i++) {
+      const res = await client.batch.send(payload, { idempotencyKey: `bare-${i}` });
+      if (res.error) throw new Error(res.error.message);
+    }
+    const bareRate = BARE_MESSAGES / ((performance.now() - bareStart) / 1000);
+    const k = (n: number) => `${n / 1000}k`;
+
+    return [
+      {
+        issue: 8,
+        name: `broadcast to ${k(SUBSCRIBERS)} subscribers (SQLite, unlimited fake Resend in another process)`,
+        value: big.rate,
+        unit: 'messages/s',
+        slow: { name: 'bare loop posting pre-built batches (the ceiling)', value: bareRate },
+        ratio: big.rate / bareRate,
+      },
+      {
+        issue: 8,
+        name: `RSS growth while sending to ${k(SUBSCRIBERS)} (peak ${big.peakMb.toFixed(0)} MB, sampled every 20 ms)`,
+        value: big.growthMb,
+        unit: 'MB',
+        slow: { name: `while sending to ${k(SMALL)}`, value: small.growthMb },
+        target: `under 2× the ${k(SMALL)} growth + 50 MB: the list is never in memory`,
+        met: big.growthMb < 2 * small.growthMb + 50,
+      },
+      { issue: 8, name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`, value: big.snapshotMs, unit: 'ms', slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs } },
+    ];
+  } finally {
+    await store.close();
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (isMain(import.meta.url)) {
+  if (process.argv.includes('--serve')) {
+    const server = await startFakeResend({ requestsPerSecond: null, keepEmails: false });
+    console.log(server.url);
+  } else printFigures(await benchBroadcast());
+}
