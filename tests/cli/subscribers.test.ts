@@ -165,7 +165,7 @@ describe('coursemail subscribers add | list | export | unsubscribe, enroll, embe
     expect(r.out).not.toMatch(/<script[^>]+src=/);
     expect(r.err).toContain('"allowedOrigins": ["https://example.com"]');
     const listed = tempProject({ config: (c) => (c.allowedOrigins = ['https://example.com']) });
-    expect((await cli(listed, 'embed', SERIES)).err).toBe('');
+    expect((await cli(listed, 'embed', SERIES)).err).not.toContain('allowedOrigins');
     expect((await cli(root, 'embed', 'nope')).code).toBe(1);
   });
 });
@@ -180,7 +180,7 @@ describe('coursemail serve', () => {
     expect((await cli(root, 'serve', '--host', '0.0.0.0')).err).toContain('Refusing to listen on 0.0.0.0');
     if (saved.secret !== undefined) process.env.COURSEMAIL_SECRET = saved.secret;
 
-    const env = { ...process.env, COURSEMAIL_SECRET: 'c'.repeat(40) };
+    const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: 'c'.repeat(40) };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'serve', '--port', '0', '--root', root], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {

@@ -43,6 +43,7 @@ export const embedCommand = (io: CliIO) =>
       if (!allowed.includes(site)) {
         io.err(`note: posts from another site are refused unless its origin is listed: add "allowedOrigins": ["${site}"] to coursemail.config.json (the page holding this form).`);
       }
+      io.err('note: the page holding the form must not send "Referrer-Policy: no-referrer" (or same-origin): browsers then post it with "Origin: null", which is refused. The default policy works.');
       return 0;
     },
   });

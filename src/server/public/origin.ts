@@ -18,16 +18,19 @@ const originOf = (url: string): string | null => {
  * `publicUrl`'s, which differ behind a proxy — always passes; another origin passes only
  * when listed in `allowedOrigins` (the author's site, for the embedded form). A request
  * naming no origin at all is not from a browser page, so it cannot be a forged one.
+ * `Origin: null` (sandboxed frames, no-referrer pages, opaque redirects) passes only as a
+ * same-origin post.
  */
 export function checkOrigin(c: Context, opts: { publicUrl: string; allowedOrigins: readonly string[] }): OriginVerdict {
   const origin = c.req.header('origin');
-  if (origin === undefined) {
-    return c.req.header('sec-fetch-site') === 'cross-site' ? { ok: false } : { ok: true, crossOrigin: null };
-  }
+  const site = c.req.header('sec-fetch-site');
+  if (origin === undefined) return site === 'cross-site' || site === 'same-site' ? { ok: false } : { ok: true, crossOrigin: null };
+  // A page under `Referrer-Policy: no-referrer` posts with `Origin: null`; the browser's
+  // own Sec-Fetch-Site (which no page can set) still tells a same-origin post apart.
+  if (origin === 'null') return site === 'same-origin' ? { ok: true, crossOrigin: null } : { ok: false };
   const own = [originOf(c.req.url), originOf(opts.publicUrl)];
   if (own.includes(origin)) return { ok: true, crossOrigin: null };
   if (opts.allowedOrigins.some((o) => originOf(o) === origin)) return { ok: true, crossOrigin: origin };
-  // Includes `Origin: null` (sandboxed frames, opaque redirects): never trusted.
   return { ok: false };
 }
 

@@ -32,7 +32,7 @@ describe('GET /subscribe/:series', () => {
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
-    expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(r.headers.get('referrer-policy')).toBe('same-origin');
     expect(r.headers.get('x-frame-options')).toBe('DENY');
     expect(r.headers.get('set-cookie')).toBeNull();
     const page = await r.text();
@@ -106,7 +106,10 @@ describe('POST /subscribe/:series', () => {
               ? formPost({ email, first_name: 'X' })
               : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, first_name: 'X' }) };
           const r = await h.app.request(`/subscribe/${SERIES}`, init);
-          const headers = [...r.headers].filter(([k]) => k !== 'date');
+          const headers: [string, string][] = [];
+          r.headers.forEach((v, k) => {
+            if (k !== 'date') headers.push([k, v]);
+          });
           return { status: r.status, headers, body: Buffer.from(await r.arrayBuffer()).toString('hex') };
         }),
       );
@@ -168,6 +171,8 @@ describe('POST /subscribe/:series', () => {
     expect(evil.status).toBe(403);
     const nullOrigin = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'a@example.com' }, { origin: 'null' }));
     expect(nullOrigin.status).toBe(403);
+    const nullCrossSite = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'a@example.com' }, { origin: 'null', 'sec-fetch-site': 'cross-site' }));
+    expect(nullCrossSite.status).toBe(403);
     const noOriginCrossSite = await h.app.request(`/subscribe/${SERIES}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
@@ -185,6 +190,13 @@ describe('POST /subscribe/:series', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://author.example');
     expect((await h.store.subscribers.findByEmail('a@example.com'))!.consentSource).toBe(`embed:${SERIES}@https://author.example`);
+  });
+
+  it('a same-origin post from a no-referrer page (Origin: null, Sec-Fetch-Site: same-origin) is accepted', async () => {
+    const h = await harness();
+    const r = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'a@example.com' }, { origin: 'null', 'sec-fetch-site': 'same-origin' }));
+    expect(r.status).toBe(200);
+    expect(await h.store.subscribers.findByEmail('a@example.com')).not.toBeNull();
   });
 
   it('publicUrl’s origin counts as same-origin (behind a proxy the request URL differs)', async () => {
