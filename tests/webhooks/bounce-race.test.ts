@@ -50,7 +50,7 @@ forEachDatabase((db) => {
     const { project, catalog } = await compiled();
     const { store } = await db.fresh();
     // Slow enough that the worker is mid-run when the webhook lands.
-    const resend = await startFakeResend({ requestsPerSecond: null, faults: { delayMs: 15 } });
+    const resend = await startFakeResend({ requestsPerSecond: null, faults: { delayMs: 40 } });
     const hooks = await startWebhooks(store);
     const course = catalog.courses.get(SERIES)!;
     const options = {
