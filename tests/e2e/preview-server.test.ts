@@ -90,6 +90,16 @@ describe('the preview server', () => {
     }
   });
 
+  it('takes extra routes (public endpoints, /status) behind the same Host check', async () => {
+    const extended = await startPreview({ root, port: 0, watch: false, extend: (app, builder) => app.get('/extra', (c) => c.text(`extra ${builder.series.size}`)) });
+    try {
+      expect(await (await fetch(`${extended.url}/extra`)).text()).toBe('extra 1');
+      expect(await getWithHost(`${extended.url}/extra`, 'attacker.example')).toBe(403);
+    } finally {
+      await extended.close();
+    }
+  });
+
   it('serves the email to its iframe with scripts forbidden, and the page sandboxes the iframe without allow-scripts', async () => {
     const frame = await fetch(`${preview.url}/series/physician-coaching/1/frame`);
     expect(frame.headers.get('content-security-policy')).toContain("script-src 'none'");

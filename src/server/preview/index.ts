@@ -4,6 +4,7 @@
  * e2e tests call; `createPreviewApp` is the bare Hono app, for mounting beside other routes.
  */
 import { resolve } from 'node:path';
+import type { Hono } from 'hono';
 import { configuredTransport } from '../../send/test-send.ts';
 import type { Transport } from '../../send/transport.ts';
 import { assertBindable, startHttpServer, type ListenOptions } from '../http.ts';
@@ -17,6 +18,11 @@ export interface PreviewOptions extends ListenOptions {
   watch?: boolean;
   /** Default: the transport the config names. */
   transport?: () => Transport;
+  /**
+   * Adds routes beside the preview's (public endpoints, `/status`): they sit behind its Host
+   * check and security headers. Called once, before the server listens.
+   */
+  extend?: (app: Hono, builder: PreviewBuilder) => void;
 }
 
 export interface RunningPreview {
@@ -37,6 +43,7 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
       return configuredTransport(builder.project.config, root);
     });
   const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote });
+  opts.extend?.(app, builder);
   const server = await startHttpServer(app, opts);
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
   return {
