@@ -108,6 +108,16 @@ describe('hostile webhook requests', () => {
     await unchanged();
   });
 
+  it('during a secret rotation (two signatures, one from the old secret) the matching one is enough', async () => {
+    const { hooks, events } = await setup();
+    const body = bounce();
+    const signed = svixHeaders(hooks.secret, body, { id: 'msg_rotated' });
+    const old = svixHeaders(newWebhookSecret(), body, { id: 'msg_rotated' });
+    const res = await fetch(hooks.url, { method: 'POST', body, headers: { ...signed, 'svix-signature': `${old['svix-signature']} ${signed['svix-signature']}` } });
+    expect(res.status).toBe(200);
+    expect(events()).toEqual(['msg_rotated']);
+  });
+
   it('a timestamp older than 5 minutes → 401, nothing stored (and one too far ahead)', async () => {
     const { hooks, unchanged } = await setup();
     expect((await hooks.post(bounce(), { at: new Date(Date.now() - 6 * 60_000) })).status).toBe(401);
