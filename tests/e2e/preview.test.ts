@@ -114,6 +114,7 @@ describe('an email page', () => {
     await page.locator('[data-tab="source"]').click();
     expect(await page.locator('[data-testid="html-source"]').innerText()).toMatch(/^<!DOCTYPE html/);
     await page.locator('[data-tab="headers"]').click();
+    await page.locator('[data-testid="headers"] tr').first().waitFor();
     const headers = Object.fromEntries(
       await page.locator('[data-testid="headers"] tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])),
     );

@@ -5,7 +5,7 @@ import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } fro
 import type { Transport } from '../../send/transport.ts';
 import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import { isLoopbackHost } from '../http.ts';
-import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage } from './email-page.ts';
+import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage, headersPanel } from './email-page.ts';
 import { frameDocument, isScheme } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
@@ -64,11 +64,11 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
 
   app.get('/', (c) => render(c, 'Series', seriesPage(builder)));
 
-  const messagePage = async (c: Context, ref: MessageRef | undefined) => {
+  const messagePage = (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
     if (!msg || !builder.project) return notFound(c, c.req.path);
     const noticeId = c.req.query('notice');
-    const body = await emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), now: now(), notice: noticeId ? notices.get(noticeId) : undefined });
+    const body = emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), notice: noticeId ? notices.get(noticeId) : undefined });
     return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT);
   };
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {
@@ -83,10 +83,17 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     const msg = ref && resolveMessage(builder, ref);
     return msg?.built ? c.html(clientSupportCard(msg.built.message).value) : c.text('Not built', 404);
   };
+  const headersFragment = async (c: Context, ref: MessageRef | undefined) => {
+    const msg = ref && resolveMessage(builder, ref);
+    if (!msg?.built || !builder.project) return c.text('Not built', 404);
+    return c.html((await headersPanel(builder.project.config, msg.built.message, sampleOf(c), now())).value);
+  };
   app.get('/series/:id/:step', (c) => messagePage(c, seriesRef(c.req.param('id'), c.req.param('step'))));
   app.get('/series/:id/:step/frame', (c) => messageFrame(c, seriesRef(c.req.param('id'), c.req.param('step'))));
   app.get('/series/:id/:step/client-support', (c) => supportFragment(c, seriesRef(c.req.param('id'), c.req.param('step'))));
   app.get('/broadcasts/:name/client-support', (c) => supportFragment(c, { kind: 'broadcast', name: c.req.param('name') }));
+  app.get('/series/:id/:step/headers', (c) => headersFragment(c, seriesRef(c.req.param('id'), c.req.param('step'))));
+  app.get('/broadcasts/:name/headers', (c) => headersFragment(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
 

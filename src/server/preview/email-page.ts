@@ -53,13 +53,24 @@ export function clientSupportCard(message: RenderedMessage): SafeHtml {
 
 export interface EmailPageOptions {
   sample: SampleId;
-  /** The Date header shown. */
-  now: Date;
   /** Result of a test send, shown once after the redirect. */
   notice?: { ok: boolean; text: string };
 }
 
-export async function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): Promise<SafeHtml> {
+/**
+ * The headers panel: composed by the pipeline's own `composeMessage` and the deliver stage's
+ * MIME writer, loaded after the page (composing costs tens of milliseconds). The composer
+ * refuses a message that fails the guard: then there are no headers to show.
+ */
+export async function headersPanel(config: Config, message: RenderedMessage, sample: SampleId, now: Date): Promise<SafeHtml> {
+  const recipient = sampleRecipient(config, sample);
+  const ok = filledChecklist(message, fillMessage(message, recipient), recipient, config).every((c) => c.ok);
+  if (!ok) return html`<p class="notice bad">Not sendable: the filled message fails the compliance guard (see the checklist).</p>`;
+  const rows = await wireHeaders(sampleOutgoing({ message, config, sample, to: 'reader@example.com', id: 'preview', now }));
+  return html`<table class="headers" data-testid="headers">${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>`;
+}
+
+export function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): SafeHtml {
   const heading = html`<p class="muted small"><a href="/">Series</a> › ${msg.seriesTitle ?? msg.context}</p>`;
   if (!msg.built) return html`${heading}<h1>${msg.path}</h1>${problemList(msg.problems, 'This message does not build')}`;
   const { message } = msg.built;
@@ -68,8 +79,6 @@ export async function emailPage(config: Config, transport: string, msg: Resolved
   const checks = filledChecklist(message, filled, recipient, config);
   const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
   const allOk = checks.every((c) => c.ok);
-  // The pipeline's composer refuses a message that fails the guard: then there are no headers to show.
-  const headers = allOk ? await wireHeaders(sampleOutgoing({ message, config, sample: opts.sample, to: 'reader@example.com', id: 'preview', now: opts.now })) : [];
   const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
 
   return html`${heading}
@@ -106,7 +115,7 @@ export async function emailPage(config: Config, transport: string, msg: Resolved
       <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${filled.text}</pre></div>
       <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
       <div class="panel" data-panel="headers" hidden>
-        ${allOk ? html`<table class="headers" data-testid="headers">${headers.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>` : html`<p class="notice bad">Not sendable: the filled message fails the compliance guard (see the checklist).</p>`}
+        <div data-src="${msg.path}/headers?sample=${opts.sample}"><p class="small muted">Composing…</p></div>
         <p class="explain">Composed by the same code the transports use, for a subscriber at reader@example.com; a real delivery differs only in To, Date, Message-ID and the delivery id. Links are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>
       </div>
     </div>
@@ -120,7 +129,7 @@ export async function emailPage(config: Config, transport: string, msg: Resolved
         <h3>Lint ${lint.length ? html`<span class="muted small">${lint.length} warning${lint.length === 1 ? '' : 's'}</span>` : '✓'}</h3>
         ${lint.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang and contrast look right.</p>`}
       </section>
-      <section class="card" data-testid="client-support" data-src="${msg.path}/client-support"><h3>Client support</h3><p class="small muted">Checking against caniemail.com data…</p></section>
+      <section class="card" data-src="${msg.path}/client-support"><h3>Client support</h3><p class="small muted">Checking against caniemail.com data…</p></section>
       <section class="card">
         <h3>Send a test</h3>
         <form class="send" method="post" action="/send-test">
@@ -168,7 +177,6 @@ export const EMAIL_PAGE_SCRIPT = `
     apply();
   });
   apply();
-  const support = document.querySelector('[data-testid="client-support"][data-src]');
-  if (support) fetch(support.dataset.src).then((r) => r.text()).then((h) => { support.outerHTML = h; });
+  document.querySelectorAll('[data-src]').forEach((el) => fetch(el.dataset.src).then((r) => r.text()).then((h) => { el.outerHTML = h; }));
 })();
 `;
