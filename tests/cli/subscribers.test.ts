@@ -119,6 +119,9 @@ describe('coursemail subscribers add | list | export | unsubscribe, enroll, embe
     expect(onlyPending.out).toContain('bo@example.com');
     expect(onlyPending.out).not.toContain('ann@example.com  ');
     expect((await cli(root, 'subscribers', 'list', '--status', 'gone')).code).toBe(1);
+    const bare = await runCli(['subscribers']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toContain('Usage: coursemail subscribers <add|import|list|export|forget|unsubscribe>');
 
     const s = await store(root);
     try {

@@ -257,8 +257,18 @@ const unsubscribe = (io: CliIO) =>
       }),
   });
 
-export const subscribersCommand = (io: CliIO) =>
-  defineCommand({
+export const subscribersCommand = (io: CliIO) => {
+  const subCommands = { add: add(io), import: importCmd(io), list: list(io), export: exportCmd(io), forget: forget(io), unsubscribe: unsubscribe(io) };
+  const usage = `Usage: coursemail subscribers <${Object.keys(subCommands).join('|')}> …`;
+  return defineCommand({
     meta: { name: 'subscribers', description: 'add | import | list | export | forget | unsubscribe' },
-    subCommands: { add: add(io), import: importCmd(io), list: list(io), export: exportCmd(io), forget: forget(io), unsubscribe: unsubscribe(io) },
+    subCommands,
+    // citty runs this after a sub-command too, and throws its own error before it for an
+    // unknown one: it only has to answer a bare `coursemail subscribers`.
+    run: ({ rawArgs }) => {
+      if (rawArgs.some((a) => Object.hasOwn(subCommands, a))) return undefined;
+      io.err(usage);
+      return 2;
+    },
   });
+};
