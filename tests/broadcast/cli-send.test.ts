@@ -101,4 +101,20 @@ describe('coursemail broadcast send, as a process', () => {
     const status = await coursemail(root, server!, ['broadcast', 'status']).done;
     expect(status.out).toMatch(new RegExp(`^news\\s+sent\\s+broadcast 1: ${n(pop.all.size)}/${n(pop.all.size)} sent, 0 failed, 0 skipped$`, 'm'));
   });
+
+  it('when the provider says stop (daily quota) the run ends, nothing is lost, and the next run finishes it', { timeout: 120_000 }, async () => {
+    const { root, pop } = await setup();
+    server!.setFaults({ dailyQuotaExceeded: true });
+    const stopped = await coursemail(root, server!, ['broadcast', 'send', 'broadcasts/news.md', '--yes']).done;
+    expect(stopped.code).toBe(1);
+    expect(stopped.err).toContain('The resend transport stopped the send: ');
+    expect(stopped.out).toContain(`Stopped: 0 sent, 0 failed, 0 skipped (left or cancelled during the send), ${n(pop.all.size)} still to go`);
+    expect(server!.received).toHaveLength(0);
+
+    server!.setFaults({});
+    const resumed = await coursemail(root, server!, ['broadcast', 'send', 'broadcasts/news.md', '--yes']).done;
+    expect(resumed.code).toBe(0);
+    expect(new Set(recipientsOf(server!))).toEqual(pop.all);
+    expect(duplicates(server!)).toBe(0);
+  });
 });

@@ -10,6 +10,7 @@ import {
   cancelBroadcast,
   loadBroadcast,
   planSend,
+  progressOf,
   runBroadcast,
   sendBroadcastTest,
   slugOf,
@@ -19,6 +20,7 @@ import {
   type SendPlan,
 } from '../../broadcast/index.ts';
 import { loadProject } from '../../build/index.ts';
+import { StopRunError } from '../../send/index.ts';
 import { configuredTransport } from '../../send/test-send.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
@@ -38,7 +40,7 @@ function describePlan(io: CliIO, plan: SendPlan): void {
   const who = plan.seriesId ? `subscribers of series "${plan.seriesId}"` : 'every active subscriber';
   io.out(plan.draft.file);
   io.out(`  subject:    ${plan.subject || '(none)'}`);
-  io.out(`  recipients: ${n(plan.recipients)} ${a.kind === 'resume' ? 'still to go' : `(${who}, not unsubscribed, bounced or suppressed)`}`);
+  io.out(`  recipients: ${n(plan.recipients)} ${a.kind === 'resume' || a.kind === 'done' ? 'still to go' : `(${who}, not unsubscribed, bounced or suppressed)`}`);
   io.out(`  sample:     ${plan.sample.length ? plan.sample.join(', ') : '(nobody)'}`);
   if (plan.htmlBytes) io.out(`  size:       ${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled (Gmail clips past 102 KB)`);
   const failed = plan.checks.filter((c) => !c.ok);
@@ -155,7 +157,11 @@ export const broadcastCommand = (io: CliIO) =>
         if (action === 'status') return printStatus(io, await broadcastStatuses({ root, store }, now(), slug));
         if (action === 'cancel') {
           const { broadcast, cancelled } = await cancelBroadcast(store, slug!, now());
-          io.out(`Cancelled broadcast ${broadcast.id} (broadcasts/${slug}.md): ${n(cancelled)} cop${cancelled === 1 ? 'y' : 'ies'} will not go. Copies already in flight may still arrive.`);
+          io.out(
+            broadcast.total === null
+              ? `Cancelled broadcast ${broadcast.id} (broadcasts/${slug}.md) before it went: nothing will be sent.`
+              : `Cancelled broadcast ${broadcast.id} (broadcasts/${slug}.md): ${n(cancelled)} cop${cancelled === 1 ? 'y' : 'ies'} will not go. Copies already in flight may still arrive.`,
+          );
           return 0;
         }
 
@@ -229,6 +235,11 @@ export const broadcastCommand = (io: CliIO) =>
               signal: controller.signal,
               onProgress: (p) => reporter.update(p),
             });
+          } catch (err) {
+            // The provider said stop (quota, key): the copies not sent stay queued for a later run.
+            if (!(err instanceof StopRunError)) throw err;
+            io.err(`The ${transport.name} transport stopped the send: ${err.message}`);
+            last = await progressOf(store, started.broadcast, now());
           } finally {
             process.off('SIGINT', interrupt);
             process.off('SIGTERM', interrupt);
@@ -259,6 +270,8 @@ function printStatus(io: CliIO, list: BroadcastStatus[]): number {
       ? 'never sent'
       : p.broadcast.status === 'scheduled'
         ? `broadcast ${p.broadcast.id}, for ${when(p.broadcast.sendAt!)}`
+        : p.broadcast.total === null
+          ? `broadcast ${p.broadcast.id}, ${p.broadcast.status} before it went`
         : `broadcast ${p.broadcast.id}: ${n(p.sent)}/${n(p.total)} sent, ${n(p.failed)} failed, ${n(p.cancelled)} skipped${p.queued + p.sending ? `, ${n(p.queued + p.sending)} to go` : ''}`;
     const state = s.state === 'sending' && p ? `sending ${n(p.sent)}/${n(p.total)}` : s.state;
     const notes = [s.file ? '' : 'file gone', s.changed ? 'file changed since it was started' : ''].filter(Boolean).join('; ');
