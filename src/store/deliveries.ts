@@ -57,7 +57,7 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
           if (id === null || o.status === 'sent') continue;
           const set =
             o.status === 'failed'
-              ? { status: 'failed' as const, error: o.reason, sent_at: null }
+              ? { status: 'failed' as const, error: o.reason }
               : { status: 'queued' as const, error: o.reason, due_at: ms(o.retryAt), batch_key: null };
           const r = await trx
             .updateTable('deliveries')
