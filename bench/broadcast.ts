@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Resend } from 'resend';
 import { broadcastMessages, loadBroadcast, runBroadcast, startSend, type BroadcastDraft } from '../src/broadcast/index.ts';
 import { loadProject } from '../src/build/index.ts';
@@ -17,10 +19,13 @@ import { isMain, printFigures, type Figure } from './report.ts';
 const REPO = new URL('..', import.meta.url).pathname;
 const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? 100_000);
 const SMALL = SUBSCRIBERS / 10;
-const SERIES = 'physician-coaching';
 const BARE_MESSAGES = 20_000;
 const SECRET = 'bench-secret-'.padEnd(40, 'x');
 const MB = 2 ** 20;
+
+// A full GC on demand, to see what stays live rather than what the collector has not yet freed.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 /** The fake Resend server in its own process, so it does not share a core with the sender. */
 async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
@@ -33,13 +38,12 @@ async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
 }
 
 /** RSS high-water mark, sampled while `fn` runs. */
-async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number; before: number }> {
-  const before = process.memoryUsage.rss();
-  let peak = before;
+async function peakRss<T>(fn: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   try {
     const result = await fn();
-    return { result, peak: Math.max(peak, process.memoryUsage.rss()), before };
+    return { result, peak: Math.max(peak, process.memoryUsage.rss()) };
   } finally {
     clearInterval(timer);
   }
@@ -49,7 +53,8 @@ interface SendRun {
   rate: number;
   snapshotMs: number;
   peakMb: number;
-  growthMb: number;
+  /** Largest heap still live after a full GC, checked every 10 batches. */
+  liveMb: number;
 }
 
 /** One broadcast from start to finish through the real path, timed and with its RSS high-water mark. */
@@ -63,13 +68,29 @@ async function sendOnce(ctx: { project: Awaited<ReturnType<typeof loadProject>>;
   messages.remember(started.broadcast.id, draft);
   const transport = createResendTransport({ apiKey: 're_bench', baseUrl: ctx.url, requestsPerSecond: null });
   const sendStart = performance.now();
-  const { result: last, peak, before } = await peakRss(() =>
-    runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'bench', clock: () => new Date(), messages, broadcastId: started.broadcast.id }),
+  let batches = 0;
+  let live = 0;
+  const { result: last, peak } = await peakRss(() =>
+    runBroadcast({
+      store,
+      transport,
+      config: project.config,
+      secret: SECRET,
+      owner: 'bench',
+      clock: () => new Date(),
+      messages,
+      broadcastId: started.broadcast.id,
+      onProgress: () => {
+        if (++batches % 10 !== 0) return;
+        gc();
+        live = Math.max(live, process.memoryUsage().heapUsed);
+      },
+    }),
   );
   const seconds = (performance.now() - sendStart) / 1000;
   await transport.close();
   if (last.sent !== expected) throw new Error(`sent ${last.sent} of ${expected}`);
-  return { rate: expected / seconds, snapshotMs, peakMb: peak / MB, growthMb: (peak - before) / MB };
+  return { rate: expected / seconds, snapshotMs, peakMb: peak / MB, liveMb: live / MB };
 }
 
 /**
@@ -77,32 +98,40 @@ async function sendOnce(ctx: { project: Awaited<ReturnType<typeof loadProject>>;
  * leased batches, fill + guard per message, the Resend transport (real SDK, no pacing) —
  * against the unlimited local server, beside a bare loop posting pre-built batches of the
  * same message to the same server (the ceiling the server and HTTP allow). Memory: the
- * RSS growth of the 100k send beside that of a 10k send in the same run; if recipients
- * were held in memory, the first would be many times the second.
+ * peak RSS of the 100k send beside that of a 10k send in the same run (each in a database
+ * of its own); if recipients were held in memory, the first would be far above the second.
  */
 export async function benchBroadcast(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'coursemail-bench-broadcast-'));
   const { url, child } = await serverProcess();
-  const store = await openStore({ sqlitePath: join(dir, 'bench.sqlite') });
+  const stores: Store[] = [];
   try {
     const now = new Date();
-    for (let i = 0; i < SUBSCRIBERS; i += 1000) {
-      const rows = Array.from({ length: Math.min(1000, SUBSCRIBERS - i) }, (_, k) => ({
-        email: `reader${i + k}@example.com`,
-        firstName: (i + k) % 3 ? `Reader${i + k}` : null,
-        timezone: null,
-        consentAt: now,
-        consentSource: 'bench',
-      }));
-      // The first tenth also take a course: the small send goes to them.
-      await store.subscribers.importBatch(rows, { now, seriesId: i < SMALL ? SERIES : null });
-    }
     const project = await loadProject(REPO);
     const draft = await loadBroadcast(project, 'welcome-new-article');
-    if (!draft.built || !draft.parsed) throw new Error(`the example broadcast does not build: ${draft.problems.map((p) => p.message).join('; ')}`);
-    // Slugs of the bench's own, in a database of its own.
-    const small = await sendOnce({ project, store, url }, { ...draft, slug: 'bench-small', parsed: { ...draft.parsed, series: SERIES } }, SMALL);
-    const big = await sendOnce({ project, store, url }, { ...draft, slug: 'bench' }, SUBSCRIBERS);
+    if (!draft.built) throw new Error(`the example broadcast does not build: ${draft.problems.map((p) => p.message).join('; ')}`);
+    /**
+     * A database of `size` active subscribers and one broadcast to all of them. No course
+     * enrollments: recording a sent batch currently scans the enrollments table (see the
+     * issue #8 report), which would measure that rather than the broadcast path.
+     */
+    const sendTo = async (size: number) => {
+      const store = await openStore({ sqlitePath: join(dir, `${size}.sqlite`) });
+      stores.push(store);
+      for (let i = 0; i < size; i += 1000) {
+        const rows = Array.from({ length: Math.min(1000, size - i) }, (_, k) => ({
+          email: `reader${i + k}@example.com`,
+          firstName: (i + k) % 3 ? `Reader${i + k}` : null,
+          timezone: null,
+          consentAt: now,
+          consentSource: 'bench',
+        }));
+        await store.subscribers.importBatch(rows, { now });
+      }
+      return sendOnce({ project, store, url }, draft, size);
+    };
+    const small = await sendTo(SMALL);
+    const big = await sendTo(SUBSCRIBERS);
 
     // The ceiling: the same message, filled once for 100 readers, posted over and over.
     const entry = entryOf(draft.built);
@@ -132,7 +161,8 @@ export async function benchBroadcast(): Promise<Figure[]> {
     return [
       {
         issue: 8,
-        name: `broadcast to ${k(SUBSCRIBERS)} subscribers (SQLite, unlimited fake Resend in another process)`,
+        // Both rates share the machine: above ~1 per core they measure contention too.
+        name: `broadcast to ${k(SUBSCRIBERS)} subscribers (SQLite, unlimited fake Resend in another process; load ${(loadavg()[0]! / cpus().length).toFixed(1)}/core)`,
         value: big.rate,
         unit: 'messages/s',
         slow: { name: 'bare loop posting pre-built batches (the ceiling)', value: bareRate },
@@ -140,17 +170,18 @@ export async function benchBroadcast(): Promise<Figure[]> {
       },
       {
         issue: 8,
-        name: `RSS growth while sending to ${k(SUBSCRIBERS)} (peak ${big.peakMb.toFixed(0)} MB, sampled every 20 ms)`,
-        value: big.growthMb,
+        name: `live heap while sending to ${k(SUBSCRIBERS)} (largest after a full GC, every 10 batches)`,
+        value: big.liveMb,
         unit: 'MB',
-        slow: { name: `while sending to ${k(SMALL)}`, value: small.growthMb },
-        target: `under 2× the ${k(SMALL)} growth + 50 MB: the list is never in memory`,
-        met: big.growthMb < 2 * small.growthMb + 50,
+        slow: { name: `while sending to ${k(SMALL)}`, value: small.liveMb },
+        target: `within 20 MB of the ${k(SMALL)} send: the list is never in memory`,
+        met: big.liveMb < small.liveMb + 20,
       },
+      { issue: 8, name: `peak RSS while sending to ${k(SUBSCRIBERS)} (sampled every 20 ms)`, value: big.peakMb, unit: 'MB', slow: { name: `while sending to ${k(SMALL)}`, value: small.peakMb } },
       { issue: 8, name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`, value: big.snapshotMs, unit: 'ms', slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs } },
     ];
   } finally {
-    await store.close();
+    for (const store of stores) await store.close();
     child.kill();
     rmSync(dir, { recursive: true, force: true });
   }
