@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Button, Section } from '@react-email/components';
 import type { CallToAction as Cta } from '../src/course/types.ts';
 import { palette } from '../src/render/styles.ts';

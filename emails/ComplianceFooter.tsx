@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Hr, Link, Section, Text } from '@react-email/components';
 import type { FooterContent } from '../src/render/footer.ts';
 import { palette } from '../src/render/styles.ts';

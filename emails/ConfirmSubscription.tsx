@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Text } from '@react-email/components';
 import type { FooterContent } from '../src/render/footer.ts';
 import { emailStyles } from '../src/render/styles.ts';

@@ -1,3 +1,4 @@
+/** @jsxRuntime automatic @jsxImportSource react */
 import { Text } from '@react-email/components';
 import type { CallToAction as Cta } from '../src/course/types.ts';
 import type { FooterContent } from '../src/render/footer.ts';

@@ -25,6 +25,12 @@ export interface WorkerOptions {
   kinds?: ClaimedDelivery['kind'][];
   /** Runs at the start of every pass with the run's clock: scheduled broadcasts that fell due are released here. */
   beforePass?: (now: Date) => Promise<unknown>;
+  /**
+   * False for the extra loops of `--concurrency N`: they only claim and send, while one
+   * loop per process does the planning (scheduler pass, scheduled broadcasts). Planning
+   * is safe to repeat anywhere — delivery rows are unique — this only saves the work.
+   */
+  plans?: boolean;
   batchSize?: number;
   leaseMs?: number;
   /** Per delivery: retries before it is marked failed. */
@@ -61,7 +67,7 @@ function rejectsRecipient(reason: string): boolean {
   return m[1] === '550' || m[1] === '551' || m[1] === '553';
 }
 
-type Optional = 'broadcasts' | 'onBatch' | 'kinds' | 'beforePass';
+type Optional = 'broadcasts' | 'onBatch' | 'kinds' | 'beforePass' | 'plans';
 
 export class Worker {
   private stopping = false;
@@ -82,9 +88,20 @@ export class Worker {
 
   /** One scheduler pass, then claim and send until nothing is due. */
   async runOnce(): Promise<RunSummary> {
-    const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
+    const enqueued = this.o.plans !== false ? await this.plan() : 0;
+    return { ...(await this.drain()), enqueued };
+  }
+
+  /** The planning half of a pass: release scheduled broadcasts, turn due drip steps into delivery rows. */
+  async plan(): Promise<number> {
     await this.o.beforePass?.(this.o.clock());
-    if (!this.o.kinds || this.o.kinds.includes('lesson')) summary.enqueued = (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
+    if (this.o.kinds && !this.o.kinds.includes('lesson')) return 0;
+    return (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
+  }
+
+  /** The sending half: claim and send batches until nothing is claimable (or `stop()`). */
+  async drain(): Promise<RunSummary> {
+    const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
     while (!this.stopping) {
       const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds });
       if (!batch) break;

@@ -33,6 +33,12 @@ const FORBIDDEN: Record<string, string[]> = {
   deliver: ['store', 'server', 'cli'],
   send: ['server', 'cli'],
   server: ['cli'],
+  draft: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
+  lint: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
+  tokens: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
+  status: ['deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
+  subscribers: ['deliver', 'server', 'cli', 'send', 'broadcast'],
+  broadcast: ['server', 'cli'],
 };
 
 describe('the dependency rule', () => {

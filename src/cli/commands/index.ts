@@ -6,6 +6,7 @@ import { checkCommand } from './check.ts';
 import { devCommand } from './dev.ts';
 import { embedCommand } from './embed.ts';
 import { enrollCommand } from './enroll.ts';
+import { newCommand } from './new.ts';
 import { sendTestCommand } from './send-test.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -27,6 +28,7 @@ export const registry: Record<string, CommandEntry> = {
   dev: devCommand as CommandEntry,
   embed: embedCommand as CommandEntry,
   enroll: enrollCommand as CommandEntry,
+  new: newCommand as CommandEntry,
   'send-test': sendTestCommand as CommandEntry,
   serve: serveCommand as CommandEntry,
   simulate: simulateCommand as CommandEntry,

@@ -1,10 +1,21 @@
 import { defineCommand } from 'citty';
-import { buildCatalog, Worker } from '../../send/index.ts';
+import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
+import { buildCatalog, Worker, type RunSummary } from '../../send/index.ts';
+import { CoursemailError } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { openRuntime } from '../runtime.ts';
 import { rootArg } from './args.ts';
 
-/** `worker`: send what is due — drip lessons, confirmations, broadcasts — then keep watching. */
+function positiveInt(name: string, raw: string, max: number): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new CoursemailError('args', `--${name} must be a whole number from 1 to ${max}, not "${raw}"`);
+  return n;
+}
+
+/**
+ * `worker`: send what is due — drip lessons, confirmations, broadcasts — then keep watching.
+ * Any number of these may run against one Postgres: they share the queue through leases.
+ */
 export const workerCommand = (io: CliIO) =>
   defineCommand({
     meta: { name: 'worker', description: 'send what is due (drip steps, confirmations, broadcasts); --once to stop when done' },
@@ -13,33 +24,54 @@ export const workerCommand = (io: CliIO) =>
       once: { type: 'boolean', description: 'send what is due now, then exit' },
       now: { type: 'string', description: 'replay time: run as if it were this ISO date-time (the Date header too)' },
       'idle-ms': { type: 'string', description: 'pause between passes when nothing is due (ms)', default: '5000' },
+      concurrency: { type: 'string', description: 'claim-and-send loops in this process, sharing one transport (default 1)', default: '1' },
+      'lease-ms': { type: 'string', description: 'how long a claimed batch is held before another worker may take it over (ms)', default: '300000' },
     },
     run: async ({ args }) => {
+      const concurrency = positiveInt('concurrency', args.concurrency, 64);
+      const leaseMs = positiveInt('lease-ms', args['lease-ms'], 24 * 3600_000);
+      const idleMs = Number(args['idle-ms']);
       const rt = await openRuntime({ root: args.root, now: args.now, allowEphemeralSecret: false });
-      const worker = new Worker({
-        store: rt.store,
-        transport: rt.transport,
-        catalog: await buildCatalog(rt.project),
-        config: rt.project.config,
-        secret: rt.secret,
-        owner: rt.owner,
-        clock: rt.clock,
-        onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
-      });
-      // Graceful: finish the batch in flight, release leases, exit.
+      const catalog = await buildCatalog(rt.project);
+      const broadcasts = broadcastMessages(rt.project, rt.store).lookup;
+      const workers = Array.from(
+        { length: concurrency },
+        (_, i) =>
+          new Worker({
+            store: rt.store,
+            transport: rt.transport,
+            catalog,
+            config: rt.project.config,
+            secret: rt.secret,
+            owner: concurrency === 1 ? rt.owner : `${rt.owner}#${i}`,
+            clock: rt.clock,
+            leaseMs,
+            broadcasts,
+            beforePass: (now) => releaseScheduledBroadcasts(rt.store, now),
+            plans: i === 0,
+            onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
+          }),
+      );
+      // Graceful: finish the batches in flight, release leases, exit.
       const stop = () => {
         io.err('stopping after the batch in flight…');
-        worker.stop();
+        for (const w of workers) w.stop();
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
         if (args.once) {
-          const s = await worker.runOnce();
+          // Plan once, then every loop drains the queue together.
+          const enqueued = await workers[0]!.plan();
+          const drained = await Promise.all(workers.map((w) => w.drain()));
+          const s = drained.reduce<RunSummary>(
+            (a, b) => ({ enqueued: a.enqueued + b.enqueued, sent: a.sent + b.sent, failed: a.failed + b.failed, retried: a.retried + b.retried, batches: a.batches + b.batches }),
+            { enqueued, sent: 0, failed: 0, retried: 0, batches: 0 },
+          );
           io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry`);
         } else {
-          io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}); Ctrl-C to stop`);
-          await worker.run(Number(args['idle-ms']));
+          io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}${concurrency > 1 ? `, ${concurrency} loops` : ''}); Ctrl-C to stop`);
+          await Promise.all(workers.map((w) => w.run(idleMs)));
         }
       } finally {
         process.off('SIGINT', stop);
