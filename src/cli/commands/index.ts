@@ -1,19 +1,5 @@
 import type { ArgsDef, CommandDef } from 'citty';
 import type { CliIO } from '../output.ts';
-import { broadcastCommand } from './broadcast.ts';
-import { buildCommand } from './build.ts';
-import { checkCommand } from './check.ts';
-import { devCommand } from './dev.ts';
-import { embedCommand } from './embed.ts';
-import { enrollCommand } from './enroll.ts';
-import { newCommand } from './new.ts';
-import { sendTestCommand } from './send-test.ts';
-import { serveCommand } from './serve.ts';
-import { simulateCommand } from './simulate.ts';
-import { statusCommand } from './status.ts';
-import { subscribersCommand } from './subscribers.ts';
-import { suppressionsCommand } from './suppressions.ts';
-import { workerCommand } from './worker.ts';
 
 /**
  * Every CLI command, one file each. A command is either a citty definition or a factory
@@ -21,19 +7,28 @@ import { workerCommand } from './worker.ts';
  */
 export type CommandEntry = CommandDef<ArgsDef> | ((io: CliIO) => CommandDef<ArgsDef>);
 
-export const registry: Record<string, CommandEntry> = {
-  broadcast: broadcastCommand as CommandEntry,
-  build: buildCommand as CommandEntry,
-  check: checkCommand as CommandEntry,
-  dev: devCommand as CommandEntry,
-  embed: embedCommand as CommandEntry,
-  enroll: enrollCommand as CommandEntry,
-  new: newCommand as CommandEntry,
-  'send-test': sendTestCommand as CommandEntry,
-  serve: serveCommand as CommandEntry,
-  simulate: simulateCommand as CommandEntry,
-  status: statusCommand as CommandEntry,
-  subscribers: subscribersCommand as CommandEntry,
-  suppressions: suppressionsCommand as CommandEntry,
-  worker: workerCommand as CommandEntry,
+export interface RegistryEntry {
+  /** Shown by `coursemail --help`; equal to the command's own `meta.description` (tested). */
+  description: string;
+  /** Loaded only when the command runs: `build` pulls in React and MJML, `subscribers` the store — `status` needs neither. */
+  load(): Promise<CommandEntry>;
+}
+
+const entry = (description: string, load: () => Promise<unknown>): RegistryEntry => ({ description, load: load as () => Promise<CommandEntry> });
+
+export const registry: Record<string, RegistryEntry> = {
+  broadcast: entry('one-off messages from broadcasts/: preview | test | send | status | cancel FILE', () => import('./broadcast.ts').then((m) => m.broadcastCommand)),
+  build: entry('compile series into previews/<id>/NN-slug.{html,txt} and manifest.json', () => import('./build.ts').then((m) => m.buildCommand)),
+  check: entry('validate content and compliance of every message; non-zero exit with every problem listed', () => import('./check.ts').then((m) => m.checkCommand)),
+  dev: entry('preview every email in the browser, with live reload and send-test', () => import('./dev.ts').then((m) => m.devCommand)),
+  embed: entry('print an HTML sign-up form for your own site (posts to publicUrl/subscribe/SERIES)', () => import('./embed.ts').then((m) => m.embedCommand)),
+  enroll: entry('enroll an active subscriber in a series (lesson 1 goes with the next worker run)', () => import('./enroll.ts').then((m) => m.enrollCommand)),
+  new: entry('draft series/<id>/ from an article (Markdown, HTML or plain text)', () => import('./new.ts').then((m) => m.newCommand)),
+  'send-test': entry('send one lesson (or the confirmation) to the test address, marked [TEST]', () => import('./send-test.ts').then((m) => m.sendTestCommand)),
+  serve: entry('public endpoints only: sign-up, confirm, one-click unsubscribe, preferences (run `coursemail worker` beside it)', () => import('./serve.ts').then((m) => m.serveCommand)),
+  simulate: entry('timeline of what one subscriber would get, and when', () => import('./simulate.ts').then((m) => m.simulateCommand)),
+  status: entry('per lesson and broadcast: sent, delivered, bounced, complained, unsubscribed, failed, due; and the complaint rate', () => import('./status.ts').then((m) => m.statusCommand)),
+  subscribers: entry('add | import | list | export | forget | unsubscribe', () => import('./subscribers.ts').then((m) => m.subscribersCommand)),
+  suppressions: entry('addresses never mailed (bounces, complaints, manual): list | add EMAIL | remove EMAIL --yes', () => import('./suppressions.ts').then((m) => m.suppressionsCommand)),
+  worker: entry('send what is due (drip steps, confirmations, broadcasts); --once to stop when done', () => import('./worker.ts').then((m) => m.workerCommand)),
 };
