@@ -36,7 +36,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     const cmd = resolveCommand(await entry.load(), io);
     if (rest.includes('--help') || rest.includes('-h')) {
       const { renderUsage } = await import('citty');
-      io.out(await renderUsage(await helpTarget(cmd, rest), cmd));
+      const target = await helpTarget(cmd, rest);
+      io.out(await renderUsage(target, target === cmd ? undefined : cmd));
       return 0;
     }
     const { result } = await runCommand(cmd, { rawArgs: rest });
