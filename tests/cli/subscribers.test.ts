@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { REPO, runCli, tempProject } from '../support/project.ts';
+import { newWebhookSecret, resendEvent, svixHeaders } from '../support/svix.ts';
 
 const SERIES = 'physician-coaching';
 const saved = { secret: process.env.COURSEMAIL_SECRET, db: process.env.DATABASE_URL };
@@ -183,7 +184,8 @@ describe('coursemail serve', () => {
     expect((await cli(root, 'serve', '--host', '0.0.0.0')).err).toContain('Refusing to listen on 0.0.0.0');
     if (saved.secret !== undefined) process.env.COURSEMAIL_SECRET = saved.secret;
 
-    const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: 'c'.repeat(40) };
+    const webhookSecret = newWebhookSecret();
+    const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: 'c'.repeat(40), RESEND_WEBHOOK_SECRET: webhookSecret };
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'serve', '--port', '0', '--root', root], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -201,6 +203,10 @@ describe('coursemail serve', () => {
       expect(await page.text()).toContain('Physician coaching is not therapy');
       const post = await fetch(`${url}/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'served@example.com' }) });
       expect(post.status).toBe(202);
+      // The webhook route is mounted beside the public ones: a signed event is taken, a forged one refused.
+      const event = resendEvent('email.delivered', 'unknown-id');
+      expect((await fetch(`${url}/webhooks/resend`, { method: 'POST', headers: svixHeaders(webhookSecret, event), body: event })).status).toBe(200);
+      expect((await fetch(`${url}/webhooks/resend`, { method: 'POST', headers: svixHeaders(newWebhookSecret(), event), body: event })).status).toBe(401);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -1,6 +1,7 @@
 import { defineCommand } from 'citty';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
 import { createPublicApp } from '../../server/public/index.ts';
+import { createWebhookApp } from '../../server/webhooks/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
 import type { CliIO } from '../output.ts';
@@ -29,10 +30,23 @@ export const serveCommand = (io: CliIO) =>
       const rt = await openListRuntime(args.root);
       try {
         if (rt.series.size === 0) io.err('note: no series loads, so every sign-up page answers 404 (run `coursemail check`).');
-        const app = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'] });
+        const publicApp = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'] });
+        // Resend's events come here when its signing secret is set; without it the route does not exist (404), so nothing unsigned is ever applied.
+        const webhooks = process.env.RESEND_WEBHOOK_SECRET
+          ? createWebhookApp({
+              store: rt.store,
+              secret: process.env.RESEND_WEBHOOK_SECRET,
+              clock: () => new Date(),
+              log: (e) => (e.level === 'info' ? io.out : io.err)(`webhook ${e.level}: ${e.message}${e.eventId ? ` (${e.eventId})` : ''}`),
+            })
+          : undefined;
+        const app = {
+          fetch: (req: Request, env?: unknown) => (webhooks && new URL(req.url).pathname === '/webhooks/resend' ? webhooks.fetch(req, env) : publicApp.fetch(req, env)),
+        };
         const server = await startHttpServer(app, { host: args.host, port, allowRemote: args['allow-remote'] });
         io.out(`coursemail public endpoints on ${server.url} (links in emails use ${rt.config.publicUrl})`);
         for (const id of rt.series.keys()) io.out(`  sign-up: ${server.url}/subscribe/${id}`);
+        io.out(webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
         io.out('  confirmations and lessons are sent by `coursemail worker`: run it beside this. Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
