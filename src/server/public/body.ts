@@ -1,3 +1,5 @@
+import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
+
 /** Fields of a form or JSON body: strings only (anything else is dropped, never coerced). */
 export type Fields = Record<string, string>;
 
@@ -17,29 +19,12 @@ export function mediaType(req: Request): string {
   return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/**
- * Reads at most `limit` bytes of body: a Content-Length over it is refused before reading,
- * and a chunked body is cut off as soon as it passes the limit.
- */
+/** At most `limit` bytes of body (see readCappedBytes), decoded as strict UTF-8. */
 export async function readLimited(req: Request, limit: number): Promise<{ ok: true; text: string } | { ok: false; status: 400 | 413; message: string }> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && Number(declared) > limit) return tooLarge(limit);
-  if (!req.body) return { ok: true, text: '' };
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return tooLarge(limit);
-    }
-    chunks.push(value);
-  }
+  const bytes = await readCappedBytes(req, limit);
+  if (bytes === TOO_LARGE) return tooLarge(limit);
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks)) };
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     return { ok: false, status: 400, message: 'The request body is not valid UTF-8 text.' };
   }
