@@ -67,16 +67,25 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
     }
   }
 
+  // Pick and lock rows on the deliveries table alone, then join the recipients' details for
+  // those rows only: joining first made every claim read and sort the whole queue. Ordered
+  // by due time alone, so the (status, due_at) index yields the first rows without a sort.
+  const picked = await trx
+    .selectFrom('deliveries')
+    .select('id')
+    .where('status', '=', 'queued')
+    .where('due_at', '<=', now)
+    .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
+    .orderBy('due_at')
+    .limit(opts.limit)
+    .$if(pg, (q) => q.forUpdate().skipLocked())
+    .execute();
+  if (picked.length === 0) return null;
   const rows = await candidates(trx)
-    .where('d.status', '=', 'queued')
-    .where('d.due_at', '<=', now)
-    .$if(kinds !== undefined, (q) => q.where('d.kind', 'in', kinds!))
+    .where('d.id', 'in', picked.map((r) => r.id))
     .orderBy('d.due_at')
     .orderBy('d.id')
-    .limit(opts.limit)
-    .$if(pg, (q) => q.forUpdate('d').skipLocked())
     .execute();
-  if (rows.length === 0) return null;
   return take(trx, rows, randomUUID(), false, opts);
 }
 

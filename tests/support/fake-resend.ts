@@ -71,6 +71,8 @@ export interface ReceivedEmail {
   id: string;
   deliveryId: string | undefined;
   idempotencyKey: string | undefined;
+  /** The bearer token of the request that carried it: tells worker processes apart when each has its own key. */
+  apiKey: string | undefined;
   /** Epoch milliseconds, sub-millisecond precision, monotonic. */
   at: number;
   /** Absent when the server was started with `keepEmails: false`. */
@@ -82,6 +84,10 @@ export interface LoggedRequest {
   at: number;
   path: string;
   idempotencyKey: string | undefined;
+  /** The bearer token it carried. */
+  apiKey: string | undefined;
+  /** False while the request is being processed (read, delayed); true once answered or reset. */
+  answered: boolean;
   /** 'reset' when the connection was destroyed instead of answered. */
   status: number | 'reset';
   /** accepted: emails delivered; replayed: stored response returned; rejected: an error answer. */
@@ -240,11 +246,13 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const rawKey = req.headers['idempotency-key'];
     const idempotencyKey = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-    const entry: LoggedRequest = { at, path, idempotencyKey, status: 200, result: 'rejected', admitted: false, emails: 0 };
+    const apiKey = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const entry: LoggedRequest = { at, path, idempotencyKey, apiKey, answered: false, status: 200, result: 'rejected', admitted: false, emails: 0 };
     requests.push(entry);
     let limitHeaders: Record<string, string> = {};
 
     const reject = (err: ApiError, headers: Record<string, string> = {}) => {
+      entry.answered = true;
       entry.status = err.status;
       entry.error = err.name;
       send(res, err.status, { statusCode: err.status, name: err.name, message: err.message }, { ...limitHeaders, ...headers });
@@ -301,6 +309,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         );
       }
       if (stored?.state === 'done') {
+        entry.answered = true;
         entry.status = stored.status;
         entry.result = 'replayed';
         return send(res, stored.status, stored.body, limitHeaders);
@@ -319,12 +328,13 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const ids = emails.map(() => randomUUID());
       const doneAt = now();
       emails.forEach((email, i) =>
-        received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
+        received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, apiKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
       );
       const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) });
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'done', fingerprint, status: 200, body: responseBody });
       entry.result = 'accepted';
       entry.emails = emails.length;
+      entry.answered = true;
       if (random() < (faults.resetRate ?? 0)) {
         entry.status = 'reset';
         req.socket.destroy();
