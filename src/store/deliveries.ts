@@ -240,6 +240,12 @@ async function recordSent(trx: Executor, sent: Sent[]): Promise<number> {
         paused_minutes: 0,
       };
     })
+    // Narrowed first by the batch's own subscribers, so both databases look the rows up by
+    // the (subscriber_id, series_id) index; the correlated test alone scanned every
+    // enrollment for every batch (100k enrollments × 1,000 batches in the drip benchmark).
+    .where('enrollments.subscriber_id', 'in', (eb) =>
+      eb.selectFrom('deliveries as b').select('b.subscriber_id').where('b.id', 'in', ids).where('b.kind', '=', 'lesson').where('b.subscriber_id', 'is not', null),
+    )
     .where(({ exists, selectFrom }) =>
       exists(
         selectFrom('deliveries as d')
