@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { defineCommand } from 'citty';
-import { startPreview } from '../../server/preview/index.ts';
-import { formatProblem } from '../../shared/index.ts';
-import { CoursemailError } from '../../shared/index.ts';
+import { assertBindable } from '../../server/http.ts';
+import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
@@ -28,33 +27,46 @@ export function openBrowser(url: string, platform: NodeJS.Platform = process.pla
 
 export const devCommand = (io: CliIO) =>
   defineCommand({
-    meta: { name: 'dev', description: 'preview every email in the browser, with live reload and send-test' },
+    meta: { name: 'dev', description: 'the whole flow on localhost: preview with live reload, sign-up and confirm pages, /status, and a worker sending to the outbox' },
     args: {
       ...rootArg,
       port: { type: 'string', description: 'port (default 3000)', default: '3000' },
       host: { type: 'string', description: 'address to listen on (default 127.0.0.1)', default: '127.0.0.1' },
-      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host (exposes the preview and its send button)', default: false },
+      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host (exposes the preview, its send buttons and the sign-up form)', default: false },
       open: { type: 'boolean', description: 'open the preview in the system browser, if there is one', default: false },
+      'idle-ms': { type: 'string', description: "the worker's pause when nothing is due (ms; a sign-up or a send wakes it at once)", default: '5000' },
     },
     run: async ({ args }) => {
       const port = Number(args.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CoursemailError('args', `--port must be a port number, not "${args.port}"`);
-      const preview = await startPreview({ root: args.root, port, host: args.host, allowRemote: args['allow-remote'] });
-      const { builder } = preview;
-      io.out(`coursemail preview: ${preview.url}`);
+      const idleMs = Number(args['idle-ms']);
+      if (!Number.isInteger(idleMs) || idleMs < 50) throw new CoursemailError('args', `--idle-ms must be a whole number of milliseconds (50 or more), not "${args['idle-ms']}"`);
+      // Before loading the store and the templates: a refused address is said at once.
+      assertBindable({ host: args.host, allowRemote: args['allow-remote'] });
+      const { startDev } = await import('../../server/dev/index.ts');
+      const dev = await startDev({ root: args.root, port, host: args.host, allowRemote: args['allow-remote'], idleMs, log: (line) => io.out(`  ${line}`) });
+      const { builder, info } = dev;
+      io.out(`coursemail dev: ${dev.url}`);
       const problems = [...builder.projectProblems, ...[...builder.series.values()].flatMap((s) => s.problems)];
-      io.out(`  ${builder.series.size} series, ${builder.broadcasts.size} broadcast draft(s)${problems.length ? `, ${problems.length} problem(s) shown in the page` : ''}; watching for changes (Ctrl-C to stop)`);
+      io.out(`  ${builder.series.size} series, ${builder.broadcasts.size} broadcast(s)${problems.length ? `, ${problems.length} problem(s) shown in the page` : ''}; watching for changes (Ctrl-C to stop)`);
       for (const p of problems.slice(0, 10)) io.err(`  ✗ ${formatProblem(p)}`);
+      for (const id of builder.series.keys()) io.out(`  sign-up: ${dev.url}/subscribe/${id}`);
+      io.out(`  worker: sending through ${info.transport}${info.transport === 'outbox' ? ` (${dev.url}/outbox)` : ''}; data in ${info.database}; status at ${dev.url}/status`);
+      if (info.ephemeralSecret) io.out('  COURSEMAIL_SECRET is not set: links are signed with a secret made for this run, so those in emails stop working when dev stops.');
+      if (builder.project && dev.linksUrl() !== builder.project.config.publicUrl) io.out(`  links in emails point at ${dev.linksUrl()} (this server), not publicUrl ${builder.project.config.publicUrl}`);
+      if (info.webhooks) io.out(`  webhooks: ${dev.url}/webhooks/resend (RESEND_WEBHOOK_SECRET is set)`);
       builder.onChange((event, data) => {
         if (event === 'outbox') io.out(`  outbox: ${data}`);
         else if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);
       });
-      if (args.open && !(await openBrowser(preview.url))) io.out('  (no browser to open here: visit the URL above)');
+      if (args.open && !(await openBrowser(dev.url))) io.out('  (no browser to open here: visit the URL above)');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
       });
-      await preview.close();
+      io.out('  stopping: the worker finishes its batch in flight…');
+      await dev.close();
+      io.out('  stopped.');
       return 0;
     },
   });

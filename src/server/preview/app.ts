@@ -1,18 +1,22 @@
-import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } from '../../send/test-send.ts';
 import type { Transport } from '../../send/transport.ts';
 import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import { isLoopbackHost } from '../http.ts';
+import { POLL_SCRIPT, sendingCard } from './broadcast-pages.ts';
+import { broadcastRoutes, statusesOf, type DevHooks, type PageStatus } from './broadcast-routes.ts';
+import { FormGuard, sameOriginPost } from './csrf.ts';
 import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage, headersPanel } from './email-page.ts';
 import { frameDocument, isScheme } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
+import { Notices } from './notices.ts';
 import { resolveMessage, seriesRef, type MessageRef } from './messages.ts';
 import { OUTBOX_PAGE_SCRIPT, outboxMessagePage, outboxPage, readOutboxMessage } from './outbox-page.ts';
 import { seriesPage } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
+import { createStatusPage } from './status-page.ts';
 
 export interface PreviewAppOptions {
   builder: PreviewBuilder;
@@ -21,6 +25,8 @@ export interface PreviewAppOptions {
   /** Without it, requests must name a loopback Host (defeats DNS rebinding). */
   allowRemote?: boolean;
   now?: () => Date;
+  /** `coursemail dev`: the store and worker behind broadcast status and sending, and /status. */
+  dev?: DevHooks;
 }
 
 /** Pages: scripts only our own inline ones; frames: the email, with no script at all. */
@@ -41,19 +47,21 @@ function pathRef(path: string): MessageRef | undefined {
 export function createPreviewApp(opts: PreviewAppOptions): Hono {
   const { builder } = opts;
   const now = opts.now ?? (() => new Date());
-  const notices = new Map<string, { ok: boolean; text: string }>();
+  const notices = new Notices();
+  const guard = new FormGuard();
   const app = new Hono();
 
   app.use(async (c, next) => {
     const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
     if (!opts.allowRemote && !isLoopbackHost(host)) return c.text(`This preview answers only to localhost, not to Host "${host}".`, 403);
     await next();
-    c.header('Referrer-Policy', 'same-origin');
+    // Routes mounted beside the preview (the public endpoints) may have set their own.
+    if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
     c.header('X-Content-Type-Options', 'nosniff');
     if (!c.res.headers.has('Content-Security-Policy')) c.header('Content-Security-Policy', PAGE_CSP);
   });
 
-  const render = (c: Context, title: string, body: SafeHtml, script = '', status: 200 | 404 = 200) =>
+  const render = (c: Context, title: string, body: SafeHtml, script = '', status: PageStatus = 200) =>
     c.html(page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script }), status);
   const notFound = (c: Context, what: string) =>
     render(c, 'Not found', html`<h1>Not found</h1><p>${what} does not exist (any more). <a href="/">All series</a></p><p class="muted small">If you are creating it, this page reloads once it builds.</p>`, '', 404);
@@ -62,14 +70,17 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     return isSampleId(s) ? s : 'named';
   };
 
-  app.get('/', (c) => render(c, 'Series', seriesPage(builder)));
+  app.get('/', async (c) => render(c, 'Series', seriesPage(builder, { statuses: await statusesOf({ builder, hooks: opts.dev, now }), signUp: opts.dev?.signUp }), POLL_SCRIPT));
 
-  const messagePage = (c: Context, ref: MessageRef | undefined) => {
+  const messagePage = async (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
     if (!msg || !builder.project) return notFound(c, c.req.path);
-    const noticeId = c.req.query('notice');
-    const body = emailPage(builder.project.config, builder.project.config.transport, msg, { sample: sampleOf(c), notice: noticeId ? notices.get(noticeId) : undefined });
-    return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT);
+    const config = builder.project.config;
+    // A broadcast's page says where it stands and leads to its actions (dev only: they need the store).
+    const sending =
+      ref?.kind === 'broadcast' && opts.dev ? sendingCard(ref.name, (await statusesOf({ builder, hooks: opts.dev, now }))?.get(ref.name), builder.broadcasts.get(ref.name), config.testAddress, now()) : undefined;
+    const body = emailPage(config, config.transport, msg, { sample: sampleOf(c), notice: notices.get(c.req.query('notice')), sending });
+    return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT + (sending ? POLL_SCRIPT : ''));
   };
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
@@ -122,14 +133,22 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     }),
   );
 
+  broadcastRoutes(app, {
+    builder,
+    hooks: opts.dev,
+    guard,
+    notices,
+    now,
+    transport: opts.transport,
+    render: (c, title, body, o) => render(c, title, body, o?.script, o?.status),
+  });
+
+  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, version: () => builder.version }));
+  else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
+
   app.post('/send-test', async (c) => {
     // Same-origin only: another site open in the browser must not be able to send mail.
-    // Browsers send Sec-Fetch-Site; Origin may be "null" for form posts. Other clients need a matching Origin.
-    const origin = c.req.header('origin');
-    const site = c.req.header('sec-fetch-site');
-    const originOk = origin && origin !== 'null' ? origin === new URL(c.req.url).origin : undefined;
-    const sameOrigin = (site === undefined ? originOk === true : site === 'same-origin' && originOk !== false);
-    if (!sameOrigin) return c.text('Refused: a test send must come from the preview page itself (same origin).', 403);
+    if (!sameOriginPost(c)) return c.text('Refused: a test send must come from the preview page itself (same origin).', 403);
     const form = await c.req.parseBody();
     const path = typeof form.path === 'string' ? form.path : '';
     const sample: SampleId = isSampleId(form.sample) ? form.sample : 'named';
@@ -150,9 +169,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
         await transport.close();
       }
     }
-    const id = randomBytes(6).toString('hex');
-    notices.set(id, notice);
-    if (notices.size > 50) notices.delete(notices.keys().next().value as string);
+    const id = notices.add(notice);
     // Post/redirect/get: a live reload must never re-submit the form.
     return c.redirect(`${msg.path}?sample=${sample}&notice=${id}`, 303);
   });

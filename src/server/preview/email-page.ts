@@ -55,6 +55,8 @@ export interface EmailPageOptions {
   sample: SampleId;
   /** Result of a test send, shown once after the redirect. */
   notice?: { ok: boolean; text: string };
+  /** A broadcast's status and its send actions (coursemail dev). */
+  sending?: SafeHtml;
 }
 
 /**
@@ -120,6 +122,7 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
       </div>
     </div>
     <aside>
+      ${opts.sending ?? ''}
       <section class="card" data-testid="checklist" data-all-ok="${allOk}">
         <h3>Compliance ${allOk ? '✓ all pass' : '✗ refused until fixed'}</h3>
         <ul class="checks">${checks.map((c) => html`<li data-rule="${c.rule}" data-ok="${c.ok}"><span class="mark">${c.ok ? '✓' : '✗'}</span><span><span class="rule">${c.rule}</span>: ${c.why}</span></li>`)}</ul>

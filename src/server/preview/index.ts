@@ -9,6 +9,7 @@ import { configuredTransport } from '../../send/test-send.ts';
 import type { Transport } from '../../send/transport.ts';
 import { assertBindable, startHttpServer, type ListenOptions } from '../http.ts';
 import { createPreviewApp } from './app.ts';
+import type { DevHooks } from './broadcast-routes.ts';
 import { PreviewBuilder } from './state.ts';
 import { watchProject } from './watch.ts';
 
@@ -23,6 +24,10 @@ export interface PreviewOptions extends ListenOptions {
    * check and security headers. Called once, before the server listens.
    */
   extend?: (app: Hono, builder: PreviewBuilder) => void;
+  /** A builder already built once (`coursemail dev` wires the worker to it first); default: a fresh one. */
+  builder?: PreviewBuilder;
+  /** Broadcast status and sending, /status: the store and in-process worker of `coursemail dev`. */
+  dev?: DevHooks;
 }
 
 export interface RunningPreview {
@@ -34,15 +39,19 @@ export interface RunningPreview {
 export async function startPreview(opts: PreviewOptions): Promise<RunningPreview> {
   assertBindable(opts);
   const root = resolve(opts.root);
-  const builder = new PreviewBuilder(root);
-  await builder.rebuild({ config: true });
+  let builder = opts.builder;
+  if (!builder) {
+    builder = new PreviewBuilder(root);
+    await builder.rebuild({ config: true });
+  }
+  const built = builder;
   const transport =
     opts.transport ??
     (() => {
-      if (!builder.project) throw new Error('the project does not build; fix its problems first');
-      return configuredTransport(builder.project.config, root);
+      if (!built.project) throw new Error('the project does not build; fix its problems first');
+      return configuredTransport(built.project.config, root);
     });
-  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote });
+  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote, dev: opts.dev });
   opts.extend?.(app, builder);
   const server = await startHttpServer(app, opts);
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
@@ -57,6 +66,7 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
 }
 
 export { createPreviewApp, type PreviewAppOptions } from './app.ts';
+export type { DevHooks } from './broadcast-routes.ts';
 export { PreviewBuilder, type RebuildPlan, type SeriesView } from './state.ts';
 export { planFor, watchProject } from './watch.ts';
 export { resolveMessage, type MessageRef, type ResolvedMessage } from './messages.ts';

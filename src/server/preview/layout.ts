@@ -46,6 +46,13 @@ meter { width: 100%; height: 14px; }
 details summary { cursor: pointer; font-size: 13px; }
 form.send input[type=email] { width: 100%; padding: 6px; font: inherit; margin: 6px 0; } form.send button { padding: 7px 14px; font: inherit; cursor: pointer; }
 .explain { font-size: 12px; color: var(--muted); margin: 6px 0 0; }
+a.button, form.confirm button { display: inline-block; padding: 6px 12px; border: 1px solid var(--accent); border-radius: 6px; background: #fff; color: var(--accent); text-decoration: none; font: inherit; font-size: 14px; margin: 4px 6px 4px 0; cursor: pointer; }
+a.button.primary, form.confirm button.primary { background: var(--accent); color: #fff; } a.button.danger, form.confirm button.danger { border-color: var(--bad); color: var(--bad); }
+form.confirm button.danger { background: var(--bad); color: #fff; }
+form.confirm label { display: block; margin: 12px 0 4px; font-weight: 600; }
+dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 16px; } dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+table.list { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); } table.list th, table.list td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); font-size: 14px; }
+.bad-text { color: var(--bad); } p.try { background: #eef6ff; border-radius: 6px; padding: 8px 10px; }
 `;
 
 /**
@@ -83,7 +90,7 @@ export function page(opts: { title: string; version: string; body: SafeHtml; pro
 <style>${raw(STYLE)}</style>
 </head>
 <body data-version="${opts.version}">
-<header class="top"><a class="brand" href="/">coursemail preview</a><a href="/">Series</a><a href="/outbox">Outbox</a><span class="live" id="live">connecting…</span></header>
+<header class="top"><a class="brand" href="/">coursemail preview</a><a href="/">Series</a><a href="/broadcasts">Broadcasts</a><a href="/outbox">Outbox</a><a href="/status">Status</a><span class="live" id="live">connecting…</span></header>
 <main>
 ${problemList(opts.projectProblems ?? [], 'The project does not build')}
 ${opts.body}

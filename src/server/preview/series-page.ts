@@ -3,6 +3,8 @@ import type { Config } from '../../config/index.ts';
 import { formatOffset } from '../../content/index.ts';
 import type { SendWindow } from '../../course/types.ts';
 import { fillMessage, sampleRecipient } from '../../send/test-send.ts';
+import type { BroadcastStatus } from '../../broadcast/index.ts';
+import { stateLabel } from './broadcast-pages.ts';
 import type { BroadcastView } from './broadcasts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { problemList } from './layout.ts';
@@ -29,7 +31,19 @@ function inboxLine(config: Config, built: BuiltMessage): SafeHtml {
   return html`<span class="inbox-line"><span class="subject">${filled.subject}</span> <span class="preheader">— ${built.message.preheader}</span></span>`;
 }
 
-function seriesSection(config: Config, view: SeriesView): SafeHtml {
+export interface SeriesPageOptions {
+  /** Newest broadcast per slug (coursemail dev); without it drafts show their sendAt only. */
+  statuses?: Map<string, BroadcastStatus>;
+  /** The sign-up form is served here: each series links to it. */
+  signUp?: boolean;
+}
+
+function signUpLine(id: string): SafeHtml {
+  return html`<p class="small try" data-testid="sign-up"><b>Try the whole flow:</b> <a href="/subscribe/${encodeURIComponent(id)}">sign up</a> with any address →
+    the confirmation lands in the <a href="/outbox">Outbox</a> → open it and follow its link → lesson 1 lands there too. Sending figures: <a href="/status">Status</a>.</p>`;
+}
+
+function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeHtml {
   if (!view.built) {
     return html`<section class="card" data-series="${view.id}"><h2>${view.id}</h2>${problemList(view.problems, `series/${view.id} does not build`)}${view.problems.length ? '' : html`<p class="muted">Not built: fix the project problems above.</p>`}</section>`;
   }
@@ -40,6 +54,7 @@ function seriesSection(config: Config, view: SeriesView): SafeHtml {
     <h2>${course.title}</h2>
     <p class="muted small">${course.id} · ${steps.length} lessons · ${course.engine === 'react' ? 'React Email' : 'MJML'} · sent ${window} in each subscriber's time zone (default ${course.timezone})</p>
     <p class="small">${course.description}</p>
+    ${signUp ? signUpLine(course.id) : ''}
     <ol class="timeline" data-testid="timeline">
       <li data-kind="confirm"><a class="row" href="/series/${course.id}/confirm">
         <span class="when">On sign-up<small>at once</small></span><span class="from">${from}</span>${inboxLine(config, confirm)}<span class="size">${kb(confirm.message.htmlBytes)}</span>
@@ -55,12 +70,13 @@ function seriesSection(config: Config, view: SeriesView): SafeHtml {
   </section>`;
 }
 
-function broadcastsSection(broadcasts: Map<string, BroadcastView>): SafeHtml {
+function broadcastsSection(broadcasts: Map<string, BroadcastView>, statuses: Map<string, BroadcastStatus> | undefined): SafeHtml {
   if (!broadcasts.size) return html``;
-  return html`<section class="card" data-testid="broadcasts"><h2>Broadcast drafts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.</p>
+  const draftWhen = (b: BroadcastView) => (b.parsed?.sendAt ? b.parsed.sendAt.toISOString().slice(0, 16).replace('T', ' ') : 'draft');
+  return html`<section class="card" data-testid="broadcasts"><h2>Broadcasts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.${statuses ? html` Status and sending: <a href="/broadcasts">Broadcasts</a>.` : ''}</p>
     <ol class="timeline">${[...broadcasts.values()].map(
-      (b) => html`<li data-broadcast="${b.name}"><a class="row" href="/broadcasts/${b.name}">
-        <span class="when">${b.parsed?.sendAt ? b.parsed.sendAt.toISOString().slice(0, 16).replace('T', ' ') : 'draft'}<small>${b.parsed?.series ? `to ${b.parsed.series}` : 'to everyone'}</small></span>
+      (b) => html`<li data-broadcast="${b.name}" data-state="${statuses?.get(b.name)?.state ?? 'draft'}"><a class="row" href="/broadcasts/${b.name}">
+        <span class="when" data-testid="state">${statuses ? stateLabel(statuses.get(b.name)) : draftWhen(b)}<small>${b.parsed?.series ? `to ${b.parsed.series}` : 'to everyone'}</small></span>
         <span class="from">${b.file}</span>
         <span class="inbox-line"><span class="subject">${b.parsed?.subject ?? '(does not parse)'}</span> <span class="preheader">${b.parsed ? `— ${b.parsed.preheader}` : ''}</span></span>
         <span class="size">${b.problems.length ? `${b.problems.length} problem${b.problems.length === 1 ? '' : 's'}` : b.built ? kb(b.built.message.htmlBytes) : ''}</span>
@@ -68,12 +84,12 @@ function broadcastsSection(broadcasts: Map<string, BroadcastView>): SafeHtml {
     )}</ol></section>`;
 }
 
-export function seriesPage(builder: PreviewBuilder): SafeHtml {
+export function seriesPage(builder: PreviewBuilder, opts: SeriesPageOptions = {}): SafeHtml {
   const config = builder.project?.config;
   const views = [...builder.series.values()].sort((a, b) => a.id.localeCompare(b.id));
   return html`<h1>Series</h1>
     <p class="muted">Each series as one subscriber receives it: the confirmation at sign-up, then each lesson on its day, inside the send window.</p>
-    ${config ? views.map((v) => seriesSection(config, v)) : ''}
+    ${config ? views.map((v) => seriesSection(config, v, !!opts.signUp)) : ''}
     ${config && !views.length ? html`<p class="card">No series yet: add <code>series/&lt;id&gt;/series.yaml</code> and lessons <code>01-slug.md</code>.</p>` : ''}
-    ${broadcastsSection(builder.broadcasts)}`;
+    ${broadcastsSection(builder.broadcasts, opts.statuses)}`;
 }

@@ -1,0 +1,184 @@
+/**
+ * `coursemail dev`: the whole system in one process on localhost — the preview, the public
+ * endpoints (sign-up, confirm, unsubscribe, preferences), /status, the Resend webhook when
+ * its secret is set, and a worker loop sending through the configured transport from the
+ * project's store. The worker sends what the preview has built, so a saved edit is what
+ * goes out next.
+ */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { relative, resolve } from 'node:path';
+import type { Hono } from 'hono';
+import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
+import type { Project } from '../../build/index.ts';
+import type { Config } from '../../config/index.ts';
+import { Worker, type Transport } from '../../send/index.ts';
+import { configuredTransport } from '../../send/test-send.ts';
+import { CoursemailError } from '../../shared/index.ts';
+import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
+import { signingSecret } from '../../tokens/index.ts';
+import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
+import { PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
+import { createPublicApp } from '../public/index.ts';
+import { createWebhookApp } from '../webhooks/index.ts';
+import { liveCatalog } from './live-catalog.ts';
+import { WorkerLoop } from './worker-loop.ts';
+
+export interface DevOptions extends ListenOptions {
+  root: string;
+  /** COURSEMAIL_SECRET, DATABASE_URL, RESEND_* …; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Default true: rebuild and live-reload on save. */
+  watch?: boolean;
+  /** The worker's pause when nothing is due (a kick ends it sooner). Default 5 s. */
+  idleMs?: number;
+  clock?: () => Date;
+  /** Lines about what happens while running (worker trouble, webhooks). */
+  log?: (line: string) => void;
+}
+
+export interface RunningDev {
+  url: string;
+  builder: PreviewBuilder;
+  store: Store;
+  /** Where the links in emails point (this server, unless a real transport and a public publicUrl). */
+  linksUrl(): string;
+  /** How this run signs links and where it keeps data, for the start-up lines. */
+  info: { ephemeralSecret: boolean; database: string; transport: string; webhooks: boolean };
+  /** Wakes the worker now. */
+  kick(): void;
+  /** Stops the worker after its batch in flight, then closes the server, the transport and the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * Links in emails must reach the server that can verify them. With the outbox nobody else
+ * ever sees a message, and a loopback publicUrl is this machine anyway: both point at this
+ * server, whatever port it got. A real transport with a public publicUrl keeps it.
+ */
+export function linksTarget(config: Pick<Config, 'transport' | 'publicUrl'>, serverUrl: string): string {
+  if (config.transport === 'outbox') return serverUrl;
+  let host = '';
+  try {
+    host = new URL(config.publicUrl).hostname;
+  } catch {
+    return serverUrl;
+  }
+  return isLoopbackHost(host) ? serverUrl : config.publicUrl;
+}
+
+const PUBLIC_PATHS = ['/subscribe/*', '/confirm/*', '/u/*', '/p/*'];
+
+export async function startDev(opts: DevOptions): Promise<RunningDev> {
+  assertBindable(opts);
+  const env = opts.env ?? process.env;
+  const root = resolve(opts.root);
+  const clock = opts.clock ?? (() => new Date());
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const secret = signingSecret(env, { allowEphemeral: true });
+
+  const builder = new PreviewBuilder(root);
+  await builder.rebuild({ config: true });
+  const storeOptions = storeOptionsFromEnv(env, root);
+  const store = await openStore(storeOptions);
+
+  let preview: RunningPreview | undefined;
+  let transport: Transport | undefined;
+  try {
+    const catalog = liveCatalog(builder);
+    const projectNow = (): Project => {
+      if (!builder.project) throw new CoursemailError('dev.project', 'The project does not load: fix coursemail.config.json and the templates (see the preview).');
+      return builder.project;
+    };
+    const configNow = (): Config => projectNow().config;
+    let serverUrl = `http://127.0.0.1:${opts.port ?? 0}`;
+    const linksUrl = () => linksTarget(configNow(), serverUrl);
+    // Read at every use: a config edit (sender, address) reaches the next message.
+    const config = {
+      get sender() {
+        return configNow().sender;
+      },
+      get postalAddress() {
+        return configNow().postalAddress;
+      },
+      get allowedOrigins() {
+        return configNow().allowedOrigins;
+      },
+      get publicUrl() {
+        return linksUrl();
+      },
+    };
+    // Templates and config as rebuilt last: a scheduled broadcast released later renders with them.
+    const project = new Proxy({} as Project, { get: (_, key) => Reflect.get(projectNow(), key) });
+    const messages = broadcastMessages(project, store);
+
+    const makeTransport = () => configuredTransport(configNow(), root, env);
+    // Made now when it can be, so a missing key stops `dev` at start rather than at the first send.
+    if (builder.project) transport = makeTransport();
+    const owner = `${hostname()}:${process.pid}:dev-${randomUUID().slice(0, 8)}`;
+    const loop = new WorkerLoop({
+      store,
+      owner,
+      idleMs: opts.idleMs ?? 5_000,
+      notReady: catalog.notReady,
+      log,
+      worker: () =>
+        new Worker({
+          store,
+          transport: (transport ??= makeTransport()),
+          catalog,
+          config,
+          secret,
+          owner,
+          clock,
+          broadcasts: messages.lookup,
+          beforePass: (now) => releaseScheduledBroadcasts(store, now),
+          onBatch: (b) => log(`worker: ${b.sent} sent${b.failed ? `, ${b.failed} failed` : ''}${b.retried ? `, ${b.retried} to retry` : ''}`),
+        }),
+    });
+    const kick = () => loop.kick();
+
+    const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick });
+    const webhookSecret = env.RESEND_WEBHOOK_SECRET;
+    const webhooks = webhookSecret
+      ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(`webhook ${e.level}: ${e.message}${e.eventId ? ` (${e.eventId})` : ''}`) })
+      : undefined;
+    const extend = (app: Hono) => {
+      // Delegated whole, not merged with `app.route`: the public app's middleware (its CSP,
+      // no-store) must not reach the preview's pages.
+      for (const path of PUBLIC_PATHS) {
+        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
+      }
+      if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw));
+    };
+
+    preview = await startPreview({ ...opts, root, builder, watch: opts.watch, extend, dev: { store, messages, kick, signUp: true } });
+    serverUrl = preview.url;
+    loop.start();
+
+    const running = preview;
+    const database = storeOptions.databaseUrl ? 'Postgres (DATABASE_URL)' : `SQLite ${relative(process.cwd(), storeOptions.sqlitePath!) || storeOptions.sqlitePath}`;
+    return {
+      url: running.url,
+      builder,
+      store,
+      linksUrl,
+      info: { ephemeralSecret: !env.COURSEMAIL_SECRET, database, transport: builder.project?.config.transport ?? 'outbox', webhooks: !!webhooks },
+      kick,
+      close: async () => {
+        await running.close();
+        await loop.stop();
+        await transport?.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await preview?.close();
+    await transport?.close();
+    await store.close();
+    throw err;
+  }
+}
+
+export { liveCatalog, type LiveCatalog } from './live-catalog.ts';
+export { WorkerLoop } from './worker-loop.ts';

@@ -1,0 +1,40 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import { html, type SafeHtml } from './html.ts';
+
+/**
+ * Whether a POST comes from a page of this server. Browsers send Sec-Fetch-Site (which no
+ * page can set); Origin may be "null" for form posts. A client that sends neither header
+ * is refused: the preview's forms are only ever posted by a browser.
+ */
+export function sameOriginPost(c: Context): boolean {
+  const origin = c.req.header('origin');
+  const site = c.req.header('sec-fetch-site');
+  const originOk = origin && origin !== 'null' ? origin === new URL(c.req.url).origin : undefined;
+  return site === undefined ? originOk === true : site === 'same-origin' && originOk !== false;
+}
+
+/**
+ * The CSRF defence of the preview's sending forms, for a tool on localhost with no login:
+ * the same-origin check above, and a random token per server process in every form. A page
+ * on another site can neither read the token (no CORS) nor pass the origin check; a form
+ * left open from an earlier run of `coursemail dev` carries a stale token and is refused.
+ */
+export class FormGuard {
+  private readonly token = randomBytes(24).toString('base64url');
+
+  field(): SafeHtml {
+    return html`<input type="hidden" name="csrf" value="${this.token}">`;
+  }
+
+  /** Undefined when the POST may proceed; otherwise why it is refused. */
+  refusal(c: Context, form: Record<string, unknown>): string | undefined {
+    if (!sameOriginPost(c)) return 'Refused: this action must be sent from the preview page itself (same origin).';
+    const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
+    const mine = Buffer.from(this.token);
+    if (given.length !== mine.length || !timingSafeEqual(given, mine)) {
+      return 'Refused: the form does not carry this server’s token (it is from another run of coursemail dev, or from elsewhere). Reload the page and try again.';
+    }
+    return undefined;
+  }
+}

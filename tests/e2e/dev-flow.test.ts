@@ -1,0 +1,107 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
+import { REPO, tempProject } from '../support/project.ts';
+
+const SERIES = 'physician-coaching';
+const LESSON_1 = join('series', SERIES, '01-what-coaching-is.md');
+const EDITED = 'Lesson one, as saved a moment ago';
+
+/** Polls `check` until it returns a value (not a timing assertion: only a cap on waiting). */
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, capMs = 15_000): Promise<T> {
+  const end = Date.now() + capMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('coursemail dev: sign up → confirmation in the outbox → confirm → lesson 1 in the outbox, one process', () => {
+  let root: string;
+  let dev: RunningDev;
+  const log: string[] = [];
+  const emails = async (): Promise<ParsedMail[]> => {
+    const dir = join(root, 'outbox');
+    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+    return Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
+  };
+
+  beforeAll(async () => {
+    root = tempProject();
+    // No COURSEMAIL_SECRET, no DATABASE_URL: SQLite under data/ and a secret made for this run.
+    dev = await startDev({ root, port: 0, env: {}, log: (l) => log.push(l) });
+  });
+  afterAll(() => dev?.close());
+
+  it('runs the flow end to end, sending the lesson as last saved, and /status counts it', async () => {
+    expect(dev.info).toMatchObject({ ephemeralSecret: true, transport: 'outbox', webhooks: false });
+    expect(dev.info.database).toContain(join('data', 'coursemail.sqlite'));
+    const home = await (await fetch(`${dev.url}/`)).text();
+    expect(home).toContain(`href="/subscribe/${SERIES}"`);
+
+    // A save while dev runs reaches the in-process worker's catalog, not only the preview.
+    const file = join(root, LESSON_1);
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^subject: .*$/m, `subject: "${EDITED}"`));
+    await until('the rebuild', () => (dev.builder.series.get(SERIES)?.built?.steps[0]?.message.subject === EDITED ? true : undefined));
+
+    const form = new URLSearchParams({ email: 'newcomer@example.com', first_name: 'Nia', timezone: 'America/Chicago', website: '' });
+    const signUp = await fetch(`${dev.url}/subscribe/${SERIES}`, { method: 'POST', body: form, headers: { Origin: dev.url } });
+    expect(signUp.status).toBe(200);
+    expect(await signUp.text()).toContain('Check your inbox');
+
+    // The sign-up kicked the worker: the confirmation is in the outbox without waiting for its idle pause.
+    const confirmation = await until('the confirmation email', async () => (await emails()).find((m) => m.subject?.startsWith('Please confirm')));
+    expect([confirmation.to].flat()[0]?.text).toBe('newcomer@example.com');
+    const link = /https?:\/\/\S+\/confirm\/[\w-]+\.[\w-]+/.exec(confirmation.text ?? '')?.[0];
+    expect(link?.startsWith(`${dev.url}/confirm/`)).toBe(true);
+
+    const confirmed = await fetch(link!);
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('You are in');
+
+    const lesson = await until('lesson 1', async () => (await emails()).find((m) => m.subject === EDITED));
+    expect(lesson.text).toMatch(/^Hi Nia,$/m);
+    expect(lesson.text).toContain(`${dev.url}/u/`);
+    expect(lesson.text).toContain('988');
+    expect((await emails()).map((m) => m.subject)).toEqual([confirmation.subject, EDITED]);
+
+    const status = await (await fetch(`${dev.url}/status`)).text();
+    const row = /<tr data-step="what-coaching-is">(.*?)<\/tr>/s.exec(status)?.[1] ?? '';
+    expect(/data-col="sent">(\d+)</.exec(row)?.[1]).toBe('1');
+    expect(status).toMatch(/<span data-status="active">1 active<\/span>/);
+    expect(log.filter((l) => l.startsWith('worker: 1 sent'))).toHaveLength(2);
+  });
+});
+
+describe('coursemail dev as a process (what npm start runs)', () => {
+  it('prints the URL, the sign-up link and the ephemeral-secret note with no keys set, and stops cleanly on SIGTERM', async () => {
+    const root = tempProject();
+    const env = { ...process.env };
+    delete env.COURSEMAIL_SECRET;
+    delete env.DATABASE_URL;
+    const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'dev', '--root', root, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await until('the start-up lines', () => (/sign-up: (http:\/\/127\.0\.0\.1:\d+)\/subscribe\//.exec(out)?.[1] ?? undefined), 60_000);
+      expect(out).toContain(`coursemail dev: ${url}`);
+      expect(out).toContain(`sign-up: ${url}/subscribe/${SERIES}`);
+      expect(out).toContain('COURSEMAIL_SECRET is not set');
+      expect((await fetch(`${url}/subscribe/${SERIES}`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(out).toContain('stopped.');
+      expect(err).toBe('');
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
