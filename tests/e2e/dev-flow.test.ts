@@ -5,6 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { REPO, tempProject } from '../support/project.ts';
+import { newWebhookSecret } from '../support/svix.ts';
 
 const SERIES = 'physician-coaching';
 const LESSON_1 = join('series', SERIES, '01-what-coaching-is.md');
@@ -75,15 +76,18 @@ describe('coursemail dev: sign up → confirmation in the outbox → confirm →
     expect(/data-col="sent">(\d+)</.exec(row)?.[1]).toBe('1');
     expect(status).toMatch(/<span data-status="active">1 active<\/span>/);
     expect(log.filter((l) => l.startsWith('worker: 1 sent'))).toHaveLength(2);
+    // No RESEND_WEBHOOK_SECRET: no webhook endpoint.
+    expect((await fetch(`${dev.url}/webhooks/resend`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
 
 describe('coursemail dev as a process (what npm start runs)', () => {
-  it('prints the URL, the sign-up link and the ephemeral-secret note with no keys set, and stops cleanly on SIGTERM', async () => {
+  it('prints the URL, the sign-up link and the ephemeral-secret note with no keys set, serves the webhook when its secret is set, and stops cleanly on SIGTERM', async () => {
     const root = tempProject();
     const env = { ...process.env };
     delete env.COURSEMAIL_SECRET;
     delete env.DATABASE_URL;
+    env.RESEND_WEBHOOK_SECRET = newWebhookSecret();
     const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'dev', '--root', root, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -96,6 +100,8 @@ describe('coursemail dev as a process (what npm start runs)', () => {
       expect(out).toContain(`sign-up: ${url}/subscribe/${SERIES}`);
       expect(out).toContain('COURSEMAIL_SECRET is not set');
       expect((await fetch(`${url}/subscribe/${SERIES}`)).status).toBe(200);
+      expect(out).toContain(`webhooks: ${url}/webhooks/resend`);
+      expect((await fetch(`${url}/webhooks/resend`, { method: 'POST', body: '{}' })).status).toBe(401);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
       expect(out).toContain('stopped.');

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { defineCommand } from 'citty';
-import { assertBindable } from '../../server/http.ts';
+import { assertBindable, isLoopbackHost } from '../../server/http.ts';
 import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
@@ -53,7 +53,11 @@ export const devCommand = (io: CliIO) =>
       for (const id of builder.series.keys()) io.out(`  sign-up: ${dev.url}/subscribe/${id}`);
       io.out(`  worker: sending through ${info.transport}${info.transport === 'outbox' ? ` (${dev.url}/outbox)` : ''}; data in ${info.database}; status at ${dev.url}/status`);
       if (info.ephemeralSecret) io.out('  COURSEMAIL_SECRET is not set: links are signed with a secret made for this run, so those in emails stop working when dev stops.');
-      if (builder.project && dev.linksUrl() !== builder.project.config.publicUrl) io.out(`  links in emails point at ${dev.linksUrl()} (this server), not publicUrl ${builder.project.config.publicUrl}`);
+      const publicUrl = builder.project?.config.publicUrl;
+      // A loopback publicUrl meant this machine anyway; a public one is worth a word.
+      if (publicUrl && dev.linksUrl() !== publicUrl && !isLoopbackHost(new URL(publicUrl).hostname)) {
+        io.out(`  links in emails point at ${dev.linksUrl()} (this server), not publicUrl ${publicUrl}: with the outbox nobody else can follow them`);
+      }
       if (info.webhooks) io.out(`  webhooks: ${dev.url}/webhooks/resend (RESEND_WEBHOOK_SECRET is set)`);
       builder.onChange((event, data) => {
         if (event === 'outbox') io.out(`  outbox: ${data}`);
