@@ -44,7 +44,7 @@ export interface RunningDev {
   /** Where the links in emails point (this server, unless a real transport and a public publicUrl). */
   linksUrl(): string;
   /** How this run signs links and where it keeps data, for the start-up lines. */
-  info: { ephemeralSecret: boolean; database: string; transport: string; webhooks: boolean };
+  info: { ephemeralSecret: boolean; database: string; transport: string; transportProblem?: string; webhooks: boolean };
   /** Wakes the worker now. */
   kick(): void;
   /** Stops the worker after its batch in flight, then closes the server, the transport and the store. */
@@ -112,20 +112,32 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const project = new Proxy({} as Project, { get: (_, key) => Reflect.get(projectNow(), key) });
     const messages = broadcastMessages(project, store);
 
-    const makeTransport = () => configuredTransport(configNow(), root, env);
-    // Made now when it can be, so a missing key stops `dev` at start rather than at the first send.
-    if (builder.project) transport = makeTransport();
+    // The worker's transport is chosen once (restart dev after changing `transport`). One that
+    // cannot start (no RESEND_API_KEY) holds the worker back, not the preview; it is tried
+    // again before every pass, so exporting the key needs no restart of the page.
+    let transportProblem: string | undefined;
+    const transportReady = (): string | undefined => {
+      if (transport) return undefined;
+      try {
+        transport = configuredTransport(configNow(), root, env);
+        return undefined;
+      } catch (err) {
+        if (!(err instanceof CoursemailError)) throw err;
+        return (transportProblem = `the ${configNow().transport} transport cannot start: ${err.message}`);
+      }
+    };
+    if (builder.project) transportReady();
     const owner = `${hostname()}:${process.pid}:dev-${randomUUID().slice(0, 8)}`;
     const loop = new WorkerLoop({
       store,
       owner,
       idleMs: opts.idleMs ?? 5_000,
-      notReady: catalog.notReady,
+      notReady: () => catalog.notReady() ?? transportReady(),
       log,
       worker: () =>
         new Worker({
           store,
-          transport: (transport ??= makeTransport()),
+          transport: transport!,
           catalog,
           config,
           secret,
@@ -152,7 +164,19 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw));
     };
 
-    preview = await startPreview({ ...opts, root, builder, watch: opts.watch, extend, dev: { store, messages, kick, signUp: true } });
+    preview = await startPreview({
+      root,
+      host: opts.host,
+      port: opts.port,
+      allowRemote: opts.allowRemote,
+      watch: opts.watch,
+      builder,
+      // Test sends from the preview use the config as it is now, with the same environment.
+      transport: () => configuredTransport(configNow(), root, env),
+      now: clock,
+      extend,
+      dev: { store, messages, kick, signUp: true },
+    });
     serverUrl = preview.url;
     loop.start();
 
@@ -163,7 +187,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       builder,
       store,
       linksUrl,
-      info: { ephemeralSecret: !env.COURSEMAIL_SECRET, database, transport: builder.project?.config.transport ?? 'outbox', webhooks: !!webhooks },
+      info: { ephemeralSecret: !env.COURSEMAIL_SECRET, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
       kick,
       close: async () => {
         await running.close();

@@ -29,7 +29,8 @@ export class WorkerLoop {
   constructor(private readonly o: WorkerLoopOptions) {}
 
   start(): void {
-    this.done ??= this.loop();
+    // The first pass waits a turn of the event loop: what it prints follows the start-up lines.
+    this.done ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
   }
 
   kick(): void {
@@ -52,7 +53,7 @@ export class WorkerLoop {
         this.kicked = false;
         const blocked = this.o.notReady();
         if (blocked !== said) {
-          this.o.log(blocked ? `worker: waiting, ${blocked}; nothing is sent until it builds` : 'worker: sending again');
+          this.o.log(blocked ? `worker: not sending: ${blocked}` : 'worker: ready to send');
           said = blocked;
         }
         if (!blocked) {

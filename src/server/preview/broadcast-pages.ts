@@ -53,14 +53,18 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
     const target = (v?.parsed ? v.parsed.series : s?.progress?.broadcast.seriesId) ?? null;
     const problems = v?.problems.length ?? 0;
     return html`<tr data-broadcast="${slug}" data-state="${s?.state ?? 'draft'}">
-      <td>${v ? html`<a href="/broadcasts/${encodeURIComponent(slug)}">${slug}</a>` : html`${slug} <span class="muted small">(file gone)</span>`}</td>
+      <td>${
+        v
+          ? html`<a href="/broadcasts/${encodeURIComponent(slug)}">${slug}</a>`
+          : html`${slug} <span class="muted small">(file gone)</span>${s?.state === 'scheduled' || s?.state === 'sending' ? html` <a href="/broadcasts/${encodeURIComponent(slug)}/cancel">cancel…</a>` : ''}`
+      }</td>
       <td>${subject}</td>
       <td>${target ? `subscribers of ${target}` : 'everyone'}</td>
       <td data-testid="state">${statuses ? stateLabel(s) : 'draft'}${s?.changed ? html` <span class="bad-text">· file changed since</span>` : ''}</td>
       <td class="small">${problems ? `${problems} problem${problems === 1 ? '' : 's'}` : v?.built ? '✓ ready' : ''}</td>
     </tr>`;
   });
-  return html`<section data-poll="/broadcasts?part=table" data-live="${live}">
+  return html`<section data-poll="/broadcasts?part=table" data-live="${String(live)}">
     ${
       slugs.length
         ? html`<table class="list" data-testid="broadcast-list"><tr><th>file</th><th>subject</th><th>to</th><th>status</th><th></th></tr>${rows}</table>`
@@ -86,7 +90,7 @@ export function sendingCard(slug: string, s: BroadcastStatus | undefined, view: 
     canSend ? html`<a class="button primary" href="${base}/send" data-testid="action-send">${state === 'sending' ? 'Resume the send…' : 'Send to subscribers…'}</a>` : '',
     state === 'scheduled' || state === 'sending' ? html`<a class="button danger" href="${base}/cancel" data-testid="action-cancel">Cancel…</a>` : '',
   ];
-  return html`<section class="card" data-testid="sending" data-poll="${base}/progress" data-live="${isLive(s, now)}">
+  return html`<section class="card" data-testid="sending" data-poll="${base}/progress" data-live="${String(isLive(s, now))}">
     <h3>Send to subscribers</h3>
     <p><b data-testid="broadcast-state" data-state="${state}">${stateLabel(s)}</b></p>
     ${detail}

@@ -106,7 +106,6 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const slug = c.req.param('name') ?? '';
     return listBroadcastSlugs(builder.root).includes(slug) ? slug : undefined;
   };
-  const projectOf = (c: Context) => builder.project ?? undefined;
   const after = (c: Context, slug: string, ok: boolean, text: string) => {
     const id = notices.add({ ok, text });
     return c.redirect(builder.broadcasts.has(slug) ? `${pageOf(slug)}?notice=${id}` : `/broadcasts?notice=${id}`, 303);
@@ -133,7 +132,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   // Send or resume.
   app.get('/broadcasts/:name/send', async (c) => {
     const slug = draftSlug(c);
-    const project = projectOf(c);
+    const project = builder.project;
     if (!slug || !project) return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
     const draft = await loadBroadcast(project, slug);
     const plan = await planSend({ project, store }, draft, { now: ctx.now() });
@@ -193,7 +192,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   // A test to the author.
   app.get('/broadcasts/:name/test', async (c) => {
     const slug = draftSlug(c);
-    const project = projectOf(c);
+    const project = builder.project;
     if (!slug || !project) return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
     const draft = await loadBroadcast(project, slug);
     const to = project.config.testAddress;

@@ -28,6 +28,7 @@ export interface PreviewOptions extends ListenOptions {
   builder?: PreviewBuilder;
   /** Broadcast status and sending, /status: the store and in-process worker of `coursemail dev`. */
   dev?: DevHooks;
+  now?: () => Date;
 }
 
 export interface RunningPreview {
@@ -51,7 +52,7 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
       if (!built.project) throw new Error('the project does not build; fix its problems first');
       return configuredTransport(built.project.config, root);
     });
-  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote, dev: opts.dev });
+  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote, dev: opts.dev, now: opts.now });
   opts.extend?.(app, builder);
   const server = await startHttpServer(app, opts);
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
