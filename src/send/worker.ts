@@ -36,6 +36,13 @@ export interface WorkerOptions {
   /** Per delivery: retries before it is marked failed. */
   maxAttempts?: number;
   onBatch?: (summary: BatchSummary) => void;
+  /**
+   * A pass failed (the database unreachable, say) and `run()` will try again in `retryInMs`
+   * (0: it will not, being on its way out).
+   * A long-running worker outlives outages: what it had claimed is reclaimed when the lease
+   * expires and resent under the same key, so the provider deduplicates it.
+   */
+  onError?: (error: unknown, retryInMs: number) => void;
 }
 
 export interface BatchSummary {
@@ -54,6 +61,11 @@ export interface RunSummary {
 }
 
 const RETRY_BASE_MS = 60_000;
+/** After a failed pass `run()` waits 1 s, doubling per failure in a row, up to 30 s. */
+const PASS_BACKOFF_MS = 1_000;
+const PASS_BACKOFF_CAP_MS = 30_000;
+/** Recording a sent batch is retried this many times (0.25 s, doubling) before the pass fails. */
+const RECORD_ATTEMPTS = 5;
 
 /**
  * A permanent SMTP reply about the recipient: RFC 3463 5.1.x (bad address) or 5.2.1
@@ -67,7 +79,7 @@ function rejectsRecipient(reason: string): boolean {
   return m[1] === '550' || m[1] === '551' || m[1] === '553';
 }
 
-type Optional = 'broadcasts' | 'onBatch' | 'kinds' | 'beforePass' | 'plans';
+type Optional = 'broadcasts' | 'onBatch' | 'onError' | 'kinds' | 'beforePass' | 'plans';
 
 export class Worker {
   private stopping = false;
@@ -115,15 +127,37 @@ export class Worker {
     return summary;
   }
 
-  /** Loops until `stop()`; sleeps `idleMs` when nothing is due. Leases are released on the way out. */
+  /**
+   * Loops until `stop()`; sleeps `idleMs` when nothing is due. A failed pass is reported to
+   * `onError` and retried with backoff, so a database restart or a network blip does not end
+   * the worker; only the provider's stop (quota, credentials) does. Leases are released on
+   * the way out.
+   */
   async run(idleMs = 5_000, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
+    let failures = 0;
     try {
       while (!this.stopping) {
-        const s = await this.runOnce();
+        let s: RunSummary;
+        try {
+          s = await this.runOnce();
+          failures = 0;
+        } catch (error) {
+          if (error instanceof StopRunError) throw error;
+          if (this.stopping) {
+            this.o.onError?.(error, 0);
+            break;
+          }
+          failures++;
+          const wait = Math.min(PASS_BACKOFF_CAP_MS, PASS_BACKOFF_MS * 2 ** (failures - 1));
+          this.o.onError?.(error, wait);
+          await sleep(wait);
+          continue;
+        }
         if (s.batches === 0 && !this.stopping) await sleep(idleMs);
       }
     } finally {
-      await this.o.store.deliveries.releaseLeases(this.o.owner);
+      // Unreachable database on the way out: the leases expire by themselves.
+      await this.o.store.deliveries.releaseLeases(this.o.owner).catch((error: unknown) => this.o.onError?.(error, 0));
     }
   }
 
@@ -154,6 +188,23 @@ export class Worker {
     } catch (err) {
       if (err instanceof CoursemailError) return err.message;
       throw err;
+    }
+  }
+
+  /**
+   * What the provider accepted must be written down: a lost connection is retried for a
+   * few seconds before giving up. If it still fails the rows stay leased, are reclaimed on
+   * expiry and resent under the same key, which the provider answers from its record.
+   */
+  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.o.store.deliveries.recordOutcomes(outcomes);
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
+      }
     }
   }
 
@@ -193,7 +244,7 @@ export class Worker {
         }
       }
     }
-    await this.o.store.deliveries.recordOutcomes(outcomes);
+    await this.record(outcomes);
     // SMTP has no bounce webhooks: the server's final "no such mailbox" is the hard bounce.
     for (const id of rejected) {
       const subscriberId = batch.deliveries.find((d) => d.id === id)?.subscriberId;

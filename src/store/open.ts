@@ -70,9 +70,22 @@ const types = {
 };
 
 function postgres(connectionString: string): Ctx {
-  const pool = new pg.Pool({ connectionString, types, max: 10 });
-  // An idle connection dropped by the server emits 'error' on the pool, which would crash the
-  // process; the next query reports the problem where it can be handled.
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: 10,
+    // A server that does not answer fails the query instead of hanging the worker.
+    connectionTimeoutMillis: 10_000,
+    keepAlive: true,
+    // No transaction here waits on anything but the database; one left open is a frozen
+    // process (SIGSTOP, a paused VM) holding row locks that other workers' reclaims need.
+    idle_in_transaction_session_timeout: 60_000,
+  });
+  // A connection dropped by the server (a restart) emits 'error' on the pool when idle and
+  // on the client when checked out; unheard, either would crash the process. The query in
+  // flight is rejected, the broken client is discarded on release, and the next query
+  // connects again.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
 }

@@ -50,6 +50,7 @@ export const workerCommand = (io: CliIO) =>
             beforePass: (now) => releaseScheduledBroadcasts(rt.store, now),
             plans: i === 0,
             onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
+            onError: (e, wait) => io.err(`pass failed: ${e instanceof Error ? e.message : String(e)}${wait ? `; trying again in ${wait / 1000} s` : ''}`),
           }),
       );
       // Graceful: finish the batches in flight, release leases, exit.
