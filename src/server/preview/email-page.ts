@@ -73,7 +73,7 @@ export async function headersPanel(config: Config, message: RenderedMessage, sam
 }
 
 export function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): SafeHtml {
-  const heading = html`<p class="muted small"><a href="/">Series</a> › ${msg.seriesTitle ?? msg.context}</p>`;
+  const heading = html`<p class="muted small">${msg.ref.kind === 'broadcast' ? html`<a href="/broadcasts">Broadcasts</a>` : html`<a href="/">Series</a>`} › ${msg.seriesTitle ?? msg.context}</p>`;
   if (!msg.built) return html`${heading}<h1>${msg.path}</h1>${problemList(msg.problems, 'This message does not build')}`;
   const { message } = msg.built;
   const recipient = sampleRecipient(config, opts.sample);
