@@ -15,9 +15,10 @@ import { openStore, type Store } from '../src/store/index.ts';
 import { subscriberLinks } from '../src/tokens/index.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { isMain, printFigures, type Figure } from './report.ts';
+import { QUICK, seed } from './support.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
-const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? 100_000);
+const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? (QUICK ? 10_000 : 100_000));
 const SMALL = SUBSCRIBERS / 10;
 const BARE_MESSAGES = 20_000;
 const SECRET = 'bench-secret-'.padEnd(40, 'x');
@@ -110,24 +111,13 @@ export async function benchBroadcast(): Promise<Figure[]> {
     const project = await loadProject(REPO);
     const draft = await loadBroadcast(project, 'welcome-new-article');
     if (!draft.built) throw new Error(`the example broadcast does not build: ${draft.problems.map((p) => p.message).join('; ')}`);
-    /**
-     * A database of `size` active subscribers and one broadcast to all of them. No course
-     * enrollments: recording a sent batch currently scans the enrollments table (see the
-     * issue #8 report), which would measure that rather than the broadcast path.
-     */
+    /** A database of `size` active subscribers (bulk SQL, not timed) and one broadcast to all of them. */
     const sendTo = async (size: number) => {
-      const store = await openStore({ sqlitePath: join(dir, `${size}.sqlite`) });
+      const sqlitePath = join(dir, `${size}.sqlite`);
+      await (await openStore({ sqlitePath })).close();
+      await seed({ kind: 'sqlite', path: sqlitePath }, { subscribers: size, now });
+      const store = await openStore({ sqlitePath });
       stores.push(store);
-      for (let i = 0; i < size; i += 1000) {
-        const rows = Array.from({ length: Math.min(1000, size - i) }, (_, k) => ({
-          email: `reader${i + k}@example.com`,
-          firstName: (i + k) % 3 ? `Reader${i + k}` : null,
-          timezone: null,
-          consentAt: now,
-          consentSource: 'bench',
-        }));
-        await store.subscribers.importBatch(rows, { now });
-      }
       return sendOnce({ project, store, url }, draft, size);
     };
     const small = await sendTo(SMALL);
@@ -167,6 +157,8 @@ export async function benchBroadcast(): Promise<Figure[]> {
         unit: 'messages/s',
         slow: { name: 'bare loop posting pre-built batches (the ceiling)', value: bareRate },
         ratio: big.rate / bareRate,
+        target: '≥ 70 % of the bare loop (the drip target, issue #7)',
+        met: big.rate / bareRate >= 0.7,
       },
       {
         issue: 8,
@@ -177,7 +169,15 @@ export async function benchBroadcast(): Promise<Figure[]> {
         target: `within 20 MB of the ${k(SMALL)} send: the list is never in memory`,
         met: big.liveMb < small.liveMb + 20,
       },
-      { issue: 8, name: `peak RSS while sending to ${k(SUBSCRIBERS)} (sampled every 20 ms)`, value: big.peakMb, unit: 'MB', slow: { name: `while sending to ${k(SMALL)}`, value: small.peakMb } },
+      {
+        issue: 8,
+        name: `peak RSS while sending to ${k(SUBSCRIBERS)} (sampled every 20 ms, in the bench process itself, which also loaded the project and seeded the database)`,
+        value: big.peakMb,
+        unit: 'MB',
+        slow: { name: `while sending to ${k(SMALL)}`, value: small.peakMb },
+        target: '< 150 MB (the drip target, issue #7)',
+        met: big.peakMb < 150,
+      },
       { issue: 8, name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`, value: big.snapshotMs, unit: 'ms', slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs } },
     ];
   } finally {

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -18,7 +18,19 @@ export interface Figure {
 }
 
 export function machine(): string {
-  return `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  return `${cpus()[0]?.model.trim() ?? 'cpu'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
+}
+
+/** 1-, 5- and 15-minute load averages: above ~1 per core, every figure measures contention too. */
+export const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
+
+export interface RunInfo {
+  /** Load averages when the run started and when it ended. */
+  loadAtStart: string;
+  loadAtEnd: string;
+  minutes: number;
+  /** What ran: `full`, or the suites and `--quick`. */
+  scope: string;
 }
 
 const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 1 ? n.toFixed(2) : n.toPrecision(3));
@@ -32,17 +44,25 @@ export function printFigures(figures: Figure[]): void {
   }
 }
 
-export function writeReport(figures: Figure[], dir: string): void {
+const status = (f: Figure) => (f.target ? (f.met ? '✓ met' : '✗ not met') : '—');
+const cell = (s: string) => s.replace(/\|/g, '\\|');
+
+export function writeReport(figures: Figure[], dir: string, run: RunInfo): void {
   const m = machine();
   const rows = figures.map(
     (f) =>
-      `| #${f.issue} ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.slow ? `${f.slow.name}: ${fmt(f.slow.value)} ${f.unit}` : '—'} | ${f.ratio !== undefined ? `${fmt(f.ratio)}×` : '—'} | ${f.target ?? '—'} | ${f.target ? (f.met ? '✓ met' : '✗ not met') : '—'} |`,
+      `| ${cell(`#${f.issue} ${f.name}`)} | ${fmt(f.value)} ${f.unit} | ${f.slow ? cell(`${f.slow.name}: ${fmt(f.slow.value)} ${f.unit}`) : '—'} | ${f.ratio !== undefined ? `${fmt(f.ratio)}×` : '—'} | ${cell(f.target ?? '—')} | ${status(f)} |`,
   );
+  const targets = figures.filter((f) => f.target);
   const md = [
     '# Benchmark results',
     '',
-    `Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Machine: ${m}.`,
-    'Every figure is measured beside the slow way in the same run; ratios, not absolute times, are what carry over between machines.',
+    `Written by \`npm run bench\` (${run.scope}) on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, in ${run.minutes.toFixed(1)} minutes.`,
+    '',
+    `**Machine:** ${m}. **Load average** (1 / 5 / 15 min) at the start: ${run.loadAtStart}; at the end: ${run.loadAtEnd}.`,
+    'The machine was shared with other jobs during the run: with the load above the core count, every absolute figure includes contention, and ratios between figures measured in the same run carry over better than absolute times.',
+    '',
+    `**Targets:** ${targets.filter((f) => f.met).length} of ${targets.length} met.`,
     '',
     '| figure | value | the slow way (same run) | ratio | target | status |',
     '|---|---|---|---|---|---|',
@@ -50,7 +70,7 @@ export function writeReport(figures: Figure[], dir: string): void {
     '',
   ].join('\n');
   writeFileSync(join(dir, 'RESULTS.md'), md);
-  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ machine: m, date: new Date().toISOString(), figures }, null, 2)}\n`);
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ machine: m, date: new Date().toISOString(), run, figures }, null, 2)}\n`);
 }
 
 /** True when this module is the entry point (`node bin/run-ts.mjs bench/x.ts`). */

