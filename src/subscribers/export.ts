@@ -63,14 +63,19 @@ const iso = (d: Date | null) => (d ? d.toISOString() : '');
 
 /**
  * Spreadsheets run a cell that starts with = + - @ (or a tab or CR) as a formula: a name
- * like `=HYPERLINK(…)` typed into the sign-up form must stay text when the author opens the export.
+ * like `=HYPERLINK(…)` typed into the sign-up form must stay text when the author opens the
+ * export (OWASP: prefix a single quote). A cell that already starts with quotes before such
+ * a character gets one more, so the import (`unneutralize`) can take exactly one off and
+ * every value survives export → import unchanged.
  */
 export function neutralizeFormula(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return /^'*[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
 function csvLine(cells: string[]): string {
-  return stringify([cells.map(neutralizeFormula)], { record_delimiter: '\r\n' });
+  // csv-stringify quotes a value with CRLF or LF in it but not one with a lone CR, which
+  // readers (ours included) take as a line break: every value with either is quoted.
+  return stringify([cells.map(neutralizeFormula)], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }
 
 function csvRow({ subscriber: s, enrollments, deliveries }: SubscriberData): string[] {

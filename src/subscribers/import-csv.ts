@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
@@ -45,11 +44,18 @@ export interface ImportResult {
   pending: number;
   duplicates: number;
   suppressed: number;
+  /**
+   * Rows whose `status` column says the person left (unsubscribed, bounced, complained): a
+   * list exported from coursemail, or another tool, must not resubscribe them. Not imported.
+   */
+  left: number;
   bad: BadRow[];
   needConfirmation: string[];
 }
 
-const COLUMNS: Record<string, 'email' | 'firstName' | 'timezone' | 'consent'> = {
+type Column = 'email' | 'firstName' | 'timezone' | 'consent' | 'status';
+
+const COLUMNS: Record<string, Column> = {
   email: 'email',
   e_mail: 'email',
   email_address: 'email',
@@ -64,10 +70,29 @@ const COLUMNS: Record<string, 'email' | 'firstName' | 'timezone' | 'consent'> = 
   consent_at: 'consent',
   consented: 'consent',
   consent_date: 'consent',
+  status: 'status',
 };
 
-/** Longest record accepted: an unclosed quote must not swallow the whole file into memory. */
-const MAX_RECORD_BYTES = 64 * 1024;
+/** How a column is named in messages: as the export's header names it. */
+const COLUMN_NAMES: Record<Column, string> = { email: 'email', firstName: 'first_name', timezone: 'timezone', consent: 'consent', status: 'status' };
+
+/** `status` values (coursemail's own and other tools') that mean the person left the list. */
+const LEFT = new Set(['unsubscribed', 'bounced', 'complained', 'cancelled', 'canceled', 'cleaned', 'suppressed', 'blocked', 'spam']);
+
+/**
+ * Longest line, and longest record, accepted. A longer line is cut off before the parser
+ * sees it (so a 10 MB line of junk costs 64 KiB of memory, not 10 MB) and reported; an
+ * unclosed quote stops the parser at this size instead of swallowing the file.
+ */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
+/**
+ * Stands in for an over-long line in the text handed to the parser: `\uFFFF<bytes>\uFFFF`.
+ * U+FFFF is a noncharacter; any in the file itself is replaced before parsing, so a row
+ * cannot forge this mark.
+ */
+const LONG = '\uFFFF';
+const LONG_LINE = /\uFFFF(\d+)\uFFFF/;
 
 /**
  * Imports a CSV of subscribers, streaming: rows are validated one by one and written in
@@ -86,8 +111,8 @@ export async function importCsv(
   options: ImportOptions,
 ): Promise<ImportResult> {
   const { now, seriesId = null, source = 'import', batchSize = 1000, onProgress } = options;
-  const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, bad: [], needConfirmation: [] };
-  const lines = new LineEndings();
+  const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, left: 0, bad: [], needConfirmation: [] };
+  const lines = new Lines();
   let header: Map<number, string> | undefined;
   let width = 0;
   // Where the last record the parser produced ended: a skipped one starts after it.
@@ -145,64 +170,98 @@ export async function importCsv(
   parser.on('skip', (error: CsvError) => {
     result.bad.push({
       line: lastLine + 1,
-      reason:
+      reason: printable(
         error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a quoted value is never closed (or the row is over 64 KiB); nothing after line ${lastLine} could be read`
+          ? `a quoted value is never closed (or the row is over ${MAX_RECORD_BYTES / 1024} KiB); nothing from line ${lastLine + 1} on could be read`
           : `unreadable CSV: ${error.message}`,
+      ),
     });
   });
 
   // A throw inside the last stage tears the pipeline down, and with a file stream pipeline
   // rejects with the teardown's AbortError: keep our own error to report instead.
-  let headerError: unknown;
+  let fatal: unknown;
   await pipeline(input, lines, parser, async (records: AsyncIterable<string[]>) => {
     for await (const record of records) {
       const line = starts.shift()!;
       if (!header) {
         try {
-          header = readHeader(record);
+          header = readHeader(record, line, result.bad);
         } catch (err) {
-          headerError = err;
+          fatal = err;
           throw err;
         }
         width = record.length;
         continue;
       }
       result.rows += 1;
-      const parsed = readRow(record, header, width, now, source);
-      if ('reason' in parsed) result.bad.push({ line, reason: parsed.reason });
+      const parsed = readRow(record, line, header, width, now, source);
+      if (parsed === 'left') result.left += 1;
+      else if ('reason' in parsed) result.bad.push({ line, reason: printable(parsed.reason) });
       else batch.push({ line, row: parsed });
       if (batch.length >= batchSize) await flush();
     }
     await flush();
   }).catch((err: unknown) => {
-    throw headerError ?? err;
+    if (fatal ?? lines.fatal) throw fatal ?? lines.fatal;
+    // The file failed under us (EISDIR, EIO…): say so, and how far the import got.
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
+      throw new CoursemailError('import.read', `Reading the CSV failed after line ${lastLine} (${code}); ${result.imported} subscribers were imported before that.`);
+    }
+    throw err;
   });
-  if (!header) throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
+  if (!header) {
+    // Nothing readable before the end: an empty file, or a first line the parser gave up on.
+    if (result.bad.length) throw new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })));
+    throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
+  }
   progress();
   return result;
 }
 
-function readHeader(record: string[]): Map<number, string> {
+function readHeader(record: string[], line: number, earlier: BadRow[]): Map<number, string> {
+  const refuse = (message: string) => {
+    // Lines the parser skipped before this one explain a header that is not on line 1.
+    const problems = [...earlier, { line, reason: message }].map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` }));
+    return new CoursemailError('import.header', 'The first line of the CSV must be a header naming an "email" column.', problems);
+  };
+  const long = record.join(',').match(LONG_LINE);
+  if (long) throw refuse(`the line is ${long[1]} bytes long, over the ${MAX_RECORD_BYTES / 1024} KiB limit: is this a CSV file?`);
+  if (record.some((v) => /[\u0000-\u0008\u000e-\u001f]/.test(v))) throw refuse('binary data (control characters), not text: is this a CSV file?');
+  if (record.some((v) => v.includes('\ufffd'))) throw refuse('bytes that are not UTF-8 (binary data, or a file not saved as "CSV UTF-8")');
   const header = new Map<number, string>();
   record.forEach((name, i) => {
     const key = COLUMNS[name.trim().toLowerCase().replace(/[\s-]+/g, '_')];
     if (key && ![...header.values()].includes(key)) header.set(i, key);
   });
   if (![...header.values()].includes('email')) {
-    throw new CoursemailError('import.header', 'The first line of the CSV must be a header naming an "email" column.', [
-      { code: 'import.header', message: `header is ${JSON.stringify(record.slice(0, 8))}`, line: 1 },
-    ]);
+    const only = record.length === 1 ? /[;\t|]/.exec(record[0]!)?.[0] : undefined;
+    const hint = only ? `; the values are separated by ${only === '\t' ? 'tabs' : `"${only}"`}: save the file as comma-separated CSV` : '';
+    throw refuse(`the header is ${printable(JSON.stringify(record.slice(0, 8))).slice(0, 300)}${record.length > 8 ? ` and ${record.length - 8} more` : ''}${hint}`);
   }
   return header;
 }
 
-function readRow(record: string[], header: Map<number, string>, width: number, now: Date, source: string): ImportRow | { reason: string } {
+function readRow(record: string[], line: number, header: Map<number, string>, width: number, now: Date, source: string): ImportRow | 'left' | { reason: string } {
+  const long = record.some((v) => v.includes(LONG)) ? LONG_LINE.exec(record.join(',')) : null;
+  if (long) {
+    // The mark's own line: the record's first, plus the line breaks inside quotes before it.
+    const at = line + countBreaks(record.join(',').slice(0, long.index));
+    return { reason: `${at === line ? '' : `line ${at} of this row: `}record longer than ${MAX_RECORD_BYTES / 1024} KiB (${long[1]} bytes on one line): skipped` };
+  }
   if (record.length > width) {
     return { reason: `${record.length} values where the header has ${width} (a comma in a value that is not in quotes?)` };
   }
-  const field: Record<string, string> = {};
-  for (const [i, key] of header) field[key] = record[i] ?? '';
+  const field: Partial<Record<Column, string>> = {};
+  for (const [i, key] of header) {
+    const value = record[i] ?? '';
+    // Junk in a column that is stored must not be stored half-readable.
+    if (value.includes('\u0000')) return { reason: `${COLUMN_NAMES[key as Column]}: binary data (NUL bytes), not text` };
+    if (value.includes('\ufffd')) return { reason: `${COLUMN_NAMES[key as Column]}: bytes that are not UTF-8 (save the file as "CSV UTF-8")` };
+    field[key as Column] = unneutralize(value);
+  }
+  if (LEFT.has((field.status ?? '').trim().toLowerCase())) return 'left';
   const email = normalizeEmail(field.email ?? '');
   if ('problem' in email) return { reason: `email: ${email.problem.message}` };
   const zone = validateTimezone(field.timezone ?? '');
@@ -210,6 +269,14 @@ function readRow(record: string[], header: Map<number, string>, width: number, n
   const consent = readConsent(field.consent ?? '', now);
   if (consent instanceof Error) return { reason: `consent: ${consent.message}` };
   return { email: email.email, firstName: sanitizeName(field.firstName ?? ''), timezone: zone.timezone, consentAt: consent, consentSource: source };
+}
+
+/**
+ * Undoes the export's formula guard (`neutralizeFormula`): a cell it prefixed with `'`
+ * comes back as it was, so export → import keeps `=Ann` and `'=Ann` apart and intact.
+ */
+export function unneutralize(cell: string): string {
+  return /^'+[=+\-@\t\r\n]/.test(cell) ? cell.slice(1) : cell;
 }
 
 function readConsent(value: string, now: Date): Date | null | Error {
@@ -231,37 +298,99 @@ function countBreaks(value: string): number {
   return n;
 }
 
+/** Reasons quote the file's values: control and bidi characters are shown escaped, never sent to a terminal. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /**
- * CRLF and lone CR become LF before parsing, a leading BOM is dropped, and input bytes are
- * counted. csv-parse counts a CRLF inside a quoted value as two lines; with LF only, its
- * line numbers are the file's.
+ * Splits the input into lines at the byte level before anything is decoded: CRLF and lone
+ * CR become LF (csv-parse counts a CRLF inside a quoted value as two lines; with LF only,
+ * its line numbers are the file's), a leading BOM is dropped, input bytes are counted, and
+ * a line over MAX_RECORD_BYTES is skipped to its end without being kept or decoded — the
+ * parser gets a mark in its place. Each line is decoded on its own (a newline byte is never
+ * part of a multi-byte UTF-8 character); invalid bytes become U+FFFD and the row is refused.
  */
-class LineEndings extends Transform {
+class Lines extends Transform {
   bytes = 0;
-  readonly #decoder = new StringDecoder('utf8');
+  /** A file the import cannot read at all (UTF-16); the pipeline rejects with it. */
+  fatal: CoursemailError | undefined;
+  #line: Buffer[] = [];
+  #length = 0;
+  /** Bytes of the current line once it is over the limit (then nothing of it is kept). */
+  #skipped = 0;
   #pendingCR = false;
   #started = false;
 
   override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!this.#started && buffer.length > 0) {
+      this.#started = true;
+      if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
+        this.fatal = new CoursemailError('import.encoding', 'The file is UTF-16 text (Excel\'s "Unicode Text"): save it as "CSV UTF-8 (comma delimited)" and import that.');
+        done(this.fatal);
+        return;
+      }
+    }
     this.bytes += buffer.length;
-    done(null, this.#normalize(this.#decoder.write(buffer)));
+    let out = '';
+    let pos = 0;
+    if (this.#pendingCR) {
+      this.#pendingCR = false;
+      if (buffer[0] === 0x0a) pos = 1;
+    }
+    while (pos < buffer.length) {
+      const lf = buffer.indexOf(0x0a, pos);
+      const cr = buffer.indexOf(0x0d, pos);
+      const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
+      this.#append(buffer.subarray(pos, end === -1 ? buffer.length : end));
+      if (end === -1) break;
+      out += `${this.#endLine()}\n`;
+      if (buffer[end] === 0x0d) {
+        // A CR at the end of a chunk may be the first half of a CRLF split across chunks.
+        if (end + 1 === buffer.length) this.#pendingCR = true;
+        else if (buffer[end + 1] === 0x0a) pos = end + 2;
+        else pos = end + 1;
+        if (this.#pendingCR) break;
+      } else pos = end + 1;
+    }
+    done(null, out);
   }
 
   override _flush(done: TransformCallback): void {
-    const rest = this.#normalize(this.#decoder.end());
-    done(null, this.#pendingCR ? `${rest}\n` : rest);
+    done(null, this.#length || this.#skipped ? this.#endLine() : '');
   }
 
-  #normalize(text: string): string {
-    let s = this.#pendingCR ? `\r${text}` : text;
-    if (!this.#started && s.length > 0) {
-      this.#started = true;
-      if (s.startsWith('\ufeff')) s = s.slice(1);
+  #append(part: Buffer): void {
+    if (part.length === 0) return;
+    if (this.#skipped) {
+      this.#skipped += part.length;
+      return;
     }
-    // A CR at the end of a chunk may be the first half of a CRLF split across chunks.
-    this.#pendingCR = s.endsWith('\r');
-    if (this.#pendingCR) s = s.slice(0, -1);
-    return s.replace(/\r\n?/g, '\n');
+    if (this.#length + part.length > MAX_RECORD_BYTES) {
+      this.#skipped = this.#length + part.length;
+      this.#line = [];
+      this.#length = 0;
+      return;
+    }
+    this.#line.push(part);
+    this.#length += part.length;
   }
+
+  #endLine(): string {
+    let text: string;
+    if (this.#skipped) text = `${LONG}${this.#skipped}${LONG}`;
+    else {
+      text = (this.#line.length === 1 ? this.#line[0]! : Buffer.concat(this.#line, this.#length)).toString('utf8');
+      if (text.includes(LONG)) text = text.replaceAll(LONG, '\ufffd');
+      if (!this.#firstLineDone && text.startsWith('\ufeff')) text = text.slice(1);
+    }
+    this.#firstLineDone = true;
+    this.#line = [];
+    this.#length = 0;
+    this.#skipped = 0;
+    return text;
+  }
+
+  #firstLineDone = false;
 }

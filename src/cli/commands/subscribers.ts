@@ -122,7 +122,7 @@ const importCmd = (io: CliIO) =>
         let size: number;
         try {
           const st = statSync(args.file);
-          if (!st.isFile()) throw new Error('not a file');
+          if (!st.isFile()) throw new Error(st.isDirectory() ? 'it is a directory, not a CSV file' : 'not a regular file');
           size = st.size;
         } catch (err) {
           throw new CoursemailError('import.read', `Cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}.`);
@@ -138,7 +138,9 @@ const importCmd = (io: CliIO) =>
         });
         progress.stop();
         const queued = seriesId ? await queueConfirms(rt.store, result.needConfirmation, seriesId, now) : 0;
-        io.out(`${result.rows} rows read: ${result.imported} imported (${result.active} active, ${result.pending} pending), ${result.duplicates} duplicates skipped, ${result.suppressed} suppressed skipped, ${result.bad.length} bad.`);
+        if (result.rows === 0 && result.bad.length === 0) io.out(`${args.file} has a header line and no rows after it: nothing to import.`);
+        const left = result.left ? `, ${result.left} who had left (status unsubscribed, bounced…) skipped` : '';
+        io.out(`${result.rows} rows read: ${result.imported} imported (${result.active} active, ${result.pending} pending), ${result.duplicates} duplicates skipped, ${result.suppressed} suppressed skipped${left}, ${result.bad.length} bad.`);
         if (result.pending) {
           io.out(seriesId ? `${queued} confirmation emails queued (sent by \`coursemail worker\`).` : `No series chosen (--series): the ${result.pending} pending subscribers get no confirmation email yet.`);
         }
