@@ -56,7 +56,17 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
   const steps: BuiltStep[] = [];
   try {
     for (const step of course.steps) {
-      const built = await renderChecked(project, { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step });
+      // One lesson that cannot be rendered (a Markdown nesting bomb overflows the parser's
+      // stack) is named, and the other lessons are still rendered and checked.
+      let built;
+      try {
+        built = await renderChecked(project, { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step });
+      } catch (err) {
+        if (err instanceof CoursemailError) throw err;
+        const reason = err instanceof RangeError ? 'the Markdown is nested too deeply (quotes, lists or HTML thousands of levels deep)' : (err as Error).message.split('\n')[0];
+        problems.push({ code: 'render', file: step.file, message: `rendering failed: ${reason}` });
+        continue;
+      }
       problems.push(...messageProblems(built, step.file));
       steps.push({ ...built, step });
     }

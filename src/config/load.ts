@@ -5,10 +5,25 @@ import { CoursemailError, type Problem } from '../shared/index.ts';
 
 export const CONFIG_FILE = 'coursemail.config.json';
 
+/**
+ * `"__proto__"` keys at any depth. JSON.parse makes them ordinary keys, but zod drops one
+ * inside a record (`links`) without a word: it is named here instead of vanishing.
+ */
+function protoKeys(value: unknown, path: string[] = []): string[] {
+  if (!value || typeof value !== 'object') return [];
+  const found: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' && path.length > 0) found.push([...path, key].join('.'));
+    found.push(...protoKeys((value as Record<string, unknown>)[key], [...path, key]));
+  }
+  return found;
+}
+
 /** Validates a parsed config object; returns every problem, each naming its field. */
 export function validateConfig(raw: unknown, file = CONFIG_FILE): { config?: Config; problems: Problem[] } {
   const parsed = configSchema.safeParse(raw);
-  if (parsed.success) return { config: parsed.data, problems: [] };
+  const proto = protoKeys(raw).map((field) => ({ code: 'config', file, field, message: '"__proto__" is not a name coursemail accepts' }));
+  if (parsed.success) return proto.length ? { problems: proto } : { config: parsed.data, problems: [] };
   const problems = parsed.error.issues.map((issue) => {
     const field = issue.path.join('.') || '(root)';
     const message =
@@ -19,7 +34,8 @@ export function validateConfig(raw: unknown, file = CONFIG_FILE): { config?: Con
           : issue.message;
     return { code: 'config', file, field, message };
   });
-  return { problems };
+  // A nested one a strict object already reports as unknown is not named twice.
+  return { problems: [...problems, ...proto.filter((p) => !problems.some((q) => p.field === `${q.field}.__proto__` && q.message.includes('"__proto__"')))] };
 }
 
 /** Reads `coursemail.config.json` from the project root; throws with every problem listed. */

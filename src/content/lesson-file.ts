@@ -28,6 +28,9 @@ const LIMITS = { subject: 78, preheader: 150 };
  * YAML syntax, unknown or missing keys, bad delays, and placeholders outside the data model.
  */
 export function parseMessageFile(text: string, file: string, kind: 'lesson' | 'broadcast'): { message?: ParsedMessageFile; problems: Problem[] } {
+  if (text.replace(/^\uFEFF/, '').trim() === '') {
+    return { problems: [{ code: 'frontmatter.missing', file, line: 1, message: 'the file is empty: it needs a --- frontmatter block (subject, preheader…) and a body' }] };
+  }
   const split = splitFrontmatter(text);
   if (!split) {
     return { problems: [{ code: 'frontmatter.missing', file, line: 1, message: 'file must start with a --- frontmatter block (subject, preheader…) closed by ---' }] };

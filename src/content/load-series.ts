@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LinkResolver } from '../config/index.ts';
 import type { Course, Step } from '../course/types.ts';
 import type { Problem } from '../shared/index.ts';
 import { parseMessageFile, resolveCta } from './lesson-file.ts';
+import { readContentFile } from './read-file.ts';
 import { validateSeriesFile } from './series-file.ts';
 import { parseYamlBlock } from './yaml-block.ts';
 
@@ -14,7 +15,8 @@ export function listSeries(root: string): string[] {
   const dir = join(root, 'series');
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .filter((id) => statSync(join(dir, id)).isDirectory() && existsSync(join(dir, id, SERIES_FILE)))
+    // A dangling symlink under series/ is not a series (statSync would throw on it).
+    .filter((id) => statSync(join(dir, id), { throwIfNoEntry: false })?.isDirectory() && existsSync(join(dir, id, SERIES_FILE)))
     .sort();
 }
 
@@ -30,7 +32,8 @@ export function loadSeries(root: string, id: string, resolveLink: LinkResolver):
     return { problems: [{ code: 'series.missing', file: rel(seriesPath), message: `no ${SERIES_FILE} in ${rel(dir)}` }] };
   }
   const problems: Problem[] = [];
-  const block = parseYamlBlock(readFileSync(seriesPath, 'utf8'), rel(seriesPath));
+  const read = readContentFile(seriesPath, rel(seriesPath));
+  const block = 'problem' in read ? { entries: [], problems: [read.problem] } : parseYamlBlock(read.text, rel(seriesPath));
   problems.push(...block.problems);
   const { meta, problems: metaProblems } = block.problems.length ? { meta: undefined, problems: [] } : validateSeriesFile(block.entries, rel(seriesPath));
   problems.push(...metaProblems);
@@ -49,7 +52,12 @@ export function loadSeries(root: string, id: string, resolveLink: LinkResolver):
     const slug = m[2] as string;
     if (slugs.has(slug)) problems.push({ code: 'lesson.slug', file, message: `slug "${slug}" is used by two lessons` });
     slugs.add(slug);
-    const parsed = parseMessageFile(readFileSync(join(dir, name), 'utf8'), file, 'lesson');
+    const read = readContentFile(join(dir, name), file);
+    if ('problem' in read) {
+      problems.push(read.problem);
+      continue;
+    }
+    const parsed = parseMessageFile(read.text, file, 'lesson');
     problems.push(...parsed.problems);
     if (!parsed.message) continue;
     const { subject, preheader, delay, cta, body, bodyLine } = parsed.message;
