@@ -52,7 +52,15 @@ export function runNew(opts: NewOptions, io: CliIO): number {
   const words = parseWordBudget(opts.words);
   const root = resolve(opts.root);
   const from = resolve(opts.from);
-  const draft = draftSeries(readArticle(from), { fileName: opts.from, engine: opts.engine, every: opts.every, words });
+  const article = readArticle(from);
+  let draft: Draft;
+  try {
+    draft = draftSeries(article, { fileName: opts.from, engine: opts.engine, every: opts.every, words });
+  } catch (err) {
+    // Quotes, lists or HTML nested thousands deep exhaust the Markdown and HTML parsers' stack.
+    if (err instanceof RangeError) throw new CoursemailError('draft.nesting', `${opts.from} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`);
+    throw err;
+  }
   const files = [...draft.lessons.map((l) => ({ name: l.fileName, content: l.content })), { name: 'series.yaml', content: draft.seriesYaml }];
   const dir = writeSeriesFolder(root, opts.id, files, { force: opts.force });
   printDraft(io, relative(process.cwd(), dir) || dir, opts.from, draft);
