@@ -18,7 +18,7 @@ export interface ResendTransportOptions {
   maxRetries?: number;
   /** First backoff step; doubles per attempt, with jitter (default 500 ms, capped at 30 s). */
   backoffMs?: number;
-  /** A request not answered in this time is abandoned and retried under the same key (default 30 s). */
+  /** A request not answered in this time is abandoned and retried under the same key (default: RESEND_TIMEOUT_MS, else 30 s). */
   timeoutMs?: number;
   sleep?: Sleep;
   /** Jitter source, in [0, 1). */
@@ -30,6 +30,13 @@ export interface ResendTransportOptions {
 const BATCH_LIMIT = 100;
 const MAX_BACKOFF_MS = 30_000;
 const RESEND_API = 'https://api.resend.com';
+
+function positiveMs(raw: string | undefined, name: string): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new CoursemailError('deliver.resend-timeout', `${name} must be a whole number of milliseconds, not "${raw}".`);
+  return n;
+}
 
 export function createResendTransport(options: ResendTransportOptions = {}): Transport {
   const env = options.env ?? process.env;
@@ -45,7 +52,7 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
   const limiter = new RateLimiter(options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond, sleep);
   const maxRetries = options.maxRetries ?? 6;
   const backoffMs = options.backoffMs ?? 500;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? positiveMs(env.RESEND_TIMEOUT_MS, 'RESEND_TIMEOUT_MS') ?? 30_000;
 
   /** Exponential with "equal jitter": never less than half the step, so retries still spread out. */
   const backoff = (attempt: number) => {

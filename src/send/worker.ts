@@ -218,6 +218,7 @@ export class Worker {
       else messages.push(m);
     }
     const attempts = new Map(batch.deliveries.map((d) => [d.id, d.attempts]));
+    const batchAttempts = Math.max(0, ...attempts.values());
     const rejected: string[] = [];
     if (messages.length) {
       let results;
@@ -240,7 +241,8 @@ export class Worker {
         } else {
           const n = attempts.get(r.id) ?? 0;
           if (n + 1 >= this.o.maxAttempts) outcomes.push({ id: r.id, status: 'failed', reason: `gave up after ${n + 1} attempts: ${r.reason}`, at });
-          else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** n) });
+          // One time for the whole batch: it is retried whole, under its key (see store/claim.ts).
+          else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** batchAttempts) });
         }
       }
     }

@@ -45,6 +45,9 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
 
   const mayReclaim = !pg || (await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(${RECLAIM_LOCK}) as ok`.execute(trx)).rows[0]?.ok;
   if (mayReclaim) {
+    // Rows locked by another transaction are skipped, not waited for: a frozen process
+    // (SIGSTOP, a paused VM) caught while recording holds its batch's rows, and waiting would
+    // stall this worker with it. Such a batch is reclaimed once the lock is gone.
     const expired = await trx
       .selectFrom('deliveries')
       .select(['batch_key', 'id'])
@@ -54,16 +57,28 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
       .orderBy('lease_until')
       .orderBy('id')
       .limit(1)
+      .$if(pg, (q) => q.forUpdate().skipLocked())
       .executeTakeFirst();
     if (expired) {
+      const key = expired.batch_key;
       const rows = await candidates(trx)
         .where('d.status', '=', 'sending')
         .where('d.lease_until', '<=', now)
-        .where((eb) => (expired.batch_key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', expired.batch_key)))
+        .where((eb) => (key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', key)))
         .orderBy('d.id')
-        .$if(pg, (q) => q.forUpdate('d'))
+        .$if(pg, (q) => q.forUpdate('d').skipLocked())
         .execute();
-      return take(trx, rows, expired.batch_key ?? randomUUID(), true, opts);
+      // Part of a batch would be a different payload under the same key: all of it or none.
+      const all = pg
+        ? await trx
+            .selectFrom('deliveries as d')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('d.status', '=', 'sending')
+            .where('d.lease_until', '<=', now)
+            .where((eb) => (key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', key)))
+            .executeTakeFirstOrThrow()
+        : { n: rows.length };
+      if (rows.length === Number(all.n)) return take(trx, rows, key ?? randomUUID(), true, opts);
     }
   }
 
@@ -72,7 +87,7 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
   // by due time alone, so the (status, due_at) index yields the first rows without a sort.
   const picked = await trx
     .selectFrom('deliveries')
-    .select('id')
+    .select(['id', 'batch_key'])
     .where('status', '=', 'queued')
     .where('due_at', '<=', now)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
@@ -81,11 +96,30 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
     .$if(pg, (q) => q.forUpdate().skipLocked())
     .execute();
   if (picked.length === 0) return null;
-  const rows = await candidates(trx)
-    .where('d.id', 'in', picked.map((r) => r.id))
-    .orderBy('d.due_at')
-    .orderBy('d.id')
-    .execute();
+
+  // A batch handed back for a later retry kept its key: an attempt that timed out may have
+  // been accepted, and only the same key with the same payload makes the provider answer
+  // from its record instead of sending again. So it goes out whole, and never mixed with
+  // fresh rows under a new key.
+  const retryKey = picked[0]!.batch_key;
+  if (retryKey !== null) {
+    const rows = await candidates(trx)
+      .where('d.status', '=', 'queued')
+      .where('d.batch_key', '=', retryKey)
+      .orderBy('d.id')
+      .$if(pg, (q) => q.forUpdate('d').skipLocked())
+      .execute();
+    const all = await trx
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'queued')
+      .where('batch_key', '=', retryKey)
+      .executeTakeFirstOrThrow();
+    if (rows.length === Number(all.n) && rows.every((r) => r.due_at <= now)) return take(trx, rows, retryKey, false, opts);
+  }
+  const fresh = picked.filter((r) => r.batch_key === null).map((r) => r.id);
+  if (fresh.length === 0) return null;
+  const rows = await candidates(trx).where('d.id', 'in', fresh).orderBy('d.due_at').orderBy('d.id').execute();
   return take(trx, rows, randomUUID(), false, opts);
 }
 

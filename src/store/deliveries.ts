@@ -58,7 +58,8 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
           const set =
             o.status === 'failed'
               ? { status: 'failed' as const, error: o.reason }
-              : { status: 'queued' as const, error: o.reason, due_at: ms(o.retryAt), batch_key: null };
+              : // The key stays: the retry resends the batch under it (see claim.ts).
+                { status: 'queued' as const, error: o.reason, due_at: ms(o.retryAt) };
           const r = await trx
             .updateTable('deliveries')
             .set((eb) => ({

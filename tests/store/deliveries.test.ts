@@ -147,7 +147,7 @@ forEachDatabase((db) => {
     expect(changed).toBe(3);
     expect(await store.enrollments.get(a!, 'coaching')).toMatchObject({ lastStepSlug: 'step-1', lastSentAt: later(92), pausedMinutes: 0 });
     expect(await store.deliveries.findByProviderId('prov-a')).toMatchObject({ id: da!.id, status: 'sent', sentAt: later(92), leaseOwner: null });
-    expect(await store.deliveries.getById(db_!.id)).toMatchObject({ status: 'queued', attempts: 1, dueAt: later(100), batchKey: null, error: '429' });
+    expect(await store.deliveries.getById(db_!.id)).toMatchObject({ status: 'queued', attempts: 1, dueAt: later(100), batchKey: batch!.batchKey, error: '429' });
     expect(await store.deliveries.getById(dc!.id)).toMatchObject({ status: 'failed', error: 'invalid recipient' });
     // Recording again changes nothing: only rows still being sent take an outcome.
     expect(await store.deliveries.recordOutcomes([{ id: da!.id, status: 'failed', reason: 'late', at: later(93) }])).toBe(0);

@@ -35,6 +35,8 @@ export interface FakeResendFaults {
   delayMs?: number;
   /** Fraction (0–1) of accepted requests whose connection is destroyed instead of answered: sent, but the client never hears. */
   resetRate?: number;
+  /** The next N accepted requests are reset that way, whatever `resetRate` draws (a burst). */
+  resetBurst?: number;
   /** Every request is answered 429 daily_quota_exceeded. */
   dailyQuotaExceeded?: boolean;
 }
@@ -88,6 +90,8 @@ export interface LoggedRequest {
   apiKey: string | undefined;
   /** False while the request is being processed (read, delayed); true once answered or reset. */
   answered: boolean;
+  /** When it was answered or reset (epoch ms, as `at`). */
+  answeredAt?: number;
   /** 'reset' when the connection was destroyed instead of answered. */
   status: number | 'reset';
   /** accepted: emails delivered; replayed: stored response returned; rejected: an error answer. */
@@ -253,6 +257,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     const reject = (err: ApiError, headers: Record<string, string> = {}) => {
       entry.answered = true;
+      entry.answeredAt = now();
       entry.status = err.status;
       entry.error = err.name;
       send(res, err.status, { statusCode: err.status, name: err.name, message: err.message }, { ...limitHeaders, ...headers });
@@ -310,6 +315,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       }
       if (stored?.state === 'done') {
         entry.answered = true;
+        entry.answeredAt = now();
         entry.status = stored.status;
         entry.result = 'replayed';
         return send(res, stored.status, stored.body, limitHeaders);
@@ -335,7 +341,10 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       entry.result = 'accepted';
       entry.emails = emails.length;
       entry.answered = true;
-      if (random() < (faults.resetRate ?? 0)) {
+      entry.answeredAt = now();
+      const burst = (faults.resetBurst ?? 0) > 0;
+      if (burst) faults.resetBurst = (faults.resetBurst ?? 0) - 1;
+      if (burst || random() < (faults.resetRate ?? 0)) {
         entry.status = 'reset';
         req.socket.destroy();
         return;

@@ -47,12 +47,14 @@ export interface SpawnOptions {
   databaseUrl?: string;
   name: string;
   args?: string[];
+  /** Extra environment, e.g. RESEND_TIMEOUT_MS. */
+  env?: Record<string, string>;
 }
 
 /** `node bin/coursemail.mjs worker --root ROOT …ARGS`, with its own Resend key `re_NAME`. */
 export function spawnWorker(opts: SpawnOptions): WorkerProcess {
   const apiKey = `re_${opts.name}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: apiKey, RESEND_BASE_URL: opts.resendUrl, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: apiKey, RESEND_BASE_URL: opts.resendUrl, NO_COLOR: '1', ...opts.env };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
   const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--root', opts.root, ...(opts.args ?? [])], {
@@ -178,14 +180,23 @@ export interface DeliveryRow {
   error: string | null;
   providerId: string | null;
   leaseOwner: string | null;
+  batchKey: string | null;
   attempts: number;
 }
 
 /** Every delivery row. */
 export async function deliveryRows(options: StoreOptions): Promise<DeliveryRow[]> {
-  type Raw = { id: number | string; status: string; error: string | null; provider_id: string | null; lease_owner: string | null; attempts: number | string };
-  const raw = await sqlRows<Raw>(options, 'select id, status, error, provider_id, lease_owner, attempts from deliveries order by id');
-  return raw.map((r) => ({ id: String(r.id), status: r.status, error: r.error, providerId: r.provider_id, leaseOwner: r.lease_owner, attempts: Number(r.attempts) }));
+  type Raw = { id: number | string; status: string; error: string | null; provider_id: string | null; lease_owner: string | null; batch_key: string | null; attempts: number | string };
+  const raw = await sqlRows<Raw>(options, 'select id, status, error, provider_id, lease_owner, batch_key, attempts from deliveries order by id');
+  return raw.map((r) => ({
+    id: String(r.id),
+    status: r.status,
+    error: r.error,
+    providerId: r.provider_id,
+    leaseOwner: r.lease_owner,
+    batchKey: r.batch_key,
+    attempts: Number(r.attempts),
+  }));
 }
 
 /** Rows per status, e.g. `{ sent: 950, sending: 50 }`, in one aggregate query: cheap enough to poll. */
