@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
-import { listSeries, loadSeries, parseMessageFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import { listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 
@@ -61,9 +61,12 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
   const file = `${BROADCASTS_DIR}/${slug}.md`;
   const path = join(project.root, file);
   if (!existsSync(path)) throw new CoursemailError('broadcast.missing', `${file} does not exist.`);
-  const bytes = readFileSync(path);
-  const hash = contentHash(bytes);
-  const { message: parsed, problems } = parseMessageFile(bytes.toString('utf8'), file, 'broadcast');
+  // The same checks as a lesson file (size, binary, UTF-8, a directory named x.md) before parsing.
+  const read = readContentFile(path, file);
+  if ('problem' in read) return { slug, file, hash: '', checks: [], problems: [read.problem] };
+  // The hash is of the raw bytes, as recorded when a send starts (a BOM counts).
+  const hash = contentHash(readFileSync(path));
+  const { message: parsed, problems } = parseMessageFile(read.text, file, 'broadcast');
   if (!parsed) return { slug, file, hash, checks: [], problems };
 
   let course;

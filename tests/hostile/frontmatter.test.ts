@@ -7,6 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadBroadcast } from '../../src/broadcast/index.ts';
+import { loadProject } from '../../src/build/index.ts';
 import { linkResolver, loadConfig, validateConfig } from '../../src/config/index.ts';
 import { loadSeries, MAX_CONTENT_BYTES, MAX_YAML_BYTES, parseMessageFile, parseYamlBlock } from '../../src/content/index.ts';
 import { formatProblem, type Problem } from '../../src/shared/index.ts';
@@ -222,5 +224,26 @@ describe('build and check with hostile content', () => {
       'Check failed (1 problem):',
       `  ✗ ${SERIES}/02-what-the-evidence-shows.md: rendering failed: the Markdown is nested too deeply (quotes, lists or HTML thousands of levels deep)`,
     ]);
+  });
+});
+
+describe('hostile broadcast files', () => {
+  it('a directory named x.md, a binary file and a non-UTF-8 file are problems naming the file, not crashes', async () => {
+    const root = tempProject();
+    mkdirSync(join(root, 'broadcasts/folder.md'), { recursive: true });
+    writeFileSync(join(root, 'broadcasts/binary.md'), Buffer.from([0x2d, 0x2d, 0x2d, 0x0a, 0x00, 0x01, 0x02]));
+    writeFileSync(join(root, 'broadcasts/latin1.md'), Buffer.from('---\nsubject: M\xfcller\n---\n', 'latin1'));
+    const project = await loadProject(root);
+    const cases: [string, string][] = [
+      ['folder', 'a directory'],
+      ['binary', 'binary data'],
+      ['latin1', 'not UTF-8'],
+    ];
+    for (const [slug, says] of cases) {
+      const draft = await loadBroadcast(project, slug);
+      expect(draft.built, slug).toBeUndefined();
+      expect(draft.problems[0]?.file, slug).toBe(`broadcasts/${slug}.md`);
+      expect(draft.problems[0]?.message, slug).toContain(says);
+    }
   });
 });

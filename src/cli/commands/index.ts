@@ -20,7 +20,7 @@ export const registry: Record<string, RegistryEntry> = {
   broadcast: entry('one-off messages from broadcasts/: preview | test | send | status | cancel FILE', () => import('./broadcast.ts').then((m) => m.broadcastCommand)),
   build: entry('compile series into previews/<id>/NN-slug.{html,txt} and manifest.json', () => import('./build.ts').then((m) => m.buildCommand)),
   check: entry('validate content and compliance of every message; non-zero exit with every problem listed', () => import('./check.ts').then((m) => m.checkCommand)),
-  dev: entry('preview every email in the browser, with live reload and send-test', () => import('./dev.ts').then((m) => m.devCommand)),
+  dev: entry('the whole flow on localhost: preview with live reload, sign-up and confirm pages, /status, and a worker sending to the outbox', () => import('./dev.ts').then((m) => m.devCommand)),
   embed: entry('print an HTML sign-up form for your own site (posts to publicUrl/subscribe/SERIES)', () => import('./embed.ts').then((m) => m.embedCommand)),
   enroll: entry('enroll an active subscriber in a series (lesson 1 goes with the next worker run)', () => import('./enroll.ts').then((m) => m.enrollCommand)),
   new: entry('draft series/<id>/ from an article (Markdown, HTML or plain text)', () => import('./new.ts').then((m) => m.newCommand)),

@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../../build/index.ts';
-import { parseMessageFile, resolveCta, type ParsedMessageFile } from '../../content/index.ts';
+import { parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../../content/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
 import type { SeriesView } from './state.ts';
 
@@ -25,7 +25,12 @@ export async function buildBroadcasts(project: Project, series: Map<string, Seri
   for (const entry of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
     const name = entry.slice(0, -3);
     const file = `broadcasts/${entry}`;
-    const { message: parsed, problems } = parseMessageFile(readFileSync(join(dir, entry), 'utf8'), file, 'broadcast');
+    const read = readContentFile(join(dir, entry), file);
+    if ('problem' in read) {
+      out.set(name, { name, file, problems: [read.problem] });
+      continue;
+    }
+    const { message: parsed, problems } = parseMessageFile(read.text, file, 'broadcast');
     if (!parsed) {
       out.set(name, { name, file, problems });
       continue;
