@@ -28,7 +28,7 @@ afterEach(async () => {
 });
 
 describe('provider storms', () => {
-  it('500s, 429 bursts, answers past the timeout, resets: every delivery sent once or failed with a reason', { timeout: 120_000 }, async () => {
+  it('500s, 429 bursts, answers past the timeout, resets: every delivery sent once or failed with a reason', { timeout: 180_000 }, async () => {
     const root = resendProject();
     const options = await freshDatabase('postgres');
     const store = await openStore(options);
@@ -49,7 +49,8 @@ describe('provider storms', () => {
       await waitFor(async () => server!.received.length >= at * DUE || (await settled()), `${at * 100} % accepted`, 60_000, async () => JSON.stringify(await statusCounts(options)));
       server.setFaults(faults);
     }
-    await waitFor(settled, 'every delivery sent or failed', 90_000, async () => `${JSON.stringify(await statusCounts(options))}\n${workers.map((w) => w.err()).join('\n')}`);
+    // A batch that exhausts the transport's retries waits a minute (the worker's first retry step).
+    await waitFor(settled, 'every delivery sent or failed', 130_000, async () => `${JSON.stringify(await statusCounts(options))}\n${workers.map((w) => w.err()).join('\n')}`);
     server.setFaults({});
     for (const w of await Promise.all(workers.map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
 
