@@ -49,6 +49,18 @@ const DISCLAIMER_SENTENCES = DISCLAIMER.split(/(?<=\.)\s+/);
  * and every transport call it; a message with any failed rule is never written or sent.
  */
 export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
+  return [...contentChecks(msg, ctx), ...recipientChecks(msg, ctx)];
+}
+
+/**
+ * The rules about what the message says — plain text present, disclaimer, crisis line,
+ * sender, postal address — over the visible text of both parts (the costly half: the whole
+ * HTML is stripped of tags and entities). Filling a compiled template cannot change their
+ * answer except through which `{{#if}}` branches it takes (values are escaped in HTML and
+ * only add text between the template's own fragments), so a sender may run these once per
+ * template and branch choice; see src/send/compose.ts.
+ */
+export function contentChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
   const htmlText = visibleText(msg.html);
   const text = collapse(msg.text);
   const both = (needle: string) => {
@@ -80,7 +92,17 @@ export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): Comp
 
   const addressMissing = ctx.footer.postalAddress.trim() ? both(ctx.footer.postalAddress) : ['config (postalAddress)'];
   checks.push({ rule: 'postal-address', ok: addressMissing.length === 0, why: `sender postal address (CAN-SPAM)${missingIn(addressMissing)}` });
+  return checks;
+}
 
+/**
+ * The rules whose answer depends on each recipient's values: their own unsubscribe URL as a
+ * link in the HTML and in the text, the HTML size, and where the footer ends. Cheap (no tag
+ * stripping), so they run on every filled message.
+ */
+export function recipientChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
+  const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
+  const checks: ComplianceCheck[] = [];
   const unsubHtml = hrefs(msg.html).includes(ctx.unsubscribeUrl);
   const unsubText = msg.text.includes(ctx.unsubscribeUrl);
   checks.push({

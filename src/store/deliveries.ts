@@ -3,7 +3,7 @@ import { claim } from './claim.ts';
 import { settleBroadcasts, suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
-import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
+import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
   if (d.kind === 'test' && !d.toEmail) throw new Error('a test delivery needs toEmail');
@@ -46,33 +46,16 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
 
     claim: (opts) => claim(ctx, opts),
 
-    async recordOutcomes(outcomes) {
+    async recordOutcomes(outcomes, lease) {
       if (outcomes.length === 0) return 0;
       return db.transaction().execute(async (trx) => {
         let changed = 0;
-        const sent = outcomes.filter((o) => o.status === 'sent');
-        for (const part of chunks(sent, 500)) changed += await recordSent(trx, part);
-        for (const o of outcomes) {
-          const id = toId(o.id);
-          if (id === null || o.status === 'sent') continue;
-          const set =
-            o.status === 'failed'
-              ? { status: 'failed' as const, error: o.reason }
-              : // The key stays: the retry resends the batch under it (see claim.ts).
-                { status: 'queued' as const, error: o.reason, due_at: ms(o.retryAt) };
-          const r = await trx
-            .updateTable('deliveries')
-            .set((eb) => ({
-              ...set,
-              lease_owner: null,
-              lease_until: null,
-              attempts: o.status === 'retry' ? eb('attempts', '+', 1) : eb.ref('attempts'),
-            }))
-            .where('id', '=', id)
-            .where('status', '=', 'sending')
-            .executeTakeFirst();
-          changed += Number(r.numUpdatedRows);
-        }
+        const sent = outcomes.filter((o): o is Sent => o.status === 'sent');
+        const failed = outcomes.filter((o): o is Failed => o.status === 'failed');
+        const retry = outcomes.filter((o): o is Retry => o.status === 'retry');
+        for (const part of chunks(sent, 500)) changed += await recordSent(trx, part, lease);
+        for (const part of chunks(failed, 500)) changed += await recordUnsent(trx, part, lease);
+        for (const part of chunks(retry, 500)) changed += await recordUnsent(trx, part, lease);
         const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
         await settleBroadcasts(trx, latest);
         return changed;
@@ -195,69 +178,106 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
 }
 
 type Sent = Extract<DeliveryOutcome, { status: 'sent' }>;
+type Failed = Extract<DeliveryOutcome, { status: 'failed' }>;
+type Retry = Extract<DeliveryOutcome, { status: 'retry' }>;
+
+/** `case id when … then … end` over a batch's rows, the value cast so Postgres knows its type. */
+function byId<T, V>(pairs: { id: number; o: T }[], value: (o: T) => V, type: 'text' | 'bigint') {
+  const cast = type === 'text' ? sql.raw('text') : sql.raw('bigint');
+  return sql<V>`case id ${sql.join(pairs.map((p) => sql`when ${p.id} then cast(${value(p.o)} as ${cast})`), sql` `)} end`;
+}
+
+function withIds<T extends { id: string }>(outcomes: T[]): { id: number; o: T }[] {
+  return outcomes.flatMap((o) => {
+    const id = toId(o.id);
+    return id === null ? [] : [{ id, o }];
+  });
+}
+
+/**
+ * `failed` and `retry` outcomes of one kind, in one statement. With a lease (the worker's
+ * owner and batch key) they apply only to rows that lease still holds: once it expired and
+ * another worker reclaimed the rows, that worker's outcome is the one that counts — a late
+ * `retry` would requeue rows it may be sending, a late `failed` would end rows it sent.
+ */
+async function recordUnsent(trx: Executor, outcomes: (Failed | Retry)[], lease: LeaseHolder | undefined): Promise<number> {
+  const pairs = withIds(outcomes);
+  if (pairs.length === 0) return 0;
+  const retry = pairs[0]!.o.status === 'retry';
+  const r = await trx
+    .updateTable('deliveries')
+    .set((eb) => ({
+      // The key stays on a retry: the batch is resent whole under it (see claim.ts).
+      status: retry ? 'queued' : 'failed',
+      error: byId(pairs, (o) => o.reason, 'text'),
+      ...(retry ? { due_at: byId(pairs, (o) => ms((o as Retry).retryAt), 'bigint'), attempts: eb('attempts', '+', 1) } : {}),
+      lease_owner: null,
+      lease_until: null,
+    }))
+    .where('id', 'in', pairs.map((p) => p.id))
+    .where('status', '=', 'sending')
+    .$if(lease !== undefined, (q) => q.where('lease_owner', '=', lease!.owner).where('batch_key', '=', lease!.batchKey))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
 
 /**
  * All `sent` outcomes of a batch in two statements (a batch is up to 100 rows and the
  * drip benchmark sends 100k): the deliveries, then the enrollments of the lessons among
  * them — last step, last send, and the pause total reset, as the scheduler's clock expects.
+ *
+ * A `sent` is what the provider accepted under the batch key, so with a lease it applies to
+ * the batch's rows whoever holds them now: rows still `sending` (this worker's, or another's
+ * that reclaimed them after this lease expired) and rows `queued` again for a retry under
+ * the same key. The message went out; recording it stops the row being sent again. Had the
+ * other worker sent it too, it did so under the same key and payload, which the provider
+ * answers from its record (the same provider id) without a second message; its own `sent`
+ * then finds the row already sent and changes nothing. Rows since moved to another key,
+ * settled (sent, failed, cancelled) or of another batch are left alone. Without a lease
+ * (callers outside the worker) only rows still `sending` take the outcome.
  */
-async function recordSent(trx: Executor, sent: Sent[]): Promise<number> {
-  const pairs = sent.flatMap((o) => {
-    const id = toId(o.id);
-    return id === null ? [] : [{ id, o }];
-  });
+async function recordSent(trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
+  const pairs = withIds(sent);
   if (pairs.length === 0) return 0;
   const ids = pairs.map((p) => p.id);
-  const r = await trx
+  const changed = await trx
     .updateTable('deliveries')
     .set({
       status: 'sent',
-      provider_id: sql`case id ${sql.join(pairs.map((p) => sql`when ${p.id} then cast(${p.o.providerId} as text)`), sql` `)} end`,
-      sent_at: sql`case id ${sql.join(pairs.map((p) => sql`when ${p.id} then cast(${ms(p.o.at)} as bigint)`), sql` `)} end`,
+      provider_id: byId(pairs, (o) => o.providerId, 'text'),
+      sent_at: byId(pairs, (o) => ms(o.at), 'bigint'),
       lease_owner: null,
       lease_until: null,
       error: null,
     })
     .where('id', 'in', ids)
-    .where('status', '=', 'sending')
-    .executeTakeFirst();
-  await trx
-    .updateTable('enrollments')
-    .set((eb) => {
-      const latest = () =>
-        eb
-          .selectFrom('deliveries as d')
-          .whereRef('d.subscriber_id', '=', 'enrollments.subscriber_id')
-          .whereRef('d.series_id', '=', 'enrollments.series_id')
-          .where('d.id', 'in', ids)
-          .where('d.kind', '=', 'lesson')
-          .where('d.status', '=', 'sent')
-          .orderBy('d.sent_at', 'desc')
-          .orderBy('d.id', 'desc')
-          .limit(1);
-      return {
-        last_step_slug: latest().select('d.step_slug'),
-        last_sent_at: latest().select('d.sent_at'),
-        paused_minutes: 0,
-      };
-    })
-    // Narrowed first by the batch's own subscribers, so both databases look the rows up by
-    // the (subscriber_id, series_id) index; the correlated test alone scanned every
-    // enrollment for every batch (100k enrollments × 1,000 batches in the drip benchmark).
-    .where('enrollments.subscriber_id', 'in', (eb) =>
-      eb.selectFrom('deliveries as b').select('b.subscriber_id').where('b.id', 'in', ids).where('b.kind', '=', 'lesson').where('b.subscriber_id', 'is not', null),
-    )
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('deliveries as d')
-          .select('d.id')
-          .whereRef('d.subscriber_id', '=', 'enrollments.subscriber_id')
-          .whereRef('d.series_id', '=', 'enrollments.series_id')
-          .where('d.id', 'in', ids)
-          .where('d.kind', '=', 'lesson')
-          .where('d.status', '=', 'sent'),
-      ),
-    )
+    .$if(lease === undefined, (q) => q.where('status', '=', 'sending'))
+    .$if(lease !== undefined, (q) => q.where('status', 'in', ['sending', 'queued']).where('batch_key', '=', lease!.batchKey))
+    .returning(['subscriber_id', 'series_id', 'step_slug', 'sent_at', 'id', 'kind'])
     .execute();
-  return Number(r.numUpdatedRows);
+  // Each enrollment's latest lesson among those just sent (a batch rarely holds two of one).
+  const latest = new Map<string, { subscriberId: number; seriesId: string; slug: string | null; at: number; id: number }>();
+  for (const r of changed) {
+    if (r.kind !== 'lesson' || r.subscriber_id === null || r.series_id === null || r.sent_at === null) continue;
+    const at = Number(r.sent_at);
+    const id = Number(r.id);
+    const key = `${r.subscriber_id}\u0000${r.series_id}`;
+    const prev = latest.get(key);
+    if (!prev || at > prev.at || (at === prev.at && id > prev.id)) latest.set(key, { subscriberId: Number(r.subscriber_id), seriesId: r.series_id, slug: r.step_slug, at, id });
+  }
+  // One statement per series among them (a batch is nearly always one), by the
+  // (subscriber_id, series_id) key.
+  const bySeries = new Map<string, (typeof latest extends Map<string, infer L> ? L : never)[]>();
+  for (const l of latest.values()) bySeries.set(l.seriesId, [...(bySeries.get(l.seriesId) ?? []), l]);
+  for (const [seriesId, lessons] of bySeries) {
+    const pick = <V>(value: (l: (typeof lessons)[number]) => V, type: 'text' | 'bigint') =>
+      sql<V>`case subscriber_id ${sql.join(lessons.map((l) => sql`when ${l.subscriberId} then cast(${value(l)} as ${sql.raw(type)})`), sql` `)} end`;
+    await trx
+      .updateTable('enrollments')
+      .set({ last_step_slug: pick((l) => l.slug, 'text'), last_sent_at: pick((l) => l.at, 'bigint'), paused_minutes: 0 })
+      .where('series_id', '=', seriesId)
+      .where('subscriber_id', 'in', lessons.map((l) => l.subscriberId))
+      .execute();
+  }
+  return changed.length;
 }

@@ -105,6 +105,12 @@ export interface ClaimedBatch {
   reclaimed: boolean;
 }
 
+/** Who recorded a batch's outcomes: the lease owner and the batch's key. */
+export interface LeaseHolder {
+  owner: string;
+  batchKey: string;
+}
+
 export type DeliveryOutcome =
   | { id: string; status: 'sent'; providerId: string; at: Date }
   | { id: string; status: 'failed'; reason: string; at: Date }
@@ -282,8 +288,12 @@ export interface DeliveryStore {
    * Returns null when nothing is claimable.
    */
   claim(opts: { owner: string; limit: number; leaseMs: number; now: Date; kinds?: DeliveryKind[] }): Promise<ClaimedBatch | null>;
-  /** Applies outcomes to rows still `sending`; returns how many changed. */
-  recordOutcomes(outcomes: DeliveryOutcome[]): Promise<number>;
+  /**
+   * Applies outcomes to rows still `sending`; returns how many changed. With `lease` (the
+   * worker recording its own batch) a `failed`/`retry` only touches rows that lease still
+   * holds, and a `sent` any of the batch's rows not yet settled (see deliveries.ts).
+   */
+  recordOutcomes(outcomes: DeliveryOutcome[], lease?: LeaseHolder): Promise<number>;
   /** Graceful shutdown: this owner's `sending` rows go back to the queue. */
   releaseLeases(owner: string): Promise<number>;
   getById(id: string): Promise<Delivery | null>;
