@@ -88,7 +88,10 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
       if (action === 'stop') {
         throw new StopRunError(`${reason}. Stopping the run: nothing more can be sent until this is resolved; unsent deliveries stay due.`);
       }
-      if (action === 'fail') return everyone((m) => ({ id: m.id, status: 'failed', permanent: true, reason }));
+      // The key was used by a request Resend processed, with a different payload: a batch
+      // resent after some of its readers left. Those messages went out then (see SendOutcome).
+      const sentEarlier = res.error.name === 'invalid_idempotent_request' ? ({ sentEarlier: true } as const) : {};
+      if (action === 'fail') return everyone((m) => ({ id: m.id, status: 'failed', permanent: true, reason, ...sentEarlier }));
       if (attempt > maxRetries) {
         return everyone((m) => ({ id: m.id, status: 'retry', permanent: false, reason: `${reason} (after ${attempt} attempts)` }));
       }

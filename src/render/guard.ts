@@ -36,10 +36,19 @@ export function visibleText(html: string): string {
   return collapse(decodeHTML(body));
 }
 
-function hrefs(html: string): string[] {
-  const out: string[] = [];
-  for (const m of html.matchAll(/\shref\s*=\s*("([^"]*)"|'([^']*)')/gi)) out.push(decodeHTML(m[2] ?? m[3] ?? '').trim());
-  return out;
+const HREF = /\shref\s*=\s*("([^"]*)"|'([^']*)')/gi;
+
+/**
+ * Whether `url` is the value of an `href` in the HTML, entities decoded and trimmed. Only
+ * values that could be it are decoded: decoding and trimming never lengthen a value.
+ */
+function hasHref(html: string, url: string): boolean {
+  for (const m of html.matchAll(HREF)) {
+    const raw = m[2] ?? m[3] ?? '';
+    if (raw.length < url.length) continue;
+    if ((raw.includes('&') ? decodeHTML(raw) : raw).trim() === url) return true;
+  }
+  return false;
 }
 
 const DISCLAIMER_SENTENCES = DISCLAIMER.split(/(?<=\.)\s+/);
@@ -103,7 +112,7 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
 export function recipientChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
   const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
   const checks: ComplianceCheck[] = [];
-  const unsubHtml = hrefs(msg.html).includes(ctx.unsubscribeUrl);
+  const unsubHtml = hasHref(msg.html, ctx.unsubscribeUrl);
   const unsubText = msg.text.includes(ctx.unsubscribeUrl);
   checks.push({
     rule: 'unsubscribe',
@@ -119,7 +128,8 @@ export function recipientChecks(msg: RenderedParts, ctx: GuardContext): Complian
   });
 
   const addressAt = ctx.footer.postalAddress ? msg.html.lastIndexOf(ctx.footer.postalAddress.split(/\s/)[0] ?? '') : -1;
-  const footerEnd = addressAt < 0 ? -1 : Buffer.byteLength(msg.html.slice(0, addressAt), 'utf8') + ctx.footer.postalAddress.length;
+  // Bytes before the address, counted from the end: the footer is near it, the HTML is long.
+  const footerEnd = addressAt < 0 ? -1 : bytes - Buffer.byteLength(msg.html.slice(addressAt), 'utf8') + ctx.footer.postalAddress.length;
   const footerOk = footerEnd >= 0 && footerEnd <= HTML_BUDGET_BYTES;
   checks.push({
     rule: 'footer-position',

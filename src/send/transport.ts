@@ -21,8 +21,15 @@ export interface OutgoingMessage {
 
 export type SendOutcome =
   | { id: string; status: 'sent'; providerId: string }
-  /** Permanent: do not retry (validation error, 5xx SMTP rejection, …). */
-  | { id: string; status: 'failed'; reason: string; permanent: true }
+  /**
+   * Permanent: do not retry (validation error, 5xx SMTP rejection, …).
+   * `sentEarlier`: refused because the batch key was already used by a request the provider
+   * processed, with a different payload (Resend: 409 invalid_idempotent_request). A key is
+   * only kept for a request the provider processed, and a batch under a key only ever loses
+   * rows (claim cancels those who left meanwhile), so this message went out with that
+   * earlier request: the worker records it as sent (provider id unknown), never again.
+   */
+  | { id: string; status: 'failed'; reason: string; permanent: true; sentEarlier?: true }
   /** Transient and still failing after the transport's own retries: try again later. */
   | { id: string; status: 'retry'; reason: string; permanent: false };
 

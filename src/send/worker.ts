@@ -4,8 +4,8 @@ import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
 import type { Catalog, CatalogEntry } from './catalog.ts';
 import { composeMessage } from './compose.ts';
 import { enqueueDue } from './enqueue-due.ts';
-import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, SendStore } from './store-port.ts';
-import { StopRunError, type OutgoingMessage, type Transport } from './transport.ts';
+import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, LeaseHolder, SendStore } from './store-port.ts';
+import { StopRunError, type OutgoingMessage, type SendOutcome, type Transport } from './transport.ts';
 
 /** Broadcast messages are looked up by id; the broadcast module supplies them. A string says why there is none. */
 export type BroadcastLookup = (broadcastId: string) => Promise<CatalogEntry | string | undefined>;
@@ -111,13 +111,29 @@ export class Worker {
     return (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
   }
 
-  /** The sending half: claim and send batches until nothing is claimable (or `stop()`). */
+  /**
+   * The sending half: claim and send batches until nothing is claimable (or `stop()`).
+   * One batch at a time: a loop holds one lease while its request is out, so a worker that
+   * dies or freezes strands one batch per loop. `--concurrency N` runs N loops to keep the
+   * connection busy while one of them does its database work and fill.
+   */
   async drain(): Promise<RunSummary> {
     const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
     while (!this.stopping) {
-      const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds });
-      if (!batch) break;
-      const b = await this.sendBatch(batch);
+      const p = await this.prepare();
+      if (!p) break;
+      let results: SendOutcome[];
+      try {
+        results = await this.transmit(p);
+      } catch (err) {
+        // The provider said stop (quota, credentials): give the rows back and end the run.
+        if (err instanceof StopRunError) {
+          await this.o.store.deliveries.releaseLeases(this.o.owner);
+          this.stopping = true;
+        }
+        throw err;
+      }
+      const b = await this.finish(p, results);
       summary.batches++;
       summary.sent += b.sent;
       summary.failed += b.failed;
@@ -196,10 +212,10 @@ export class Worker {
    * few seconds before giving up. If it still fails the rows stay leased, are reclaimed on
    * expiry and resent under the same key, which the provider answers from its record.
    */
-  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
+  private async record(outcomes: DeliveryOutcome[], lease: LeaseHolder): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.o.store.deliveries.recordOutcomes(outcomes);
+        await this.o.store.deliveries.recordOutcomes(outcomes, lease);
         return;
       } catch (error) {
         if (attempt >= RECORD_ATTEMPTS) throw error;
@@ -208,45 +224,48 @@ export class Worker {
     }
   }
 
-  private async sendBatch(batch: ClaimedBatch): Promise<BatchSummary> {
+  /** Claims a batch and fills its messages; rows that cannot be composed fail here. */
+  private async prepare(): Promise<Prepared | null> {
+    const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds });
+    if (!batch) return null;
     const now = this.o.clock();
-    const outcomes: DeliveryOutcome[] = [];
+    const unsent: DeliveryOutcome[] = [];
     const messages: OutgoingMessage[] = [];
     for (const d of batch.deliveries) {
       const m = await this.compose(d, now);
-      if (typeof m === 'string') outcomes.push({ id: d.id, status: 'failed', reason: m, at: now });
+      if (typeof m === 'string') unsent.push({ id: d.id, status: 'failed', reason: m, at: now });
       else messages.push(m);
     }
+    return { batch, messages, unsent, now };
+  }
+
+  private async transmit(p: Prepared): Promise<SendOutcome[]> {
+    return p.messages.length ? this.o.transport.sendBatch(p.messages, p.batch.batchKey) : [];
+  }
+
+  /** Turns the provider's answers into outcomes and records them under this batch's lease. */
+  private async finish(p: Prepared, results: SendOutcome[]): Promise<BatchSummary> {
+    const { batch, now } = p;
+    const outcomes: DeliveryOutcome[] = [...p.unsent];
     const attempts = new Map(batch.deliveries.map((d) => [d.id, d.attempts]));
     const batchAttempts = Math.max(0, ...attempts.values());
     const rejected: string[] = [];
-    if (messages.length) {
-      let results;
-      try {
-        results = await this.o.transport.sendBatch(messages, batch.batchKey);
-      } catch (err) {
-        // The provider said stop (quota, credentials): give the rows back and end the run.
-        if (err instanceof StopRunError) {
-          await this.o.store.deliveries.releaseLeases(this.o.owner);
-          this.stopping = true;
-        }
-        throw err;
-      }
-      const at = this.o.clock();
-      for (const r of results) {
-        if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, at });
-        else if (r.status === 'failed') {
-          outcomes.push({ id: r.id, status: 'failed', reason: r.reason, at });
-          if (this.o.transport.name === 'smtp' && rejectsRecipient(r.reason)) rejected.push(r.id);
-        } else {
-          const n = attempts.get(r.id) ?? 0;
-          if (n + 1 >= this.o.maxAttempts) outcomes.push({ id: r.id, status: 'failed', reason: `gave up after ${n + 1} attempts: ${r.reason}`, at });
-          // One time for the whole batch: it is retried whole, under its key (see store/claim.ts).
-          else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** batchAttempts) });
-        }
+    const at = this.o.clock();
+    for (const r of results) {
+      if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, at });
+      else if (r.status === 'failed' && r.sentEarlier) {
+        outcomes.push({ id: r.id, status: 'sent', providerId: null, note: `sent by an earlier request under batch key ${batch.batchKey} (${r.reason})`, at });
+      } else if (r.status === 'failed') {
+        outcomes.push({ id: r.id, status: 'failed', reason: r.reason, at });
+        if (this.o.transport.name === 'smtp' && rejectsRecipient(r.reason)) rejected.push(r.id);
+      } else {
+        const n = attempts.get(r.id) ?? 0;
+        if (n + 1 >= this.o.maxAttempts) outcomes.push({ id: r.id, status: 'failed', reason: `gave up after ${n + 1} attempts: ${r.reason}`, at });
+        // One time for the whole batch: it is retried whole, under its key (see store/claim.ts).
+        else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** batchAttempts) });
       }
     }
-    await this.record(outcomes);
+    await this.record(outcomes, { owner: this.o.owner, batchKey: batch.batchKey });
     // SMTP has no bounce webhooks: the server's final "no such mailbox" is the hard bounce.
     for (const id of rejected) {
       const subscriberId = batch.deliveries.find((d) => d.id === id)?.subscriberId;
@@ -259,4 +278,13 @@ export class Worker {
       reclaimed: batch.reclaimed,
     };
   }
+}
+
+/** A claimed batch with its messages filled, ready to go out. */
+interface Prepared {
+  batch: ClaimedBatch;
+  messages: OutgoingMessage[];
+  /** Rows that could not be composed (lesson gone, subscriber erased, guard refused). */
+  unsent: DeliveryOutcome[];
+  now: Date;
 }

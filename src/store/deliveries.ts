@@ -66,7 +66,10 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       return db.transaction().execute(async (trx) => {
         const r = await trx
           .updateTable('deliveries')
-          .set({ status: 'queued', lease_owner: null, lease_until: null, batch_key: null })
+          // The key stays: if any attempt under it reached the provider (a timed-out request may
+          // have been accepted before a quota stop, say), only the same key makes a resend safe.
+          // The rows come back as one batch, claimed whole (see claim.ts).
+          .set({ status: 'queued', lease_owner: null, lease_until: null })
           .where('status', '=', 'sending')
           .where('lease_owner', '=', owner)
           .executeTakeFirst();
@@ -248,7 +251,7 @@ async function recordSent(trx: Executor, sent: Sent[], lease: LeaseHolder | unde
       sent_at: byId(pairs, (o) => ms(o.at), 'bigint'),
       lease_owner: null,
       lease_until: null,
-      error: null,
+      error: pairs.some((p) => p.o.note) ? byId(pairs, (o) => o.note ?? null, 'text') : null,
     })
     .where('id', 'in', ids)
     .$if(lease === undefined, (q) => q.where('status', '=', 'sending'))

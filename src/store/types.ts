@@ -112,7 +112,8 @@ export interface LeaseHolder {
 }
 
 export type DeliveryOutcome =
-  | { id: string; status: 'sent'; providerId: string; at: Date }
+  /** `providerId` null: sent by an earlier request whose answer was lost; `note` says how it is known. */
+  | { id: string; status: 'sent'; providerId: string | null; at: Date; note?: string }
   | { id: string; status: 'failed'; reason: string; at: Date }
   /** Back to the queue: attempts + 1, due again at `retryAt`. */
   | { id: string; status: 'retry'; reason: string; retryAt: Date };

@@ -159,7 +159,7 @@ forEachDatabase((db) => {
     ]);
   });
 
-  it('releaseLeases puts only that owner’s rows back in the queue', async () => {
+  it('releaseLeases puts only that owner’s rows back in the queue, as one batch under its key', async () => {
     const { store } = await db.fresh();
     const ids = await subscribers(store, 4);
     await store.deliveries.enqueue(ids.map((id) => lesson(id, 1)), t0);
@@ -168,7 +168,9 @@ forEachDatabase((db) => {
     expect(await store.deliveries.releaseLeases('me')).toBe(2);
     const next = await store.deliveries.claim({ owner: 'third', limit: 10, leaseMs: 3_600_000, now: later(1) });
     expect(next?.deliveries.map((d) => d.id).sort()).toEqual(mine?.deliveries.map((d) => d.id).sort());
-    expect(next?.batchKey).not.toBe(mine?.batchKey);
+    // An attempt under that key may have reached the provider before the worker stopped:
+    // only the same key makes the resend safe.
+    expect(next?.batchKey).toBe(mine?.batchKey);
   });
 
   it('claim cancels rows that may no longer go: paused, unsubscribed, suppressed; confirm only while pending', async () => {
