@@ -36,6 +36,11 @@ export function visibleText(html: string): string {
   return collapse(decodeHTML(body));
 }
 
+/** What Handlebars writes for a value in HTML: `& < > " ' \` =` as entities, which decode back. */
+function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"'`=]/g, (c) => `&${{ '&': 'amp;', '<': 'lt;', '>': 'gt;', '"': 'quot;', "'": '#x27;', '`': '#x60;', '=': '#x3D;' }[c]}`);
+}
+
 const HREF = /\shref\s*=\s*("([^"]*)"|'([^']*)')/gi;
 
 /**
@@ -43,6 +48,12 @@ const HREF = /\shref\s*=\s*("([^"]*)"|'([^']*)')/gi;
  * values that could be it are decoded: decoding and trimming never lengthen a value.
  */
 function hasHref(html: string, url: string): boolean {
+  // The usual case first: the link as a filled template writes it, `href="…"` with the URL
+  // HTML-escaped (which decodes back to it) after whitespace. Anything else, the full scan.
+  const quoted = `href="${escapeAttribute(url)}"`;
+  for (let at = url === url.trim() ? html.indexOf(quoted) : -1; at > 0; at = html.indexOf(quoted, at + 1)) {
+    if (/\s/.test(html[at - 1]!)) return true;
+  }
   for (const m of html.matchAll(HREF)) {
     const raw = m[2] ?? m[3] ?? '';
     if (raw.length < url.length) continue;
