@@ -1,6 +1,6 @@
 import { sql, type Insertable } from 'kysely';
 import { claim } from './claim.ts';
-import { settleBroadcasts, suppressSubscriber } from './effects.ts';
+import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
@@ -57,7 +57,7 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
         for (const part of chunks(failed, 500)) changed += await recordUnsent(trx, part, lease);
         for (const part of chunks(retry, 500)) changed += await recordUnsent(trx, part, lease);
         const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
-        await settleBroadcasts(trx, latest);
+        await settleBroadcastsOf(trx, outcomes.flatMap((o) => toId(o.id) ?? []), latest);
         return changed;
       });
     },
@@ -178,6 +178,25 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       };
     },
   };
+}
+
+/**
+ * The broadcasts of these deliveries that have nothing left queued or in flight are sent.
+ * Only the batch's own broadcasts, each probed on the (broadcast_id, status) index by a
+ * LIMIT 1 subquery: the general settle (effects.ts), a NOT EXISTS over every sending
+ * broadcast, is planned by Postgres as a hash anti-join that reads the whole deliveries
+ * table — 173 ms per recorded batch at 300k rows, the 1M broadcast's bottleneck. A
+ * broadcast whose last rows were cancelled elsewhere is settled by the next empty claim.
+ */
+async function settleBroadcastsOf(trx: Executor, ids: number[], at: number): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('broadcasts')
+    .set({ status: 'sent', finished_at: at })
+    .where('status', '=', 'sending')
+    .where('id', 'in', (eb) => eb.selectFrom('deliveries').select('deliveries.broadcast_id').where('deliveries.id', 'in', ids).where('deliveries.broadcast_id', 'is not', null))
+    .where(sql`(select 1 from deliveries as q where q.broadcast_id = broadcasts.id and q.status in ('queued', 'sending') limit 1)`, 'is', null)
+    .execute();
 }
 
 type Sent = Extract<DeliveryOutcome, { status: 'sent' }>;
