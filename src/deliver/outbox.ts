@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { composeMime } from './mime.ts';
-import { assertSendable, escapeId } from './outgoing.ts';
+import { assertSendable, escapeId, refusals } from './outgoing.ts';
 
 export interface OutboxOptions {
   /** Where the `.eml` files go; created if missing. Default `outbox`. */
@@ -65,6 +65,7 @@ export function createOutboxTransport(options: OutboxOptions = {}): Transport {
   return {
     name: 'outbox',
     maxBatch: 100,
+    check: refusals,
     async sendBatch(messages) {
       assertSendable(messages);
       const byId = await index();

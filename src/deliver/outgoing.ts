@@ -54,6 +54,11 @@ export function checkOutgoing(m: OutgoingMessage): Problem[] {
   return problems;
 }
 
+/** `Transport.check`: the reasons one message would be refused, as plain sentences. */
+export function refusals(m: OutgoingMessage): string[] {
+  return checkOutgoing(m).map((p) => p.message);
+}
+
 /** Refuses the whole batch if any message falls short: nothing half-compliant goes out. */
 export function assertSendable(messages: OutgoingMessage[]): void {
   const problems = messages.flatMap(checkOutgoing);

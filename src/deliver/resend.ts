@@ -2,7 +2,7 @@ import { Resend } from 'resend';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { StopRunError } from '../send/transport.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { assertSendable } from './outgoing.ts';
+import { assertSendable, refusals } from './outgoing.ts';
 import { RateLimiter, realSleep, type Sleep } from './rate-limiter.ts';
 import { actionFor, describe, holdOffMs } from './resend-errors.ts';
 import { toResendEmail } from './resend-payload.ts';
@@ -100,5 +100,5 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
     }
   }
 
-  return { name: 'resend', maxBatch: BATCH_LIMIT, sendBatch, async close() {} };
+  return { name: 'resend', maxBatch: BATCH_LIMIT, sendBatch, check: refusals, async close() {} };
 }

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { StopRunError } from '../send/transport.ts';
 import { composeMime } from './mime.ts';
-import { assertSendable } from './outgoing.ts';
+import { assertSendable, refusals } from './outgoing.ts';
 
 export interface SmtpOptions {
   host: string;
@@ -67,6 +67,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
   return {
     name: 'smtp',
     maxBatch: 50,
+    check: refusals,
     async sendBatch(messages) {
       assertSendable(messages);
       return Promise.all(messages.map(send));

@@ -42,6 +42,12 @@ export interface Transport {
    * sends the identical payload under the same idempotency key.
    */
   sendBatch(messages: OutgoingMessage[], batchKey: string): Promise<SendOutcome[]>;
+  /**
+   * What this transport would refuse in one message (the reasons; empty when it may go).
+   * `sendBatch` refuses a whole batch holding such a message; the worker asks first, so one
+   * bad message fails alone instead of holding its batch back on every lease expiry.
+   */
+  check?(message: OutgoingMessage): string[];
   close(): Promise<void>;
 }
 

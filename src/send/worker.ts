@@ -233,8 +233,9 @@ export class Worker {
     const messages: OutgoingMessage[] = [];
     for (const d of batch.deliveries) {
       const m = await this.compose(d, now);
-      if (typeof m === 'string') unsent.push({ id: d.id, status: 'failed', reason: m, at: now });
-      else messages.push(m);
+      const refused = typeof m === 'string' ? [m] : (this.o.transport.check?.(m) ?? []);
+      if (refused.length) unsent.push({ id: d.id, status: 'failed', reason: refused.join('; '), at: now });
+      else messages.push(m as OutgoingMessage);
     }
     return { batch, messages, unsent, now };
   }
