@@ -163,7 +163,11 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     return ctx.render(c, input.title, confirmPage(input), { status: a.kind === 'refused' ? 409 : 200 });
   });
 
-  app.post('/broadcasts/:name/send', async (c) => {
+  /**
+   * A confirmed POST for a draft: the gate (token, same origin, the confirm box), then the
+   * file as it is now, refused unless it is exactly the version the coach reviewed.
+   */
+  const reviewedDraft = async (c: Context) => {
     const checked = await gate(c, draftSlug(c));
     if (checked instanceof Response) return checked;
     const { form, slug } = checked;
@@ -173,6 +177,13 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     if (draft.hash !== form.hash) {
       return message(c, 409, 'Not sent: the file changed', `Nothing was sent: ${draft.file} changed after you reviewed it. Review it again and confirm what is in it now.`, slug);
     }
+    return { project, draft, slug };
+  };
+
+  app.post('/broadcasts/:name/send', async (c) => {
+    const reviewed = await reviewedDraft(c);
+    if (reviewed instanceof Response) return reviewed;
+    const { project, draft, slug } = reviewed;
     try {
       const started = await startSend({ project, store }, draft, { now: ctx.now() });
       if (started.outcome === 'already-sent') return after(c, slug, true, `Broadcast ${started.broadcast.id} was already sent; nothing to do.`);
@@ -218,13 +229,9 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   });
 
   app.post('/broadcasts/:name/test', async (c) => {
-    const checked = await gate(c, draftSlug(c));
-    if (checked instanceof Response) return checked;
-    const { form, slug } = checked;
-    const project = builder.project;
-    if (!project) return message(c, 503, 'The project does not load', 'Fix coursemail.config.json or the templates first.', slug);
-    const draft = await loadBroadcast(project, slug);
-    if (draft.hash !== form.hash) return message(c, 409, 'Not sent: the file changed', `Nothing was sent: ${draft.file} changed after you reviewed it. Review it again.`, slug);
+    const reviewed = await reviewedDraft(c);
+    if (reviewed instanceof Response) return reviewed;
+    const { project, draft, slug } = reviewed;
     const transport = ctx.transport();
     try {
       const { outcome, sent } = await sendBroadcastTest({ draft, config: project.config, transport, now: ctx.now() });
