@@ -96,6 +96,8 @@ describe('send test from the email page', () => {
   it('says why when the transport refuses (one-click unsubscribe over plain http on a public host)', async () => {
     const httpRoot = tempProject({ config: (c) => (c.publicUrl = 'http://course.example.com') });
     const second = await startPreview({ root: httpRoot, port: 0, watch: false });
+    // A page of its own: the shared one may still be on the outbox page, which reloads itself when a message lands.
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     try {
       await page.goto(`${second.url}/series/${SERIES}/1`);
       await page.locator('[data-testid="send-test"]').click();
@@ -104,6 +106,7 @@ describe('send test from the email page', () => {
       expect(await notice.innerText()).toMatch(/List-Unsubscribe.*https/);
       expect(existsSync(join(httpRoot, 'outbox')) ? readdirSync(join(httpRoot, 'outbox')).filter((f) => f.endsWith('.eml')) : []).toEqual([]);
     } finally {
+      await page.close();
       await second.close();
     }
   });

