@@ -4,6 +4,7 @@ import { createTransport } from '../../src/deliver/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import type { FakeResend } from '../support/fake-resend.ts';
 import { REPO, writeFile } from '../support/project.ts';
+import { waitFor } from '../support/wait.ts';
 
 export const SECRET = 'b'.repeat(40);
 export const SERIES = 'physician-coaching';
@@ -63,10 +64,7 @@ export const resendTo = (server: FakeResend) => createTransport('resend', { apiK
 
 export const recipientsOf = (server: FakeResend) => server.received.map((r) => [r.email?.to].flat()[0] as string);
 
-/** Every delivery id the server accepted exactly once. */
-export function duplicates(server: FakeResend): number {
-  return [...server.countByDelivery().values()].filter((n) => n > 1).length;
-}
+export { duplicates } from '../support/fake-resend.ts';
 
 export interface Child {
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>;
@@ -90,10 +88,5 @@ export function coursemail(root: string, server: FakeResend, args: string[]): Ch
   };
 }
 
-export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** `waitFor` polling every 10 ms: the kill tests act at a count of copies, which moves fast. */
+export const until = (check: () => boolean, timeoutMs: number, what: string): Promise<void> => waitFor(check, what, timeoutMs, undefined, 10);

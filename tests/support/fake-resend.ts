@@ -384,3 +384,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     },
   };
 }
+
+/** How many delivery ids the server accepted more than once: 0 is the at-most-once promise. */
+export function duplicates(server: Pick<FakeResend, 'countByDelivery'>): number {
+  return [...server.countByDelivery().values()].filter((n) => n > 1).length;
+}

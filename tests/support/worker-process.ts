@@ -114,18 +114,7 @@ export function resendProject(): string {
   });
 }
 
-/**
- * Polls `check` until it returns true; throws with `state()` in the message at the
- * deadline. The deadline is a safety net, not an assertion about speed.
- */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number, state?: () => string | Promise<string>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${state ? `: ${await state()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+export { waitFor } from './wait.ts';
 
 /**
  * `n` active subscribers enrolled in the course, each with lesson 1 queued and due now:
