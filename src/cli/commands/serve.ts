@@ -1,7 +1,7 @@
 import { defineCommand } from 'citty';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
 import { createPublicApp } from '../../server/public/index.ts';
-import { createWebhookApp } from '../../server/webhooks/index.ts';
+import { createWebhookApp, webhookLogLine } from '../../server/webhooks/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
 import type { CliIO } from '../output.ts';
@@ -37,7 +37,7 @@ export const serveCommand = (io: CliIO) =>
               store: rt.store,
               secret: process.env.RESEND_WEBHOOK_SECRET,
               clock: () => new Date(),
-              log: (e) => (e.level === 'info' ? io.out : io.err)(`webhook ${e.level}: ${e.message}${e.eventId ? ` (${e.eventId})` : ''}`),
+              log: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
             })
           : undefined;
         const app = {

@@ -20,7 +20,7 @@ import { signingSecret } from '../../tokens/index.ts';
 import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
 import { PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
 import { createPublicApp } from '../public/index.ts';
-import { createWebhookApp } from '../webhooks/index.ts';
+import { createWebhookApp, webhookLogLine } from '../webhooks/index.ts';
 import { liveCatalog } from './live-catalog.ts';
 import { WorkerLoop } from './worker-loop.ts';
 
@@ -153,7 +153,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick });
     const webhookSecret = env.RESEND_WEBHOOK_SECRET;
     const webhooks = webhookSecret
-      ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(`webhook ${e.level}: ${e.message}${e.eventId ? ` (${e.eventId})` : ''}`) })
+      ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(webhookLogLine(e)) })
       : undefined;
     const extend = (app: Hono) => {
       // Delegated whole, not merged with `app.route`: the public app's middleware (its CSP,

@@ -15,6 +15,11 @@ export interface WebhookLogEntry {
   emailId?: string;
 }
 
+/** One log line for an entry, as `serve` and `dev` print it. */
+export function webhookLogLine(e: WebhookLogEntry): string {
+  return `webhook ${e.level}: ${e.message}${e.eventId ? ` (${e.eventId})` : ''}`;
+}
+
 export interface WebhookDeps {
   store: { deliveries: Pick<DeliveryStore, 'applyProviderEvent'> };
   /** `RESEND_WEBHOOK_SECRET` (whsec_…); checked when the app is created. */
