@@ -13,6 +13,13 @@ interface ClaimOptions {
   kinds?: DeliveryKind[];
 }
 
+/**
+ * Literals, not parameters: the queue and lease indexes are partial on these statuses
+ * (migrations.ts), and a planner can prove a partial index applies only from a literal.
+ */
+const QUEUED = sql.lit<'queued'>('queued');
+const SENDING = sql.lit<'sending'>('sending');
+
 /** Any fixed number: the Postgres advisory lock that lets one worker at a time reclaim expired batches. */
 const RECLAIM_LOCK = 7_301_955_001;
 
@@ -51,7 +58,7 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
     const expired = await trx
       .selectFrom('deliveries')
       .select(['batch_key', 'id'])
-      .where('status', '=', 'sending')
+      .where('status', '=', SENDING)
       .where('lease_until', '<=', now)
       .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
       .orderBy('lease_until')
@@ -88,7 +95,7 @@ async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOption
   const picked = await trx
     .selectFrom('deliveries')
     .select(['id', 'batch_key'])
-    .where('status', '=', 'queued')
+    .where('status', '=', QUEUED)
     .where('due_at', '<=', now)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
     .orderBy('due_at')

@@ -70,7 +70,8 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
           // have been accepted before a quota stop, say), only the same key makes a resend safe.
           // The rows come back as one batch, claimed whole (see claim.ts).
           .set({ status: 'queued', lease_owner: null, lease_until: null })
-          .where('status', '=', 'sending')
+          // A literal, so the partial index of leased rows serves it (see claim.ts).
+          .where('status', '=', sql.lit<'sending'>('sending'))
           .where('lease_owner', '=', owner)
           .executeTakeFirst();
         return Number(r.numUpdatedRows);

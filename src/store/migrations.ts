@@ -9,7 +9,7 @@ type Dialect = 'sqlite' | 'postgres';
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initial(dialect) };
+      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes() };
     },
   };
 }
@@ -133,6 +133,34 @@ function initial(dialect: Dialect): Migration {
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('received_at', 'bigint', (c) => c.notNull())
         .execute();
+    },
+  };
+}
+
+/**
+ * Each delivery row is written three times on its way out (queued, sending, sent), and every
+ * index whose key or predicate holds a changed column is rewritten with it. 0001 indexed
+ * every row on status pairs; here each index holds only the rows its queries look for:
+ * the claim's queue (queued, by due time) and expired leases (sending, by lease end) are
+ * partial on that status, so a row enters and leaves each once; lessons never enter the
+ * broadcast index; rows gain a batch key or provider id once, and only then an entry.
+ * The claim names those statuses as literals (see claim.ts): a partial index is used only
+ * when the query's own condition implies the index's, which a bound parameter cannot.
+ */
+function leanDeliveryIndexes(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      for (const name of ['deliveries_due', 'deliveries_lease', 'deliveries_batch', 'deliveries_subscriber', 'deliveries_broadcast', 'deliveries_provider']) {
+        await db.schema.dropIndex(name).execute();
+      }
+      await sql`create index deliveries_queue on deliveries (due_at) where status = 'queued'`.execute(db);
+      await sql`create index deliveries_leased on deliveries (lease_until) where status = 'sending'`.execute(db);
+      await sql`create index deliveries_batch on deliveries (batch_key) where batch_key is not null`.execute(db);
+      // Per subscriber only: a subscriber has a handful of rows, so status need not be in the key.
+      await sql`create index deliveries_subscriber on deliveries (subscriber_id)`.execute(db);
+      // Status stays in this key: "anything left of broadcast B?" must not step over its sent rows.
+      await sql`create index deliveries_broadcast on deliveries (broadcast_id, status) where broadcast_id is not null`.execute(db);
+      await sql`create index deliveries_provider on deliveries (provider_id) where provider_id is not null`.execute(db);
     },
   };
 }

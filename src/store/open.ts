@@ -10,7 +10,7 @@ import { enrollmentStore } from './enrollments.ts';
 import { migrations } from './migrations.ts';
 import type { Ctx } from './rows.ts';
 import type { Database } from './schema.ts';
-import { immediateSqliteDialect } from './sqlite-dialect.ts';
+import { immediateSqliteDialect, withStatementCache } from './sqlite-dialect.ts';
 import { subscriberStore } from './subscribers.ts';
 import { suppressionStore } from './suppressions.ts';
 import type { Store, StoreOptions } from './types.ts';
@@ -60,7 +60,7 @@ function sqlite(file: string): Ctx {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
-  return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database }, file) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(database) }, file) }), dialect: 'sqlite' };
 }
 
 // int8 (counts, epoch milliseconds) as numbers: every value we store is far below 2^53.

@@ -1,4 +1,32 @@
-import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteDialectConfig, type SqliteStatement } from 'kysely';
+
+/**
+ * Kysely prepares every query afresh; compiling SQL cost SQLite more than running it (a
+ * sending worker's batch is a dozen statements, the same text each time, some with a
+ * hundred-branch CASE). Prepared statements are kept by their text, the least recently
+ * used dropped past `size`. Safe to share: the one connection runs one query at a time
+ * (Kysely's mutex), and a statement is reset before each run.
+ */
+export function withStatementCache(database: SqliteDatabase, size = 64): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      statements.clear();
+      database.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      let stmt = statements.get(sql);
+      if (stmt) {
+        statements.delete(sql);
+      } else {
+        stmt = database.prepare(sql);
+        if (statements.size >= size) statements.delete(statements.keys().next().value!);
+      }
+      statements.set(sql, stmt);
+      return stmt;
+    },
+  };
+}
 
 /**
  * SQLite with every transaction `BEGIN IMMEDIATE`: the write lock is taken at the start,
