@@ -1,9 +1,37 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../build/index.ts';
-import { entryOf, type BroadcastLookup, type CatalogEntry } from '../send/index.ts';
+import { entryData, entryFromData, entryOf, type CatalogEntry } from '../send/catalog-data.ts';
+import type { RenderedBroadcast } from '../send/render-process.ts';
+import type { BroadcastLookup } from '../send/worker.ts';
 import type { Store } from '../store/index.ts';
-import { BROADCASTS_DIR, contentHash, loadBroadcast, type BroadcastDraft } from './draft.ts';
+import type { BroadcastDraft } from './draft.ts';
+
+/**
+ * Renders `broadcasts/<slug>.md` and guards it. In process by default; the worker passes
+ * `renderBroadcastInChild` (send/render-process.ts) so it never loads the renderers.
+ */
+export type BroadcastRenderer = (slug: string) => Promise<RenderedBroadcast>;
+
+// This module is in the worker's bundle, so it imports nothing that renders: not draft.ts
+// (which does), hence its two constants restated here. The hash must stay draft.ts's
+// contentHash (sha256 of the raw bytes): the refusal tests fail if the two disagree.
+const BROADCASTS_DIR = 'broadcasts';
+const contentHash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Renders in this process, for callers that load the renderers anyway (the CLI's
+ * `broadcast send`, the dev server, tests). draft.ts is imported on first use, from a URL
+ * the worker's bundler does not follow: bundled, its renderers would load with the worker.
+ */
+function renderInProcess(project: Project): BroadcastRenderer {
+  return async (slug) => {
+    const { loadBroadcast } = (await import(new URL('./draft.ts', import.meta.url).href)) as typeof import('./draft.ts');
+    const draft = await loadBroadcast(project, slug);
+    return { hash: draft.hash, entry: draft.built && entryData(draft.built), problems: draft.problems };
+  };
+}
 
 /**
  * The messages of broadcasts being sent, compiled once per broadcast per process.
@@ -22,7 +50,10 @@ export interface BroadcastMessages {
   remember(broadcastId: string, draft: BroadcastDraft): void;
 }
 
-export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>): BroadcastMessages {
+export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>): BroadcastMessages;
+export function broadcastMessages(project: Pick<Project, 'root'>, store: Pick<Store, 'broadcasts'>, render: BroadcastRenderer): BroadcastMessages;
+export function broadcastMessages(project: Project | Pick<Project, 'root'>, store: Pick<Store, 'broadcasts'>, render?: BroadcastRenderer): BroadcastMessages {
+  const renderer = render ?? renderInProcess(project as Project);
   const entries = new Map<string, Promise<CatalogEntry | string>>();
 
   async function compile(id: string): Promise<CatalogEntry | string> {
@@ -34,10 +65,10 @@ export function broadcastMessages(project: Project, store: Pick<Store, 'broadcas
     const changed = `${file} changed after broadcast ${id} started: restore the version it was started with, or cancel it and send the new one with --force-new`;
     // Hash before rendering: a refusal is checked per copy and must stay cheap.
     if (contentHash(readFileSync(path)) !== row.contentHash) return changed;
-    const draft = await loadBroadcast(project, row.slug);
-    if (draft.hash !== row.contentHash) return changed;
-    if (!draft.built) return `${file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
-    return entryOf(draft.built);
+    const rendered = await renderer(row.slug);
+    if (rendered.hash !== row.contentHash) return changed;
+    if (!rendered.entry) return `${file} no longer builds: ${rendered.problems.map((p) => p.message).join('; ')}`;
+    return entryFromData(rendered.entry);
   }
 
   return {

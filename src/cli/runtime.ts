@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { loadProject, type Project } from '../build/index.ts';
+import { loadConfig, type Config } from '../config/index.ts';
 import { createTransport } from '../deliver/index.ts';
 import type { Transport } from '../send/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
 export interface Runtime {
-  project: Project;
+  root: string;
+  config: Config;
   store: Store;
   transport: Transport;
   secret: string;
@@ -30,14 +31,17 @@ export function clockFrom(nowArg?: string): () => Date {
   return () => new Date(start + (Date.now() - realStart));
 }
 
-/** Wires the edges for a command: config + templates, the store, the transport, the secret. */
+/**
+ * Wires the edges for a command: the config, the store, the transport, the secret. No
+ * templates: the worker runs this and must not load the renderers (it gets its messages
+ * from a child process; see send/render-process.ts).
+ */
 export async function openRuntime(opts: { root: string; now?: string; env?: NodeJS.ProcessEnv; allowEphemeralSecret?: boolean; transport?: Transport }): Promise<Runtime> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.root);
-  const project = await loadProject(root);
+  const config = loadConfig(root);
   const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
   const store = await openStore(storeOptionsFromEnv(env, root));
-  const { config } = project;
   const transport =
     opts.transport ??
     (config.transport === 'outbox'
@@ -46,7 +50,8 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
         ? createTransport('smtp', config.smtp!)
         : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
   return {
-    project,
+    root,
+    config,
     store,
     transport,
     secret,

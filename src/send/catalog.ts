@@ -1,47 +1,30 @@
-import { buildSeries, type BuiltMessage, type Project } from '../build/index.ts';
+import { buildSeries, type Project } from '../build/index.ts';
 import { listSeries } from '../content/index.ts';
-import type { Course } from '../course/types.ts';
-import { compileMessage, type CompiledMessage } from '../personalize/index.ts';
 import { CoursemailError } from '../shared/index.ts';
+import { catalogFromData, entryData, type Catalog, type CatalogData } from './catalog-data.ts';
 
-export interface CatalogEntry {
-  compiled: CompiledMessage;
-  sender: { name: string; email: string };
-  subject: string;
-}
+export { entryData, entryOf, type Catalog, type CatalogData, type CatalogEntry, type CatalogEntryData } from './catalog-data.ts';
 
 /**
- * Every series compiled once at worker start: lessons by (series, slug) and each series'
- * confirmation. Sending then only fills; nothing is rendered per recipient.
+ * Builds (renders and guards) every series. A series that does not build stops it with
+ * its problems: nothing is sent until every series builds.
  */
-export interface Catalog {
-  courses: Map<string, Course>;
-  lesson(seriesId: string, slug: string): CatalogEntry | undefined;
-  confirm(seriesId: string): CatalogEntry | undefined;
-}
-
-export function entryOf(built: BuiltMessage): CatalogEntry {
-  return {
-    compiled: compileMessage(built.message),
-    sender: { name: built.message.senderName, email: built.message.senderEmail },
-    subject: built.message.subject,
-  };
-}
-
-export async function buildCatalog(project: Project, seriesIds = listSeries(project.root)): Promise<Catalog> {
-  const courses = new Map<string, Course>();
-  const lessons = new Map<string, CatalogEntry>();
-  const confirms = new Map<string, CatalogEntry>();
+export async function catalogData(project: Project, seriesIds = listSeries(project.root)): Promise<CatalogData> {
+  const data: CatalogData = { courses: [], lessons: {}, confirms: {} };
   for (const id of seriesIds) {
     const { built, problems } = await buildSeries(project, id);
     if (!built) throw new CoursemailError('catalog', `Series "${id}" does not build; nothing will be sent until it does:`, problems);
-    courses.set(id, built.course);
-    for (const s of built.steps) lessons.set(`${id}/${s.step.slug}`, entryOf(s));
-    confirms.set(id, entryOf(built.confirm));
+    data.courses.push(built.course);
+    for (const s of built.steps) data.lessons[`${id}/${s.step.slug}`] = entryData(s);
+    data.confirms[id] = entryData(built.confirm);
   }
-  return {
-    courses,
-    lesson: (seriesId, slug) => lessons.get(`${seriesId}/${slug}`),
-    confirm: (seriesId) => confirms.get(seriesId),
-  };
+  return data;
+}
+
+/**
+ * The catalog built in this process, for callers that have the renderers loaded anyway
+ * (the dev server, tests). The worker builds it in a child instead (render-process.ts).
+ */
+export async function buildCatalog(project: Project, seriesIds = listSeries(project.root)): Promise<Catalog> {
+  return catalogFromData(await catalogData(project, seriesIds));
 }

@@ -1,6 +1,11 @@
 import { defineCommand } from 'citty';
-import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
-import { buildCatalog, Worker, type RunSummary } from '../../send/index.ts';
+// Narrow modules, not the stage indexes: this command is the worker bundle's whole import
+// graph (src/cli/worker-main.ts), and nothing in it may load a renderer.
+import { broadcastMessages } from '../../broadcast/messages.ts';
+import { releaseScheduledBroadcasts } from '../../broadcast/release.ts';
+import { catalogFromData } from '../../send/catalog-data.ts';
+import { catalogDataInChild, renderBroadcastInChild } from '../../send/render-process.ts';
+import { Worker, type RunSummary } from '../../send/worker.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { openRuntime } from '../runtime.ts';
@@ -32,8 +37,13 @@ export const workerCommand = (io: CliIO) =>
       const leaseMs = positiveInt('lease-ms', args['lease-ms'], 24 * 3600_000);
       const idleMs = Number(args['idle-ms']);
       const rt = await openRuntime({ root: args.root, now: args.now, allowEphemeralSecret: false });
-      const catalog = await buildCatalog(rt.project);
-      const broadcasts = broadcastMessages(rt.project, rt.store).lookup;
+      // Lessons and broadcasts are rendered in short-lived child processes, and only their
+      // Handlebars is compiled here: the renderers never load into the process that sends.
+      const catalog = await catalogDataInChild(rt.root).then(catalogFromData, async (err: unknown) => {
+        await rt.close();
+        throw err;
+      });
+      const broadcasts = broadcastMessages({ root: rt.root }, rt.store, (slug) => renderBroadcastInChild(rt.root, slug)).lookup;
       const workers = Array.from(
         { length: concurrency },
         (_, i) =>
@@ -41,7 +51,7 @@ export const workerCommand = (io: CliIO) =>
             store: rt.store,
             transport: rt.transport,
             catalog,
-            config: rt.project.config,
+            config: rt.config,
             secret: rt.secret,
             owner: concurrency === 1 ? rt.owner : `${rt.owner}#${i}`,
             clock: rt.clock,
@@ -61,7 +71,9 @@ export const workerCommand = (io: CliIO) =>
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       try {
+        const loops = concurrency > 1 ? `, ${concurrency} loops` : '';
         if (args.once) {
+          io.out(`worker ${rt.owner} sending what is due (transport: ${rt.transport.name}${loops})`);
           // Plan once, then every loop drains the queue together.
           const enqueued = await workers[0]!.plan();
           const drained = await Promise.all(workers.map((w) => w.drain()));
@@ -71,7 +83,7 @@ export const workerCommand = (io: CliIO) =>
           );
           io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry`);
         } else {
-          io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}${concurrency > 1 ? `, ${concurrency} loops` : ''}); Ctrl-C to stop`);
+          io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}${loops}); Ctrl-C to stop`);
           await Promise.all(workers.map((w) => w.run(idleMs)));
         }
       } finally {

@@ -1,0 +1,21 @@
+import type { Broadcast, Store } from '../store/index.ts';
+
+/**
+ * Scheduled broadcasts whose `sendAt` has passed get their recipient snapshot now, and
+ * from then on their rows are sent like any other. Safe to call from every worker on
+ * every pass: a snapshot happens once, and rows are unique per (broadcast, subscriber).
+ *
+ * A module of its own because the worker calls it every pass and send.ts's other imports
+ * reach the renderers, which the worker does not load. (send.ts still has its own copy;
+ * it should re-export this one.)
+ */
+export async function releaseScheduledBroadcasts(store: Pick<Store, 'broadcasts'>, now: Date): Promise<Broadcast[]> {
+  const due = (await store.broadcasts.list()).filter((b) => b.status === 'scheduled' && b.sendAt !== null && b.sendAt <= now);
+  const released: Broadcast[] = [];
+  for (const b of due) {
+    await store.broadcasts.snapshotRecipients(b.id, { seriesId: b.seriesId }, now);
+    const after = await store.broadcasts.getById(b.id);
+    if (after) released.push(after);
+  }
+  return released;
+}
