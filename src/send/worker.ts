@@ -119,9 +119,9 @@ export class Worker {
    */
   async drain(): Promise<RunSummary> {
     const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
-    while (!this.stopping) {
-      const p = await this.prepare();
-      if (!p) break;
+    let batch = this.stopping ? null : await this.o.store.deliveries.claim(this.claimOptions());
+    while (batch) {
+      const p = await this.prepare(batch);
       let results: SendOutcome[];
       try {
         results = await this.transmit(p);
@@ -133,12 +133,16 @@ export class Worker {
         }
         throw err;
       }
-      const b = await this.finish(p, results);
+      const { summary: b, next } = await this.finish(p, results);
       summary.batches++;
       summary.sent += b.sent;
       summary.failed += b.failed;
       summary.retried += b.retried;
       this.o.onBatch?.(b);
+      // Asked to stop while the next batch was being claimed (from onBatch, say): it goes
+      // back to the queue untouched, under its key, and is claimed whole later.
+      if (this.stopping && next) await this.o.store.deliveries.releaseLeases(this.o.owner);
+      batch = this.stopping ? null : next;
     }
     return summary;
   }
@@ -212,11 +216,15 @@ export class Worker {
    * few seconds before giving up. If it still fails the rows stay leased, are reclaimed on
    * expiry and resent under the same key, which the provider answers from its record.
    */
-  private async record(outcomes: DeliveryOutcome[], lease: LeaseHolder): Promise<void> {
+  private async record(outcomes: DeliveryOutcome[], lease: LeaseHolder): Promise<ClaimedBatch | null> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.o.store.deliveries.recordOutcomes(outcomes, lease);
-        return;
+        // The next batch is claimed in the same transaction unless the loop is stopping.
+        if (this.stopping) {
+          await this.o.store.deliveries.recordOutcomes(outcomes, lease);
+          return null;
+        }
+        return await this.o.store.deliveries.recordAndClaim(outcomes, lease, this.claimOptions());
       } catch (error) {
         if (attempt >= RECORD_ATTEMPTS) throw error;
         await new Promise((r) => setTimeout(r, 250 * 2 ** (attempt - 1)));
@@ -224,10 +232,12 @@ export class Worker {
     }
   }
 
-  /** Claims a batch and fills its messages; rows that cannot be composed fail here. */
-  private async prepare(): Promise<Prepared | null> {
-    const batch = await this.o.store.deliveries.claim({ owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds });
-    if (!batch) return null;
+  private claimOptions() {
+    return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds };
+  }
+
+  /** Fills a claimed batch's messages; rows that cannot be composed fail here. */
+  private async prepare(batch: ClaimedBatch): Promise<Prepared> {
     const now = this.o.clock();
     const unsent: DeliveryOutcome[] = [];
     const messages: OutgoingMessage[] = [];
@@ -244,8 +254,11 @@ export class Worker {
     return p.messages.length ? this.o.transport.sendBatch(p.messages, p.batch.batchKey) : [];
   }
 
-  /** Turns the provider's answers into outcomes and records them under this batch's lease. */
-  private async finish(p: Prepared, results: SendOutcome[]): Promise<BatchSummary> {
+  /**
+   * Turns the provider's answers into outcomes and records them under this batch's lease,
+   * claiming the loop's next batch in the same transaction.
+   */
+  private async finish(p: Prepared, results: SendOutcome[]): Promise<{ summary: BatchSummary; next: ClaimedBatch | null }> {
     const { batch, now } = p;
     const outcomes: DeliveryOutcome[] = [...p.unsent];
     const attempts = new Map(batch.deliveries.map((d) => [d.id, d.attempts]));
@@ -266,18 +279,19 @@ export class Worker {
         else outcomes.push({ id: r.id, status: 'retry', reason: r.reason, retryAt: new Date(at.getTime() + RETRY_BASE_MS * 2 ** batchAttempts) });
       }
     }
-    await this.record(outcomes, { owner: this.o.owner, batchKey: batch.batchKey });
+    const next = await this.record(outcomes, { owner: this.o.owner, batchKey: batch.batchKey });
     // SMTP has no bounce webhooks: the server's final "no such mailbox" is the hard bounce.
     for (const id of rejected) {
       const subscriberId = batch.deliveries.find((d) => d.id === id)?.subscriberId;
       if (subscriberId) await this.o.store.subscribers.markBounced(subscriberId, now);
     }
-    return {
+    const summary: BatchSummary = {
       sent: outcomes.filter((o) => o.status === 'sent').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
       retried: outcomes.filter((o) => o.status === 'retry').length,
       reclaimed: batch.reclaimed,
     };
+    return { summary, next };
   }
 }
 

@@ -3,15 +3,7 @@ import { sql, type Transaction } from 'kysely';
 import { settleBroadcasts } from './effects.ts';
 import type { Database } from './schema.ts';
 import { deliveryFrom, ms, type Ctx } from './rows.ts';
-import type { ClaimedBatch, ClaimedDelivery, DeliveryKind } from './types.ts';
-
-interface ClaimOptions {
-  owner: string;
-  limit: number;
-  leaseMs: number;
-  now: Date;
-  kinds?: DeliveryKind[];
-}
+import type { ClaimedBatch, ClaimedDelivery, ClaimOptions } from './types.ts';
 
 /**
  * Literals, not parameters: the queue and lease indexes are partial on these statuses
@@ -45,7 +37,7 @@ export async function claim(ctx: Ctx, opts: ClaimOptions): Promise<ClaimedBatch 
   }
 }
 
-async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOptions): Promise<ClaimedBatch | null> {
+export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: ClaimOptions): Promise<ClaimedBatch | null> {
   const pg = ctx.dialect === 'postgres';
   const now = ms(opts.now);
   const kinds = opts.kinds && opts.kinds.length > 0 ? opts.kinds : undefined;

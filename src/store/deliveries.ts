@@ -1,5 +1,5 @@
 import { sql, type Insertable } from 'kysely';
-import { claim } from './claim.ts';
+import { claim, claimOnce } from './claim.ts';
 import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
@@ -48,18 +48,17 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
 
     async recordOutcomes(outcomes, lease) {
       if (outcomes.length === 0) return 0;
-      return db.transaction().execute(async (trx) => {
-        let changed = 0;
-        const sent = outcomes.filter((o): o is Sent => o.status === 'sent');
-        const failed = outcomes.filter((o): o is Failed => o.status === 'failed');
-        const retry = outcomes.filter((o): o is Retry => o.status === 'retry');
-        for (const part of chunks(sent, 500)) changed += await recordSent(trx, part, lease);
-        for (const part of chunks(failed, 500)) changed += await recordUnsent(trx, part, lease);
-        for (const part of chunks(retry, 500)) changed += await recordUnsent(trx, part, lease);
-        const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
-        await settleBroadcastsOf(trx, outcomes.flatMap((o) => toId(o.id) ?? []), latest);
-        return changed;
+      return db.transaction().execute((trx) => record(trx, outcomes, lease));
+    },
+
+    async recordAndClaim(outcomes, lease, next) {
+      const batch = await db.transaction().execute(async (trx) => {
+        if (outcomes.length > 0) await record(trx, outcomes, lease);
+        return claimOnce(ctx, trx, next);
       });
+      // Nothing due, or every row picked was cancelled: the plain claim goes on from here
+      // (it also settles finished broadcasts when the queue is empty).
+      return batch && batch.deliveries.length > 0 ? batch : claim(ctx, next);
     },
 
     async releaseLeases(owner) {
@@ -179,6 +178,19 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       };
     },
   };
+}
+
+async function record(trx: Executor, outcomes: DeliveryOutcome[], lease: LeaseHolder | undefined): Promise<number> {
+  let changed = 0;
+  const sent = outcomes.filter((o): o is Sent => o.status === 'sent');
+  const failed = outcomes.filter((o): o is Failed => o.status === 'failed');
+  const retry = outcomes.filter((o): o is Retry => o.status === 'retry');
+  for (const part of chunks(sent, 500)) changed += await recordSent(trx, part, lease);
+  for (const part of chunks(failed, 500)) changed += await recordUnsent(trx, part, lease);
+  for (const part of chunks(retry, 500)) changed += await recordUnsent(trx, part, lease);
+  const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
+  await settleBroadcastsOf(trx, outcomes.flatMap((o) => toId(o.id) ?? []), latest);
+  return changed;
 }
 
 /**

@@ -280,6 +280,14 @@ export interface EnrollmentStore {
   countByStep(): Promise<EnrollmentCount[]>;
 }
 
+export interface ClaimOptions {
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: Date;
+  kinds?: DeliveryKind[];
+}
+
 export interface DeliveryStore {
   /** Insert-or-ignore on the unique keys; returns how many rows were new. */
   enqueue(rows: NewDelivery[], now: Date): Promise<number>;
@@ -288,13 +296,19 @@ export interface DeliveryStore {
    * rows due by `now`. Rows whose recipient may no longer be mailed are cancelled instead.
    * Returns null when nothing is claimable.
    */
-  claim(opts: { owner: string; limit: number; leaseMs: number; now: Date; kinds?: DeliveryKind[] }): Promise<ClaimedBatch | null>;
+  claim(opts: ClaimOptions): Promise<ClaimedBatch | null>;
   /**
    * Applies outcomes to rows still `sending`; returns how many changed. With `lease` (the
    * worker recording its own batch) a `failed`/`retry` only touches rows that lease still
    * holds, and a `sent` any of the batch's rows not yet settled (see deliveries.ts).
    */
   recordOutcomes(outcomes: DeliveryOutcome[], lease?: LeaseHolder): Promise<number>;
+  /**
+   * A sending loop's step: its batch's outcomes recorded under its lease and the next batch
+   * claimed, in one transaction (one commit per batch instead of two). Same rules as
+   * `recordOutcomes` then `claim`; either both happen or neither.
+   */
+  recordAndClaim(outcomes: DeliveryOutcome[], lease: LeaseHolder, next: ClaimOptions): Promise<ClaimedBatch | null>;
   /** Graceful shutdown: this owner's `sending` rows go back to the queue. */
   releaseLeases(owner: string): Promise<number>;
   getById(id: string): Promise<Delivery | null>;
