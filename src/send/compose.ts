@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts';
 import { cleanField, personalize, type CompiledMessage } from '../personalize/index.ts';
-import { contentChecks, recipientChecks, type ComplianceCheck, type GuardContext, type RenderedParts } from '../render/guard.ts';
+import { contentChecks, recipientFailures, type ComplianceCheck, type GuardContext, type RenderedParts } from '../render/guard.ts';
 import { CoursemailError } from '../shared/index.ts';
 import type { OutgoingMessage } from './transport.ts';
 
@@ -60,7 +60,7 @@ export function composeMessage(config: Pick<Config, 'postalAddress' | 'sender'>,
   const values: Fill = { firstName: input.firstName, ...input.links };
   const filled = personalize(input.compiled, values);
   const ctx: GuardContext = { footer: { senderName: input.sender.name, postalAddress: config.postalAddress }, unsubscribeUrl: input.links.unsubscribeUrl };
-  const failed = [...failedContentChecks(input.compiled, values, filled, ctx), ...recipientChecks(filled, ctx).filter((c) => !c.ok)];
+  const failed = [...failedContentChecks(input.compiled, values, filled, ctx), ...recipientFailures(filled, ctx)];
   if (failed.length) {
     throw new CoursemailError(
       'compliance.send',
