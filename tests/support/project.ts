@@ -1,9 +1,16 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { afterAll } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import type { CliIO } from '../../src/cli/output.ts';
 
 export const REPO = resolve(import.meta.dirname, '../..');
+
+// Removed once the test file that made them is done (they piled up by the thousand in .tmp/).
+const made: string[] = [];
+afterAll(() => {
+  for (const root of made.splice(0)) rmSync(root, { recursive: true, force: true, maxRetries: 3 });
+});
 
 /**
  * A throwaway copy of the project under `.tmp/` (inside the repo so that templates copied
@@ -12,6 +19,7 @@ export const REPO = resolve(import.meta.dirname, '../..');
 export function tempProject(opts: { series?: boolean; emails?: boolean; config?: (c: Record<string, unknown>) => void } = {}): string {
   mkdirSync(join(REPO, '.tmp'), { recursive: true });
   const root = mkdtempSync(join(REPO, '.tmp', 'project-'));
+  made.push(root);
   const config = JSON.parse(readFileSync(join(REPO, 'coursemail.config.json'), 'utf8')) as Record<string, unknown>;
   opts.config?.(config);
   writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
