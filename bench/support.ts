@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { emailHash } from '../src/store/index.ts';
+import { DEFAULT_SQLITE_PATH, emailHash } from '../src/store/index.ts';
 import { startLocalPostgres } from '../tests/support/embedded-postgres.ts';
 
 /** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
@@ -46,6 +47,99 @@ export function runChild<T>(
     });
   });
   return { child, ready, go: () => child.stdin!.write('go\n'), result };
+}
+
+/**
+ * A project for the real CLI under `dir`: the repo's config sending through Resend (paced at
+ * 10,000 requests/s, i.e. not at all at these rates), its series, and the SQLite file the
+ * worker opens by default. Returns the root and that database's path, to seed.
+ */
+export function cliProject(dir: string, name: string): { root: string; sqlitePath: string } {
+  const root = join(dir, `project-${name}`);
+  mkdirSync(root, { recursive: true });
+  const config = JSON.parse(readFileSync(join(REPO, 'coursemail.config.json'), 'utf8')) as Record<string, unknown>;
+  config.transport = 'resend';
+  config.resend = { requestsPerSecond: 10_000 };
+  writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
+  symlinkSync(join(REPO, 'series'), join(root, 'series'));
+  const sqlitePath = join(root, DEFAULT_SQLITE_PATH);
+  mkdirSync(dirname(sqlitePath), { recursive: true });
+  return { root, sqlitePath };
+}
+
+export interface CliWorkerRun {
+  /** From `done: …`. */
+  sent: number;
+  failed: number;
+  /** Its first line (catalog built and compiled, about to plan) to its `done:` line: the scheduler pass and all sending. */
+  ms: number;
+  /** Its first line to its first `batch:` line: the scheduler pass and one batch. */
+  firstBatchMs: number;
+  /** Spawn to its first line: bundle check, store, the catalog rendered in a child and compiled. */
+  startupMs: number;
+  /** VmRSS when it printed its first line. */
+  baseRss: number;
+  /** VmHWM (the kernel's exact high-water mark of this process, not sampled) when it printed `done:`. */
+  peakRss: number;
+}
+
+/** A field of /proc/PID/status in bytes; 0 if the process is gone. */
+const statusBytes = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
+  let status = '';
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return 0;
+  }
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+};
+
+/**
+ * `node bin/coursemail.mjs worker --root ROOT --once …args`: the production process, as an
+ * operator starts it, sending through Resend at `resendUrl`. Times come from its output
+ * lines as they arrive; memory from /proc/PID/status of that process itself (a render
+ * child it spawns has a pid of its own and is not counted).
+ */
+export async function runWorkerCli(root: string, resendUrl: string, args: string[], command = [join(REPO, 'bin/coursemail.mjs'), 'worker']): Promise<CliWorkerRun> {
+  const spawnedAt = performance.now();
+  const child = spawn(process.execPath, [...command, '--root', root, '--once', ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: 're_bench', RESEND_BASE_URL: resendUrl },
+  });
+  const pid = child.pid!;
+  let startedAt: number | undefined;
+  let firstBatchAt: number | undefined;
+  let doneAt: number | undefined;
+  let baseRss = 0;
+  let peakRss = 0;
+  let done = '';
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => {
+    const now = performance.now();
+    if (startedAt === undefined) {
+      startedAt = now;
+      baseRss = statusBytes(pid, 'VmRSS');
+    } else if (firstBatchAt === undefined && line.startsWith('batch: ')) firstBatchAt = now;
+    else if (line.startsWith('done: ')) {
+      doneAt = now;
+      peakRss = statusBytes(pid, 'VmHWM');
+      done = line;
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+  const m = /(\d+) sent, (\d+) failed/.exec(done);
+  if (code !== 0 || !m || startedAt === undefined || doneAt === undefined || !peakRss) throw new Error(`coursemail worker exited with ${code}${done ? `: ${done}` : ' before it was done'}`);
+  return {
+    sent: Number(m[1]),
+    failed: Number(m[2]),
+    ms: doneAt - startedAt,
+    firstBatchMs: (firstBatchAt ?? doneAt) - startedAt,
+    startupMs: startedAt - spawnedAt,
+    baseRss,
+    peakRss,
+  };
 }
 
 export interface ServerStats {

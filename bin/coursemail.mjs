@@ -18,25 +18,34 @@ if (argv[0] === 'worker' && !argv.includes('--help') && !argv.includes('-h')) {
   process.exitCode = await main(argv);
 }
 
+/** `--concurrency N` as the command will read it (it validates; this only sizes the heap). */
+function loopsOf(args) {
+  const i = args.findIndex((a) => a === '--concurrency' || a.startsWith('--concurrency='));
+  const n = i === -1 ? 1 : Number(args[i].includes('=') ? args[i].split('=')[1] : args[i + 1]);
+  return Number.isInteger(n) && n >= 1 && n <= 64 ? n : 1;
+}
+
 /**
- * The worker thread's heap limits. Old space: the worker's live data is a batch or two and
- * the compiled catalog (a few MB), never a list of subscribers; the cap makes V8 collect
- * before it grows the heap, where by default it would let it grow to hundreds of MB.
- * COURSEMAIL_WORKER_HEAP_MB raises it (a very large catalog, say).
+ * The worker thread's heap limits. Its live heap is ~16 MB of code and catalog plus what
+ * each claim-and-send loop holds in flight (a batch, its request body: ~4 MB with 10 KB
+ * messages), never a list of subscribers. Old space is capped at 32 MB + 8 MB per loop, so
+ * V8 collects before it grows the heap, where by default it lets it reach hundreds of MB;
+ * the worker checks at start that its largest message fits (worker.ts) and says how much to
+ * give it otherwise. COURSEMAIL_WORKER_HEAP_MB sets the cap. Young generation 12 MB
+ * (4 MB semi-spaces): a batch's garbage dies young, and a smaller nursery is fewer pages.
  */
-function heapLimits() {
+function heapLimits(args) {
   const raw = process.env.COURSEMAIL_WORKER_HEAP_MB;
-  const old = raw === undefined || raw === '' ? 48 : Number(raw);
+  const old = raw === undefined || raw === '' ? 32 + 8 * loopsOf(args) : Number(raw);
   if (!Number.isInteger(old) || old < 16) throw new Error(`COURSEMAIL_WORKER_HEAP_MB must be a whole number of MB, at least 16, not "${raw}"`);
-  // Young generation = 3 × the semi-space: 8 MB semi-spaces keep a batch's garbage young.
-  return { maxOldGenerationSizeMb: old, maxYoungGenerationSizeMb: 24 };
+  return { maxOldGenerationSizeMb: old, maxYoungGenerationSizeMb: 12 };
 }
 
 async function runWorker(args) {
   let bundle;
   let resourceLimits;
   try {
-    resourceLimits = heapLimits();
+    resourceLimits = heapLimits(args);
     bundle = await (await import('./worker-bundle.mjs')).workerBundle();
   } catch (err) {
     process.stderr.write(`coursemail: could not start the worker: ${err?.message ?? err}\n`);

@@ -7,6 +7,6 @@ export interface WorkerBundle {
   /** True if this call built it (the cache was missing or stale). */
   built: boolean;
 }
-export function workerBundle(): Promise<WorkerBundle>;
+export function workerBundle(opts?: { root?: string; cacheDir?: string }): Promise<WorkerBundle>;
 /** The cache key for these input paths (relative to the package root). */
-export function bundleKey(inputs: string[]): string;
+export function bundleKey(inputs: string[], root?: string): string;

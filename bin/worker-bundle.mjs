@@ -24,14 +24,14 @@ const ENTRY = 'src/cli/worker-main.ts';
 const FORBIDDEN_PACKAGES = /^(react|react-dom|@react-email\/.+|mjml(-.+)?|html-to-text|marked|prismjs|tsx)(\/.*)?$/;
 const FORBIDDEN_SOURCES = /^(src\/build\/|emails\/)/;
 
-function cacheDir() {
-  const dir = join(PKG, 'node_modules/.cache/coursemail');
+function defaultCacheDir(root) {
+  const dir = join(root, 'node_modules/.cache/coursemail');
   try {
     mkdirSync(dir, { recursive: true });
     return dir;
   } catch {
     // A read-only install: a directory of this user's, per package path.
-    const fallback = join(tmpdir(), `coursemail-${createHash('sha256').update(PKG).digest('hex').slice(0, 12)}`);
+    const fallback = join(tmpdir(), `coursemail-${createHash('sha256').update(root).digest('hex').slice(0, 12)}`);
     mkdirSync(fallback, { recursive: true });
     return fallback;
   }
@@ -46,14 +46,14 @@ function esbuildVersion() {
 }
 
 /** The cache key: the inputs' paths and bytes, this bundler's own source, esbuild's version. */
-export function bundleKey(inputs) {
+export function bundleKey(inputs, root = PKG) {
   const h = createHash('sha256');
   h.update(readFileSync(fileURLToPath(import.meta.url)));
   h.update(`\0esbuild ${esbuildVersion()}\0`);
   for (const file of inputs) {
     h.update(`${file}\0`);
     try {
-      h.update(readFileSync(join(PKG, file)));
+      h.update(readFileSync(join(root, file)));
     } catch {
       h.update('\0missing\0');
     }
@@ -90,11 +90,11 @@ function importChain(metafile, target) {
   return chain.join(' → ');
 }
 
-async function build(dir) {
+async function build(root, dir) {
   const esbuild = await import('esbuild');
   try {
     const result = await esbuild.build({
-      absWorkingDir: PKG,
+      absWorkingDir: root,
       entryPoints: [ENTRY],
       bundle: true,
       platform: 'node',
@@ -117,7 +117,7 @@ async function build(dir) {
       throw new Error(`the worker must not load the renderers, but its imports reach them:\n${[...new Set(bad)].map((b) => `  ${b}`).join('\n')}`);
     }
     const inputs = Object.keys(metafile.inputs).sort();
-    const key = bundleKey(inputs);
+    const key = bundleKey(inputs, root);
     const name = `worker-${key}.mjs`;
     const js = result.outputFiles.find((f) => f.path.endsWith('.mjs'));
     const map = result.outputFiles.find((f) => f.path.endsWith('.map'));
@@ -139,18 +139,20 @@ async function build(dir) {
 
 /**
  * The worker bundle for the current sources: the cached one if its inputs are unchanged,
- * else a fresh build. `{ path, key, built }`.
+ * else a fresh build. `{ path, key, built }`. `root` and `cacheDir` are for tests (a copy
+ * of src/ to edit).
  */
-export async function workerBundle() {
-  const dir = cacheDir();
+export async function workerBundle({ root = PKG, cacheDir } = {}) {
+  const dir = cacheDir ?? defaultCacheDir(root);
+  mkdirSync(dir, { recursive: true });
   const cached = readManifest(dir);
   if (cached?.bundle && Array.isArray(cached.inputs)) {
     try {
       statSync(join(dir, cached.bundle));
-      if (bundleKey(cached.inputs) === cached.key) return { path: join(dir, cached.bundle), key: cached.key, built: false };
+      if (bundleKey(cached.inputs, root) === cached.key) return { path: join(dir, cached.bundle), key: cached.key, built: false };
     } catch {
       // The bundle file is gone: build it again.
     }
   }
-  return build(dir);
+  return build(root, dir);
 }

@@ -1,9 +1,10 @@
 import { defineCommand } from 'citty';
+import { getHeapStatistics } from 'node:v8';
 // Narrow modules, not the stage indexes: this command is the worker bundle's whole import
 // graph (src/cli/worker-main.ts), and nothing in it may load a renderer.
 import { broadcastMessages } from '../../broadcast/messages.ts';
 import { releaseScheduledBroadcasts } from '../../broadcast/release.ts';
-import { catalogFromData } from '../../send/catalog-data.ts';
+import { catalogFromData, type Catalog, type CatalogData } from '../../send/catalog-data.ts';
 import { catalogDataInChild, renderBroadcastInChild } from '../../send/render-process.ts';
 import { Worker, type RunSummary } from '../../send/worker.ts';
 import { CoursemailError } from '../../shared/index.ts';
@@ -15,6 +16,26 @@ function positiveInt(name: string, raw: string, max: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new CoursemailError('args', `--${name} must be a whole number from 1 to ${max}, not "${raw}"`);
   return n;
+}
+
+const MB = 2 ** 20;
+
+/**
+ * Refuses to start when the heap (capped by bin/coursemail.mjs) may not hold what the loops
+ * keep in flight: each holds a batch of filled messages and its request body, a few copies
+ * of the largest message per recipient. Measured with 10 KB messages: ~16 MB + ~4 MB a loop.
+ * Better told now, with the figure to set, than out of memory mid-batch on every restart.
+ */
+function checkHeap(data: CatalogData, loops: number, batchSize: number): void {
+  const largest = Math.max(0, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
+  const needMb = Math.ceil((1.5 * (16 * MB + loops * batchSize * largest * 4)) / MB);
+  const limitMb = Math.floor(getHeapStatistics().heap_size_limit / MB);
+  if (needMb > limitMb) {
+    throw new CoursemailError(
+      'worker.heap',
+      `${loops} loop${loops === 1 ? '' : 's'} of ${batchSize} messages of up to ${Math.ceil(largest / 1024)} KB need about ${needMb} MB of heap, and the worker's is capped at ${limitMb} MB: set COURSEMAIL_WORKER_HEAP_MB=${needMb} (or use fewer loops)`,
+    );
+  }
 }
 
 /**
@@ -39,10 +60,15 @@ export const workerCommand = (io: CliIO) =>
       const rt = await openRuntime({ root: args.root, now: args.now, allowEphemeralSecret: false });
       // Lessons and broadcasts are rendered in short-lived child processes, and only their
       // Handlebars is compiled here: the renderers never load into the process that sends.
-      const catalog = await catalogDataInChild(rt.root).then(catalogFromData, async (err: unknown) => {
+      let catalog: Catalog;
+      try {
+        const data = await catalogDataInChild(rt.root);
+        checkHeap(data, concurrency, rt.transport.maxBatch);
+        catalog = catalogFromData(data);
+      } catch (err) {
         await rt.close();
         throw err;
-      });
+      }
       const broadcasts = broadcastMessages({ root: rt.root }, rt.store, (slug) => renderBroadcastInChild(rt.root, slug)).lookup;
       const workers = Array.from(
         { length: concurrency },

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { workerBundle } from '../../bin/worker-bundle.mjs';
+import { openStore } from '../../src/store/index.ts';
+import { REPO, tempProject } from '../support/project.ts';
+import { SECRET, seedDueLessons } from '../support/worker-process.ts';
+
+/** `node bin/coursemail.mjs worker --once --root ROOT` with the given extra environment. */
+function runWorker(root: string, env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<{ pid: number; code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, out, err })));
+}
+
+/** Packages the sending process must never load: the renderers, and tsx. */
+const RENDERERS = /node_modules\/(react|react-dom|@react-email\/[^/]+|mjml[^/]*|html-to-text|marked|prismjs|tsx)\//;
+
+describe('the `coursemail worker` process', () => {
+  it('sends without tsx or a renderer loaded in it (Node’s own module log, for its pid)', { timeout: 90_000 }, async () => {
+    const root = tempProject(); // the outbox transport
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await seedDueLessons(store, 3);
+    await store.close();
+    // NODE_DEBUG logs every module Node loads, from every thread, each line prefixed with
+    // the pid: the render child (which does load React) has a pid of its own.
+    const run = await runWorker(root, { NODE_DEBUG: 'esm,module' });
+    expect(run.code, run.err.slice(-2000)).toBe(0);
+    expect(run.out).toMatch(/done: \d+ lessons scheduled, 3 sent, 0 failed/);
+    const own = run.err.split('\n').filter((l) => l.startsWith(`ESM ${run.pid}:`) || l.startsWith(`MODULE ${run.pid}:`));
+    // The log does show the worker thread's own loads (so an absence below means something).
+    expect(own.some((l) => l.includes('node_modules/handlebars/'))).toBe(true);
+    expect(own.some((l) => l.includes('node_modules/.cache/coursemail/worker-'))).toBe(true);
+    expect(own.filter((l) => RENDERERS.test(l))).toEqual([]);
+    // …while the child that rendered the lessons did load them.
+    expect(run.err.split('\n').some((l) => !l.includes(` ${run.pid}:`) && RENDERERS.test(l))).toBe(true);
+  });
+
+  it('refuses to send while a series does not build, naming the file and the problem', { timeout: 60_000 }, async () => {
+    const root = tempProject();
+    appendFileSync(join(root, 'series/physician-coaching/03-coaching-vs-therapy.md'), '\n\nYour code is {{password}}.\n');
+    const run = await runWorker(root);
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/coursemail: Series "physician-coaching" does not build; nothing will be sent until it does:\n {2}- .*03-coaching-vs-therapy\.md.*password/);
+    expect(run.out).not.toContain('sent');
+  });
+});
+
+describe('the worker bundle (bin/worker-bundle.mjs)', () => {
+  it('is rebuilt when a source changes, reused when none did, and refuses an import that reaches the renderers', { timeout: 60_000 }, async () => {
+    // A copy of src/ to edit: esbuild leaves packages external, so it needs no node_modules.
+    const root = mkdtempSync(join(REPO, '.tmp', 'bundle-'));
+    cpSync(join(REPO, 'src'), join(root, 'src'), { recursive: true });
+    const cacheDir = join(root, 'cache');
+    const first = await workerBundle({ root, cacheDir });
+    expect(first.built).toBe(true);
+    expect(await workerBundle({ root, cacheDir })).toEqual({ ...first, built: false });
+
+    const command = join(root, 'src/cli/commands/worker.ts');
+    writeFileSync(command, readFileSync(command, 'utf8').replace('sending what is due', 'sending what is due, edited'));
+    const edited = await workerBundle({ root, cacheDir });
+    expect(edited.built).toBe(true);
+    expect(edited.key).not.toBe(first.key);
+    expect(readFileSync(edited.path, 'utf8')).toContain('sending what is due, edited');
+
+    appendFileSync(join(root, 'src/cli/worker-main.ts'), "\nimport '../build/index.ts';\n");
+    await expect(workerBundle({ root, cacheDir })).rejects.toThrow(/must not load the renderers[\s\S]*src\/cli\/worker-main\.ts → src\/build\/index\.ts/);
+  });
+});
