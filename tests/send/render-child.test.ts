@@ -41,7 +41,7 @@ describe('rendering in a child process for the worker', () => {
     writeFileSync(lesson, `${readFileSync(lesson, 'utf8')}\n\nYour code is {{password}}.\n`);
     const err = await catalogDataInChild(root).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoursemailError);
-    const local = await catalogData(await loadProject(root)).catch((e: unknown) => e as CoursemailError);
+    const local = (await catalogData(await loadProject(root)).catch((e: unknown) => e)) as CoursemailError;
     expect((err as CoursemailError).message).toBe(local.message);
     expect((err as CoursemailError).problems).toEqual(local.problems);
     expect((err as CoursemailError).message).toMatch(/Series "physician-coaching" does not build[\s\S]*02-what-the-evidence-shows\.md[\s\S]*password/);
