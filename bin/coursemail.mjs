@@ -37,7 +37,7 @@ function loopsOf(args) {
 function heapLimits(args) {
   const raw = process.env.COURSEMAIL_WORKER_HEAP_MB;
   const old = raw === undefined || raw === '' ? 32 + 8 * loopsOf(args) : Number(raw);
-  if (!Number.isInteger(old) || old < 16) throw new Error(`COURSEMAIL_WORKER_HEAP_MB must be a whole number of MB, at least 16, not "${raw}"`);
+  if (!Number.isInteger(old) || old < 32) throw new Error(`COURSEMAIL_WORKER_HEAP_MB must be a whole number of MB, at least 32, not "${raw}"`);
   return { maxOldGenerationSizeMb: old, maxYoungGenerationSizeMb: 12 };
 }
 

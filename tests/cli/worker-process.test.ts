@@ -8,8 +8,8 @@ import { REPO, tempProject } from '../support/project.ts';
 import { SECRET, seedDueLessons } from '../support/worker-process.ts';
 
 /** `node bin/coursemail.mjs worker --once --root ROOT` with the given extra environment. */
-function runWorker(root: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
+function runWorker(root: string, env: Record<string, string> = {}, args: string[] = []) {
+  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root, ...args], {
     cwd: root,
     env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -51,6 +51,16 @@ describe('the `coursemail worker` process', () => {
     expect(run.code).toBe(1);
     expect(run.err).toMatch(/coursemail: Series "physician-coaching" does not build; nothing will be sent until it does:\n {2}- .*03-coaching-vs-therapy\.md.*password/);
     expect(run.out).not.toContain('sent');
+  });
+
+  it('refuses to start when its heap cap cannot hold the loops’ batches, with the figure to set', { timeout: 60_000 }, async () => {
+    const run = await runWorker(tempProject(), { COURSEMAIL_WORKER_HEAP_MB: '32' }, ['--concurrency', '64']);
+    expect(run.code).toBe(1);
+    const need = /64 loops of 100 messages of up to \d+ KB need about (\d+) MB of heap, and the worker's is capped at (\d+) MB: set COURSEMAIL_WORKER_HEAP_MB=(\d+)/.exec(run.err);
+    expect(need, run.err).not.toBeNull();
+    // The cap it reports is the one the environment set (old space 32 MB, plus the young generation).
+    expect(Number(need![2])).toBeLessThan(50);
+    expect(need![1]).toBe(need![3]);
   });
 });
 
