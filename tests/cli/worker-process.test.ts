@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerBundle } from '../../bin/worker-bundle.mjs';
+import { loadBroadcast, startSend } from '../../src/broadcast/index.ts';
+import { loadProject } from '../../src/build/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { REPO, tempProject } from '../support/project.ts';
 import { SECRET, seedDueLessons } from '../support/worker-process.ts';
@@ -42,6 +44,22 @@ describe('the `coursemail worker` process', () => {
     expect(own.filter((l) => RENDERERS.test(l))).toEqual([]);
     // …while the child that rendered the lessons did load them.
     expect(run.err.split('\n').some((l) => !l.includes(` ${run.pid}:`) && RENDERERS.test(l))).toBe(true);
+  });
+
+  it('sends a broadcast it renders in a child process (the copies carry its subject)', { timeout: 90_000 }, async () => {
+    const root = tempProject();
+    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await seedDueLessons(store, 2);
+    const draft = await loadBroadcast(await loadProject(root), 'welcome-new-article');
+    expect((await startSend({ project: await loadProject(root), store }, draft, { now: new Date() })).outcome).toBe('sending');
+    await store.close();
+    const sent = await runWorker(root);
+    expect(sent.code, sent.err).toBe(0);
+    expect(sent.out).toMatch(/done: \d+ lessons scheduled, 4 sent, 0 failed/);
+    const subject = 'A new article: what a coaching conversation actually sounds like';
+    const eml = readdirSync(join(root, 'outbox')).map((f) => readFileSync(join(root, 'outbox', f), 'utf8'));
+    expect(eml.filter((m) => m.includes(`Subject: ${subject}`))).toHaveLength(2);
   });
 
   it('refuses to send while a series does not build, naming the file and the problem', { timeout: 60_000 }, async () => {
