@@ -2,7 +2,11 @@
  * The processes the suites measure, one mode each, so a figure is the memory and time of
  * the process that does the work (not of the bench driving it):
  *   serve RPS|none                        the fake Resend server; `stats` on stdin → JSON
- *   work DB URL RPS|none [flags]          Worker instances sending through the Resend transport
+ *   work DB URL RPS|none [flags]          Worker instances sending through the Resend transport,
+ *                                         in this process under tsx with the renderers loaded:
+ *                                         for sending windows and several synchronized processes
+ *                                         (scale, drip at the limit); the drip memory figure is
+ *                                         of the real `coursemail worker` (support.ts runWorkerCli)
  *   snapshot DB                           enqueue the example broadcast to everyone (startSend)
  *   import DB FILE stream|slurp           CSV import, streaming or the whole file in memory
  * Each work mode prints one JSON line last. Modules are imported by the mode that needs
