@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerBundle } from '../../bin/worker-bundle.mjs';
@@ -86,20 +86,24 @@ describe('the worker bundle (bin/worker-bundle.mjs)', () => {
   it('is rebuilt when a source changes, reused when none did, and refuses an import that reaches the renderers', { timeout: 60_000 }, async () => {
     // A copy of src/ to edit: esbuild leaves packages external, so it needs no node_modules.
     const root = mkdtempSync(join(REPO, '.tmp', 'bundle-'));
-    cpSync(join(REPO, 'src'), join(root, 'src'), { recursive: true });
-    const cacheDir = join(root, 'cache');
-    const first = await workerBundle({ root, cacheDir });
-    expect(first.built).toBe(true);
-    expect(await workerBundle({ root, cacheDir })).toEqual({ ...first, built: false });
+    try {
+      cpSync(join(REPO, 'src'), join(root, 'src'), { recursive: true });
+      const cacheDir = join(root, 'cache');
+      const first = await workerBundle({ root, cacheDir });
+      expect(first.built).toBe(true);
+      expect(await workerBundle({ root, cacheDir })).toEqual({ ...first, built: false });
 
-    const command = join(root, 'src/cli/commands/worker.ts');
-    writeFileSync(command, readFileSync(command, 'utf8').replace('sending what is due', 'sending what is due, edited'));
-    const edited = await workerBundle({ root, cacheDir });
-    expect(edited.built).toBe(true);
-    expect(edited.key).not.toBe(first.key);
-    expect(readFileSync(edited.path, 'utf8')).toContain('sending what is due, edited');
+      const command = join(root, 'src/cli/commands/worker.ts');
+      writeFileSync(command, readFileSync(command, 'utf8').replace('sending what is due', 'sending what is due, edited'));
+      const edited = await workerBundle({ root, cacheDir });
+      expect(edited.built).toBe(true);
+      expect(edited.key).not.toBe(first.key);
+      expect(readFileSync(edited.path, 'utf8')).toContain('sending what is due, edited');
 
-    appendFileSync(join(root, 'src/cli/worker-main.ts'), "\nimport '../build/index.ts';\n");
-    await expect(workerBundle({ root, cacheDir })).rejects.toThrow(/must not load the renderers[\s\S]*src\/cli\/worker-main\.ts → src\/build\/index\.ts/);
+      appendFileSync(join(root, 'src/cli/worker-main.ts'), "\nimport '../build/index.ts';\n");
+      await expect(workerBundle({ root, cacheDir })).rejects.toThrow(/must not load the renderers[\s\S]*src\/cli\/worker-main\.ts → src\/build\/index\.ts/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
