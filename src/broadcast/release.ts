@@ -6,8 +6,7 @@ import type { Broadcast, Store } from '../store/index.ts';
  * every pass: a snapshot happens once, and rows are unique per (broadcast, subscriber).
  *
  * A module of its own because the worker calls it every pass and send.ts's other imports
- * reach the renderers, which the worker does not load. (send.ts still has its own copy;
- * it should re-export this one.)
+ * reach the renderers, which the worker does not load.
  */
 export async function releaseScheduledBroadcasts(store: Pick<Store, 'broadcasts'>, now: Date): Promise<Broadcast[]> {
   const due = (await store.broadcasts.list()).filter((b) => b.status === 'scheduled' && b.sendAt !== null && b.sendAt <= now);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import type MailComposerType from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMessage } from '../send/transport.ts';
 import { escapeId, headersFor, singleLine } from './outgoing.ts';
 
@@ -14,7 +14,9 @@ export function messageIdFor(m: OutgoingMessage): string {
  * prefer HTML), the run's Date, a stable Message-ID and the list headers. The boundary is
  * seeded from the delivery id so the same delivery always composes to the same bytes.
  */
-export function composeMime(m: OutgoingMessage): Promise<Buffer> {
+export async function composeMime(m: OutgoingMessage): Promise<Buffer> {
+  // Loaded on first use: a worker sending through Resend never builds MIME.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const composer = new MailComposer({
     from: { name: singleLine(m.from.name), address: m.from.email },
     to: m.to,
@@ -26,7 +28,7 @@ export function composeMime(m: OutgoingMessage): Promise<Buffer> {
     messageId: messageIdFor(m),
     headers: headersFor(m),
     baseBoundary: createHash('sha256').update(m.id).digest('hex').slice(0, 24),
-  } as ConstructorParameters<typeof MailComposer>[0]);
+  } as ConstructorParameters<typeof MailComposerType>[0]);
   return new Promise((resolve, reject) => {
     composer.compile().build((err, out) => (err ? reject(err) : resolve(out)));
   });

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { StopRunError } from '../send/transport.ts';
 import { composeMime } from './mime.ts';
@@ -44,20 +44,25 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
   const user = env.SMTP_USER;
   const pass = env.SMTP_PASS;
   const pool = options.pool ?? true;
-  const transporter = nodemailer.createTransport({
-    host: options.host,
-    port: options.port,
-    secure: options.secure ?? false,
-    ...(pool ? { pool: true as const, maxConnections: options.maxConnections ?? 5 } : {}),
-    tls: { rejectUnauthorized: options.rejectUnauthorized ?? true },
-    ...(user ? { auth: { user, pass: pass ?? '' } } : {}),
-  });
+  // nodemailer is loaded with the first message, so other transports' processes never carry it.
+  let transporter: Promise<Transporter> | undefined;
+  const connect = () =>
+    (transporter ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        host: options.host,
+        port: options.port,
+        secure: options.secure ?? false,
+        ...(pool ? { pool: true as const, maxConnections: options.maxConnections ?? 5 } : {}),
+        tls: { rejectUnauthorized: options.rejectUnauthorized ?? true },
+        ...(user ? { auth: { user, pass: pass ?? '' } } : {}),
+      }),
+    ));
 
   async function send(m: OutgoingMessage): Promise<SendOutcome> {
     // The same bytes the outbox writes, so what was previewed is what is sent.
     const raw = await composeMime(m);
     try {
-      const info = await transporter.sendMail({ envelope: { from: m.from.email, to: [m.to] }, raw });
+      const info = await (await connect()).sendMail({ envelope: { from: m.from.email, to: [m.to] }, raw });
       return { id: m.id, status: 'sent', providerId: String(info.response ?? info.messageId).trim() };
     } catch (err) {
       return outcomeOf(m, err as SmtpError);
@@ -73,7 +78,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
       return Promise.all(messages.map(send));
     },
     async close() {
-      transporter.close();
+      if (transporter) (await transporter).close();
     },
   };
 }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { CoursemailError } from '../shared/index.ts';
 import { broadcastStore } from './broadcasts.ts';
 import { deliveryStore } from './deliveries.ts';
@@ -25,7 +25,8 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, projectDir: string):
 
 /** Opens the database, brings its schema up to date, and returns the store. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
-  const ctx = options.databaseUrl ? postgres(options.databaseUrl) : sqlite(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
+  // pg is loaded only for Postgres: a SQLite worker does not carry the driver in memory.
+  const ctx = options.databaseUrl ? postgres((await import('pg')).default, options.databaseUrl) : sqlite(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
   try {
     const { error, results } = await new Migrator({ db: ctx.db, provider: migrations(ctx.dialect) }).migrateToLatest();
     if (error) {
@@ -63,14 +64,13 @@ function sqlite(file: string): Ctx {
   return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(database) }, file) }), dialect: 'sqlite' };
 }
 
-// int8 (counts, epoch milliseconds) as numbers: every value we store is far below 2^53.
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
-
-function postgres(connectionString: string): Ctx {
-  const pool = new pg.Pool({
+function postgres(driver: typeof pg, connectionString: string): Ctx {
+  // int8 (counts, epoch milliseconds) as numbers: every value we store is far below 2^53.
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === driver.types.builtins.INT8 ? (v: string) => Number(v) : driver.types.getTypeParser(oid, format as 'text')) as typeof driver.types.getTypeParser,
+  };
+  const pool = new driver.Pool({
     connectionString,
     types,
     max: 10,

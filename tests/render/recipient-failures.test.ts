@@ -20,13 +20,13 @@ it.each([
   ['just under a third of the budget in wide characters', `<p>${wide(HTML_BUDGET_BYTES / 3 - 200)}</p>${footer}`, text],
   ['footer past the budget', `<p>${'x'.repeat(HTML_BUDGET_BYTES + 10)}</p>${footer}`, text],
 ])('%s: the same failures as the full recipient rules', (_name, html, plain) => {
-  const msg = { subject: 's', html, text: plain };
+  const msg = { html, text: plain };
   const expected = recipientChecks(msg, ctx).filter((c) => !c.ok);
   expect(recipientFailures(msg, ctx)).toEqual(expected);
 });
 
 it('the full rules do fail where the cases say (the comparison above is not of two empty lists)', () => {
-  const rules = (html: string, plain = text) => recipientChecks({ subject: 's', html, text: plain }, ctx).filter((c) => !c.ok).map((c) => c.rule);
+  const rules = (html: string, plain = text) => recipientChecks({ html, text: plain }, ctx).filter((c) => !c.ok).map((c) => c.rule);
   expect(rules(`<p>Hi</p>${footer}`, 'no link')).toEqual(['unsubscribe']);
   expect(rules(`<p>${wide(HTML_BUDGET_BYTES / 3 + 10)}</p>${footer}`)).toEqual(['html-size', 'footer-position']);
   expect(rules(`<p>Hi</p><a href="${url}">Unsubscribe</a>`)).toEqual(['footer-position']);
