@@ -43,9 +43,11 @@ async function enrolledDatabase(dir: string, name: string, n: number, path = joi
 
 /**
  * The machine's ceiling: pre-built batches of the same lesson, filled for 10 × 100 readers
- * once, posted one after another (as the worker does) with the Resend SDK to the same server.
+ * once, posted with the Resend SDK to the same server, `inFlight` requests at a time — as
+ * many as the worker it is compared with has loops. One at a time understates the ceiling
+ * for a worker with two loops: while one request is at the server the next is being built.
  */
-async function bareLoop(url: string, messages: number): Promise<number> {
+async function bareLoop(url: string, messages: number, inFlight: number): Promise<number> {
   const project = await loadProject(REPO);
   const catalog = await buildCatalog(project, [SERIES]);
   const course = catalog.courses.get(SERIES)!;
@@ -70,10 +72,14 @@ async function bareLoop(url: string, messages: number): Promise<number> {
   );
   const client = new Resend('re_bench', { baseUrl: url });
   const start = performance.now();
-  for (let i = 0; i < messages / 100; i++) {
-    const res = await client.batch.send(batches[i % batches.length]!, { idempotencyKey: `bare-${i}` });
-    if (res.error) throw new Error(res.error.message);
-  }
+  let next = 0;
+  const post = async () => {
+    for (let i = next++; i < messages / 100; i = next++) {
+      const res = await client.batch.send(batches[i % batches.length]!, { idempotencyKey: `bare-${inFlight}-${i}` });
+      if (res.error) throw new Error(res.error.message);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, post));
   return messages / ((performance.now() - start) / 1000);
 }
 
@@ -116,7 +122,8 @@ export async function benchDrip(): Promise<Figure[]> {
     };
     const { run, rate, load } = await dripRun(DRIP_LOOPS);
     const single = await dripRun(1);
-    const bare = await bareLoop(unlimited.url, BARE_MESSAGES);
+    const bare = await bareLoop(unlimited.url, BARE_MESSAGES, DRIP_LOOPS);
+    const bareSerial = await bareLoop(unlimited.url, BARE_MESSAGES, 1);
 
     // Enough due lessons that the 20 s never run dry: 5 req/s × 100 × 20 s, and a margin.
     // One claim-and-send loop (the default) and two (`worker --concurrency 2`), each against
@@ -147,7 +154,7 @@ export async function benchDrip(): Promise<Figure[]> {
         name: `drip: ${k(DELIVERIES)} due lessons, scheduler + claim + fill + batch send + record (the real \`coursemail worker --once --concurrency ${DRIP_LOOPS}\` process; SQLite, unlimited fake Resend in another process; ${perCore}; ${(run.ms / 1000).toFixed(1)} s from ready to done, the scheduler pass and first batch ${(run.firstBatchMs / 1000).toFixed(1)} s of it; start-up before that ${(run.startupMs / 1000).toFixed(1)} s, not counted)`,
         value: rate,
         unit: 'messages/s',
-        slow: { name: `bare loop posting pre-built batches to the same server (the ceiling, ${k(BARE_MESSAGES)} messages)`, value: bare },
+        slow: { name: `bare loop posting pre-built batches to the same server, ${DRIP_LOOPS} requests in flight as the worker has loops (the ceiling, ${k(BARE_MESSAGES)} messages; one at a time: ${bareSerial.toFixed(0)} messages/s, against which the worker is at ${((100 * rate) / bareSerial).toFixed(0)} %)`, value: bare },
         ratio: rate / bare,
         target: '≥ 70 % of the bare loop',
         met: rate / bare >= 0.7,
@@ -157,8 +164,8 @@ export async function benchDrip(): Promise<Figure[]> {
         name: `drip: the same ${k(DELIVERIES)} with one claim-and-send loop, the worker’s default (load ${single.load.toFixed(1)}/core; scheduler pass and first batch ${(single.run.firstBatchMs / 1000).toFixed(1)} s of the ${(single.run.ms / 1000).toFixed(1)} s; peak RSS ${(single.run.peakRss / MB).toFixed(0)} MB)`,
         value: single.rate,
         unit: 'messages/s',
-        slow: { name: `bare loop (above)`, value: bare },
-        ratio: single.rate / bare,
+        slow: { name: `bare loop with one request in flight, as this worker has one loop`, value: bareSerial },
+        ratio: single.rate / bareSerial,
       },
       {
         issue: 7,
