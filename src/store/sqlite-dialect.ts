@@ -5,9 +5,11 @@ import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, ty
  * sending worker's batch is a dozen statements, the same text each time, some with a
  * hundred-branch CASE). Prepared statements are kept by their text, the least recently
  * used dropped past `size`. Safe to share: the one connection runs one query at a time
- * (Kysely's mutex), and a statement is reset before each run.
+ * (Kysely's mutex), and a statement is reset before each run. Texts longer than
+ * `maxLength` (bulk inserts of a thousand rows, ~32k characters) are not kept: each holds
+ * a large compiled program, and they are few next to their rows.
  */
-export function withStatementCache(database: SqliteDatabase, size = 64): SqliteDatabase {
+export function withStatementCache(database: SqliteDatabase, size = 32, maxLength = 16_384): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => {
@@ -15,6 +17,7 @@ export function withStatementCache(database: SqliteDatabase, size = 64): SqliteD
       database.close();
     },
     prepare(sql: string): SqliteStatement {
+      if (sql.length > maxLength) return database.prepare(sql);
       let stmt = statements.get(sql);
       if (stmt) {
         statements.delete(sql);

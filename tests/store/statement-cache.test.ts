@@ -15,6 +15,11 @@ it('prepares each SQL text once and drops the least recently used past its size'
   cached.prepare('select 1 as n');
   cached.prepare('select 2');
   expect(prepared).toEqual(['select 1 as n', 'select 2', 'select 3', 'select 2']);
+  // A bulk statement's text is long and its compiled program large: never kept.
+  const long = `select 1 as n ${' '.repeat(20_000)}`;
+  cached.prepare(long);
+  cached.prepare(long);
+  expect(prepared.filter((s) => s === long)).toHaveLength(2);
   cached.close();
   expect(db.open).toBe(false);
 });
