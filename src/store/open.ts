@@ -59,6 +59,12 @@ function sqlite(file: string): Ctx {
   // last commits on power loss, which the leases and unique keys tolerate.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
+  // Checkpoint every ~40 MB of WAL instead of every 4 MB: each checkpoint writes the pages
+  // back and syncs the file, and a sending worker's batches dirty the same pages over and
+  // over (measured at 100k: the scheduler pass 7.6 → 5.4 s, sending ~8 % faster). The WAL
+  // file, if a long reader let it grow past 64 MB, is cut back to that after a checkpoint.
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
   return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(database) }, file) }), dialect: 'sqlite' };
