@@ -80,7 +80,8 @@ forEachDatabase((db) => {
     const { store, options } = await db.fresh();
     const ids = await subscribers(store, 100);
     await store.deliveries.enqueue(ids.flatMap((id) => [lesson(id, 1), lesson(id, 2)]), t0);
-    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()]);
+    // stderr shown, not piped: an unread pipe that fills would stall the child, and its words say why it failed.
+    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
