@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
 import { listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
+import { entryData } from '../send/catalog-data.ts';
+import type { RenderedBroadcast } from '../send/render-process.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
+import { BROADCASTS_DIR, contentHash } from './file.ts';
 
-export const BROADCASTS_DIR = 'broadcasts';
+export { BROADCASTS_DIR, contentHash } from './file.ts';
 
 /** One `broadcasts/<slug>.md`, read, hashed, rendered once and guarded. */
 export interface BroadcastDraft {
@@ -22,8 +24,6 @@ export interface BroadcastDraft {
   checks: ComplianceCheck[];
   problems: Problem[];
 }
-
-export const contentHash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * The slug a FILE argument names. It must be a `.md` file directly in the project's
@@ -96,4 +96,10 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
     const message = err instanceof CoursemailError ? err.message : `rendering failed: ${(err as Error).message}`;
     return { slug, file, hash, parsed, checks: [], problems: [...problems, { code: 'render', file, message }] };
   }
+}
+
+/** A broadcast rendered and guarded, as the worker's lookup takes it (in this process or from a render child). */
+export async function renderBroadcast(project: Project, slug: string): Promise<RenderedBroadcast> {
+  const draft = await loadBroadcast(project, slug);
+  return { hash: draft.hash, entry: draft.built ? entryData(draft.built) : undefined, problems: draft.problems };
 }

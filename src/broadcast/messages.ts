@@ -1,24 +1,18 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../build/index.ts';
-import { entryData, entryFromData, entryOf, type CatalogEntry } from '../send/catalog-data.ts';
+import { entryFromData, entryOf, type CatalogEntry } from '../send/catalog-data.ts';
 import type { RenderedBroadcast } from '../send/render-process.ts';
 import type { BroadcastLookup } from '../send/worker.ts';
 import type { Store } from '../store/index.ts';
 import type { BroadcastDraft } from './draft.ts';
+import { BROADCASTS_DIR, contentHash } from './file.ts';
 
 /**
  * Renders `broadcasts/<slug>.md` and guards it. In process by default; the worker passes
  * `renderBroadcastInChild` (send/render-process.ts) so it never loads the renderers.
  */
 export type BroadcastRenderer = (slug: string) => Promise<RenderedBroadcast>;
-
-// This module is in the worker's bundle, so it imports nothing that renders: not draft.ts
-// (which does), hence its two constants restated here. The hash must stay draft.ts's
-// contentHash (sha256 of the raw bytes): the refusal tests fail if the two disagree.
-const BROADCASTS_DIR = 'broadcasts';
-const contentHash = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Renders in this process, for callers that load the renderers anyway (the CLI's
@@ -27,9 +21,8 @@ const contentHash = (bytes: Buffer) => createHash('sha256').update(bytes).digest
  */
 function renderInProcess(project: Project): BroadcastRenderer {
   return async (slug) => {
-    const { loadBroadcast } = (await import(new URL('./draft.ts', import.meta.url).href)) as typeof import('./draft.ts');
-    const draft = await loadBroadcast(project, slug);
-    return { hash: draft.hash, entry: draft.built && entryData(draft.built), problems: draft.problems };
+    const { renderBroadcast } = (await import(new URL('./draft.ts', import.meta.url).href)) as typeof import('./draft.ts');
+    return renderBroadcast(project, slug);
   };
 }
 

@@ -10,18 +10,16 @@
  */
 import { loadProject } from '../build/index.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { catalogData, entryData } from './catalog.ts';
-import type { ChildReply, RenderedBroadcast } from './render-process.ts';
+import { catalogData } from './catalog.ts';
+import type { ChildReply } from './render-process.ts';
 
 async function run(mode: string | undefined, root: string | undefined, rest: string[]): Promise<unknown> {
   if (!root) throw new Error('usage: render-child.ts catalog|broadcast ROOT …');
   const project = await loadProject(root);
   if (mode === 'catalog') return catalogData(project, rest.length ? rest : undefined);
   if (mode === 'broadcast' && rest[0]) {
-    const { loadBroadcast } = await import('../broadcast/draft.ts');
-    const draft = await loadBroadcast(project, rest[0]);
-    const rendered: RenderedBroadcast = { hash: draft.hash, entry: draft.built ? entryData(draft.built) : undefined, problems: draft.problems };
-    return rendered;
+    const { renderBroadcast } = await import('../broadcast/draft.ts');
+    return renderBroadcast(project, rest[0]);
   }
   throw new Error(`render-child.ts: unknown mode ${mode}`);
 }
