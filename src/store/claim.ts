@@ -60,10 +60,12 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
       .executeTakeFirst();
     if (expired) {
       const key = expired.batch_key;
+      // The expired batch's rows: by its key, or the one row if it never got one.
+      const inBatch = sql<boolean>`${sql.ref('d.status')} = ${SENDING} and ${sql.ref('d.lease_until')} <= ${now} and ${
+        key === null ? sql`${sql.ref('d.id')} = ${expired.id}` : sql`${sql.ref('d.batch_key')} = ${key}`
+      }`;
       const rows = await candidates(trx)
-        .where('d.status', '=', 'sending')
-        .where('d.lease_until', '<=', now)
-        .where((eb) => (key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', key)))
+        .where(inBatch)
         .orderBy('d.id')
         .$if(pg, (q) => q.forUpdate('d').skipLocked())
         .execute();
@@ -72,9 +74,7 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
         ? await trx
             .selectFrom('deliveries as d')
             .select((eb) => eb.fn.countAll<number>().as('n'))
-            .where('d.status', '=', 'sending')
-            .where('d.lease_until', '<=', now)
-            .where((eb) => (key === null ? eb('d.id', '=', expired.id) : eb('d.batch_key', '=', key)))
+            .where(inBatch)
             .executeTakeFirstOrThrow()
         : { n: rows.length };
       if (rows.length === Number(all.n)) return take(trx, rows, key ?? randomUUID(), true, opts);
@@ -83,7 +83,8 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
 
   // Pick and lock rows on the deliveries table alone, then join the recipients' details for
   // those rows only: joining first made every claim read and sort the whole queue. Ordered
-  // by due time alone, so the (status, due_at) index yields the first rows without a sort.
+  // by due time alone, so the queue index (due_at, partial on queued) yields the first rows
+  // without a sort.
   const picked = await trx
     .selectFrom('deliveries')
     .select(['id', 'batch_key'])
