@@ -3,6 +3,7 @@ import { claim, claimOnce } from './claim.ts';
 import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
+import { pgRecordset } from './pg-recordset.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
@@ -48,12 +49,12 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
 
     async recordOutcomes(outcomes, lease) {
       if (outcomes.length === 0) return 0;
-      return db.transaction().execute((trx) => record(trx, outcomes, lease));
+      return db.transaction().execute((trx) => record(ctx, trx, outcomes, lease));
     },
 
     async recordAndClaim(outcomes, lease, next) {
       const batch = await db.transaction().execute(async (trx) => {
-        if (outcomes.length > 0) await record(trx, outcomes, lease);
+        if (outcomes.length > 0) await record(ctx, trx, outcomes, lease);
         return claimOnce(ctx, trx, next);
       });
       // Nothing due, or every row picked was cancelled: the plain claim goes on from here
@@ -180,14 +181,14 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
   };
 }
 
-async function record(trx: Executor, outcomes: DeliveryOutcome[], lease: LeaseHolder | undefined): Promise<number> {
+async function record(ctx: Ctx, trx: Executor, outcomes: DeliveryOutcome[], lease: LeaseHolder | undefined): Promise<number> {
   let changed = 0;
   const sent = outcomes.filter((o): o is Sent => o.status === 'sent');
   const failed = outcomes.filter((o): o is Failed => o.status === 'failed');
   const retry = outcomes.filter((o): o is Retry => o.status === 'retry');
-  for (const part of chunks(sent, 500)) changed += await recordSent(trx, part, lease);
-  for (const part of chunks(failed, 500)) changed += await recordUnsent(trx, part, lease);
-  for (const part of chunks(retry, 500)) changed += await recordUnsent(trx, part, lease);
+  for (const part of chunks(sent, 500)) changed += await recordSent(ctx, trx, part, lease);
+  for (const part of chunks(failed, 500)) changed += await recordUnsent(ctx, trx, part, lease);
+  for (const part of chunks(retry, 500)) changed += await recordUnsent(ctx, trx, part, lease);
   const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
   await settleBroadcastsOf(trx, outcomes.flatMap((o) => toId(o.id) ?? []), latest);
   return changed;
@@ -216,12 +217,6 @@ type Sent = Extract<DeliveryOutcome, { status: 'sent' }>;
 type Failed = Extract<DeliveryOutcome, { status: 'failed' }>;
 type Retry = Extract<DeliveryOutcome, { status: 'retry' }>;
 
-/** `case id when … then … end` over a batch's rows, the value cast so Postgres knows its type. */
-function byId<T, V>(pairs: { id: number; o: T }[], value: (o: T) => V, type: 'text' | 'bigint') {
-  const cast = type === 'text' ? sql.raw('text') : sql.raw('bigint');
-  return sql<V>`case id ${sql.join(pairs.map((p) => sql`when ${p.id} then cast(${value(p.o)} as ${cast})`), sql` `)} end`;
-}
-
 function withIds<T extends { id: string }>(outcomes: T[]): { id: number; o: T }[] {
   return outcomes.flatMap((o) => {
     const id = toId(o.id);
@@ -229,36 +224,62 @@ function withIds<T extends { id: string }>(outcomes: T[]): { id: number; o: T }[
   });
 }
 
-/**
- * `failed` and `retry` outcomes of one kind, in one statement. With a lease (the worker's
- * owner and batch key) they apply only to rows that lease still holds: once it expired and
- * another worker reclaimed the rows, that worker's outcome is the one that counts — a late
- * `retry` would requeue rows it may be sending, a late `failed` would end rows it sent.
+/*
+ * Recording a batch writes each row its own values. On SQLite that is one prepared
+ * statement run per row, by primary key, inside the transaction Kysely holds: a few
+ * microseconds each, where one statement for the batch (`case id when … end` per column)
+ * made SQLite try the branches in order for every row — 100 × 50 comparisons a column —
+ * and had Kysely build and SQLite compile three parameters a row. On Postgres one
+ * statement joins the batch as a JSON record set (pgRecordset): one round trip.
  */
-async function recordUnsent(trx: Executor, outcomes: (Failed | Retry)[], lease: LeaseHolder | undefined): Promise<number> {
+
+/**
+ * `failed` and `retry` outcomes of one kind. With a lease (the worker's owner and batch key)
+ * they apply only to rows that lease still holds: once it expired and another worker
+ * reclaimed the rows, that worker's outcome is the one that counts — a late `retry` would
+ * requeue rows it may be sending, a late `failed` would end rows it sent.
+ */
+async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(outcomes);
   if (pairs.length === 0) return 0;
   const retry = pairs[0]!.o.status === 'retry';
-  const r = await trx
-    .updateTable('deliveries')
-    .set((eb) => ({
-      // The key stays on a retry: the batch is resent whole under it (see claim.ts).
-      status: retry ? 'queued' : 'failed',
-      error: byId(pairs, (o) => o.reason, 'text'),
-      ...(retry ? { due_at: byId(pairs, (o) => ms((o as Retry).retryAt), 'bigint'), attempts: eb('attempts', '+', 1) } : {}),
-      lease_owner: null,
-      lease_until: null,
-    }))
-    .where('id', 'in', pairs.map((p) => p.id))
-    .where('status', '=', 'sending')
-    .$if(lease !== undefined, (q) => q.where('lease_owner', '=', lease!.owner).where('batch_key', '=', lease!.batchKey))
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
+  // The key stays on a retry: the batch is resent whole under it (see claim.ts).
+  const set = retry
+    ? 'status = \'queued\', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null'
+    : 'status = \'failed\', error = {error}, lease_owner = null, lease_until = null';
+  const rows = pairs.map((p) => ({ id: p.id, error: p.o.reason, due: p.o.status === 'retry' ? ms(p.o.retryAt) : null }));
+  const leaseCond = lease === undefined ? '' : ' and lease_owner = {owner} and batch_key = {key}';
+  if (ctx.sqlite) {
+    const stmt = ctx.sqlite.prepare(`update deliveries set ${fill(set, '?')} where id = ? and status = 'sending'${fill(leaseCond, '?')}`);
+    let changed = 0;
+    for (const r of rows) {
+      const params: unknown[] = [r.error, ...(retry ? [r.due] : []), r.id, ...(lease ? [lease.owner, lease.batchKey] : [])];
+      changed += Number(stmt.run(params).changes);
+    }
+    return changed;
+  }
+  const v = pgRecordset('v', { id: 'bigint', error: 'text', due: 'bigint' }, rows);
+  const r = await sql`update deliveries set ${sql.raw(fill(set, 'v.'))} from ${v}
+    where deliveries.id = v.id and status = 'sending'${lease ? sql` and lease_owner = ${lease.owner} and batch_key = ${lease.batchKey}` : sql``}`.execute(trx);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** `{name}` in a statement template: a `?` per value for SQLite, or the column `v.name` of the record set. */
+function fill(template: string, as: '?' | 'v.'): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (as === '?' ? '?' : `v.${name}`));
+}
+
+interface SentRow {
+  subscriber_id: number | null;
+  series_id: string | null;
+  step_slug: string | null;
+  sent_at: number | string | null;
+  id: number | string;
+  kind: string;
 }
 
 /**
- * All `sent` outcomes of a batch in two statements (a batch is up to 100 rows and the
- * drip benchmark sends 100k): the deliveries, then the enrollments of the lessons among
+ * All `sent` outcomes of a batch: the deliveries, then the enrollments of the lessons among
  * them — last step, last send, and the pause total reset, as the scheduler's clock expects.
  *
  * A `sent` is what the provider accepted under the batch key, so with a lease it applies to
@@ -271,48 +292,41 @@ async function recordUnsent(trx: Executor, outcomes: (Failed | Retry)[], lease: 
  * settled (sent, failed, cancelled) or of another batch are left alone. Without a lease
  * (callers outside the worker) only rows still `sending` take the outcome.
  */
-async function recordSent(trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
+async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(sent);
   if (pairs.length === 0) return 0;
-  const ids = pairs.map((p) => p.id);
-  const changed = await trx
-    .updateTable('deliveries')
-    .set({
-      status: 'sent',
-      provider_id: byId(pairs, (o) => o.providerId, 'text'),
-      sent_at: byId(pairs, (o) => ms(o.at), 'bigint'),
-      lease_owner: null,
-      lease_until: null,
-      error: pairs.some((p) => p.o.note) ? byId(pairs, (o) => o.note ?? null, 'text') : null,
-    })
-    .where('id', 'in', ids)
-    .$if(lease === undefined, (q) => q.where('status', '=', 'sending'))
-    .$if(lease !== undefined, (q) => q.where('status', 'in', ['sending', 'queued']).where('batch_key', '=', lease!.batchKey))
-    .returning(['subscriber_id', 'series_id', 'step_slug', 'sent_at', 'id', 'kind'])
-    .execute();
+  const rows = pairs.map((p) => ({ id: p.id, provider: p.o.providerId, at: ms(p.o.at), note: p.o.note ?? null }));
+  const set = 'status = \'sent\', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}';
+  const which = lease === undefined ? "status = 'sending'" : "status in ('sending', 'queued') and batch_key = {key}";
+  const returning = 'returning deliveries.subscriber_id, deliveries.series_id, deliveries.step_slug, deliveries.sent_at, deliveries.id, deliveries.kind';
+  let changed: SentRow[] = [];
+  if (ctx.sqlite) {
+    const stmt = ctx.sqlite.prepare(`update deliveries set ${fill(set, '?')} where id = ? and ${fill(which, '?')} ${returning}`);
+    for (const r of rows) changed.push(...(stmt.all([r.provider, r.at, r.note, r.id, ...(lease ? [lease.batchKey] : [])]) as SentRow[]));
+  } else {
+    const v = pgRecordset('v', { id: 'bigint', provider: 'text', at: 'bigint', note: 'text' }, rows);
+    const cond = lease === undefined ? sql`status = 'sending'` : sql`status in ('sending', 'queued') and batch_key = ${lease.batchKey}`;
+    changed = (await sql<SentRow>`update deliveries set ${sql.raw(fill(set, 'v.'))} from ${v} where deliveries.id = v.id and ${cond} ${sql.raw(returning)}`.execute(trx)).rows;
+  }
   // Each enrollment's latest lesson among those just sent (a batch rarely holds two of one).
-  const latest = new Map<string, { subscriberId: number; seriesId: string; slug: string | null; at: number; id: number }>();
+  const latest = new Map<string, { sub: number; series: string; slug: string | null; at: number; id: number }>();
   for (const r of changed) {
     if (r.kind !== 'lesson' || r.subscriber_id === null || r.series_id === null || r.sent_at === null) continue;
     const at = Number(r.sent_at);
     const id = Number(r.id);
     const key = `${r.subscriber_id}\u0000${r.series_id}`;
     const prev = latest.get(key);
-    if (!prev || at > prev.at || (at === prev.at && id > prev.id)) latest.set(key, { subscriberId: Number(r.subscriber_id), seriesId: r.series_id, slug: r.step_slug, at, id });
+    if (!prev || at > prev.at || (at === prev.at && id > prev.id)) latest.set(key, { sub: Number(r.subscriber_id), series: r.series_id, slug: r.step_slug, at, id });
   }
-  // One statement per series among them (a batch is nearly always one), by the
-  // (subscriber_id, series_id) key.
-  const bySeries = new Map<string, (typeof latest extends Map<string, infer L> ? L : never)[]>();
-  for (const l of latest.values()) bySeries.set(l.seriesId, [...(bySeries.get(l.seriesId) ?? []), l]);
-  for (const [seriesId, lessons] of bySeries) {
-    const pick = <V>(value: (l: (typeof lessons)[number]) => V, type: 'text' | 'bigint') =>
-      sql<V>`case subscriber_id ${sql.join(lessons.map((l) => sql`when ${l.subscriberId} then cast(${value(l)} as ${sql.raw(type)})`), sql` `)} end`;
-    await trx
-      .updateTable('enrollments')
-      .set({ last_step_slug: pick((l) => l.slug, 'text'), last_sent_at: pick((l) => l.at, 'bigint'), paused_minutes: 0 })
-      .where('series_id', '=', seriesId)
-      .where('subscriber_id', 'in', lessons.map((l) => l.subscriberId))
-      .execute();
+  const lessons = [...latest.values()];
+  const setEnrollment = 'last_step_slug = {slug}, last_sent_at = {at}, paused_minutes = 0';
+  if (lessons.length > 0 && ctx.sqlite) {
+    const stmt = ctx.sqlite.prepare(`update enrollments set ${fill(setEnrollment, '?')} where subscriber_id = ? and series_id = ?`);
+    for (const l of lessons) stmt.run([l.slug, l.at, l.sub, l.series]);
+  } else if (lessons.length > 0) {
+    const v = pgRecordset('v', { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' }, lessons);
+    await sql`update enrollments set ${sql.raw(fill(setEnrollment, 'v.'))} from ${v}
+      where enrollments.subscriber_id = v.sub and enrollments.series_id = v.series`.execute(trx);
   }
   return changed.length;
 }

@@ -67,7 +67,8 @@ function sqlite(file: string): Ctx {
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
-  return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: withStatementCache(database) }, file) }), dialect: 'sqlite' };
+  const cached = withStatementCache(database);
+  return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: cached }, file) }), dialect: 'sqlite', sqlite: cached };
 }
 
 function postgres(driver: typeof pg, connectionString: string): Ctx {

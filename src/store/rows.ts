@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, SqliteDatabase, Transaction } from 'kysely';
 import type { Database, DeliveriesTable, EnrollmentsTable, SubscribersTable, BroadcastsTable } from './schema.ts';
 import type { Broadcast, Delivery, Enrollment, Subscriber } from './types.ts';
 
@@ -6,6 +6,12 @@ import type { Broadcast, Delivery, Enrollment, Subscriber } from './types.ts';
 export interface Ctx {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  /**
+   * SQLite only: the connection Kysely runs on, for a hot path's one-row statements run
+   * many times inside a transaction Kysely holds (see deliveries.ts). Statements are cached
+   * by their text (sqlite-dialect.ts).
+   */
+  sqlite?: SqliteDatabase;
 }
 
 export type Executor = Kysely<Database> | Transaction<Database>;
