@@ -22,13 +22,16 @@ export type VerifyResult =
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 
+const hmac = (secret: string, purpose: TokenPurpose, body: string) => createHmac('sha256', secret).update(`${purpose}.${body}`);
+
 function mac(secret: string, purpose: TokenPurpose, body: string): Buffer {
-  return createHmac('sha256', secret).update(`${purpose}.${body}`).digest();
+  return hmac(secret, purpose, body).digest();
 }
 
 export function signToken(purpose: TokenPurpose, payload: TokenPayload, secret: string): string {
   const body = b64(JSON.stringify(payload));
-  return `${body}.${b64(mac(secret, purpose, body))}`;
+  // Encoded by the digest itself: every message's links are signed as it is filled.
+  return `${body}.${hmac(secret, purpose, body).digest('base64url')}`;
 }
 
 export function verifyToken(purpose: TokenPurpose, token: string, secret: string, now: Date): VerifyResult {
