@@ -245,8 +245,8 @@ async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[
   const retry = pairs[0]!.o.status === 'retry';
   // The key stays on a retry: the batch is resent whole under it (see claim.ts).
   const set = retry
-    ? 'status = \'queued\', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null'
-    : 'status = \'failed\', error = {error}, lease_owner = null, lease_until = null';
+    ? "status = 'queued', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null"
+    : "status = 'failed', error = {error}, lease_owner = null, lease_until = null";
   const rows = pairs.map((p) => ({ id: p.id, error: p.o.reason, due: p.o.status === 'retry' ? ms(p.o.retryAt) : null }));
   const leaseCond = lease === undefined ? '' : ' and lease_owner = {owner} and batch_key = {key}';
   if (ctx.sqlite) {
@@ -296,7 +296,7 @@ async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHol
   const pairs = withIds(sent);
   if (pairs.length === 0) return 0;
   const rows = pairs.map((p) => ({ id: p.id, provider: p.o.providerId, at: ms(p.o.at), note: p.o.note ?? null }));
-  const set = 'status = \'sent\', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}';
+  const set = "status = 'sent', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}";
   const which = lease === undefined ? "status = 'sending'" : "status in ('sending', 'queued') and batch_key = {key}";
   const returning = 'returning deliveries.subscriber_id, deliveries.series_id, deliveries.step_slug, deliveries.sent_at, deliveries.id, deliveries.kind';
   let changed: SentRow[] = [];
