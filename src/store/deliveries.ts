@@ -3,7 +3,7 @@ import { claim, claimOnce } from './claim.ts';
 import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
-import { pgRecordset } from './pg-recordset.ts';
+import { updateEach } from './batch-update.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
@@ -224,15 +224,6 @@ function withIds<T extends { id: string }>(outcomes: T[]): { id: number; o: T }[
   });
 }
 
-/*
- * Recording a batch writes each row its own values. On SQLite that is one prepared
- * statement run per row, by primary key, inside the transaction Kysely holds: a few
- * microseconds each, where one statement for the batch (`case id when … end` per column)
- * made SQLite try the branches in order for every row — 100 × 50 comparisons a column —
- * and had Kysely build and SQLite compile three parameters a row. On Postgres one
- * statement joins the batch as a JSON record set (pgRecordset): one round trip.
- */
-
 /**
  * `failed` and `retry` outcomes of one kind. With a lease (the worker's owner and batch key)
  * they apply only to rows that lease still holds: once it expired and another worker
@@ -243,30 +234,27 @@ async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[
   const pairs = withIds(outcomes);
   if (pairs.length === 0) return 0;
   const retry = pairs[0]!.o.status === 'retry';
-  // The key stays on a retry: the batch is resent whole under it (see claim.ts).
-  const set = retry
-    ? "status = 'queued', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null"
-    : "status = 'failed', error = {error}, lease_owner = null, lease_until = null";
-  const rows = pairs.map((p) => ({ id: p.id, error: p.o.reason, due: p.o.status === 'retry' ? ms(p.o.retryAt) : null }));
-  const leaseCond = lease === undefined ? '' : ' and lease_owner = {owner} and batch_key = {key}';
-  if (ctx.sqlite) {
-    const stmt = ctx.sqlite.prepare(`update deliveries set ${fill(set, '?')} where id = ? and status = 'sending'${fill(leaseCond, '?')}`);
-    let changed = 0;
-    for (const r of rows) {
-      const params: unknown[] = [r.error, ...(retry ? [r.due] : []), r.id, ...(lease ? [lease.owner, lease.batchKey] : [])];
-      changed += Number(stmt.run(params).changes);
-    }
-    return changed;
-  }
-  const v = pgRecordset('v', { id: 'bigint', error: 'text', due: 'bigint' }, rows);
-  const r = await sql`update deliveries set ${sql.raw(fill(set, 'v.'))} from ${v}
-    where deliveries.id = v.id and status = 'sending'${lease ? sql` and lease_owner = ${lease.owner} and batch_key = ${lease.batchKey}` : sql``}`.execute(trx);
-  return Number(r.numAffectedRows ?? 0n);
-}
-
-/** `{name}` in a statement template: a `?` per value for SQLite, or the column `v.name` of the record set. */
-function fill(template: string, as: '?' | 'v.'): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => (as === '?' ? '?' : `v.${name}`));
+  const { changed } = await updateEach(
+    ctx,
+    trx,
+    {
+      table: 'deliveries',
+      // The key stays on a retry: the batch is resent whole under it (see claim.ts).
+      set: retry
+        ? "status = 'queued', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null"
+        : "status = 'failed', error = {error}, lease_owner = null, lease_until = null",
+      where: `deliveries.id = {id} and status = 'sending'${lease ? ' and lease_owner = {owner} and batch_key = {key}' : ''}`,
+    },
+    { id: 'bigint', error: 'text', due: 'bigint', owner: 'text', key: 'text' },
+    pairs.map((p) => ({
+      id: p.id,
+      error: p.o.reason,
+      due: p.o.status === 'retry' ? ms(p.o.retryAt) : null,
+      owner: lease?.owner ?? null,
+      key: lease?.batchKey ?? null,
+    })),
+  );
+  return changed;
 }
 
 interface SentRow {
@@ -295,19 +283,18 @@ interface SentRow {
 async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(sent);
   if (pairs.length === 0) return 0;
-  const rows = pairs.map((p) => ({ id: p.id, provider: p.o.providerId, at: ms(p.o.at), note: p.o.note ?? null }));
-  const set = "status = 'sent', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}";
-  const which = lease === undefined ? "status = 'sending'" : "status in ('sending', 'queued') and batch_key = {key}";
-  const returning = 'returning deliveries.subscriber_id, deliveries.series_id, deliveries.step_slug, deliveries.sent_at, deliveries.id, deliveries.kind';
-  let changed: SentRow[] = [];
-  if (ctx.sqlite) {
-    const stmt = ctx.sqlite.prepare(`update deliveries set ${fill(set, '?')} where id = ? and ${fill(which, '?')} ${returning}`);
-    for (const r of rows) changed.push(...(stmt.all([r.provider, r.at, r.note, r.id, ...(lease ? [lease.batchKey] : [])]) as SentRow[]));
-  } else {
-    const v = pgRecordset('v', { id: 'bigint', provider: 'text', at: 'bigint', note: 'text' }, rows);
-    const cond = lease === undefined ? sql`status = 'sending'` : sql`status in ('sending', 'queued') and batch_key = ${lease.batchKey}`;
-    changed = (await sql<SentRow>`update deliveries set ${sql.raw(fill(set, 'v.'))} from ${v} where deliveries.id = v.id and ${cond} ${sql.raw(returning)}`.execute(trx)).rows;
-  }
+  const { returned: changed } = await updateEach<'id' | 'provider' | 'at' | 'note' | 'key', SentRow>(
+    ctx,
+    trx,
+    {
+      table: 'deliveries',
+      set: "status = 'sent', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}",
+      where: `deliveries.id = {id} and ${lease ? "status in ('sending', 'queued') and batch_key = {key}" : "status = 'sending'"}`,
+      returning: 'deliveries.subscriber_id, deliveries.series_id, deliveries.step_slug, deliveries.sent_at, deliveries.id, deliveries.kind',
+    },
+    { id: 'bigint', provider: 'text', at: 'bigint', note: 'text', key: 'text' },
+    pairs.map((p) => ({ id: p.id, provider: p.o.providerId, at: ms(p.o.at), note: p.o.note ?? null, key: lease?.batchKey ?? null })),
+  );
   // Each enrollment's latest lesson among those just sent (a batch rarely holds two of one).
   const latest = new Map<string, { sub: number; series: string; slug: string | null; at: number; id: number }>();
   for (const r of changed) {
@@ -318,15 +305,16 @@ async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHol
     const prev = latest.get(key);
     if (!prev || at > prev.at || (at === prev.at && id > prev.id)) latest.set(key, { sub: Number(r.subscriber_id), series: r.series_id, slug: r.step_slug, at, id });
   }
-  const lessons = [...latest.values()];
-  const setEnrollment = 'last_step_slug = {slug}, last_sent_at = {at}, paused_minutes = 0';
-  if (lessons.length > 0 && ctx.sqlite) {
-    const stmt = ctx.sqlite.prepare(`update enrollments set ${fill(setEnrollment, '?')} where subscriber_id = ? and series_id = ?`);
-    for (const l of lessons) stmt.run([l.slug, l.at, l.sub, l.series]);
-  } else if (lessons.length > 0) {
-    const v = pgRecordset('v', { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' }, lessons);
-    await sql`update enrollments set ${sql.raw(fill(setEnrollment, 'v.'))} from ${v}
-      where enrollments.subscriber_id = v.sub and enrollments.series_id = v.series`.execute(trx);
-  }
+  await updateEach(
+    ctx,
+    trx,
+    {
+      table: 'enrollments',
+      set: 'last_step_slug = {slug}, last_sent_at = {at}, paused_minutes = 0',
+      where: 'enrollments.subscriber_id = {sub} and enrollments.series_id = {series}',
+    },
+    { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' },
+    [...latest.values()],
+  );
   return changed.length;
 }
