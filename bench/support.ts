@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -81,6 +81,47 @@ export interface CliWorkerRun {
   baseRss: number;
   /** VmHWM (the kernel's exact high-water mark of this process, not sampled) when it printed `done:`. */
   peakRss: number;
+  /** CPU time of the whole process (every thread: the sending thread, the GC's helpers, the idle main thread) from its first line to `done:`. */
+  cpuMs: number;
+  /** The same for its busiest thread alone: the one running the claim-and-send loops, which can use at most one core. */
+  sendingThreadCpuMs: number;
+}
+
+/**
+ * CPU time (user + system, ms) of each thread of a process, from /proc/PID/task/TID/stat;
+ * empty if the process is gone. Fields 14 and 15 count clock ticks (USER_HZ, 100 a second
+ * on Linux), after the command name, which may itself hold spaces.
+ */
+export function threadCpuMs(pid: number): Map<string, number> {
+  const cpu = new Map<string, number>();
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return cpu;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpu.set(tid, (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return cpu;
+}
+
+/** Each thread's CPU between two snapshots: the process total, and the busiest thread's share. */
+function cpuBetween(before: Map<string, number>, after: Map<string, number>): { total: number; busiest: number } {
+  let total = 0;
+  let busiest = 0;
+  for (const [tid, ms] of after) {
+    const d = ms - (before.get(tid) ?? 0);
+    total += d;
+    busiest = Math.max(busiest, d);
+  }
+  return { total, busiest };
 }
 
 /** A field of /proc/PID/status in bytes; 0 if the process is gone. */
@@ -114,6 +155,8 @@ export async function runWorkerCli(root: string, resendUrl: string, args: string
   let doneAt: number | undefined;
   let baseRss = 0;
   let peakRss = 0;
+  let cpuAtStart = new Map<string, number>();
+  let cpuAtDone = new Map<string, number>();
   let done = '';
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
@@ -121,10 +164,12 @@ export async function runWorkerCli(root: string, resendUrl: string, args: string
     if (startedAt === undefined) {
       startedAt = now;
       baseRss = statusBytes(pid, 'VmRSS');
+      cpuAtStart = threadCpuMs(pid);
     } else if (firstBatchAt === undefined && line.startsWith('batch: ')) firstBatchAt = now;
     else if (line.startsWith('done: ')) {
       doneAt = now;
       peakRss = statusBytes(pid, 'VmHWM');
+      cpuAtDone = threadCpuMs(pid);
       done = line;
     }
   });
@@ -139,6 +184,8 @@ export async function runWorkerCli(root: string, resendUrl: string, args: string
     startupMs: startedAt - spawnedAt,
     baseRss,
     peakRss,
+    cpuMs: cpuBetween(cpuAtStart, cpuAtDone).total,
+    sendingThreadCpuMs: cpuBetween(cpuAtStart, cpuAtDone).busiest,
   };
 }
 
@@ -156,6 +203,8 @@ export interface ServerStats {
 export interface FakeServer {
   url: string;
   stats(): Promise<ServerStats>;
+  /** CPU time the server process has used so far (ms, all its threads). */
+  cpuMs(): number;
   close(): void;
 }
 
@@ -182,6 +231,7 @@ export async function serverProcess(requestsPerSecond: number | null): Promise<F
       child.stdin!.write('stats\n');
       return JSON.parse(await answer) as ServerStats;
     },
+    cpuMs: () => [...threadCpuMs(child.pid!).values()].reduce((a, b) => a + b, 0),
     close: () => child.kill(),
   };
 }
