@@ -176,6 +176,7 @@ export async function runWorkerCli(root: string, resendUrl: string, args: string
   const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   const m = /(\d+) sent, (\d+) failed/.exec(done);
   if (code !== 0 || !m || startedAt === undefined || doneAt === undefined || !peakRss) throw new Error(`coursemail worker exited with ${code}${done ? `: ${done}` : ' before it was done'}`);
+  const cpu = cpuBetween(cpuAtStart, cpuAtDone);
   return {
     sent: Number(m[1]),
     failed: Number(m[2]),
@@ -184,8 +185,8 @@ export async function runWorkerCli(root: string, resendUrl: string, args: string
     startupMs: startedAt - spawnedAt,
     baseRss,
     peakRss,
-    cpuMs: cpuBetween(cpuAtStart, cpuAtDone).total,
-    sendingThreadCpuMs: cpuBetween(cpuAtStart, cpuAtDone).busiest,
+    cpuMs: cpu.total,
+    sendingThreadCpuMs: cpu.busiest,
   };
 }
 

@@ -158,7 +158,7 @@ function recipientRules(msg: RenderedParts, ctx: GuardContext, failuresOnly: boo
   });
 
   // Bytes before the address, counted from the end: the footer is near it, the HTML is long.
-  const footerEnd = addressAt < 0 ? -1 : bytes - Buffer.byteLength(msg.html.slice(addressAt), 'utf8') + ctx.footer.postalAddress.length;
+  const footerEnd = addressAt < 0 ? -1 : bytes - Buffer.byteLength(msg.html.slice(addressAt), 'utf8') + address.length;
   const footerOk = footerEnd >= 0 && footerEnd <= HTML_BUDGET_BYTES;
   checks.push({
     rule: 'footer-position',
