@@ -377,4 +377,9 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file (default `data/coursemail.sqlite` under the working directory). */
   sqlitePath?: string;
+  /**
+   * SQLite only: the connection's page cache, in KiB. Unset, better-sqlite3's 16 MB (it
+   * builds SQLite with that default; SQLite's own is 2 MB).
+   */
+  sqliteCacheKb?: number;
 }
