@@ -8,8 +8,8 @@
  * argv: the worker command's own arguments (without `worker`).
  */
 import { runCommand } from 'citty';
-import { parentPort } from 'node:worker_threads';
-import { workerCommand } from './commands/worker.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import { HeapTooSmall, workerCommand } from './commands/worker.ts';
 import { processIO, reportError } from './output.ts';
 
 // Signals reach the main thread only; it forwards SIGINT/SIGTERM here, where the command
@@ -25,7 +25,12 @@ try {
   const { result } = await runCommand(workerCommand(processIO), { rawArgs: process.argv.slice(2) });
   code = typeof result === 'number' ? result : 0;
 } catch (err) {
-  code = reportError(processIO, err);
+  // The cap was the launcher's default, not the operator's: it starts this thread again
+  // with the heap asked for. Nothing was claimed yet (the check runs before the first pass).
+  if (err instanceof HeapTooSmall && parentPort && (workerData as { heapCapIsDefault?: boolean } | undefined)?.heapCapIsDefault) {
+    parentPort.postMessage({ restartWithHeapMb: err.needMb });
+    code = 0;
+  } else code = reportError(processIO, err);
 }
 // A thread's exit code is its own; the main thread makes it the process's.
 if (parentPort) parentPort.postMessage({ exitCode: code });

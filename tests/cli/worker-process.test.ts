@@ -80,6 +80,26 @@ describe('the `coursemail worker` process', () => {
     expect(Number(need![2])).toBeLessThan(50);
     expect(need![1]).toBe(need![3]);
   });
+  it('starts again with the heap it needs when its default cap is too small for the course’s largest lessons', { timeout: 90_000 }, async () => {
+    const root = tempProject();
+    // ~63 KB of plain prose in lesson 1: one loop of 100 such messages needs more than the
+    // default cap (44 MB + 4 MB a loop), or the 72 MB it was before, though the email is
+    // within Gmail's budget.
+    const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
+    appendFileSync(join(root, 'series/physician-coaching/01-what-coaching-is.md'), `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await seedDueLessons(store, 3);
+    await store.close();
+    const run = await runWorker(root);
+    expect(run.code, run.err.slice(-2000)).toBe(0);
+    const asked = /^heap: this course's largest messages need about (\d+) MB of heap; starting again with that/m.exec(run.out);
+    expect(asked, run.out).not.toBeNull();
+    expect(Number(asked![1])).toBeGreaterThan(90);
+    // One restart, then the run as usual, in the same process.
+    expect(run.out.match(/^worker .* sending what is due/gm)).toHaveLength(1);
+    expect(run.out).toMatch(/done: \d+ lessons scheduled, 3 sent, 0 failed/);
+    expect(readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(3);
+  });
 });
 
 describe('the worker bundle (bin/worker-bundle.mjs)', () => {

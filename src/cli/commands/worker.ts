@@ -21,18 +21,36 @@ function positiveInt(name: string, raw: string, max: number): number {
 const MB = 2 ** 20;
 
 /**
- * Refuses to start when the heap (capped by bin/coursemail.mjs) may not hold what the loops
- * keep in flight: each holds a batch of filled messages and its request body, a few copies
- * of the largest message per recipient. Measured with 10 KB messages: ~16 MB + ~4 MB a loop.
- * Better told now, with the figure to set, than out of memory mid-batch on every restart.
+ * The heap the loops need for what they keep in flight: each holds a batch of filled
+ * messages and its request body, a few copies of the largest message per recipient.
+ * Measured with 10 KB messages: ~16 MB + ~4 MB a loop.
+ */
+function heapNeedMb(data: CatalogData, loops: number, batchSize: number): { needMb: number; largest: number } {
+  const largest = Math.max(0, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
+  return { needMb: Math.ceil((1.5 * (16 * MB + loops * batchSize * largest * 4)) / MB), largest };
+}
+
+/** The heap this thread's cap (set by bin/coursemail.mjs) is too small for; `needMb` is the cap to ask for. */
+export class HeapTooSmall extends CoursemailError {
+  readonly needMb: number;
+  constructor(needMb: number, message: string) {
+    super('worker.heap', message);
+    this.needMb = needMb;
+  }
+}
+
+/**
+ * Refuses to start when the heap may not hold the loops' batches: better told now, with the
+ * figure, than out of memory mid-batch on every restart. Under bin/coursemail.mjs with no
+ * cap set, the launcher then starts the thread again with the figure (worker-main.ts), so
+ * only a cap the operator chose is ever refused.
  */
 function checkHeap(data: CatalogData, loops: number, batchSize: number): void {
-  const largest = Math.max(0, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
-  const needMb = Math.ceil((1.5 * (16 * MB + loops * batchSize * largest * 4)) / MB);
+  const { needMb, largest } = heapNeedMb(data, loops, batchSize);
   const limitMb = Math.floor(getHeapStatistics().heap_size_limit / MB);
   if (needMb > limitMb) {
-    throw new CoursemailError(
-      'worker.heap',
+    throw new HeapTooSmall(
+      needMb,
       `${loops} loop${loops === 1 ? '' : 's'} of ${batchSize} messages of up to ${Math.ceil(largest / 1024)} KB need about ${needMb} MB of heap, and the worker's is capped at ${limitMb} MB: set COURSEMAIL_WORKER_HEAP_MB=${needMb} (or use fewer loops)`,
     );
   }
