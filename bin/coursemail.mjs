@@ -94,7 +94,7 @@ async function runWorker(args) {
     // The default cap was too small for this course's largest messages: once more, with the
     // heap the thread asked for. It checked before claiming anything, so nothing is in flight.
     if (restartWithHeapMb !== undefined && start === 1 && !signalled) {
-      process.stdout.write(`heap: this course's largest messages need about ${restartWithHeapMb} MB of heap; starting again with that (COURSEMAIL_WORKER_HEAP_MB sets it)\n`);
+      process.stdout.write(`heap: the largest messages to send (lessons and broadcasts in flight) need about ${restartWithHeapMb} MB of heap; starting again with that (COURSEMAIL_WORKER_HEAP_MB sets it)\n`);
       resourceLimits = { ...resourceLimits, maxOldGenerationSizeMb: restartWithHeapMb };
       continue;
     }

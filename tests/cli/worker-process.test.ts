@@ -92,13 +92,31 @@ describe('the `coursemail worker` process', () => {
     await store.close();
     const run = await runWorker(root);
     expect(run.code, run.err.slice(-2000)).toBe(0);
-    const asked = /^heap: this course's largest messages need about (\d+) MB of heap; starting again with that/m.exec(run.out);
+    const asked = /^heap: the largest messages to send \(lessons and broadcasts in flight\) need about (\d+) MB of heap; starting again with that/m.exec(run.out);
     expect(asked, run.out).not.toBeNull();
     expect(Number(asked![1])).toBeGreaterThan(90);
     // One restart, then the run as usual, in the same process.
     expect(run.out.match(/^worker .* sending what is due/gm)).toHaveLength(1);
     expect(run.out).toMatch(/done: \d+ lessons scheduled, 3 sent, 0 failed/);
     expect(readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(3);
+  });
+  it('sizes its heap at start for a broadcast in flight that is longer than every lesson', { timeout: 90_000 }, async () => {
+    const root = tempProject();
+    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+    const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
+    appendFileSync(join(root, 'broadcasts/welcome-new-article.md'), `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await seedDueLessons(store, 2);
+    const draft = await loadBroadcast(await loadProject(root), 'welcome-new-article');
+    expect((await startSend({ project: await loadProject(root), store }, draft, { now: new Date() })).outcome).toBe('sending');
+    await store.close();
+    const run = await runWorker(root);
+    expect(run.code, run.err.slice(-2000)).toBe(0);
+    // The lessons alone fit the default cap; the broadcast's batches would not.
+    const asked = /^heap: the largest messages to send \(lessons and broadcasts in flight\) need about (\d+) MB of heap; starting again with that/m.exec(run.out);
+    expect(asked, run.out).not.toBeNull();
+    expect(Number(asked![1])).toBeGreaterThan(90);
+    expect(run.out).toMatch(/done: \d+ lessons scheduled, 4 sent, 0 failed/);
   });
 });
 

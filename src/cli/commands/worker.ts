@@ -9,7 +9,7 @@ import { catalogDataInChild, renderBroadcastInChild } from '../../send/render-pr
 import { Worker, type RunSummary } from '../../send/worker.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
-import { openRuntime } from '../runtime.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
 import { rootArg } from './args.ts';
 
 function positiveInt(name: string, raw: string, max: number): number {
@@ -30,8 +30,8 @@ const MB = 2 ** 20;
  * and not of 140 MB: ~9–10 bytes a character of a batch; 12 leaves a margin.
  */
 const HEAP_BYTES_A_CHARACTER = 12;
-function heapNeedMb(data: CatalogData, loops: number, batchSize: number): { needMb: number; largest: number } {
-  const largest = Math.max(0, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
+function heapNeedMb(data: CatalogData, broadcastLargest: number, loops: number, batchSize: number): { needMb: number; largest: number } {
+  const largest = Math.max(broadcastLargest, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
   return { needMb: Math.ceil((16 * MB + loops * batchSize * largest * HEAP_BYTES_A_CHARACTER) / MB), largest };
 }
 
@@ -50,8 +50,8 @@ export class HeapTooSmall extends CoursemailError {
  * cap set, the launcher then starts the thread again with the figure (worker-main.ts), so
  * only a cap the operator chose is ever refused.
  */
-function checkHeap(data: CatalogData, loops: number, batchSize: number): void {
-  const { needMb, largest } = heapNeedMb(data, loops, batchSize);
+function checkHeap(data: CatalogData, broadcastLargest: number, loops: number, batchSize: number): void {
+  const { needMb, largest } = heapNeedMb(data, broadcastLargest, loops, batchSize);
   const limitMb = Math.floor(getHeapStatistics().heap_size_limit / MB);
   if (needMb > limitMb) {
     throw new HeapTooSmall(
@@ -59,6 +59,24 @@ function checkHeap(data: CatalogData, loops: number, batchSize: number): void {
       `${loops} loop${loops === 1 ? '' : 's'} of ${batchSize} messages of up to ${Math.ceil(largest / 1024)} KB need about ${needMb} MB of heap, and the worker's is capped at ${limitMb} MB: set COURSEMAIL_WORKER_HEAP_MB=${needMb} (or use fewer loops)`,
     );
   }
+}
+
+/**
+ * The longest message (characters of HTML and text) of the broadcasts this worker may send
+ * next, sending or scheduled, each rendered in a child process as it will be when first
+ * needed. A broadcast longer than every lesson must fit the heap too: its first full batch
+ * would otherwise run the thread out of memory, and the batch, claimed again after a
+ * restart under the same key, every time after.
+ */
+async function largestBroadcast(rt: Runtime): Promise<number> {
+  let largest = 0;
+  for (const b of await rt.store.broadcasts.list()) {
+    if (b.status !== 'sending' && b.status !== 'scheduled') continue;
+    // One that no longer renders is refused copy by copy when sent (broadcast/messages.ts).
+    const rendered = await renderBroadcastInChild(rt.root, b.slug).catch(() => undefined);
+    if (rendered?.entry) largest = Math.max(largest, rendered.entry.message.html.length + rendered.entry.message.text.length);
+  }
+  return largest;
 }
 
 /**
@@ -86,7 +104,7 @@ export const workerCommand = (io: CliIO) =>
       let catalog: Catalog;
       try {
         const data = await catalogDataInChild(rt.root);
-        checkHeap(data, concurrency, rt.transport.maxBatch);
+        checkHeap(data, await largestBroadcast(rt), concurrency, rt.transport.maxBatch);
         catalog = catalogFromData(data);
       } catch (err) {
         await rt.close();
