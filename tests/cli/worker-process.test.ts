@@ -23,6 +23,23 @@ function runWorker(root: string, env: Record<string, string> = {}, args: string[
   return new Promise<{ pid: number; code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, out, err })));
 }
 
+/**
+ * Appends ~63 KB of plain prose to a Markdown file: one loop of 100 such messages needs more
+ * than the default heap cap (44 MB + 4 MB a loop), or the 72 MB it was before, though the
+ * email stays within Gmail's budget.
+ */
+function lengthen(file: string) {
+  const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
+  appendFileSync(file, `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+}
+
+/** The heap the launcher started the thread again with, from its `heap:` line. */
+function restartedWithHeapMb(out: string): number {
+  const asked = /^heap: the largest messages to send \(lessons and broadcasts in flight\) need about (\d+) MB of heap; starting again with that/m.exec(out);
+  expect(asked, out).not.toBeNull();
+  return Number(asked![1]);
+}
+
 /** Packages the sending process must never load: the renderers, and tsx. */
 const RENDERERS = /node_modules\/(react|react-dom|@react-email\/[^/]+|mjml[^/]*|html-to-text|marked|prismjs|tsx)\//;
 
@@ -82,29 +99,23 @@ describe('the `coursemail worker` process', () => {
   });
   it('starts again with the heap it needs when its default cap is too small for the course’s largest lessons', { timeout: 90_000 }, async () => {
     const root = tempProject();
-    // ~63 KB of plain prose in lesson 1: one loop of 100 such messages needs more than the
-    // default cap (44 MB + 4 MB a loop), or the 72 MB it was before, though the email is
-    // within Gmail's budget.
-    const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
-    appendFileSync(join(root, 'series/physician-coaching/01-what-coaching-is.md'), `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+    lengthen(join(root, 'series/physician-coaching/01-what-coaching-is.md'));
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 3);
     await store.close();
     const run = await runWorker(root);
     expect(run.code, run.err.slice(-2000)).toBe(0);
-    const asked = /^heap: the largest messages to send \(lessons and broadcasts in flight\) need about (\d+) MB of heap; starting again with that/m.exec(run.out);
-    expect(asked, run.out).not.toBeNull();
-    expect(Number(asked![1])).toBeGreaterThan(90);
+    expect(restartedWithHeapMb(run.out)).toBeGreaterThan(90);
     // One restart, then the run as usual, in the same process.
     expect(run.out.match(/^worker .* sending what is due/gm)).toHaveLength(1);
     expect(run.out).toMatch(/done: \d+ lessons scheduled, 3 sent, 0 failed/);
     expect(readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(3);
   });
+
   it('sizes its heap at start for a broadcast in flight that is longer than every lesson', { timeout: 90_000 }, async () => {
     const root = tempProject();
     cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
-    const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
-    appendFileSync(join(root, 'broadcasts/welcome-new-article.md'), `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+    lengthen(join(root, 'broadcasts/welcome-new-article.md'));
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 2);
     const draft = await loadBroadcast(await loadProject(root), 'welcome-new-article');
@@ -113,9 +124,7 @@ describe('the `coursemail worker` process', () => {
     const run = await runWorker(root);
     expect(run.code, run.err.slice(-2000)).toBe(0);
     // The lessons alone fit the default cap; the broadcast's batches would not.
-    const asked = /^heap: the largest messages to send \(lessons and broadcasts in flight\) need about (\d+) MB of heap; starting again with that/m.exec(run.out);
-    expect(asked, run.out).not.toBeNull();
-    expect(Number(asked![1])).toBeGreaterThan(90);
+    expect(restartedWithHeapMb(run.out)).toBeGreaterThan(90);
     expect(run.out).toMatch(/done: \d+ lessons scheduled, 4 sent, 0 failed/);
   });
 });
