@@ -82,6 +82,9 @@ forEachDatabase((db) => {
     await store.deliveries.enqueue(ids.flatMap((id) => [lesson(id, 1), lesson(id, 2)]), t0);
     // stderr shown, not piped: an unread pipe that fills would stall the child, and its words say why it failed.
     const child = spawn(process.execPath, ['bin/run-ts.mjs', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Listened for now: the child may finish its share and close before this side's loop ends
+    // (on a loaded machine it did, and a listener added afterwards waited forever).
+    const closed = new Promise((resolve) => child.once('close', resolve));
     let out = '';
     child.stdout.setEncoding('utf8');
     await new Promise<void>((resolve, reject) => {
@@ -99,7 +102,7 @@ forEachDatabase((db) => {
       mine.push(...batch.deliveries.map((d) => d.id));
       await sleep(2);
     }
-    await new Promise((resolve) => child.once('close', resolve));
+    await closed;
     const theirs = JSON.parse(out.slice('ready\n'.length)) as string[];
     expect(mine.length).toBeGreaterThan(0);
     expect(theirs.length).toBeGreaterThan(0);
