@@ -4,9 +4,9 @@ import { getHeapStatistics } from 'node:v8';
 // graph (src/cli/worker-main.ts), and nothing in it may load a renderer.
 import { broadcastMessages } from '../../broadcast/messages.ts';
 import { releaseScheduledBroadcasts } from '../../broadcast/release.ts';
-import { catalogFromData, type Catalog, type CatalogData } from '../../send/catalog-data.ts';
+import { catalogFromData, type Catalog, type CatalogData, type CatalogEntryData } from '../../send/catalog-data.ts';
 import { catalogDataInChild, renderBroadcastInChild } from '../../send/render-process.ts';
-import { Worker, type RunSummary } from '../../send/worker.ts';
+import { Worker, type BroadcastLookup, type RunSummary } from '../../send/worker.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
@@ -30,8 +30,10 @@ const MB = 2 ** 20;
  * and not of 140 MB: ~9–10 bytes a character of a batch; 12 leaves a margin.
  */
 const HEAP_BYTES_A_CHARACTER = 12;
+/** A message's characters, HTML and text: what the heap holds copies of for each recipient in flight. */
+const messageChars = (e: CatalogEntryData) => e.message.html.length + e.message.text.length;
 function heapNeedMb(data: CatalogData, broadcastLargest: number, loops: number, batchSize: number): { needMb: number; largest: number } {
-  const largest = Math.max(broadcastLargest, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => e.message.html.length + e.message.text.length));
+  const largest = Math.max(broadcastLargest, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map(messageChars));
   return { needMb: Math.ceil((16 * MB + loops * batchSize * largest * HEAP_BYTES_A_CHARACTER) / MB), largest };
 }
 
@@ -62,21 +64,17 @@ function checkHeap(data: CatalogData, broadcastLargest: number, loops: number, b
 }
 
 /**
- * The longest message (characters of HTML and text) of the broadcasts this worker may send
- * next, sending or scheduled, each rendered in a child process as it will be when first
- * needed. A broadcast longer than every lesson must fit the heap too: its first full batch
- * would otherwise run the thread out of memory, and the batch, claimed again after a
- * restart under the same key, every time after.
+ * Compiles the broadcasts this worker may send next, sending or scheduled, through the
+ * lookup its loops use, which keeps each for the run: so each is rendered once, and the heap
+ * check at start counts its messages. A broadcast longer than every lesson must fit the heap
+ * too: its first full batch would otherwise run the thread out of memory, and the batch,
+ * claimed again after a restart under the same key, every time after.
  */
-async function largestBroadcast(rt: Runtime): Promise<number> {
-  let largest = 0;
-  for (const b of await rt.store.broadcasts.list()) {
-    if (b.status !== 'sending' && b.status !== 'scheduled') continue;
+async function compileBroadcastsInFlight(store: Runtime['store'], lookup: BroadcastLookup): Promise<void> {
+  for (const b of await store.broadcasts.list()) {
     // One that no longer renders is refused copy by copy when sent (broadcast/messages.ts).
-    const rendered = await renderBroadcastInChild(rt.root, b.slug).catch(() => undefined);
-    if (rendered?.entry) largest = Math.max(largest, rendered.entry.message.html.length + rendered.entry.message.text.length);
+    if (b.status === 'sending' || b.status === 'scheduled') await lookup(b.id).catch(() => undefined);
   }
-  return largest;
 }
 
 /**
@@ -101,16 +99,22 @@ export const workerCommand = (io: CliIO) =>
       const rt = await openRuntime({ root: args.root, now: args.now, allowEphemeralSecret: false });
       // Lessons and broadcasts are rendered in short-lived child processes, and only their
       // Handlebars is compiled here: the renderers never load into the process that sends.
+      let broadcastLargest = 0;
+      const broadcasts = broadcastMessages({ root: rt.root }, rt.store, async (slug) => {
+        const rendered = await renderBroadcastInChild(rt.root, slug);
+        if (rendered.entry) broadcastLargest = Math.max(broadcastLargest, messageChars(rendered.entry));
+        return rendered;
+      }).lookup;
       let catalog: Catalog;
       try {
         const data = await catalogDataInChild(rt.root);
-        checkHeap(data, await largestBroadcast(rt), concurrency, rt.transport.maxBatch);
+        await compileBroadcastsInFlight(rt.store, broadcasts);
+        checkHeap(data, broadcastLargest, concurrency, rt.transport.maxBatch);
         catalog = catalogFromData(data);
       } catch (err) {
         await rt.close();
         throw err;
       }
-      const broadcasts = broadcastMessages({ root: rt.root }, rt.store, (slug) => renderBroadcastInChild(rt.root, slug)).lookup;
       const workers = Array.from(
         { length: concurrency },
         (_, i) =>
