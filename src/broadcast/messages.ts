@@ -71,7 +71,15 @@ export function broadcastMessages(project: Project | Pick<Project, 'root'>, stor
         entry = compile(id);
         entries.set(id, entry);
       }
-      const result = await entry;
+      let result: CatalogEntry | string;
+      try {
+        result = await entry;
+      } catch (error) {
+        // Nor is a failure (a render child that crashed, the database away for a moment): the
+        // next copy tries again, where a kept rejection would fail every copy for the run.
+        if (entries.get(id) === entry) entries.delete(id);
+        throw error;
+      }
       // A refusal is not kept: once the file is restored, the next copy is sent.
       if (typeof result === 'string') entries.delete(id);
       return result;

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { broadcastMessages, broadcastStatuses, loadBroadcast, planSend, runBroadcast, startSend } from '../../src/broadcast/index.ts';
+import { renderBroadcast } from '../../src/broadcast/draft.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { Worker } from '../../src/send/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
@@ -115,6 +116,31 @@ describe('editing the file mid-send', () => {
     expect(server.received.slice(100).every((r) => r.email!.text!.includes('An edited paragraph.'))).toBe(true);
     expect(new Set(recipientsOf(server).slice(100))).toEqual(pop.all);
     await transport.close();
+    await store.close();
+  });
+});
+
+describe('a render that fails', () => {
+  it('is not kept: the next copy renders the broadcast again', { timeout: 60_000 }, async () => {
+    const root = tempProject();
+    writeBroadcast(root, 'news');
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await populate(store, t0, 20);
+    const project = await loadProject(root);
+    const started = await startSend({ project, store }, await loadBroadcast(project, 'news'), { now: t0 });
+    if (started.outcome !== 'sending') throw new Error(started.outcome);
+    let renders = 0;
+    const messages = broadcastMessages({ root }, store, async (slug) => {
+      renders++;
+      if (renders === 1) throw new Error('the render child exited with 1');
+      return renderBroadcast(project, slug);
+    });
+    await expect(messages.lookup(started.broadcast.id)).rejects.toThrow('the render child exited with 1');
+    const entry = await messages.lookup(started.broadcast.id);
+    expect(typeof entry).toBe('object');
+    // …and a success is kept: no third render.
+    expect(await messages.lookup(started.broadcast.id)).toBe(entry);
+    expect(renders).toBe(2);
     await store.close();
   });
 });
