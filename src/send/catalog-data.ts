@@ -27,7 +27,12 @@ export interface CatalogEntry {
   compiled: CompiledMessage;
   sender: { name: string; email: string };
   subject: string;
+  /** Characters of HTML and text before filling: what a batch of this message weighs (see Worker's `batchChars`). */
+  chars: number;
 }
+
+/** A message's characters, HTML and text: what the sending thread holds copies of for each recipient in flight. */
+export const messageChars = (m: Pick<CompilableMessage, 'html' | 'text'>): number => m.html.length + m.text.length;
 
 /**
  * Every series compiled once at worker start: lessons by (series, slug) and each series'
@@ -51,7 +56,7 @@ export function entryOf(built: BuiltMessage): CatalogEntry {
 
 export function entryFromData(data: CatalogEntryData): CatalogEntry {
   const { kind, subject, html, text } = data.message;
-  return { compiled: compileMessage({ kind, subject, html, text }), sender: { ...data.sender }, subject: data.subject };
+  return { compiled: compileMessage({ kind, subject, html, text }), sender: { ...data.sender }, subject: data.subject, chars: messageChars(data.message) };
 }
 
 export function catalogFromData(data: CatalogData): Catalog {

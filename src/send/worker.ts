@@ -4,7 +4,7 @@ import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
 import type { Catalog, CatalogEntry } from './catalog.ts';
 import { composeMessage } from './compose.ts';
 import { enqueueDue } from './enqueue-due.ts';
-import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, LeaseHolder, SendStore } from './store-port.ts';
+import type { ClaimCandidate, ClaimedBatch, ClaimedDelivery, DeliveryOutcome, LeaseHolder, SendStore } from './store-port.ts';
 import { StopRunError, type OutgoingMessage, type SendOutcome, type Transport } from './transport.ts';
 
 /** Broadcast messages are looked up by id; the broadcast module supplies them. A string says why there is none. */
@@ -32,6 +32,15 @@ export interface WorkerOptions {
    */
   plans?: boolean;
   batchSize?: number;
+  /**
+   * Characters of message (HTML and text, before filling) one batch may hold: a claim takes
+   * fewer than `batchSize` rows when their messages would pass it. The worker command sets it
+   * from its heap cap, so that a broadcast started while it runs, longer than anything the
+   * heap was sized for at start, goes out in smaller batches instead of running the thread
+   * out of memory. A broadcast this loop has not compiled yet is claimed alone the first
+   * time; after that its size is known. Unset: every batch up to `batchSize`.
+   */
+  batchChars?: number;
   leaseMs?: number;
   /** Per delivery: retries before it is marked failed. */
   maxAttempts?: number;
@@ -79,10 +88,12 @@ function rejectsRecipient(reason: string): boolean {
   return m[1] === '550' || m[1] === '551' || m[1] === '553';
 }
 
-type Optional = 'broadcasts' | 'onBatch' | 'onError' | 'kinds' | 'beforePass' | 'plans';
+type Optional = 'broadcasts' | 'onBatch' | 'onError' | 'kinds' | 'beforePass' | 'plans' | 'batchChars';
 
 export class Worker {
   private stopping = false;
+  /** Characters of each broadcast this loop has composed, by id: what its claims weigh them by. */
+  private readonly broadcastChars = new Map<string, number>();
   private readonly o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
@@ -184,7 +195,11 @@ export class Worker {
   private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | string | undefined> {
     if (d.kind === 'lesson' && d.seriesId && d.stepSlug) return this.o.catalog.lesson(d.seriesId, d.stepSlug);
     if (d.kind === 'confirm' && d.seriesId) return this.o.catalog.confirm(d.seriesId);
-    if (d.kind === 'broadcast' && d.broadcastId) return this.o.broadcasts?.(d.broadcastId);
+    if (d.kind === 'broadcast' && d.broadcastId) {
+      const entry = await this.o.broadcasts?.(d.broadcastId);
+      if (typeof entry === 'object') this.broadcastChars.set(d.broadcastId, entry.chars);
+      return entry;
+    }
     return undefined;
   }
 
@@ -233,7 +248,28 @@ export class Worker {
   }
 
   private claimOptions() {
-    return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds };
+    const fits = this.o.batchChars === undefined ? undefined : this.fits;
+    return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds, fits };
+  }
+
+  /** How many of the rows picked, in order, fit `batchChars`: at least one, so even a message over it goes out (alone). */
+  private readonly fits = (rows: readonly ClaimCandidate[]): number => {
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const chars = this.charsOf(rows[i]!);
+      // Not compiled here yet: it goes alone, or the batch stops before it.
+      if (chars === undefined) return Math.max(1, i);
+      total += chars;
+      if (total > this.o.batchChars!) return Math.max(1, i);
+    }
+    return rows.length;
+  };
+
+  /** A row's message size; 0 when there is no message (the row fails without one), undefined when not known yet. */
+  private charsOf(r: ClaimCandidate): number | undefined {
+    if (r.kind === 'broadcast') return r.broadcastId ? this.broadcastChars.get(r.broadcastId) : 0;
+    const entry = r.kind === 'lesson' && r.seriesId && r.stepSlug ? this.o.catalog.lesson(r.seriesId, r.stepSlug) : r.kind === 'confirm' && r.seriesId ? this.o.catalog.confirm(r.seriesId) : undefined;
+    return entry?.chars ?? 0;
   }
 
   /** Fills a claimed batch's messages; rows that cannot be composed fail here. */

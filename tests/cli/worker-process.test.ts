@@ -6,8 +6,9 @@ import { workerBundle } from '../../bin/worker-bundle.mjs';
 import { loadBroadcast, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { openStore } from '../../src/store/index.ts';
+import { startFakeResend } from '../support/fake-resend.ts';
 import { REPO, tempProject } from '../support/project.ts';
-import { SECRET, seedDueLessons } from '../support/worker-process.ts';
+import { killWorkers, resendProject, SECRET, seedDueLessons, spawnWorker, stopWorker, waitFor } from '../support/worker-process.ts';
 
 /** `node bin/coursemail.mjs worker --once --root ROOT` with the given extra environment. */
 function runWorker(root: string, env: Record<string, string> = {}, args: string[] = []) {
@@ -126,6 +127,44 @@ describe('the `coursemail worker` process', () => {
     // The lessons alone fit the default cap; the broadcast's batches would not.
     expect(restartedWithHeapMb(run.out)).toBeGreaterThan(90);
     expect(run.out).toMatch(/done: \d+ lessons scheduled, 4 sent, 0 failed/);
+  });
+
+  it('sends a broadcast started while it runs, longer than its heap was sized for, in smaller batches: no crash, no restart', { timeout: 120_000 }, async () => {
+    const root = resendProject();
+    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+    lengthen(join(root, 'broadcasts/welcome-new-article.md'));
+    const server = await startFakeResend({ requestsPerSecond: null, keepEmails: false });
+    try {
+      const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+      await seedDueLessons(store, 150);
+      await store.close();
+      // The default cap, sized at start for the lessons alone.
+      const w = spawnWorker({ root, resendUrl: server.url, name: 'sized', args: ['--idle-ms', '100'] });
+      const state = () => `${server.received.length} received; out: ${w.out().slice(-600)}; err: ${w.err().slice(-1500)}`;
+      await waitFor(() => server.received.length >= 150 || !w.running, 'the lessons', 60_000, state);
+      expect(server.requests.map((r) => r.emails)).toEqual([100, 50]);
+
+      const again = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+      const project = await loadProject(root);
+      const started = await startSend({ project, store: again }, await loadBroadcast(project, 'welcome-new-article'), { now: new Date() });
+      await again.close();
+      expect(started.outcome).toBe('sending');
+      // 100 copies of it in one request would need ~200 MB of heap (the check's figure).
+      await waitFor(() => server.received.length >= 300 || !w.running, 'the broadcast', 90_000, state);
+      expect(w.running, state()).toBe(true);
+      expect(await stopWorker(w)).toEqual({ code: 0, signal: null });
+      expect(w.out()).not.toMatch(/^heap:/m);
+      const copies = server.requests.slice(2).map((r) => r.emails);
+      // The first copy alone (its size unknown until compiled), then as many as fit the heap.
+      expect(copies[0]).toBe(1);
+      expect(Math.max(...copies)).toBeGreaterThan(1);
+      expect(Math.max(...copies)).toBeLessThan(100);
+      expect(copies.reduce((a, b) => a + b, 0)).toBe(150);
+      for (const n of server.countByDelivery().values()) expect(n).toBe(1);
+    } finally {
+      await killWorkers();
+      await server.close();
+    }
   });
 });
 

@@ -1,10 +1,11 @@
 import { defineCommand } from 'citty';
 import { getHeapStatistics } from 'node:v8';
+import { resourceLimits } from 'node:worker_threads';
 // Narrow modules, not the stage indexes: this command is the worker bundle's whole import
 // graph (src/cli/worker-main.ts), and nothing in it may load a renderer.
 import { broadcastMessages } from '../../broadcast/messages.ts';
 import { releaseScheduledBroadcasts } from '../../broadcast/release.ts';
-import { catalogFromData, type Catalog, type CatalogData, type CatalogEntryData } from '../../send/catalog-data.ts';
+import { catalogFromData, messageChars, type Catalog, type CatalogData } from '../../send/catalog-data.ts';
 import { catalogDataInChild, renderBroadcastInChild } from '../../send/render-process.ts';
 import { Worker, type BroadcastLookup, type RunSummary } from '../../send/worker.ts';
 import { CoursemailError } from '../../shared/index.ts';
@@ -25,16 +26,37 @@ const MB = 2 ** 20;
  * messages and its request body, in several copies a character (V8 keeps a message with an
  * em dash or a curly quote in two bytes a character; the fill, the flattened string, the
  * SDK's JSON body and the HTTP client's well-formed copy of it each take their own). ~16 MB
- * of code and catalog besides. Measured with 100-message batches through the Resend SDK:
- * messages of 66 K characters ran out of a 76 MB heap, of 142 K characters out of 128 MB
- * and not of 140 MB: ~9–10 bytes a character of a batch; 12 leaves a margin.
+ * of code and catalog besides. Measured through the Resend SDK, against the old
+ * generation's cap (heapCapBytes): 100 messages of 66 K characters ran out of 76 MB; of
+ * 142 K characters, out of 128 MB and not of 140 MB; at 48 MB, batches of 26 such messages
+ * ran out and of 23 did not. So ~8–9 bytes a character of a batch; 12 leaves a margin.
  */
 const HEAP_BYTES_A_CHARACTER = 12;
-/** A message's characters, HTML and text: what the heap holds copies of for each recipient in flight. */
-const messageChars = (e: CatalogEntryData) => e.message.html.length + e.message.text.length;
+/** Code, catalog and the rest of the thread's heap, besides the batches in flight. */
+const HEAP_BASE = 16 * MB;
 function heapNeedMb(data: CatalogData, broadcastLargest: number, loops: number, batchSize: number): { needMb: number; largest: number } {
-  const largest = Math.max(broadcastLargest, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map(messageChars));
-  return { needMb: Math.ceil((16 * MB + loops * batchSize * largest * HEAP_BYTES_A_CHARACTER) / MB), largest };
+  const largest = Math.max(broadcastLargest, ...[...Object.values(data.lessons), ...Object.values(data.confirms)].map((e) => messageChars(e.message)));
+  return { needMb: Math.ceil((HEAP_BASE + loops * batchSize * largest * HEAP_BYTES_A_CHARACTER) / MB), largest };
+}
+
+/**
+ * The heap the batches live in: the old generation's cap (COURSEMAIL_WORKER_HEAP_MB, or the
+ * launcher's default). A message's strings are large objects, which only the old generation
+ * holds; the young generation (counted in V8's `heap_size_limit`) takes none of them. Run
+ * outside the launcher's thread (tests, in process), the whole heap.
+ */
+function heapCapBytes(): number {
+  const old = resourceLimits.maxOldGenerationSizeMb;
+  return old ? old * MB : getHeapStatistics().heap_size_limit;
+}
+
+/**
+ * The characters of message one loop's batch may hold within this thread's heap: the same
+ * figure as the check at start, the other way round. What was known at start fits full
+ * batches (the check saw to that); a longer broadcast started later goes in smaller ones.
+ */
+function batchCharsForHeap(loops: number): number {
+  return Math.max(1, Math.floor((heapCapBytes() - HEAP_BASE) / (loops * HEAP_BYTES_A_CHARACTER)));
 }
 
 /** The heap this thread's cap (set by bin/coursemail.mjs) is too small for; `needMb` is the cap to ask for. */
@@ -54,7 +76,7 @@ export class HeapTooSmall extends CoursemailError {
  */
 function checkHeap(data: CatalogData, broadcastLargest: number, loops: number, batchSize: number): void {
   const { needMb, largest } = heapNeedMb(data, broadcastLargest, loops, batchSize);
-  const limitMb = Math.floor(getHeapStatistics().heap_size_limit / MB);
+  const limitMb = Math.floor(heapCapBytes() / MB);
   if (needMb > limitMb) {
     throw new HeapTooSmall(
       needMb,
@@ -102,7 +124,7 @@ export const workerCommand = (io: CliIO) =>
       let broadcastLargest = 0;
       const broadcasts = broadcastMessages({ root: rt.root }, rt.store, async (slug) => {
         const rendered = await renderBroadcastInChild(rt.root, slug);
-        if (rendered.entry) broadcastLargest = Math.max(broadcastLargest, messageChars(rendered.entry));
+        if (rendered.entry) broadcastLargest = Math.max(broadcastLargest, messageChars(rendered.entry.message));
         return rendered;
       }).lookup;
       let catalog: Catalog;
@@ -115,6 +137,7 @@ export const workerCommand = (io: CliIO) =>
         await rt.close();
         throw err;
       }
+      const batchChars = batchCharsForHeap(concurrency);
       const workers = Array.from(
         { length: concurrency },
         (_, i) =>
@@ -127,6 +150,7 @@ export const workerCommand = (io: CliIO) =>
             owner: concurrency === 1 ? rt.owner : `${rt.owner}#${i}`,
             clock: rt.clock,
             leaseMs,
+            batchChars,
             broadcasts,
             beforePass: (now) => releaseScheduledBroadcasts(rt.store, now),
             plans: i === 0,
