@@ -1,7 +1,7 @@
 /** @jsxRuntime automatic @jsxImportSource react */
-import { Text } from '@react-email/components';
+import { Link, Text } from '@react-email/components';
 import type { FooterContent } from '../src/render/footer.ts';
-import { emailStyles } from '../src/render/styles.ts';
+import { emailStyles, palette } from '../src/render/styles.ts';
 import { CallToAction } from './CallToAction.tsx';
 import { Layout } from './Layout.tsx';
 import { sampleFooter } from './sample.ts';
@@ -12,6 +12,8 @@ export interface ConfirmSubscriptionProps {
   footer: FooterContent;
 }
 
+/** The address is one long word: broken anywhere, or it would widen the email past a phone's screen. */
+const addressLink = { color: palette.link, textDecoration: 'underline', wordBreak: 'break-all' } as const;
 const p = { margin: '0 0 16px', fontSize: '16px', lineHeight: '1.6', fontFamily: emailStyles.font.replace('font-family:', '') };
 
 /** Double opt-in: nothing else is sent until the reader presses the button. */
@@ -21,7 +23,12 @@ export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmS
       <Text style={p}>{'{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'}</Text>
       <Text style={p}>{`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`}</Text>
       <CallToAction cta={{ text: 'Yes, send me the course', href: '{{confirmUrl}}' }} />
-      <Text style={p}>{'If the button does not work, copy this address into your browser: {{confirmUrl}}'}</Text>
+      <Text style={p}>
+        {'If the button does not work, copy this address into your browser: '}
+        <Link href="{{confirmUrl}}" style={addressLink}>
+          {'{{confirmUrl}}'}
+        </Link>
+      </Text>
     </Layout>
   );
 }

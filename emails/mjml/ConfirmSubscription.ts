@@ -1,5 +1,6 @@
 import type { ConfirmSubscriptionProps } from '../ConfirmSubscription.tsx';
 import { escapeHtml as e } from '../../src/render/escape.ts';
+import { emailStyles } from '../../src/render/styles.ts';
 import { mjmlLayout } from './Layout.ts';
 
 export function confirmSubscriptionMjml({ seriesTitle, preheader, footer }: ConfirmSubscriptionProps): string {
@@ -8,6 +9,7 @@ export function confirmSubscriptionMjml({ seriesTitle, preheader, footer }: Conf
     p('{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'),
     p(e(`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`)),
   ].join('');
-  const after = p('If the button does not work, copy this address into your browser: {{confirmUrl}}');
+  // The address is one long word: broken anywhere, or it would widen the email past a phone's screen.
+  const after = p(`If the button does not work, copy this address into your browser: <a href="{{confirmUrl}}" style="${emailStyles.addressLink}">{{confirmUrl}}</a>`);
   return mjmlLayout({ preheader, contentHtml, cta: { text: 'Yes, send me the course', href: '{{confirmUrl}}' }, afterHtml: after, footer });
 }

@@ -1,5 +1,5 @@
 import { colorInShorthand, contrastRatio, over, parseColor, toHex, type Rgba } from './color.ts';
-import { parseStyle, tokenize } from './html-tokens.ts';
+import { fontPx, parseStyle, tokenize } from './html-tokens.ts';
 import type { LintWarning } from './types.ts';
 
 interface Frame {
@@ -14,13 +14,6 @@ interface Frame {
 
 const WHITE: Rgba = { r: 255, g: 255, b: 255, a: 1 };
 const BLACK: Rgba = { r: 0, g: 0, b: 0, a: 1 };
-
-function fontPx(value: string | undefined, parent: number): number {
-  const m = /^([\d.]+)(px|pt|em|rem|%)?$/.exec(value?.trim() ?? '');
-  if (!m) return parent;
-  const n = Number(m[1]);
-  return m[2] === 'pt' ? (n * 4) / 3 : m[2] === 'em' ? n * parent : m[2] === 'rem' ? n * 16 : m[2] === '%' ? (n / 100) * parent : n;
-}
 
 /**
  * Text against its background, from inline `color` and `background-color` (or `bgcolor`)

@@ -59,3 +59,11 @@ export function parseStyle(style: string | undefined): Map<string, string> {
   }
   return out;
 }
+
+/** A CSS `font-size` in px, relative sizes against the parent's; what it cannot read inherits. */
+export function fontPx(value: string | undefined, parent: number): number {
+  const m = /^([\d.]+)(px|pt|em|rem|%)?$/.exec(value?.trim() ?? '');
+  if (!m) return parent;
+  const n = Number(m[1]);
+  return m[2] === 'pt' ? (n * 4) / 3 : m[2] === 'em' ? n * parent : m[2] === 'rem' ? n * 16 : m[2] === '%' ? (n / 100) * parent : n;
+}

@@ -7,6 +7,7 @@ import { lintDocument } from './document.ts';
 import { lintImages } from './images.ts';
 import { lintInbox } from './inbox.ts';
 import { lintLinks, lintUnfilled } from './links.ts';
+import { lintPhoneWidth } from './phone-width.ts';
 import type { LintInput, LintOptions, LintWarning } from './types.ts';
 
 export function lintMessage(msg: LintInput, opts: LintOptions): LintWarning[] {
@@ -17,10 +18,11 @@ export function lintMessage(msg: LintInput, opts: LintOptions): LintWarning[] {
     ...lintImages(msg.html),
     ...lintDocument(msg.html),
     ...lintContrast(msg.html),
+    ...lintPhoneWidth(msg.html),
   ];
 }
 
-export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintUnfilled };
+export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintPhoneWidth, lintUnfilled };
 export { clientSupport, DEFAULT_CLIENTS, type ClientSupportIssue } from './client-support.ts';
 export { contrastRatio, parseColor } from './color.ts';
 export { SUBJECT_VISIBLE, PREHEADER_VISIBLE } from './inbox.ts';

@@ -16,6 +16,13 @@ function protect(md: string): { text: string; restore: (html: string) => string 
   return { text, restore: (html) => html.replace(/cmph(\d+)x/g, (_, i) => saved[Number(i)] ?? '') };
 }
 
+/**
+ * Link text with a run of this many characters and no space (a bare address, mostly) is
+ * wider than a phone's column (~320 px of 16 px text): it gets the style that breaks it.
+ */
+const LONG_WORD = /\S{30}/;
+const unbroken = (html: string) => LONG_WORD.test(html.replace(/<[^>]*>/g, ''));
+
 function createMarked(resolveLink: LinkResolver): Marked {
   return new Marked({
     gfm: true,
@@ -41,7 +48,7 @@ function createMarked(resolveLink: LinkResolver): Marked {
         // An unresolved named link reads as plain text: never a dead link.
         if (!target) return inner;
         const t = title ? ` title="${escapeHtml(title)}"` : '';
-        return `<a href="${escapeHtml(target)}"${t} style="${s.link}">${inner}</a>`;
+        return `<a href="${escapeHtml(target)}"${t} style="${unbroken(inner) ? s.addressLink : s.link}">${inner}</a>`;
       },
       image({ href, text }: Tokens.Image) {
         return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}" style="max-width:100%;height:auto" />`;

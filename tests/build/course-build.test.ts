@@ -68,6 +68,28 @@ describe('coursemail build on the physician-coaching series', () => {
     }
   });
 
+  it('a long address (the confirmation’s copy-this-link line, a bare URL in a lesson) breaks anywhere, in both engines; other links keep their words', async () => {
+    const root = tempProject();
+    const url = 'https://example.com/articles/2026/physician-coaching-is-not-therapy-the-long-version';
+    const lessonFile = join(root, 'series/physician-coaching/02-what-the-evidence-shows.md');
+    writeFileSync(lessonFile, `${readFileSync(lessonFile, 'utf8')}\nThe whole article: <${url}>\n`);
+    const project = await loadProject(root);
+    for (const engine of ['react', 'mjml'] as const) {
+      const { built, problems } = await buildSeries(project, 'physician-coaching', { engine });
+      expect(problems).toEqual([]);
+      const anchors = (html: string) => [...html.matchAll(/<a\b[^>]*>[\s\S]*?<\/a>/g)].map((m) => m[0]);
+      const address = anchors(built!.confirm.message.html).filter((a) => a.includes('>{{confirmUrl}}<'));
+      expect(address, engine).toHaveLength(1);
+      expect(address[0]).toMatch(/style="[^"]*word-break:\s*break-all/);
+      const lesson = anchors(built!.steps[1]!.message.html);
+      expect(lesson.find((a) => a.includes(`>${url}<`)), engine).toMatch(/style="[^"]*word-break:\s*break-all/);
+      // A link with words for its text is left to wrap between them.
+      const worded = lesson.filter((a) => !a.includes(`>${url}<`) && / /.test(a.replace(/<[^>]*>/g, '')));
+      expect(worded.length, engine).toBeGreaterThan(0);
+      for (const a of worded) expect(a).not.toContain('break-all');
+    }
+  });
+
   it('engine: mjml in series.yaml selects MJML without a flag', async () => {
     const root = tempProject();
     const file = join(root, 'series/physician-coaching/series.yaml');

@@ -87,6 +87,25 @@ describe('an email page', () => {
     await screenshot(page, 'preview-email-mobile');
   });
 
+  it('fits every message of the course on a phone, for every sample reader: no sideways scrolling at 375 px', async () => {
+    // The signed links are as long as a real subscriber's: the confirmation's copy-this-address
+    // line once widened that email to ~1,100 px.
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    try {
+      const wide: string[] = [];
+      for (const step of ['confirm', '1', '2', '3', '4', '5']) {
+        for (const sample of ['named', 'anonymous', 'long']) {
+          await phone.goto(`${preview.url}/series/${SERIES}/${step}/frame?sample=${sample}&scheme=light`);
+          const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+          if (width > 375) wide.push(`${step} (${sample}): ${width} px`);
+        }
+      }
+      expect(wide).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  });
+
   it('has a dark view (colour inversion inside the email document) that survives a reload', async () => {
     await page.locator('[data-scheme="invert"]').click();
     await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'));

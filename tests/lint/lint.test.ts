@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSeries, loadProject } from '../../src/build/index.ts';
-import { clientSupport, contrastRatio, lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintMessage, lintUnfilled, parseColor } from '../../src/lint/index.ts';
+import { clientSupport, contrastRatio, lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintMessage, lintPhoneWidth, lintUnfilled, parseColor } from '../../src/lint/index.ts';
+import { fillMessage, sampleRecipient } from '../../src/send/test-send.ts';
 import { REPO } from '../support/project.ts';
 
 const rules = (ws: { rule: string }[]) => ws.map((w) => w.rule);
@@ -90,6 +91,27 @@ describe('contrast', () => {
   });
 });
 
+describe('phone width', () => {
+  const address = 'https://example.com/confirm/eyJzIjoiMSIsIm4iOiJDX3dSUEtlRkRlM1NxU1pLTE9CUkxBa';
+
+  it('flags a word too wide for a phone’s column, once, with its estimated width', () => {
+    const ws = lintPhoneWidth(page(`<p>Copy this: ${address}</p><p>Again: <a href="${address}">${address}</a></p>`));
+    expect(rules(ws)).toEqual(['phone-width']);
+    expect(ws[0]!.message).toMatch(/^“https:\/\/example\.com\/confirm\/eyJ\S+…” is one word about \d{3,4} px wide at 16 px type/);
+    expect(ws[0]!.message).toContain('word-break:break-all');
+  });
+
+  it('leaves a word that may break anywhere, hidden text and ordinary prose alone; larger type makes a shorter word too wide', () => {
+    expect(lintPhoneWidth(page(`<p>Copy this: <a href="${address}" style="color:#0b5cad;word-break:break-all">${address}</a></p>`))).toEqual([]);
+    expect(lintPhoneWidth(page(`<td style="overflow-wrap:anywhere"><p>${address}</p></td>`))).toEqual([]);
+    expect(lintPhoneWidth(page(`<div style="display:none;max-height:0">${address}</div>`))).toEqual([]);
+    expect(lintPhoneWidth(page('<p>Physician coaching is not therapy, and the difference matters.</p>'))).toEqual([]);
+    const word = 'uncharacteristically-overworked'; // 31 characters: ~273 px at 16 px, ~409 px at 24 px
+    expect(lintPhoneWidth(page(`<p>${word}</p>`))).toEqual([]);
+    expect(rules(lintPhoneWidth(page(`<h2 style="font-size:24px">${word}</h2>`)))).toEqual(['phone-width']);
+  });
+});
+
 describe('client support (caniemail data)', () => {
   it('flags prefers-color-scheme for Gmail and media queries and border-radius for Outlook on Windows', () => {
     const html = page('<p style="border-radius:4px">x</p>').replace('</head>', '<style>@media (prefers-color-scheme: dark) { body { background: #000 } }</style></head>');
@@ -114,6 +136,10 @@ describe('the course as built', () => {
     for (const { message } of [...built!.steps, built!.confirm]) {
       expect(lintMessage(message, { filled: false }), message.subject).toEqual([]);
       expect(rules(lintMessage(message, { filled: true }))).toContain('placeholder-unfilled');
+      // Filled for each sample reader, with links as long as a real subscriber's, it fits a phone.
+      for (const sample of ['named', 'anonymous', 'long'] as const) {
+        expect(lintPhoneWidth(fillMessage(message, sampleRecipient(project.config, sample)).html), `${message.subject} (${sample})`).toEqual([]);
+      }
     }
   });
 });
