@@ -6,6 +6,7 @@ import { defineCommand } from 'citty';
 import cliProgress from 'cli-progress';
 import { linkResolver, loadConfig, type Config } from '../../config/index.ts';
 import { listSeries, loadSeries } from '../../content/index.ts';
+import type { Course } from '../../course/types.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store, type SubscriberStatus } from '../../store/index.ts';
 import { exportSubscribers, forgetSubscriber, importCsv, normalizeEmail, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
@@ -20,18 +21,18 @@ export interface ListRuntime {
   root: string;
   config: Config;
   store: Store;
-  /** Series that load, by id, with their titles. */
-  series: Map<string, { title: string; description: string }>;
+  /** Series that load, by id: titles, lessons and zone (a reader's preferences page names them). */
+  series: Map<string, Pick<Course, 'title' | 'description' | 'steps' | 'timezone'>>;
   close(): Promise<void>;
 }
 
 export async function openListRuntime(rootArg: string, env: NodeJS.ProcessEnv = process.env): Promise<ListRuntime> {
   const root = resolve(rootArg);
   const config = loadConfig(root);
-  const series = new Map<string, { title: string; description: string }>();
+  const series: ListRuntime['series'] = new Map();
   for (const id of listSeries(root)) {
     const { course } = loadSeries(root, id, linkResolver(config));
-    if (course) series.set(id, { title: course.title, description: course.description });
+    if (course) series.set(id, course);
   }
   const store = await openStore(storeOptionsFromEnv(env, root));
   return { root, config, store, series, close: () => store.close() };

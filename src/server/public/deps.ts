@@ -5,6 +5,10 @@ import type { Store } from '../../store/index.ts';
 export interface SeriesInfo {
   title: string;
   description?: string;
+  /** Its lessons in order, so a reader's page can name them (not by file slug). */
+  steps?: readonly { slug: string; subject: string }[];
+  /** The series' zone: times on a reader's page are in theirs, else this one. */
+  timezone?: string;
 }
 
 export interface PublicLimits {

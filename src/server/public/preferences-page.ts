@@ -15,22 +15,51 @@ export const isNotice = (v: string | undefined): v is NoticeId => v !== undefine
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '—');
 
+/**
+ * A time as the reader reads it: in their zone (else the series', else UTC), e.g.
+ * "Thu, Nov 26, 2026, 8:18 AM". The zone is named once, in the page's "Time zone" row.
+ */
+function localWhen(zone: string): (d: Date | null) => string {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+  } catch {
+    return when;
+  }
+  return (d) => (d ? format.format(d) : '—');
+}
+
+/** "lesson 2 of 5, “What the trials of physician coaching found”": the slug only when the lesson is gone from the series. */
+function lessonName(slug: string | null, info: SeriesInfo | undefined): string {
+  const steps = info?.steps;
+  if (!steps) return `lesson “${slug ?? '?'}”`;
+  const at = steps.findIndex((x) => x.slug === slug);
+  return at < 0 ? `a lesson no longer in the course (${slug ?? '?'})` : `lesson ${at + 1} of ${steps.length}, “${steps[at]!.subject}”`;
+}
+
 const action = (token: string, name: string, label: string, extra: SafeHtml | string = '', cls = 'secondary') =>
   html`<form class="inline" method="post" action="/p/${token}"><input type="hidden" name="action" value="${name}">${extra}<button type="submit" class="${cls}">${label}</button></form>`;
 
-function enrollmentItem(token: string, e: Enrollment, series: ReadonlyMap<string, SeriesInfo>): SafeHtml {
-  const title = series.get(e.seriesId)?.title ?? e.seriesId;
+function enrollmentItem(token: string, e: Enrollment, series: ReadonlyMap<string, SeriesInfo>, at: (d: Date | null) => string): SafeHtml {
+  const info = series.get(e.seriesId);
+  const title = info?.title ?? e.seriesId;
   const seriesField = html`<input type="hidden" name="series" value="${e.seriesId}">`;
-  const state =
-    e.status !== 'active' ? e.status : e.pausedAt ? `paused since ${when(e.pausedAt)}` : e.lastStepSlug ? `running; last lesson ${e.lastStepSlug} on ${when(e.lastSentAt)}` : 'running';
+  const last = e.lastStepSlug ? `; the last was ${lessonName(e.lastStepSlug, info)}, on ${at(e.lastSentAt)}` : '';
+  const state = e.status !== 'active' ? `${e.status}${last}` : e.pausedAt ? `paused since ${at(e.pausedAt)}${last}` : e.lastStepSlug ? `running${last}` : 'running; the first lesson is on its way';
   const button = e.status !== 'active' ? '' : e.pausedAt ? action(token, 'resume', 'Resume', seriesField) : action(token, 'pause', 'Pause', seriesField);
   return html`<li><strong>${title}</strong>: ${state} ${button}</li>`;
 }
 
-function message(d: Delivery): string {
-  const what = d.kind === 'lesson' ? `lesson ${d.stepSlug ?? ''}` : d.kind === 'confirm' ? 'confirmation' : d.kind;
-  return `${what} — ${d.status}${d.sentAt ? `, sent ${when(d.sentAt)}` : d.status === 'queued' ? `, due ${when(d.dueAt)}` : ''}`;
+const KIND: Record<Delivery['kind'], string> = { lesson: 'Lesson', confirm: 'The confirmation request', broadcast: 'A message to everyone on the list', test: 'A test message' };
+
+/** One line per message: what it was and what became of it, without repeating "sent". */
+function message(d: Delivery, series: ReadonlyMap<string, SeriesInfo>, at: (d: Date | null) => string): string {
+  const what = d.kind === 'lesson' && d.seriesId ? capitalize(lessonName(d.stepSlug, series.get(d.seriesId))) : KIND[d.kind];
+  const fate: Record<Delivery['status'], string> = { sent: `sent ${at(d.sentAt)}`, queued: `due ${at(d.dueAt)}`, sending: 'being sent now', failed: 'could not be sent', cancelled: 'not sent (cancelled)' };
+  return `${what}: ${fate[d.status]}`;
 }
+
+const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The data page behind `{{preferencesUrl}}`: change, pause, leave, see and delete. */
 export function preferencesPage(
@@ -41,6 +70,8 @@ export function preferencesPage(
 ): SafeHtml {
   const s = data.subscriber;
   const mailing = s.status === 'active' || s.status === 'pending';
+  const zone = s.timezone ?? data.enrollments.map((e) => series.get(e.seriesId)?.timezone).find(Boolean) ?? 'UTC';
+  const at = localWhen(zone);
   return html`<h1>Your preferences</h1>
 ${state.notice ? html`<p role="status">${NOTICES[state.notice]}</p>` : ''}
 ${state.error ? html`<p class="error" role="alert" id="prefs-error">${state.error}</p>` : ''}
@@ -54,17 +85,17 @@ ${state.error ? html`<p class="error" role="alert" id="prefs-error">${state.erro
 <button type="submit">Save</button>
 </form>
 <h2>Your course</h2>
-${data.enrollments.length ? html`<ul class="plain">${data.enrollments.map((e) => enrollmentItem(token, e, series))}</ul>` : html`<p class="muted">Not enrolled in a course.</p>`}
+${data.enrollments.length ? html`<ul class="plain">${data.enrollments.map((e) => enrollmentItem(token, e, series, at))}</ul>` : html`<p class="muted">Not enrolled in a course.</p>`}
 ${mailing ? html`<p>${action(token, 'unsubscribe', 'Unsubscribe from everything')}</p>` : html`<p class="muted">This address is ${s.status}: nothing more is sent to it.</p>`}
 <h2>What we hold about you</h2>
 <dl>
 <dt>Email</dt><dd>${s.email}</dd>
 <dt>First name</dt><dd>${s.firstName ?? '—'}</dd>
-<dt>Time zone</dt><dd>${s.timezone ?? '— (the course’s own)'}</dd>
+<dt>Time zone</dt><dd>${s.timezone ?? `— (the course’s own: ${zone}; the times on this page are in it)`}</dd>
 <dt>Status</dt><dd>${s.status}</dd>
-<dt>Consent</dt><dd>${s.consentAt ? `${when(s.consentAt)} (${s.consentSource ?? 'unknown source'})` : `not yet confirmed (${s.consentSource ?? 'unknown source'})`}</dd>
-<dt>Since</dt><dd>${when(s.createdAt)}</dd>
-<dt>Messages</dt><dd>${data.deliveries.length ? html`<ul class="plain">${data.deliveries.map((d) => html`<li>${message(d)}</li>`)}</ul>` : 'none'}</dd>
+<dt>Consent</dt><dd>${s.consentAt ? `${at(s.consentAt)} (${s.consentSource ?? 'unknown source'})` : `not yet confirmed (${s.consentSource ?? 'unknown source'})`}</dd>
+<dt>Since</dt><dd>${at(s.createdAt)}</dd>
+<dt>Messages</dt><dd>${data.deliveries.length ? html`<ul class="plain">${data.deliveries.map((d) => html`<li>${message(d, series, at)}</li>`)}</ul>` : 'none'}</dd>
 </dl>
 <p><a href="/p/${token}/data.json" download="my-data.json">Download all of it (JSON)</a> · no open or click tracking is ever recorded.</p>
 <h2>Delete everything</h2>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exportSubscribers } from '../../../src/subscribers/index.ts';
-import { activeSubscriber, formPost, harness, SERIES, token, type Harness } from './support.ts';
+import { activeSubscriber, formPost, harness, LESSON_1, SERIES, token, type Harness } from './support.ts';
 
 async function setup() {
   const h = await harness();
@@ -22,6 +22,18 @@ describe('preferences /p/:token', () => {
     let expected = '';
     for await (const chunk of exportSubscribers(h.store, { email: 'ana@example.com', format: 'json' })) expected += chunk;
     expect(await r.text()).toBe(expected);
+  });
+
+  it('names each message as the reader knows it (lesson number and subject, not a file name), at times in the reader’s zone', async () => {
+    const { h, path } = await setup();
+    // 01:30 UTC on 2 December is 7:30 PM on the 1st in Chicago; lesson 1 goes at once.
+    expect(await h.worker.runOnce()).toMatchObject({ sent: 1 });
+    const page = await (await h.app.request(path)).text();
+    const lesson1 = `lesson 1 of 5, “${LESSON_1}”`;
+    expect(page).toContain(`running; the last was ${lesson1}, on Tue, Dec 1, 2026, 7:30 PM`);
+    expect(page).toContain(`<li>Lesson 1 of 5, “${LESSON_1}”: sent Tue, Dec 1, 2026, 7:30 PM</li>`);
+    expect(page).not.toContain('what-coaching-is');
+    expect(page).not.toContain('UTC');
   });
 
   it('changes first name and time zone (303 back to the page), refuses an unknown zone without changing anything', async () => {
