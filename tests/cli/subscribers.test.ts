@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openListRuntime } from '../../src/cli/commands/subscribers.ts';
 import { openStore } from '../../src/store/index.ts';
 import { REPO, runCli, tempProject } from '../support/project.ts';
 import { newWebhookSecret, resendEvent, svixHeaders } from '../support/svix.ts';
@@ -175,6 +176,18 @@ describe('coursemail subscribers add | list | export | unsubscribe, enroll, embe
 });
 
 describe('coursemail serve', () => {
+  it('hands the public pages each series with its lessons and zone, so a reader’s page names lessons by number and subject', async () => {
+    const rt = await openListRuntime(tempProject(), { ...process.env, DATABASE_URL: '' });
+    try {
+      const info = rt.series.get(SERIES)!;
+      expect(info.timezone).toBe('America/New_York');
+      expect(info.steps.map((s) => s.subject)).toHaveLength(5);
+      expect(info.steps[0]).toMatchObject({ slug: 'what-coaching-is', subject: 'What physician coaching is, and what it is not' });
+    } finally {
+      await rt.close();
+    }
+  });
+
   it('needs COURSEMAIL_SECRET, then serves the sign-up page on loopback', async () => {
     const root = tempProject();
     delete process.env.COURSEMAIL_SECRET;
