@@ -60,6 +60,15 @@ export function statusReport(inputs: StatusInputs): StatusReport {
     lessonsOf(e.seriesId).push({ stepNumber: null, stepSlug: e.lastStepSlug, ...ZERO, unsubscribed: left.get(k) ?? 0 });
   }
   for (const e of inputs.enrollments) lessonsOf(e.seriesId);
+  // Every lesson of a series that has readers, by subject, those nobody has reached yet too.
+  const outlines = new Map((inputs.courses ?? []).map((c) => [c.id, c]));
+  for (const [seriesId, lessons] of bySeries) {
+    for (const step of outlines.get(seriesId)?.steps ?? []) {
+      const rows = lessons.filter((l) => l.stepSlug === step.slug);
+      for (const l of rows) l.subject = step.subject;
+      if (rows.length === 0) lessons.push({ stepNumber: step.step, stepSlug: step.slug, subject: step.subject, ...ZERO });
+    }
+  }
 
   const series: SeriesStatus[] = [...bySeries.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -67,7 +76,7 @@ export function statusReport(inputs: StatusInputs): StatusReport {
       lessons.sort((a, b) => (a.stepNumber ?? Infinity) - (b.stepNumber ?? Infinity) || a.stepSlug.localeCompare(b.stepSlug));
       const before = left.get(key(seriesId, null)) ?? 0;
       const total = lessons.reduce<Figures>((sum, l) => add(sum, l), { ...ZERO, unsubscribed: before });
-      return { seriesId, lessons, total, unsubscribedBeforeFirstLesson: before };
+      return { seriesId, title: outlines.get(seriesId)?.title, lessons, total, unsubscribedBeforeFirstLesson: before };
     });
 
   const info = new Map(inputs.broadcastInfo.map((b) => [b.id, b]));

@@ -17,6 +17,9 @@ export function complaintLine(c: ComplaintRate): string {
   return `${head} — ok`;
 }
 
+/** A subject cut to keep the table within a terminal's width. */
+const clip = (t: string) => (t.length > 44 ? `${t.slice(0, 43).trimEnd()}…` : t);
+
 /** Right-aligned columns under a left label column. */
 function table(rows: { label: string; figures: Figures }[]): string[] {
   const labelWidth = Math.max(...rows.map((r) => r.label.length), 6);
@@ -30,8 +33,8 @@ export function formatStatus(report: StatusReport): string[] {
   const out: string[] = [`Status at ${report.at.slice(0, 16).replace('T', ' ')} UTC (no opens or clicks: readers are not tracked)`];
   if (report.series.length === 0 && report.broadcasts.length === 0) out.push('', 'Nothing sent or scheduled yet.');
   for (const s of report.series) {
-    out.push('', `Series ${s.seriesId}`);
-    out.push(...table([...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${l.stepSlug}`, figures: l })), { label: 'total', figures: s.total }]));
+    out.push('', s.title ? `Series “${s.title}” (${s.seriesId})` : `Series ${s.seriesId}`);
+    out.push(...table([...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${clip(l.subject ?? l.stepSlug)}`, figures: l })), { label: 'total', figures: s.total }]));
     if (s.unsubscribedBeforeFirstLesson > 0) out.push(`  (${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson)`);
   }
   if (report.broadcasts.length > 0) {

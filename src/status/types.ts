@@ -43,8 +43,20 @@ export interface BroadcastInfo {
   total: number | null;
 }
 
+/**
+ * What the report may know of a series beyond the store: its title and its lessons in order,
+ * so the coach reads subjects (and sees the lessons nobody has reached yet), not file slugs.
+ */
+export interface CourseOutline {
+  id: string;
+  title: string;
+  steps: readonly { step: number; slug: string; subject: string }[];
+}
+
 export interface StatusInputs {
   at: Date;
+  /** The series as they are now; without them, lessons are named by slug. */
+  courses?: readonly CourseOutline[];
   lessons: LessonTally[];
   broadcasts: BroadcastTally[];
   enrollments: EnrollmentTally[];
@@ -75,10 +87,13 @@ export interface Figures {
 export interface LessonStatus extends Figures {
   stepNumber: number | null;
   stepSlug: string;
+  /** From the series as it is now; absent for a lesson since removed from it. */
+  subject?: string;
 }
 
 export interface SeriesStatus {
   seriesId: string;
+  title?: string;
   lessons: LessonStatus[];
   total: Figures;
   /** Left before their first lesson went out. */

@@ -74,6 +74,10 @@ describe('coursemail dev: sign up → confirmation in the outbox → confirm →
     const status = await (await fetch(`${dev.url}/status`)).text();
     const row = /<tr data-step="what-coaching-is">(.*?)<\/tr>/s.exec(status)?.[1] ?? '';
     expect(/data-col="sent">(\d+)</.exec(row)?.[1]).toBe('1');
+    // Named as the series has it now, beside the four lessons nobody has reached yet.
+    expect(row).toContain(`>${EDITED}</td>`);
+    expect(status.match(/<tr data-step=/g)).toHaveLength(5);
+    expect(status).toContain('<h2>Physician coaching is not therapy <span class="muted small">physician-coaching</span></h2>');
     expect(status).toMatch(/<span data-status="active">1 active<\/span>/);
     expect(log.filter((l) => l.startsWith('worker: 1 sent'))).toHaveLength(2);
     // No RESEND_WEBHOOK_SECRET: no webhook endpoint.

@@ -47,6 +47,35 @@ describe('statusReport', () => {
     expect(r.complaintRate).toMatchObject({ complained: 1, basis: 'delivered', of: 18, level: 'over' });
   });
 
+  it('with the series outline: the title, every lesson by subject in order (those nobody has reached at 0), a removed lesson kept by slug', () => {
+    const courses = [
+      {
+        id: 'coaching',
+        title: 'Coaching is not therapy',
+        steps: [
+          { step: 1, slug: 'one', subject: 'What coaching is' },
+          { step: 2, slug: 'two', subject: 'What the trials found' },
+          { step: 3, slug: 'three', subject: 'Coaching or therapy?' },
+        ],
+      },
+    ];
+    const extra = { seriesId: 'coaching', stepSlug: 'old', stepNumber: 4, ...tally({ sent: 2 }) };
+    const r = statusReport(inputs({ courses, lessons: [...inputs().lessons, extra] }));
+    const [series] = r.series;
+    expect(series!.title).toBe('Coaching is not therapy');
+    expect(series!.lessons.map((l) => [l.stepNumber, l.subject ?? `(${l.stepSlug})`, l.sent])).toEqual([
+      [1, 'What coaching is', 9],
+      [2, 'What the trials found', 5],
+      [3, 'Coaching or therapy?', 0],
+      [4, '(old)', 2],
+    ]);
+    expect(series!.total.sent).toBe(16);
+    const text = formatStatus(r).join('\n');
+    expect(text).toContain('Series “Coaching is not therapy” (coaching)');
+    expect(text).toMatch(/^\s+3\. Coaching or therapy\?\s+0\s+0\s+0\s+0\s+0\s+0\s+0$/m);
+    expect(text).toMatch(/^\s+4\. old\s+2/m);
+  });
+
   it('a series with readers but nothing sent yet still appears', () => {
     const r = statusReport(inputs({ lessons: [], enrollments: [{ seriesId: 'new', lastStepSlug: null, subscriberStatus: 'active', count: 4 }] }));
     expect(r.series.map((s) => [s.seriesId, s.lessons.length])).toEqual([['new', 0]]);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import { listSeries, loadSeries } from '../../content/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { formatStatus, readStatus } from '../../status/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
@@ -18,9 +19,12 @@ export const statusCommand = (io: CliIO) =>
     run: async ({ args }) => {
       const now = args.now ? new Date(args.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new CoursemailError('args', `--now "${args.now}" is not an ISO date-time`);
-      const store = await openStore(storeOptionsFromEnv(process.env, resolve(args.root)));
+      const root = resolve(args.root);
+      // Titles and subjects from the series files; a series that does not load is shown by slugs.
+      const courses = listSeries(root).flatMap((id) => loadSeries(root, id, () => undefined).course ?? []);
+      const store = await openStore(storeOptionsFromEnv(process.env, root));
       try {
-        const report = await readStatus(store, now);
+        const report = await readStatus(store, now, courses);
         if (args.json) io.out(JSON.stringify(report, null, 2));
         else for (const line of formatStatus(report)) io.out(line);
       } finally {

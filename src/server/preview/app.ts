@@ -143,7 +143,8 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     render: (c, title, body, o) => render(c, title, body, o?.script, o?.status),
   });
 
-  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, version: () => builder.version }));
+  const courses = () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : []));
+  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, version: () => builder.version }));
   else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
 
   app.post('/send-test', async (c) => {

@@ -4,13 +4,15 @@
  * `app.route('/status', createStatusPage({ store, clock, version: () => builder.version }))`.
  */
 import { Hono } from 'hono';
-import { COLUMNS, complaintLine, readStatus, type Figures, type StatusReport, type StatusSource } from '../../status/index.ts';
+import { COLUMNS, complaintLine, readStatus, type CourseOutline, type Figures, type StatusReport, type StatusSource } from '../../status/index.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 
 export interface StatusPageDeps {
   store: StatusSource;
   clock: () => Date;
+  /** The series as built now: lessons are shown by subject, the unreached ones too. */
+  courses?: () => readonly CourseOutline[];
   /** The preview's build version, for live reload; a static page without it. */
   version?: () => string;
 }
@@ -30,10 +32,10 @@ const head = (first: SafeHtml) => html`<tr>${first}${COLUMNS.map((c) => html`<th
 export function statusBody(report: StatusReport): SafeHtml {
   const at = report.at.slice(0, 16).replace('T', ' ');
   const series = report.series.map(
-    (s) => html`<h2>Series ${s.seriesId}</h2>
+    (s) => html`<h2>${s.title ? html`${s.title} <span class="muted small">${s.seriesId}</span>` : html`Series ${s.seriesId}`}</h2>
       <table class="status" data-series="${s.seriesId}">
         ${head(html`<th>#</th><th>lesson</th>`)}
-        ${s.lessons.map((l) => html`<tr data-step="${l.stepSlug}"><td>${l.stepNumber ?? '?'}</td><td>${l.stepSlug}</td>${cells(l)}</tr>`)}
+        ${s.lessons.map((l) => html`<tr data-step="${l.stepSlug}"><td>${l.stepNumber ?? '?'}</td><td title="${l.stepSlug}">${l.subject ?? html`${l.stepSlug} <span class="muted small">(no longer in the series)</span>`}</td>${cells(l)}</tr>`)}
         <tr class="total"><td></td><td>total</td>${cells(s.total)}</tr>
       </table>
       ${s.unsubscribedBeforeFirstLesson > 0 ? html`<p class="small muted">${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson.</p>` : ''}`,
@@ -58,7 +60,7 @@ export function statusBody(report: StatusReport): SafeHtml {
 export function createStatusPage(deps: StatusPageDeps): Hono {
   const app = new Hono();
   app.get('/', async (c) => {
-    const report = await readStatus(deps.store, deps.clock());
+    const report = await readStatus(deps.store, deps.clock(), deps.courses?.());
     return c.html(page({ title: 'Status', version: deps.version?.() ?? 'static', body: statusBody(report) }));
   });
   return app;
