@@ -161,9 +161,11 @@ describe('hostile input to the public endpoints', () => {
     const pending = await h.store.subscribers.createPending({ email: 'p@example.com', firstName: null, timezone: null, consentSource: 't', now: h.now });
     if (pending.outcome !== 'created') throw new Error(pending.outcome);
     const link = signToken('confirm', { s: pending.subscriber.id, n: pending.subscriber.confirmNonce!, e: Math.floor(h.now.getTime() / 1000) + 3600 }, SECRET);
-    expect((await h.app.request(`/confirm/${link}`)).status).toBe(200);
+    const press = () => h.app.request(`/confirm/${link}`, formPost({ confirm: '1' }));
+    expect((await press()).status).toBe(200);
     await h.app.request(`/u/${token('unsubscribe', pending.subscriber.id)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
     expect((await h.app.request(`/confirm/${link}`)).status).toBe(410);
+    expect((await press()).status).toBe(410);
     expect((await h.store.subscribers.getById(pending.subscriber.id))!.status).toBe('unsubscribed');
   });
 

@@ -2,27 +2,70 @@ import type { Context, Hono } from 'hono';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, gateRate, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
-import { alreadyConfirmed, brokenLink, checkInbox, confirmed, freshLinkOffer, noLongerValid } from './pages.ts';
+import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, noLongerValid } from './pages.ts';
 import { queueConfirmation, requestedSeries } from './sign-up.ts';
 
 const SIGN_UP_AGAIN = 'This address is no longer subscribed. To join again, sign up from the course page.';
 
 /**
- * `GET /confirm/:token` activates and enrolls (lesson 1 due at once); the nonce in the
- * token is consumed, so a second click finds it used. `POST /confirm/:token` mails a fresh
- * link: accepted for an expired or superseded link, as long as its signature is ours.
+ * `GET /confirm/:token` checks the link and shows one button; it changes nothing, since mail
+ * scanners fetch every link in a message (a hospital's gateway would otherwise confirm
+ * sign-ups nobody made). `POST /confirm/:token` with `confirm` set is that button: it
+ * activates and enrolls (lesson 1 due at once), consuming the token's nonce, so a second
+ * press finds it used. Without `confirm`, the POST mails a fresh link: accepted for an
+ * expired or superseded link, as long as its signature is ours.
  */
 export function confirmRoutes(app: Hono, ctx: PublicContext): void {
   const broken = (c: Context) => respond(c, ctx, 400, 'This link does not work', brokenLink(ctx.series), { script: true });
+  const expired = (c: Context, token: string) =>
+    respond(c, ctx, 410, 'This link has expired', freshLinkOffer(token, 'This link has expired', 'Confirmation links work for 7 days, and this one is older.'));
+  const superseded = (c: Context, token: string) =>
+    respond(c, ctx, 409, 'A newer link was sent', freshLinkOffer(token, 'A newer link was sent', 'This link was replaced by a newer confirmation email. Use the newest one, or ask for a fresh link.'));
+  const gone = (c: Context) => respond(c, ctx, 410, 'Link no longer valid', noLongerValid('We hold nothing for this link any more: the sign-up was deleted.'));
 
   app.get('/confirm/:token', async (c) => {
     const token = c.req.param('token');
+    const verified = verifyToken('confirm', token, ctx.secret, ctx.clock());
+    if (!verified.ok) return verified.reason === 'expired' ? expired(c, token) : broken(c);
+    const { s: id, n: nonce } = verified.payload;
+    if (!nonce) return broken(c);
+    const subscriber = await ctx.store.subscribers.getById(id);
+    if (!subscriber) return gone(c);
+    if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
+    if (subscriber.status !== 'pending') return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+    if (subscriber.confirmNonce !== nonce) return superseded(c, token);
+    const seriesId = await requestedSeries(ctx.store, id);
+    return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, seriesId ? ctx.series.get(seriesId)?.title : undefined));
+  });
+
+  app.post('/confirm/:token', async (c) => {
+    const origin = gateOrigin(c, ctx, false);
+    if (!origin.ok) return origin.response;
+    const rate = gateRate(c, ctx);
+    if (!rate.ok) return rate.response;
+    const body = await gateBody(c, ctx);
+    if (!body.ok) return body.response;
+    const token = c.req.param('token');
+    if (body.value.fields.confirm) return activate(c, token);
+    // Signature only (expiry ignored): whoever holds a link we signed may ask for a new one,
+    // and it goes to the address on file, never to one given here.
+    const verified = verifyToken('confirm', token, ctx.secret, new Date(0));
+    if (!verified.ok) return broken(c);
+    const now = ctx.clock();
+    const subscriber = await ctx.store.subscribers.getById(verified.payload.s);
+    if (!subscriber) return gone(c);
+    if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
+    const seriesId = subscriber.status === 'pending' ? await requestedSeries(ctx.store, subscriber.id) : null;
+    if (!seriesId) return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+    await queueConfirmation(ctx, subscriber.id, seriesId, now, { renewNonce: true });
+    return respond(c, ctx, 200, 'Check your inbox', checkInbox());
+  });
+
+  /** The button: activates and enrolls, consuming the nonce. */
+  async function activate(c: Context, token: string): Promise<Response> {
     const now = ctx.clock();
     const verified = verifyToken('confirm', token, ctx.secret, now);
-    if (!verified.ok) {
-      if (verified.reason !== 'expired') return broken(c);
-      return respond(c, ctx, 410, 'This link has expired', freshLinkOffer(token, 'This link has expired', 'Confirmation links work for 7 days, and this one is older.'));
-    }
+    if (!verified.ok) return verified.reason === 'expired' ? expired(c, token) : broken(c);
     const { s: id, n: nonce } = verified.payload;
     if (!nonce) return broken(c);
     const seriesId = await requestedSeries(ctx.store, id);
@@ -35,35 +78,12 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
         return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
       case 'used':
         if (result.subscriber.status === 'active') return respond(c, ctx, 409, 'Already confirmed', alreadyConfirmed());
-        if (result.subscriber.status === 'pending') {
-          return respond(c, ctx, 409, 'A newer link was sent', freshLinkOffer(token, 'A newer link was sent', 'This link was replaced by a newer confirmation email. Use the newest one, or ask for a fresh link.'));
-        }
+        if (result.subscriber.status === 'pending') return superseded(c, token);
         return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
       case 'refused':
         return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
       case 'not-found':
-        return respond(c, ctx, 410, 'Link no longer valid', noLongerValid('We hold nothing for this link any more: the sign-up was deleted.'));
+        return gone(c);
     }
-  });
-
-  app.post('/confirm/:token', async (c) => {
-    const origin = gateOrigin(c, ctx, false);
-    if (!origin.ok) return origin.response;
-    const rate = gateRate(c, ctx);
-    if (!rate.ok) return rate.response;
-    const body = await gateBody(c, ctx);
-    if (!body.ok) return body.response;
-    // Signature only (expiry ignored): whoever holds a link we signed may ask for a new one,
-    // and it goes to the address on file, never to one given here.
-    const verified = verifyToken('confirm', c.req.param('token'), ctx.secret, new Date(0));
-    if (!verified.ok) return broken(c);
-    const now = ctx.clock();
-    const subscriber = await ctx.store.subscribers.getById(verified.payload.s);
-    if (!subscriber) return respond(c, ctx, 410, 'Link no longer valid', noLongerValid('We hold nothing for this link any more: the sign-up was deleted.'));
-    if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
-    const seriesId = subscriber.status === 'pending' ? await requestedSeries(ctx.store, subscriber.id) : null;
-    if (!seriesId) return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
-    await queueConfirmation(ctx, subscriber.id, seriesId, now, { renewNonce: true });
-    return respond(c, ctx, 200, 'Check your inbox', checkInbox());
-  });
+  }
 }

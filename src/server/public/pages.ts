@@ -42,6 +42,16 @@ export const checkInbox = () => html`<h1>Check your inbox</h1><p role="status">$
 export const confirmed = (title: string | undefined) =>
   html`<h1>You are in</h1><p role="status">Thank you for confirming${title ? html` — the first lesson of <strong>${title}</strong> is on its way` : ''}.</p><p class="muted">Each email has a link to change your preferences or leave with one click.</p>`;
 
+/**
+ * What the confirmation email's link opens: one button. Following the link changes nothing,
+ * because mail scanners (hospital gateways among them) fetch every link in a message; only a
+ * person pressing the button confirms.
+ */
+export const confirmPrompt = (token: string, title: string | undefined) =>
+  html`<h1>One more step</h1><p>${title ? html`Press the button to start <strong>${title}</strong>. ` : ''}The first lesson arrives a minute later.</p>
+<form method="post" action="/confirm/${token}"><input type="hidden" name="confirm" value="1"><button type="submit">Yes, send me the course</button></form>
+<p class="hint">Did not sign up? Close this page: nothing is sent unless you press the button.</p>`;
+
 export const alreadyConfirmed = () =>
   html`<h1>Already confirmed</h1><p role="status">This link was already used, and your subscription is active: there is nothing more to do.</p>`;
 

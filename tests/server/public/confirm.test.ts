@@ -14,6 +14,49 @@ async function signUp(h: Harness, email = 'ann@example.com') {
 }
 
 const statusOf = async (h: Harness, id: string) => (await h.store.subscribers.getById(id))!.status;
+/** The button on the page the link opens. */
+const press = (h: Harness, path: string) => h.app.request(path, formPost({ confirm: '1' }));
+
+describe('the confirmation link opens a page with one button; only the button confirms', () => {
+  it('following the link changes nothing (mail scanners fetch every link); pressing the button activates and enrolls, once', async () => {
+    const h = await harness();
+    const { path, id } = await signUp(h);
+    for (let i = 0; i < 3; i++) {
+      const opened = await h.app.request(path);
+      expect(opened.status).toBe(200);
+      const page = await opened.text();
+      expect(page).toContain('Physician coaching is not therapy');
+      expect(page).toContain(`<form method="post" action="${path}"><input type="hidden" name="confirm" value="1"><button type="submit">Yes, send me the course</button></form>`);
+    }
+    expect(await statusOf(h, id)).toBe('pending');
+    expect(await h.store.enrollments.get(id, SERIES)).toBeNull();
+
+    const pressed = await press(h, path);
+    expect(pressed.status).toBe(200);
+    expect(await pressed.text()).toContain('You are in');
+    expect(await statusOf(h, id)).toBe('active');
+    expect(await h.store.enrollments.get(id, SERIES)).not.toBeNull();
+    // Opened again afterwards: nothing to do.
+    const after = await h.app.request(path);
+    expect(after.status).toBe(200);
+    expect(await after.text()).toContain('Already confirmed');
+  });
+
+  it('the button refuses a tampered, forged or expired link, and a press from another site', async () => {
+    const h = await harness();
+    const { path, id } = await signUp(h);
+    const [body, sig] = path.slice('/confirm/'.length).split('.');
+    expect((await press(h, `/confirm/${body}.${sig![0] === 'A' ? 'B' : 'A'}${sig!.slice(1)}`)).status).toBe(400);
+    const cross = await h.app.request(path, formPost({ confirm: '1' }, { origin: 'https://evil.example' }));
+    expect(cross.status).toBe(403);
+    expect(await statusOf(h, id)).toBe('pending');
+    h.advance(8 * 24 * 60);
+    const late = await press(h, path);
+    expect(late.status).toBe(410);
+    expect(await late.text()).toContain('This link has expired');
+    expect(await statusOf(h, id)).toBe('pending');
+  });
+});
 
 describe('GET /confirm/:token refuses what it must, with a page that says what to do', () => {
   it('a tampered token: 400, a clear page with a form for a fresh link, nothing activated', async () => {
@@ -64,7 +107,8 @@ describe('GET /confirm/:token refuses what it must, with a page that says what t
 
     const old = await h.app.request(path);
     expect(old.status).toBe(410); // still expired
-    const ok = await h.app.request(newPath);
+    expect((await h.app.request(newPath)).status).toBe(200);
+    const ok = await press(h, newPath);
     expect(ok.status).toBe(200);
     expect(await statusOf(h, id)).toBe('active');
     expect(await h.store.enrollments.get(id, SERIES)).not.toBeNull();
@@ -75,17 +119,18 @@ describe('GET /confirm/:token refuses what it must, with a page that says what t
     const { path, id } = await signUp(h);
     h.advance(60);
     expect((await h.app.request(path, formPost({}))).status).toBe(200); // fresh link: new nonce
-    const r = await h.app.request(path);
-    expect(r.status).toBe(409);
-    expect(await r.text()).toContain('A newer link was sent');
+    for (const r of [await h.app.request(path), await press(h, path)]) {
+      expect(r.status).toBe(409);
+      expect(await r.text()).toContain('A newer link was sent');
+    }
     expect(await statusOf(h, id)).toBe('pending');
   });
 
   it('a reused link: 409 "already confirmed", one enrollment, nothing re-sent', async () => {
     const h = await harness();
     const { path, id } = await signUp(h);
-    expect((await h.app.request(path)).status).toBe(200);
-    const again = await h.app.request(path);
+    expect((await press(h, path)).status).toBe(200);
+    const again = await press(h, path);
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('Already confirmed');
     expect(await h.store.enrollments.listForSubscriber(id)).toHaveLength(1);
@@ -99,11 +144,13 @@ describe('GET /confirm/:token refuses what it must, with a page that says what t
     const b = await signUp(h, 'b@example.com');
     await h.store.subscribers.unsubscribe(a.id, h.now);
     await h.store.subscribers.forget('b@example.com', h.now);
-    const ra = await h.app.request(a.path);
-    expect(ra.status).toBe(410);
-    expect(await ra.text()).toContain('no longer subscribed');
+    for (const ra of [await h.app.request(a.path), await press(h, a.path)]) {
+      expect(ra.status).toBe(410);
+      expect(await ra.text()).toContain('no longer subscribed');
+    }
     expect(await statusOf(h, a.id)).toBe('unsubscribed');
     expect((await h.app.request(b.path)).status).toBe(410);
+    expect((await press(h, b.path)).status).toBe(410);
     expect(await h.store.subscribers.findByEmail('b@example.com')).toBeNull();
   });
 
