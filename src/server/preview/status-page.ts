@@ -19,7 +19,7 @@ export interface StatusPageDeps {
 
 const STYLE = raw(`<style>
 table.status { border-collapse: collapse; background: #fff; border: 1px solid var(--line); border-radius: 8px; margin: 0 0 8px; }
-table.status th, table.status td { padding: 6px 10px; border-bottom: 1px solid var(--line); font-size: 14px; }
+table.status th, table.status td { padding: 6px 10px; border-bottom: 1px solid var(--line); font-size: 14px; text-align: left; }
 table.status td.n { text-align: right; font-variant-numeric: tabular-nums; } table.status th.n { text-align: right; }
 table.status tr.total td { font-weight: 600; border-bottom: 0; }
 .rate { padding: 10px 14px; border-radius: 8px; margin: 0 0 16px; } .rate[data-level="ok"] { background: #e3f5ea; }
