@@ -5,6 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { REPO, tempProject } from '../support/project.ts';
+import { freshDatabase } from '../support/databases.ts';
 import { newWebhookSecret } from '../support/svix.ts';
 
 const SERIES = 'physician-coaching';
@@ -22,15 +23,38 @@ async function until<T>(what: string, check: () => Promise<T | undefined> | T | 
   }
 }
 
+/** The .eml files in a project's outbox, oldest first. */
+async function outbox(root: string): Promise<ParsedMail[]> {
+  const dir = join(root, 'outbox');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+  return Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
+}
+
+/**
+ * A reader signs up on the form, the confirmation lands in the outbox (the sign-up kicks the
+ * worker: no idle pause), its link opens a page with one button, and the reader presses it.
+ */
+async function signUpAndConfirm(dev: RunningDev, root: string, email: string, firstName: string): Promise<ParsedMail> {
+  const form = new URLSearchParams({ email, first_name: firstName, timezone: 'America/Chicago', website: '' });
+  const signUp = await fetch(`${dev.url}/subscribe/${SERIES}`, { method: 'POST', body: form, headers: { Origin: dev.url } });
+  expect(signUp.status).toBe(200);
+  expect(await signUp.text()).toContain('Check your inbox');
+  const confirmation = await until('the confirmation email', async () => (await outbox(root)).find((m) => m.subject?.startsWith('Please confirm')));
+  expect([confirmation.to].flat()[0]?.text).toBe(email);
+  const link = /https?:\/\/\S+\/confirm\/[\w-]+\.[\w-]+/.exec(confirmation.text ?? '')?.[0];
+  expect(link?.startsWith(`${dev.url}/confirm/`)).toBe(true);
+  expect(await (await fetch(link!)).text()).toContain('Yes, send me the course');
+  const confirmed = await fetch(link!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dev.url }, body: 'confirm=1' });
+  expect(confirmed.status).toBe(200);
+  expect(await confirmed.text()).toContain('You are in');
+  return confirmation;
+}
+
 describe('coursemail dev: sign up → confirmation in the outbox → confirm → lesson 1 in the outbox, one process', () => {
   let root: string;
   let dev: RunningDev;
   const log: string[] = [];
-  const emails = async (): Promise<ParsedMail[]> => {
-    const dir = join(root, 'outbox');
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
-    return Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
-  };
+  const emails = () => outbox(root);
 
   beforeAll(async () => {
     root = tempProject();
@@ -50,22 +74,7 @@ describe('coursemail dev: sign up → confirmation in the outbox → confirm →
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^subject: .*$/m, `subject: "${EDITED}"`));
     await until('the rebuild', () => (dev.builder.series.get(SERIES)?.built?.steps[0]?.message.subject === EDITED ? true : undefined));
 
-    const form = new URLSearchParams({ email: 'newcomer@example.com', first_name: 'Nia', timezone: 'America/Chicago', website: '' });
-    const signUp = await fetch(`${dev.url}/subscribe/${SERIES}`, { method: 'POST', body: form, headers: { Origin: dev.url } });
-    expect(signUp.status).toBe(200);
-    expect(await signUp.text()).toContain('Check your inbox');
-
-    // The sign-up kicked the worker: the confirmation is in the outbox without waiting for its idle pause.
-    const confirmation = await until('the confirmation email', async () => (await emails()).find((m) => m.subject?.startsWith('Please confirm')));
-    expect([confirmation.to].flat()[0]?.text).toBe('newcomer@example.com');
-    const link = /https?:\/\/\S+\/confirm\/[\w-]+\.[\w-]+/.exec(confirmation.text ?? '')?.[0];
-    expect(link?.startsWith(`${dev.url}/confirm/`)).toBe(true);
-
-    // The link opens a page with one button; pressing it confirms.
-    expect(await (await fetch(link!)).text()).toContain('Yes, send me the course');
-    const confirmed = await fetch(link!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dev.url }, body: 'confirm=1' });
-    expect(confirmed.status).toBe(200);
-    expect(await confirmed.text()).toContain('You are in');
+    const confirmation = await signUpAndConfirm(dev, root, 'newcomer@example.com', 'Nia');
 
     const lesson = await until('lesson 1', async () => (await emails()).find((m) => m.subject === EDITED));
     expect(lesson.text).toMatch(/^Hi Nia,$/m);
@@ -84,6 +93,30 @@ describe('coursemail dev: sign up → confirmation in the outbox → confirm →
     expect(log.filter((l) => l.startsWith('worker: 1 sent'))).toHaveLength(2);
     // No RESEND_WEBHOOK_SECRET: no webhook endpoint.
     expect((await fetch(`${dev.url}/webhooks/resend`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});
+
+describe('coursemail dev on Postgres (DATABASE_URL set): the same flow, the same figures', () => {
+  let root: string;
+  let dev: RunningDev;
+  beforeAll(async () => {
+    root = tempProject();
+    const { databaseUrl } = await freshDatabase('postgres');
+    dev = await startDev({ root, port: 0, env: { DATABASE_URL: databaseUrl }, log: () => undefined });
+  });
+  afterAll(() => dev?.close());
+
+  it('keeps readers and deliveries in Postgres, sends lesson 1 into the outbox, and /status counts it', async () => {
+    expect(dev.info.database).toBe('Postgres (DATABASE_URL)');
+    expect(existsSync(join(root, 'data', 'coursemail.sqlite'))).toBe(false);
+    const confirmation = await signUpAndConfirm(dev, root, 'pg.reader@example.com', 'Pia');
+    const lesson = await until('lesson 1', async () => (await outbox(root)).find((m) => m.subject === 'What physician coaching is, and what it is not'));
+    expect(lesson.text).toMatch(/^Hi Pia,$/m);
+    expect((await outbox(root)).map((m) => m.subject)).toEqual([confirmation.subject, lesson.subject]);
+    const reader = await dev.store.subscribers.findByEmail('pg.reader@example.com');
+    expect(reader).toMatchObject({ status: 'active', timezone: 'America/Chicago' });
+    const status = await (await fetch(`${dev.url}/status`)).text();
+    expect(/<tr data-step="what-coaching-is">.*?data-col="sent">(\d+)</s.exec(status)?.[1]).toBe('1');
   });
 });
 
