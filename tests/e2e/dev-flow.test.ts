@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { REPO, tempProject } from '../support/project.ts';
 import { freshDatabase } from '../support/databases.ts';
+import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { newWebhookSecret } from '../support/svix.ts';
 
 const SERIES = 'physician-coaching';
@@ -117,6 +118,36 @@ describe('coursemail dev on Postgres (DATABASE_URL set): the same flow, the same
     expect(reader).toMatchObject({ status: 'active', timezone: 'America/Chicago' });
     const status = await (await fetch(`${dev.url}/status`)).text();
     expect(/<tr data-step="what-coaching-is">.*?data-col="sent">(\d+)</s.exec(status)?.[1]).toBe('1');
+  });
+});
+
+describe('coursemail dev follows a transport change in the config, without a restart', () => {
+  let root: string;
+  let dev: RunningDev;
+  let smtp: TestSmtpServer;
+  const log: string[] = [];
+  beforeAll(async () => {
+    root = tempProject();
+    [dev, smtp] = await Promise.all([startDev({ root, port: 0, env: {}, log: (l) => log.push(l) }), startSmtpServer()]);
+  });
+  afterAll(async () => {
+    await dev?.close();
+    await smtp?.close();
+  });
+
+  it('outbox, then SMTP once coursemail.config.json says so: the next message goes to the SMTP server', async () => {
+    expect(dev.info.transport).toBe('outbox');
+    const file = join(root, 'coursemail.config.json');
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...config, transport: 'smtp', smtp: { host: smtp.host, port: smtp.port } }, null, 2));
+    await until('the config rebuild', () => (dev.builder.project?.config.transport === 'smtp' ? true : undefined));
+
+    const form = new URLSearchParams({ email: 'smtp.reader@example.com', website: '' });
+    expect((await fetch(`${dev.url}/subscribe/${SERIES}`, { method: 'POST', body: form, headers: { Origin: dev.url } })).status).toBe(200);
+    const mail = await until('the confirmation at the SMTP server', () => smtp.messages.find((m) => m.to.includes('smtp.reader@example.com')));
+    expect(mail.raw.toString('utf8')).toMatch(/^Subject: Please confirm/m);
+    expect(await outbox(root)).toEqual([]);
+    expect(log).toContain('worker: sending through smtp from now on (coursemail.config.json changed)');
   });
 });
 

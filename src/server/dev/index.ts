@@ -112,19 +112,33 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const project = new Proxy({} as Project, { get: (_, key) => Reflect.get(projectNow(), key) });
     const messages = broadcastMessages(project, store);
 
-    // The worker's transport is chosen once (restart dev after changing `transport`). One that
-    // cannot start (no RESEND_API_KEY) holds the worker back, not the preview; it is tried
-    // again before every pass, so exporting the key needs no restart of the page.
+    // The worker's transport follows the config: checked before every pass (never during one),
+    // so switching `transport` or its `smtp`/`resend` section in coursemail.config.json takes
+    // effect at the next pass, without a restart. One that cannot start (no RESEND_API_KEY, no
+    // smtp section) holds the worker back, not the preview, until the config or the
+    // environment is fixed: nothing goes out through the transport it was meant to replace.
     let transportProblem: string | undefined;
+    let transportFor: string | undefined;
+    const transportKey = (c: Config) => JSON.stringify([c.transport, c.transport === 'smtp' ? c.smtp : null, c.transport === 'resend' ? c.resend : null]);
     const transportReady = (): string | undefined => {
-      if (transport) return undefined;
+      const c = configNow();
+      const key = transportKey(c);
+      if (transport && key === transportFor) return undefined;
+      let next: Transport;
       try {
-        transport = configuredTransport(configNow(), root, env);
-        return undefined;
+        next = configuredTransport(c, root, env);
       } catch (err) {
         if (!(err instanceof CoursemailError)) throw err;
-        return (transportProblem = `the ${configNow().transport} transport cannot start: ${err.message}`);
+        return (transportProblem = `the ${c.transport} transport cannot start: ${err.message}`);
       }
+      if (transport) {
+        log(`worker: sending through ${c.transport} from now on (coursemail.config.json changed)`);
+        void transport.close().catch(() => undefined);
+      }
+      transport = next;
+      transportFor = key;
+      transportProblem = undefined;
+      return undefined;
     };
     if (builder.project) transportReady();
     const owner = `${hostname()}:${process.pid}:dev-${randomUUID().slice(0, 8)}`;
@@ -134,20 +148,27 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       idleMs: opts.idleMs ?? 5_000,
       notReady: () => catalog.notReady() ?? transportReady(),
       log,
-      worker: () =>
-        new Worker({
-          store,
-          transport: transport!,
-          catalog,
-          config,
-          secret,
-          owner,
-          clock,
-          broadcasts: messages.lookup,
-          beforePass: (now) => releaseScheduledBroadcasts(store, now),
-          onBatch: (b) => log(`worker: ${b.sent} sent${b.failed ? `, ${b.failed} failed` : ''}${b.retried ? `, ${b.retried} to retry` : ''}`),
-        }),
+      // One Worker per transport: a new one when the config switched it.
+      worker: () => {
+        if (!made || made.transport !== transport) made = { transport: transport!, worker: makeWorker(transport!) };
+        return made.worker;
+      },
     });
+    let made: { transport: Transport; worker: Worker } | undefined;
+    function makeWorker(through: Transport): Worker {
+      return new Worker({
+        store,
+        transport: through,
+        catalog,
+        config,
+        secret,
+        owner,
+        clock,
+        broadcasts: messages.lookup,
+        beforePass: (now) => releaseScheduledBroadcasts(store, now),
+        onBatch: (b) => log(`worker: ${b.sent} sent${b.failed ? `, ${b.failed} failed` : ''}${b.retried ? `, ${b.retried} to retry` : ''}`),
+      });
+    }
     const kick = () => loop.kick();
 
     const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick });

@@ -2,7 +2,10 @@ import { StopRunError, type Worker } from '../../send/index.ts';
 import type { Store } from '../../store/index.ts';
 
 export interface WorkerLoopOptions {
-  /** Made on the first pass that may send (the project may not load at start). */
+  /**
+   * Asked before every pass that may send (the project may not load at start): the same
+   * Worker each time, or a new one when what it sends through has changed.
+   */
   worker: () => Worker;
   store: Pick<Store, 'deliveries'>;
   owner: string;
@@ -58,7 +61,7 @@ export class WorkerLoop {
         }
         if (!blocked) {
           try {
-            this.worker ??= this.o.worker();
+            this.worker = this.o.worker();
             // A pass that sent something may have made the next step due: go round again.
             if ((await this.worker.runOnce()).batches > 0) continue;
           } catch (err) {
