@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -15,7 +15,7 @@ import { openStore, type Store } from '../src/store/index.ts';
 import { subscriberLinks } from '../src/tokens/index.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { isMain, printFigures, type Figure } from './report.ts';
-import { QUICK, seed } from './support.ts';
+import { cliProject, QUICK, runWorkerCli, seed } from './support.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? (QUICK ? 10_000 : 100_000));
@@ -123,6 +123,23 @@ export async function benchBroadcast(): Promise<Figure[]> {
     const small = await sendTo(SMALL);
     const big = await sendTo(SUBSCRIBERS);
 
+    // The same broadcast sent by the real `coursemail worker` process, as a deployment runs
+    // it beside `serve` (a scheduled broadcast, or one started elsewhere): the bundle without
+    // tsx or renderers, its heap capped, measured from /proc like the drip figures.
+    await (await import('../bin/worker-bundle.mjs')).workerBundle();
+    const cli = cliProject(dir, 'worker');
+    symlinkSync(join(REPO, 'broadcasts'), join(cli.root, 'broadcasts'));
+    await (await openStore({ sqlitePath: cli.sqlitePath })).close();
+    await seed({ kind: 'sqlite', path: cli.sqlitePath }, { subscribers: SUBSCRIBERS, now });
+    const cliProjectNow = await loadProject(cli.root);
+    const cliStore = await openStore({ sqlitePath: cli.sqlitePath });
+    const cliStarted = await startSend({ project: cliProjectNow, store: cliStore }, await loadBroadcast(cliProjectNow, 'welcome-new-article'), { now: new Date() });
+    await cliStore.close();
+    if (cliStarted.outcome !== 'sending' || cliStarted.total !== SUBSCRIBERS) throw new Error(`worker run: ${JSON.stringify(cliStarted)}`);
+    const worker = await runWorkerCli(cli.root, url, ['--concurrency', '2']);
+    if (worker.sent !== SUBSCRIBERS) throw new Error(`the worker sent ${worker.sent} of ${SUBSCRIBERS}`);
+    const workerRate = SUBSCRIBERS / (worker.ms / 1000);
+
     // The ceiling: the same message, filled once for 100 readers, posted over and over.
     const entry = entryOf(draft.built);
     const payload = Array.from({ length: 100 }, (_, i) =>
@@ -140,25 +157,51 @@ export async function benchBroadcast(): Promise<Figure[]> {
       ),
     );
     const client = new Resend('re_bench', { baseUrl: url });
-    const bareStart = performance.now();
-    for (let i = 0; i < BARE_MESSAGES / 100; i++) {
-      const res = await client.batch.send(payload, { idempotencyKey: `bare-${i}` });
-      if (res.error) throw new Error(res.error.message);
-    }
-    const bareRate = BARE_MESSAGES / ((performance.now() - bareStart) / 1000);
+    /** Requests in flight at once, as the sender has loops: 1 for `broadcast send`, 2 for the worker above. */
+    const bare = async (inFlight: number) => {
+      const start = performance.now();
+      let next = 0;
+      const loop = async () => {
+        for (let i = next++; i < BARE_MESSAGES / 100; i = next++) {
+          const res = await client.batch.send(payload, { idempotencyKey: `bare-${inFlight}-${i}` });
+          if (res.error) throw new Error(res.error.message);
+        }
+      };
+      await Promise.all(Array.from({ length: inFlight }, loop));
+      return BARE_MESSAGES / ((performance.now() - start) / 1000);
+    };
+    const bareRate = await bare(1);
+    const bareRate2 = await bare(2);
     const k = (n: number) => `${n / 1000}k`;
 
     return [
       {
         issue: 8,
         // Both rates share the machine: above ~1 per core they measure contention too.
-        name: `broadcast to ${k(SUBSCRIBERS)} subscribers (SQLite, unlimited fake Resend in another process; load ${(loadavg()[0]! / cpus().length).toFixed(1)}/core)`,
+        name: `broadcast to ${k(SUBSCRIBERS)} subscribers by the real \`coursemail worker --once --concurrency 2\` process (SQLite, unlimited fake Resend in another process; load ${(loadavg()[0]! / cpus().length).toFixed(1)}/core; ${(worker.ms / 1000).toFixed(1)} s from ready to done)`,
+        value: workerRate,
+        unit: 'messages/s',
+        slow: { name: 'bare loop posting pre-built batches of the same message, 2 requests in flight as the worker has loops (the ceiling)', value: bareRate2 },
+        ratio: workerRate / bareRate2,
+        target: '≥ 70 % of the bare loop (the drip target, issue #7)',
+        met: workerRate / bareRate2 >= 0.7,
+      },
+      {
+        issue: 8,
+        name: `peak RSS of that \`coursemail worker\` process sending the broadcast to ${k(SUBSCRIBERS)} (VmHWM from /proc, exact, as for the drip)`,
+        value: worker.peakRss / MB,
+        unit: 'MB',
+        slow: { name: 'the same process before sending', value: worker.baseRss / MB },
+        target: '< 150 MB (the drip target, issue #7)',
+        met: worker.peakRss / MB < 150,
+      },
+      {
+        issue: 8,
+        name: `the same broadcast sent in the bench process itself, the path \`coursemail broadcast send\` takes (renderers loaded)`,
         value: big.rate,
         unit: 'messages/s',
-        slow: { name: 'bare loop posting pre-built batches (the ceiling)', value: bareRate },
+        slow: { name: 'bare loop, one request in flight, as that path has one loop', value: bareRate },
         ratio: big.rate / bareRate,
-        target: '≥ 70 % of the bare loop (the drip target, issue #7)',
-        met: big.rate / bareRate >= 0.7,
       },
       {
         issue: 8,
@@ -171,12 +214,11 @@ export async function benchBroadcast(): Promise<Figure[]> {
       },
       {
         issue: 8,
-        name: `peak RSS while sending to ${k(SUBSCRIBERS)} (sampled every 20 ms, in the bench process itself, which also loaded the project and seeded the database)`,
+        // Not the worker's figure (above): this process also loaded tsx, the renderers and the project, and seeded the databases.
+        name: `peak RSS of the bench process while it sent to ${k(SUBSCRIBERS)} (sampled every 20 ms)`,
         value: big.peakMb,
         unit: 'MB',
         slow: { name: `while sending to ${k(SMALL)}`, value: small.peakMb },
-        target: '< 150 MB (the drip target, issue #7)',
-        met: big.peakMb < 150,
       },
       { issue: 8, name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`, value: big.snapshotMs, unit: 'ms', slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs } },
     ];
