@@ -40,7 +40,7 @@ export interface SeriesPageOptions {
 
 function signUpLine(id: string): SafeHtml {
   return html`<p class="small try" data-testid="sign-up"><b>Try the whole flow:</b> <a href="/subscribe/${encodeURIComponent(id)}">sign up</a> with any address →
-    the confirmation lands in the <a href="/outbox">Outbox</a> → open it and follow its link → lesson 1 lands there too. Sending figures: <a href="/status">Status</a>.</p>`;
+    the confirmation lands in the <a href="/outbox">Outbox</a> → open it, follow its link and press the button → lesson 1 lands there too. Sending figures: <a href="/status">Status</a>.</p>`;
 }
 
 function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeHtml {
