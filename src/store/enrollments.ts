@@ -62,6 +62,16 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       return rows.map(enrollmentFrom);
     },
 
+    async listForSubscribers(subscriberIds) {
+      const keys = subscriberIds.map(toId).filter((k): k is number => k !== null);
+      const out: Enrollment[] = [];
+      for (const part of chunks(keys)) {
+        const rows = await db.selectFrom('enrollments').selectAll().where('subscriber_id', 'in', part).orderBy('id').execute();
+        out.push(...rows.map(enrollmentFrom));
+      }
+      return out;
+    },
+
     async pause(subscriberId, seriesId, now) {
       const key = toId(subscriberId);
       if (key === null) return null;

@@ -270,6 +270,8 @@ export interface EnrollmentStore {
   enroll(subscriberId: string, seriesId: string, now: Date): Promise<{ enrollment: Enrollment; created: boolean }>;
   get(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
   listForSubscriber(subscriberId: string): Promise<Enrollment[]>;
+  /** The enrollments of a page of subscribers, in one query a chunk (`subscribers list`). */
+  listForSubscribers(subscriberIds: readonly string[]): Promise<Enrollment[]>;
   /** Holds the clock and cancels queued lessons of this series for the subscriber. */
   pause(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
   /** Adds the minutes held to `pausedMinutes`. */

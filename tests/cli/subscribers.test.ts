@@ -133,9 +133,14 @@ describe('coursemail subscribers add | list | export | unsubscribe, enroll, embe
       expect(await s.enrollments.get(ann.id, SERIES)).not.toBeNull();
       const bo = (await s.subscribers.findByEmail('bo@example.com'))!;
       expect((await s.subscribers.dataHeld(bo.id))!.deliveries.map((d) => d.kind)).toEqual(['confirm']);
+      // Where each reader is in the course: enrolled, nothing sent yet; then paused.
+      expect(list.out).toMatch(/ann@example\.com .* physician-coaching 0\/5$/m);
+      expect(list.out).toMatch(/bo@example\.com .* -$/m);
+      await s.enrollments.pause(ann.id, SERIES, new Date());
     } finally {
       await s.close();
     }
+    expect((await cli(root, 'subscribers', 'list')).out).toMatch(/ann@example\.com .* physician-coaching 0\/5 paused$/m);
   });
 
   it('export writes CSV or JSON of one or all (file mode 600); unsubscribe stops them', async () => {

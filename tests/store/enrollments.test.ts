@@ -42,6 +42,15 @@ forEachDatabase((db) => {
     const counts = await store.enrollments.countByStep();
     expect(counts).toContainEqual({ seriesId: 'coaching', lastStepSlug: null, subscriberStatus: 'unsubscribed', enrollmentStatus: 'active', count: 1 });
     expect(counts).toContainEqual({ seriesId: 'coaching', lastStepSlug: 'one', subscriberStatus: 'active', enrollmentStatus: 'active', count: 1 });
+    // A page of subscribers' enrollments at once (`subscribers list`), whatever their state.
+    const page = await store.enrollments.listForSubscribers([ids[0]!, ids[3]!, ids[4]!, 'not-an-id']);
+    expect(page.map((e) => [e.subscriberId === ids[0] ? 'e0' : 'e4', e.seriesId, e.status, e.lastStepSlug])).toEqual([
+      ['e0', 'coaching', 'active', 'one'],
+      ['e4', 'coaching', 'completed', null],
+      ['e0', 'other', 'active', null],
+      ['e4', 'other', 'active', null],
+    ]);
+    expect(await store.enrollments.listForSubscribers([])).toEqual([]);
   });
 
   it('pause holds the clock and cancels the queued lesson; resume adds the minutes held; enroll is idempotent', async () => {

@@ -8,7 +8,7 @@ import { linkResolver, loadConfig, type Config } from '../../config/index.ts';
 import { listSeries, loadSeries } from '../../content/index.ts';
 import type { Course } from '../../course/types.ts';
 import { CoursemailError } from '../../shared/index.ts';
-import { openStore, storeOptionsFromEnv, type Store, type SubscriberStatus } from '../../store/index.ts';
+import { openStore, storeOptionsFromEnv, type Enrollment, type Store, type SubscriberStatus } from '../../store/index.ts';
 import { exportSubscribers, forgetSubscriber, importCsv, normalizeEmail, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
 import { processIO, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
@@ -179,7 +179,7 @@ const STATUSES: SubscriberStatus[] = ['pending', 'active', 'unsubscribed', 'boun
 
 const list = (io: CliIO) =>
   defineCommand({
-    meta: { name: 'list', description: 'list subscribers (id, status, email, name, time zone, since)' },
+    meta: { name: 'list', description: 'list subscribers (id, status, email, name, time zone, since, where they are in each course)' },
     args: { ...rootArg, status: { type: 'string', description: `only this status: ${STATUSES.join(', ')}` } },
     run: ({ args }) =>
       withRuntime(args.root, async (rt) => {
@@ -188,7 +188,12 @@ const list = (io: CliIO) =>
         let after: string | undefined;
         for (;;) {
           const page = await rt.store.subscribers.list({ limit: 500, after, status });
-          for (const s of page) io.out([s.id.padStart(6), s.status.padEnd(12), s.email, s.firstName ?? '-', s.timezone ?? '-', s.createdAt.toISOString().slice(0, 10)].join('  '));
+          const enrollments = new Map<string, Enrollment[]>();
+          for (const e of await rt.store.enrollments.listForSubscribers(page.map((s) => s.id))) enrollments.set(e.subscriberId, [...(enrollments.get(e.subscriberId) ?? []), e]);
+          for (const s of page) {
+            const course = (enrollments.get(s.id) ?? []).map((e) => progress(e, rt.series.get(e.seriesId))).join(', ') || '-';
+            io.out([s.id.padStart(6), s.status.padEnd(12), s.email, s.firstName ?? '-', s.timezone ?? '-', s.createdAt.toISOString().slice(0, 10), course].join('  '));
+          }
           if (page.length < 500) break;
           after = page[page.length - 1]!.id;
         }
@@ -197,6 +202,18 @@ const list = (io: CliIO) =>
         return 0;
       }),
   });
+
+/**
+ * Where a reader is in a course, for the coach: "physician-coaching 2/5" (lessons sent of
+ * the series' count), with "paused", "done" or "stopped" after it when so.
+ */
+function progress(e: Enrollment, course: Pick<Course, 'steps'> | undefined): string {
+  const steps = course?.steps ?? [];
+  const at = e.lastStepSlug === null ? 0 : steps.findIndex((s) => s.slug === e.lastStepSlug) + 1;
+  const where = `${e.seriesId} ${at > 0 || e.lastStepSlug === null ? at : '?'}/${steps.length || '?'}`;
+  const state = e.status === 'completed' ? ' done' : e.status === 'stopped' ? ' stopped' : e.pausedAt ? ' paused' : '';
+  return `${where}${state}`;
+}
 
 const exportCmd = (io: CliIO) =>
   defineCommand({
