@@ -15,7 +15,7 @@ import { openStore, type Store } from '../src/store/index.ts';
 import { subscriberLinks } from '../src/tokens/index.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { isMain, printFigures, type Figure } from './report.ts';
-import { cliProject, QUICK, runWorkerCli, seed } from './support.ts';
+import { cliProject, peakRssFigure, QUICK, runWorkerCli, seed } from './support.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? (QUICK ? 10_000 : 100_000));
@@ -186,15 +186,7 @@ export async function benchBroadcast(): Promise<Figure[]> {
         target: '≥ 70 % of the bare loop (the drip target, issue #7)',
         met: workerRate / bareRate2 >= 0.7,
       },
-      {
-        issue: 8,
-        name: `peak RSS of that \`coursemail worker\` process sending the broadcast to ${k(SUBSCRIBERS)} (VmHWM from /proc, exact, as for the drip)`,
-        value: worker.peakRss / MB,
-        unit: 'MB',
-        slow: { name: 'the same process before sending', value: worker.baseRss / MB },
-        target: '< 150 MB (the drip target, issue #7)',
-        met: worker.peakRss / MB < 150,
-      },
+      peakRssFigure(8, `peak RSS of that \`coursemail worker\` process sending the broadcast to ${k(SUBSCRIBERS)} (VmHWM from /proc, exact, as for the drip)`, worker, '< 150 MB (the drip target, issue #7)'),
       {
         issue: 8,
         name: `the same broadcast sent in the bench process itself, the path \`coursemail broadcast send\` takes (renderers loaded)`,

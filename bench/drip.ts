@@ -8,7 +8,7 @@ import { buildCatalog, composeMessage } from '../src/send/index.ts';
 import { openStore } from '../src/store/index.ts';
 import { subscriberLinks } from '../src/tokens/index.ts';
 import { isMain, printFigures, type Figure } from './report.ts';
-import { cliProject, k, loadPerCore, MB, QUICK, REPO, runChild, runWorkerCli, SECRET, seed, serverProcess, type Db, type FakeServer } from './support.ts';
+import { cliProject, k, loadPerCore, MB, peakRssFigure, QUICK, REPO, runChild, runWorkerCli, SECRET, seed, serverProcess, type Db, type FakeServer } from './support.ts';
 
 const DELIVERIES = QUICK ? 5_000 : 100_000;
 const BARE_MESSAGES = QUICK ? 2_000 : 20_000;
@@ -198,15 +198,11 @@ export async function benchDrip(): Promise<Figure[]> {
         target: '≥ 5,000 messages/s',
         met: rate >= 5000,
       },
-      {
-        issue: 7,
-        name: `drip: peak RSS of the \`coursemail worker --once --concurrency ${DRIP_LOOPS}\` process over its whole life, sending ${k(DELIVERIES)} (VmHWM from /proc, exact; ${(run.baseRss / MB).toFixed(0)} MB when ready to plan — Node, the worker bundle without tsx or renderers, the compiled catalog; the lessons were rendered by a child process of its own, not counted)`,
-        value: run.peakRss / MB,
-        unit: 'MB',
-        slow: { name: 'the same process before sending', value: run.baseRss / MB },
-        target: '< 150 MB',
-        met: run.peakRss / MB < 150,
-      },
+      peakRssFigure(
+        7,
+        `drip: peak RSS of the \`coursemail worker --once --concurrency ${DRIP_LOOPS}\` process over its whole life, sending ${k(DELIVERIES)} (VmHWM from /proc, exact; ${(run.baseRss / MB).toFixed(0)} MB when ready to plan — Node, the worker bundle without tsx or renderers, the compiled catalog; the lessons were rendered by a child process of its own, not counted)`,
+        run,
+      ),
       {
         issue: 7,
         name: `drip at the limit: server and transport at ${LIMITED_RPS} req/s, ${LIMITED_SECONDS} s of sending, worker --concurrency 2 — requests accepted in the first ${LIMITED_SECONDS} s vs ${LIMITED_RPS * LIMITED_SECONDS} possible (${twoLoops.sent} messages sent, ${twoLoops.refused429} answered 429 and retried)`,

@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_SQLITE_PATH, emailHash } from '../src/store/index.ts';
 import { startLocalPostgres } from '../tests/support/embedded-postgres.ts';
+import type { Figure } from './report.ts';
 
 /** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
 
@@ -85,6 +86,11 @@ export interface CliWorkerRun {
   cpuMs: number;
   /** The same for its busiest thread alone: the one running the claim-and-send loops, which can use at most one core. */
   sendingThreadCpuMs: number;
+}
+
+/** A worker run's exact peak RSS beside its RSS before sending, against issue 7's 150 MB. */
+export function peakRssFigure(issue: number, name: string, run: Pick<CliWorkerRun, 'peakRss' | 'baseRss'>, target = '< 150 MB'): Figure {
+  return { issue, name, value: run.peakRss / MB, unit: 'MB', slow: { name: 'the same process before sending', value: run.baseRss / MB }, target, met: run.peakRss / MB < 150 };
 }
 
 /**
