@@ -41,12 +41,15 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
   app.post('/confirm/:token', async (c) => {
     const origin = gateOrigin(c, ctx, false);
     if (!origin.ok) return origin.response;
-    const rate = gateRate(c, ctx);
-    if (!rate.ok) return rate.response;
     const body = await gateBody(c, ctx);
     if (!body.ok) return body.response;
     const token = c.req.param('token');
+    // The button sends no email and needs a link we signed: not rate-limited, so a clinic
+    // behind one address, signing up and confirming together, is never told to wait.
     if (body.value.fields.confirm) return activate(c, token);
+    // A fresh link is an email sent: limited per client address.
+    const rate = gateRate(c, ctx);
+    if (!rate.ok) return rate.response;
     // Signature only (expiry ignored): whoever holds a link we signed may ask for a new one,
     // and it goes to the address on file, never to one given here.
     const verified = verifyToken('confirm', token, ctx.secret, new Date(0));

@@ -42,6 +42,16 @@ describe('the confirmation link opens a page with one button; only the button co
     expect(await after.text()).toContain('Already confirmed');
   });
 
+  it('the button is not rate-limited: a clinic behind one address signs up until the limit, and every reader can still confirm', async () => {
+    const h = await harness({ limits: { burst: 3 } });
+    const readers = [await signUp(h, 'a@example.com'), await signUp(h, 'b@example.com'), await signUp(h, 'c@example.com')];
+    expect((await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'd@example.com' }))).status).toBe(429);
+    for (const r of readers) expect((await press(h, r.path)).status).toBe(200);
+    for (const r of readers) expect(await statusOf(h, r.id)).toBe('active');
+    // Asking for a fresh link sends an email: that is still limited.
+    expect((await h.app.request(readers[0]!.path, formPost({ fresh: '1' }))).status).toBe(429);
+  });
+
   it('the button refuses a tampered, forged or expired link, and a press from another site', async () => {
     const h = await harness();
     const { path, id } = await signUp(h);
