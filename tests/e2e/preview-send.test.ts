@@ -62,6 +62,15 @@ describe('send test from the email page', () => {
     const headers = await page.locator('[data-testid="headers"]').innerText();
     expect(headers).toMatch(/List-Unsubscribe-Post\s+List-Unsubscribe=One-Click/);
     expect(headers).toMatch(/Subject\s+\[TEST\] Coaching or therapy\?/);
+    // The same views as the email pages: on a phone (it fits, with its real signed links) and dark.
+    await page.locator('[data-tab="preview"]').click();
+    await page.locator('[data-width="mobile"]').click();
+    await page.waitForFunction(() => document.getElementById('email-frame')!.getBoundingClientRect().width === 375);
+    await page.frameLocator('#email-frame').getByText('988 Suicide & Crisis Lifeline').waitFor();
+    expect(await page.evaluate(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument!.documentElement.scrollWidth)).toBe(375);
+    await page.locator('[data-scheme="invert"]').click();
+    await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'));
+    expect(page.url()).toMatch(/#width=mobile&tab=preview&scheme=invert$/);
   });
 
   it('updates an open Outbox page when a new message lands there', async () => {

@@ -111,13 +111,16 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root), OUTBOX_PAGE_SCRIPT));
   app.get('/outbox/:file', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));
-    return mail ? render(c, mail.subject ?? 'Message', outboxMessagePage(c.req.param('file'), mail), OUTBOX_PAGE_SCRIPT) : notFound(c, `outbox/${c.req.param('file')}`);
+    if (!mail) return notFound(c, `outbox/${c.req.param('file')}`);
+    // With an HTML part, the email pages' toggles (width, colour scheme, tabs); without, tabs alone.
+    return render(c, mail.subject ?? 'Message', outboxMessagePage(c.req.param('file'), mail), mail.html ? EMAIL_PAGE_SCRIPT : OUTBOX_PAGE_SCRIPT);
   });
   app.get('/outbox/:file/frame', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));
     if (!mail?.html) return c.text('No HTML part', 404);
+    const scheme = c.req.query('scheme');
     c.header('Content-Security-Policy', FRAME_CSP);
-    return c.html(mail.html);
+    return c.html(frameDocument(mail.html, isScheme(scheme) ? scheme : 'light'));
   });
 
   app.get('/events', (c) =>

@@ -92,19 +92,9 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
   </div>
   <div class="email-layout">
     <div>
-      <div class="toolbar">
-        <span class="group" role="group" aria-label="Width">
-          <button type="button" data-width="desktop" aria-pressed="true">Desktop 720 px</button>
-          <button type="button" data-width="mobile" aria-pressed="false">Mobile 375 px</button>
-        </span>
-        <span class="group" role="group" aria-label="Colour scheme">
-          ${Object.entries(SCHEMES).map(([id, s]) => html`<button type="button" data-scheme="${id}" aria-pressed="${id === 'light'}">${s.label}</button>`)}
-        </span>
-        <span class="group" role="group" aria-label="Sample subscriber">
+      ${viewToolbar(html`<span class="group" role="group" aria-label="Sample subscriber">
           ${Object.entries(SAMPLE_SUBSCRIBERS).map(([id, s]) => html`<a href="?sample=${id}" data-sample="${id}" aria-current="${id === opts.sample}">${s.label}</a>`)}
-        </span>
-      </div>
-      <p class="explain" id="scheme-explain">${SCHEMES.light.explain}</p>
+        </span>`)}
       <div class="tabs" role="tablist">
         <button type="button" role="tab" data-tab="preview" aria-selected="true">Preview</button>
         <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
@@ -147,7 +137,26 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
   </div>`;
 }
 
-/** Toggles for the email page; state in the hash so a live reload keeps it. */
+/**
+ * Width and colour-scheme toggles over an email's frame (`#email-frame` with `data-base`),
+ * with `extra` groups after them; EMAIL_PAGE_SCRIPT drives them. The email pages and the
+ * outbox's message page share it.
+ */
+export function viewToolbar(extra: SafeHtml | '' = ''): SafeHtml {
+  return html`<div class="toolbar">
+        <span class="group" role="group" aria-label="Width">
+          <button type="button" data-width="desktop" aria-pressed="true">Desktop 720 px</button>
+          <button type="button" data-width="mobile" aria-pressed="false">Mobile 375 px</button>
+        </span>
+        <span class="group" role="group" aria-label="Colour scheme">
+          ${Object.entries(SCHEMES).map(([id, s]) => html`<button type="button" data-scheme="${id}" aria-pressed="${id === 'light'}">${s.label}</button>`)}
+        </span>
+        ${extra}
+      </div>
+      <p class="explain" id="scheme-explain">${SCHEMES.light.explain}</p>`;
+}
+
+/** Toggles for the email page (and the outbox's message page); state in the hash so a live reload keeps it. */
 export const EMAIL_PAGE_SCRIPT = `
 (() => {
   const frame = document.getElementById('email-frame');

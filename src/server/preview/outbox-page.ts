@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
+import { viewToolbar } from './email-page.ts';
 import { html, type SafeHtml } from './html.ts';
 import { headerRows } from './wire.ts';
 
@@ -44,16 +45,18 @@ export async function outboxPage(root: string): Promise<SafeHtml> {
     ${rows.length ? html`<ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker; this page updates by itself.</p>`}`;
 }
 
+/** One sent message: desktop, phone and dark views of its HTML part (EMAIL_PAGE_SCRIPT), its text part and its headers. */
 export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
   return html`<p class="muted small"><a href="/outbox">Outbox</a> › ${name}</p>
     <h1 data-testid="subject">${mail.subject ?? '(no subject)'}</h1>
+    ${mail.html ? viewToolbar() : ''}
     <div class="tabs" role="tablist">
       <button type="button" role="tab" data-tab="preview" aria-selected="true">As the reader sees it</button>
       <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
       <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
     </div>
     <div class="panel" data-panel="preview"><div class="stage" id="stage">
-      ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" src="/outbox/${name}/frame" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
+      ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="/outbox/${name}/frame" data-sample="sent" src="/outbox/${name}/frame?sample=sent&scheme=light" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
     </div></div>
     <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${mail.text ?? '(no plain-text part)'}</pre></div>
     <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${headerRows(mail).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table></div>`;
