@@ -34,6 +34,9 @@ export function lintLinks(html: string, opts: LintOptions): LintWarning[] {
     if (!seen.has(w.message)) warnings.push(w);
     seen.add(w.message);
   };
+  // Links to this machine (the dev server's publicUrl): one warning for them all, or every
+  // email in the preview would list each of its footer links.
+  const local = new Map<string, number>();
   for (const link of links(html)) {
     const href = link.href?.trim() ?? '';
     const label = link.text.replace(/\s+/g, ' ').trim();
@@ -43,13 +46,17 @@ export function lintLinks(html: string, opts: LintOptions): LintWarning[] {
     } else if (/^(mailto|tel):/i.test(href)) {
       // Addresses and phone numbers are fine as they are.
     } else if (/^http:\/\//i.test(href)) {
-      const local = /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/i.test(href);
-      once({ rule: 'link-https', message: `link ${short(href)} is http, not https: ${local ? 'fine for local tests, but a real send needs an https publicUrl' : "clients may flag it and readers' data travels in clear"}` });
+      const origin = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?=[/?#]|$)/i.exec(href)?.[0];
+      if (origin) local.set(origin, (local.get(origin) ?? 0) + 1);
+      else once({ rule: 'link-https', message: `link ${short(href)} is http, not https: clients may flag it and readers' data travels in clear` });
     }
     else if (!/^https:\/\//i.test(href)) once({ rule: 'link-absolute', message: `link ${short(href)} is not an absolute https URL: it cannot work from an inbox` });
     const words = label.toLowerCase().replace(/[.!:,»›→]+$/g, '').trim();
     if (VAGUE_TEXT.has(words)) once({ rule: 'link-text', message: `link text “${label}” says nothing out of context: name where it goes (e.g. “read the trial summary”)` });
     else if (!label && !link.imageAlt.some((a) => a.trim())) once({ rule: 'link-text', message: `link ${short(href)} has no text (and no image alt): screen readers announce only the URL` });
+  }
+  for (const [origin, n] of local) {
+    warnings.push({ rule: 'link-https', message: `${n === 1 ? 'a link goes' : `${n} links go`} to ${origin}, http on this machine: fine for local tests, but a real send needs an https publicUrl` });
   }
   return warnings;
 }

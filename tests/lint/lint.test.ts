@@ -15,6 +15,15 @@ describe('links', () => {
     expect(ws[1]!.message).toContain('/relative');
   });
 
+  it('says once, for all of them, that links to this machine are http (the dev server), and still names each other http link', () => {
+    const ws = lintLinks(page('<a href="http://localhost:3000/u/a.b">Leave</a> <a href="http://localhost:3000/p/c.d">Preferences</a> <a href="http://127.0.0.1:8080/x">the study</a> <a href="http://localhost.example.com/y">the trial</a>'), { filled: true });
+    expect(ws.map((w) => w.message)).toEqual([
+      'link http://localhost.example.com/y is http, not https: clients may flag it and readers\' data travels in clear',
+      '2 links go to http://localhost:3000, http on this machine: fine for local tests, but a real send needs an https publicUrl',
+      'a link goes to http://127.0.0.1:8080, http on this machine: fine for local tests, but a real send needs an https publicUrl',
+    ]);
+  });
+
   it('accepts a placeholder href in a template but not once filled', () => {
     const html = page('<a href="{{unsubscribeUrl}}">Unsubscribe</a>');
     expect(lintLinks(html, { filled: false })).toEqual([]);
