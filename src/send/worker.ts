@@ -192,15 +192,20 @@ export class Worker {
     }
   }
 
+  /** The catalog's message for a lesson or confirmation row; broadcasts are looked up (entryFor). */
+  private catalogEntry(r: ClaimCandidate): CatalogEntry | undefined {
+    if (r.kind === 'lesson' && r.seriesId && r.stepSlug) return this.o.catalog.lesson(r.seriesId, r.stepSlug);
+    if (r.kind === 'confirm' && r.seriesId) return this.o.catalog.confirm(r.seriesId);
+    return undefined;
+  }
+
   private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | string | undefined> {
-    if (d.kind === 'lesson' && d.seriesId && d.stepSlug) return this.o.catalog.lesson(d.seriesId, d.stepSlug);
-    if (d.kind === 'confirm' && d.seriesId) return this.o.catalog.confirm(d.seriesId);
     if (d.kind === 'broadcast' && d.broadcastId) {
       const entry = await this.o.broadcasts?.(d.broadcastId);
       if (typeof entry === 'object') this.broadcastChars.set(d.broadcastId, entry.chars);
       return entry;
     }
-    return undefined;
+    return this.catalogEntry(d);
   }
 
   private async compose(d: ClaimedDelivery, now: Date): Promise<OutgoingMessage | string> {
@@ -268,8 +273,7 @@ export class Worker {
   /** A row's message size; 0 when there is no message (the row fails without one), undefined when not known yet. */
   private charsOf(r: ClaimCandidate): number | undefined {
     if (r.kind === 'broadcast') return r.broadcastId ? this.broadcastChars.get(r.broadcastId) : 0;
-    const entry = r.kind === 'lesson' && r.seriesId && r.stepSlug ? this.o.catalog.lesson(r.seriesId, r.stepSlug) : r.kind === 'confirm' && r.seriesId ? this.o.catalog.confirm(r.seriesId) : undefined;
-    return entry?.chars ?? 0;
+    return this.catalogEntry(r)?.chars ?? 0;
   }
 
   /** Fills a claimed batch's messages; rows that cannot be composed fail here. */
