@@ -32,6 +32,16 @@ export async function enrollIn(
 }
 
 export function enrollmentStore({ db }: Ctx): EnrollmentStore {
+  /** One query a chunk of ids; an id that is not a number holds nothing. */
+  async function listForSubscribers(subscriberIds: readonly string[]): Promise<Enrollment[]> {
+    const keys = subscriberIds.map(toId).filter((k): k is number => k !== null);
+    const out: Enrollment[] = [];
+    for (const part of chunks(keys)) {
+      const rows = await db.selectFrom('enrollments').selectAll().where('subscriber_id', 'in', part).orderBy('id').execute();
+      out.push(...rows.map(enrollmentFrom));
+    }
+    return out;
+  }
   const one = async (subscriberId: string, seriesId: string) => {
     const key = toId(subscriberId);
     if (key === null) return undefined;
@@ -55,22 +65,8 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       return row ? enrollmentFrom(row) : null;
     },
 
-    async listForSubscriber(subscriberId) {
-      const key = toId(subscriberId);
-      if (key === null) return [];
-      const rows = await db.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).orderBy('id').execute();
-      return rows.map(enrollmentFrom);
-    },
-
-    async listForSubscribers(subscriberIds) {
-      const keys = subscriberIds.map(toId).filter((k): k is number => k !== null);
-      const out: Enrollment[] = [];
-      for (const part of chunks(keys)) {
-        const rows = await db.selectFrom('enrollments').selectAll().where('subscriber_id', 'in', part).orderBy('id').execute();
-        out.push(...rows.map(enrollmentFrom));
-      }
-      return out;
-    },
+    listForSubscriber: (subscriberId) => listForSubscribers([subscriberId]),
+    listForSubscribers,
 
     async pause(subscriberId, seriesId, now) {
       const key = toId(subscriberId);
