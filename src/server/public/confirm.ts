@@ -22,17 +22,24 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
   const superseded = (c: Context, token: string) =>
     respond(c, ctx, 409, 'A newer link was sent', freshLinkOffer(token, 'A newer link was sent', 'This link was replaced by a newer confirmation email. Use the newest one, or ask for a fresh link.'));
   const gone = (c: Context) => respond(c, ctx, 410, 'Link no longer valid', noLongerValid('We hold nothing for this link any more: the sign-up was deleted.'));
-
-  app.get('/confirm/:token', async (c) => {
-    const token = c.req.param('token');
+  const left = (c: Context) => respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+  /** The link's subscriber and nonce while it is current (signed, unexpired, a nonce), else the page that says why not. */
+  const current = (c: Context, token: string): { id: string; nonce: string } | Response => {
     const verified = verifyToken('confirm', token, ctx.secret, ctx.clock());
     if (!verified.ok) return verified.reason === 'expired' ? expired(c, token) : broken(c);
     const { s: id, n: nonce } = verified.payload;
-    if (!nonce) return broken(c);
+    return nonce ? { id, nonce } : broken(c);
+  };
+
+  app.get('/confirm/:token', async (c) => {
+    const token = c.req.param('token');
+    const link = current(c, token);
+    if (link instanceof Response) return link;
+    const { id, nonce } = link;
     const subscriber = await ctx.store.subscribers.getById(id);
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
-    if (subscriber.status !== 'pending') return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+    if (subscriber.status !== 'pending') return left(c);
     if (subscriber.confirmNonce !== nonce) return superseded(c, token);
     const seriesId = await requestedSeries(ctx.store, id);
     return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, seriesId ? ctx.series.get(seriesId)?.title : undefined));
@@ -59,20 +66,18 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
     const seriesId = subscriber.status === 'pending' ? await requestedSeries(ctx.store, subscriber.id) : null;
-    if (!seriesId) return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+    if (!seriesId) return left(c);
     await queueConfirmation(ctx, subscriber.id, seriesId, now, { renewNonce: true });
     return respond(c, ctx, 200, 'Check your inbox', checkInbox());
   });
 
   /** The button: activates and enrolls, consuming the nonce. */
   async function activate(c: Context, token: string): Promise<Response> {
-    const now = ctx.clock();
-    const verified = verifyToken('confirm', token, ctx.secret, now);
-    if (!verified.ok) return verified.reason === 'expired' ? expired(c, token) : broken(c);
-    const { s: id, n: nonce } = verified.payload;
-    if (!nonce) return broken(c);
+    const link = current(c, token);
+    if (link instanceof Response) return link;
+    const { id, nonce } = link;
     const seriesId = await requestedSeries(ctx.store, id);
-    const result = await ctx.store.subscribers.activate(id, { now, seriesId, nonce });
+    const result = await ctx.store.subscribers.activate(id, { now: ctx.clock(), seriesId, nonce });
     switch (result.outcome) {
       case 'activated':
         ctx.kick?.();
@@ -82,9 +87,9 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
       case 'used':
         if (result.subscriber.status === 'active') return respond(c, ctx, 409, 'Already confirmed', alreadyConfirmed());
         if (result.subscriber.status === 'pending') return superseded(c, token);
-        return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+        return left(c);
       case 'refused':
-        return respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
+        return left(c);
       case 'not-found':
         return gone(c);
     }
