@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { workerBundle } from '../../bin/worker-bundle.mjs';
 import { loadBroadcast, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeResend } from '../support/fake-resend.ts';
 import { REPO, tempProject } from '../support/project.ts';
 import { killWorkers, resendProject, SECRET, seedDueLessons, spawnWorker, stopWorker, waitFor } from '../support/worker-process.ts';
@@ -32,6 +32,19 @@ function runWorker(root: string, env: Record<string, string> = {}, args: string[
 function lengthen(file: string) {
   const paragraph = 'A long, plain paragraph about rest, sleep and the shape of a working week. '.repeat(12);
   appendFileSync(file, `\n\n${Array.from({ length: 70 }, () => paragraph).join('\n\n')}\n`);
+}
+
+/** The example broadcast copied into the project, lengthened when `long`. */
+function withExampleBroadcast(root: string, long = false): string {
+  cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+  if (long) lengthen(join(root, 'broadcasts/welcome-new-article.md'));
+  return root;
+}
+
+/** Starts sending the example broadcast to every active subscriber, as `broadcast send` would. */
+async function startExampleBroadcast(root: string, store: Store): Promise<void> {
+  const project = await loadProject(root);
+  expect((await startSend({ project, store }, await loadBroadcast(project, 'welcome-new-article'), { now: new Date() })).outcome).toBe('sending');
 }
 
 /** The heap the launcher started the thread again with, from its `heap:` line. */
@@ -65,12 +78,10 @@ describe('the `coursemail worker` process', () => {
   });
 
   it('sends a broadcast it renders in a child process (the copies carry its subject)', { timeout: 90_000 }, async () => {
-    const root = tempProject();
-    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+    const root = withExampleBroadcast(tempProject());
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 2);
-    const draft = await loadBroadcast(await loadProject(root), 'welcome-new-article');
-    expect((await startSend({ project: await loadProject(root), store }, draft, { now: new Date() })).outcome).toBe('sending');
+    await startExampleBroadcast(root, store);
     await store.close();
     const sent = await runWorker(root);
     expect(sent.code, sent.err).toBe(0);
@@ -114,13 +125,10 @@ describe('the `coursemail worker` process', () => {
   });
 
   it('sizes its heap at start for a broadcast in flight that is longer than every lesson', { timeout: 90_000 }, async () => {
-    const root = tempProject();
-    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
-    lengthen(join(root, 'broadcasts/welcome-new-article.md'));
+    const root = withExampleBroadcast(tempProject(), true);
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 2);
-    const draft = await loadBroadcast(await loadProject(root), 'welcome-new-article');
-    expect((await startSend({ project: await loadProject(root), store }, draft, { now: new Date() })).outcome).toBe('sending');
+    await startExampleBroadcast(root, store);
     await store.close();
     const run = await runWorker(root);
     expect(run.code, run.err.slice(-2000)).toBe(0);
@@ -130,9 +138,7 @@ describe('the `coursemail worker` process', () => {
   });
 
   it('sends a broadcast started while it runs, longer than its heap was sized for, in smaller batches: no crash, no restart', { timeout: 120_000 }, async () => {
-    const root = resendProject();
-    cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
-    lengthen(join(root, 'broadcasts/welcome-new-article.md'));
+    const root = withExampleBroadcast(resendProject(), true);
     const server = await startFakeResend({ requestsPerSecond: null, keepEmails: false });
     try {
       const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
@@ -145,10 +151,8 @@ describe('the `coursemail worker` process', () => {
       expect(server.requests.map((r) => r.emails)).toEqual([100, 50]);
 
       const again = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
-      const project = await loadProject(root);
-      const started = await startSend({ project, store: again }, await loadBroadcast(project, 'welcome-new-article'), { now: new Date() });
+      await startExampleBroadcast(root, again);
       await again.close();
-      expect(started.outcome).toBe('sending');
       // 100 copies of it in one request would need ~200 MB of heap (the check's figure).
       await waitFor(() => server.received.length >= 300 || !w.running, 'the broadcast', 90_000, state);
       expect(w.running, state()).toBe(true);
