@@ -5,6 +5,7 @@ import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
+import { withSignOff } from './sign-off.ts';
 
 export interface BuiltMessage {
   message: RenderedMessage;
@@ -36,7 +37,8 @@ export function messageProblems(built: BuiltMessage, file: string): Problem[] {
 }
 
 export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0]): Promise<BuiltMessage> {
-  const message = await renderMessage(src, project);
+  const body = src.body === undefined ? undefined : withSignOff(src.body, project.config.coach);
+  const message = await renderMessage({ ...src, body }, project);
   const checks = complianceChecklist(message, {
     footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
     unsubscribeUrl: TEMPLATE_UNSUBSCRIBE,
