@@ -6,6 +6,7 @@ import { renderMessage, type Engine, type RenderedMessage } from '../render/rend
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
 import { withSignOff } from './sign-off.ts';
+import { stripClaimMarkers } from '../lint/index.ts';
 
 export interface BuiltMessage {
   message: RenderedMessage;
@@ -37,7 +38,7 @@ export function messageProblems(built: BuiltMessage, file: string): Problem[] {
 }
 
 export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0]): Promise<BuiltMessage> {
-  const body = src.body === undefined ? undefined : withSignOff(src.body, project.config.coach);
+  const body = src.body === undefined ? undefined : withSignOff(stripClaimMarkers(src.body), project.config.coach);
   const message = await renderMessage({ ...src, body }, project);
   const checks = complianceChecklist(message, {
     footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
