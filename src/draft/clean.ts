@@ -20,8 +20,8 @@ export function isDisclaimer(block: Block): boolean {
 /** Page chrome, not prose: "← Back to Articles", "Share this", "Read next", "Tags: …". */
 const NAV =
   /^(?:[←‹«<]\s*)?(?:back(?: to (?:all |the )?(?:articles?|posts?|blog|home|top|resources|insights|news|library))?|(?:read )?(?:all|more) (?:articles|posts)|read next|up next|next(?: article| post)?|previous(?: article| post)?|related(?: articles| posts| reading)?|you might also like|share(?: this)?(?: article| post| page)?(?: on [\w ]+)?|tags?:.*|filed under:?.*|categories?:.*|return to .*)\s*[:→›»>]?$/i;
-/** "Next: Caffeine on call", "← Previous: Sleep before nights": a link to another article, page chrome only at the end. */
-const NEXT_OR_PREVIOUS = /^(?:[←‹«<]\s*)?(?:next|previous|prev)(?: (?:article|post))?\s*[:→›»>\-–—]\s*\S.{0,80}?(?:\s*[→›»>])?$/i;
+/** "Next: Caffeine on call", "← Previous: Sleep before nights": another article's title (no full stop), page chrome only at the end. */
+const NEXT_OR_PREVIOUS = /^(?:[←‹«<]\s*)?(?:next|previous|prev)(?: (?:article|post))?\s*[:→›»>\-–—]\s*[^\s.!][^.!]{0,80}?(?:\s*[→›»>])?$/i;
 /** Navigation items side by side: "Back to all articles | Next: …". */
 const SEPARATOR = /\s+[|·•]\s+|\s+[/]\s+(?=[←‹«<]|back|next|prev|read|all|more)/i;
 

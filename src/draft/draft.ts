@@ -10,7 +10,7 @@ import { detectFormat } from './detect.ts';
 import { stripArticleFrontmatter } from './frontmatter.ts';
 import { htmlTitle, htmlToMarkdown } from './html-to-markdown.ts';
 import { linkNames } from './link-names.ts';
-import { absorbEmpty, mergeShort, splitLong, splitSections } from './sections.ts';
+import { absorbEmpty, MERGE_BELOW, mergeShort, sectionWords, splitLong, splitSections } from './sections.ts';
 import { countWords, sentences, trimAtWord } from './sentences.ts';
 import { properNouns } from './subject.ts';
 import { textToMarkdown } from './text-to-markdown.ts';
@@ -132,7 +132,12 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
 
   const proper = properNouns(linked.filter((b) => b.kind !== 'heading').map((b) => b.text));
   const lessons = composeLessons(fitted, { docTitle: title, proper, every });
-  fitted.forEach((section, k) => warnings.push(...(section.notes ?? []).map((note) => `lesson ${k + 1} (${lessons[k]?.fileName}): ${note}`)));
+  const floor = options.mergeBelow ?? MERGE_BELOW;
+  fitted.forEach((section, k) => {
+    const at = `lesson ${k + 1} (${lessons[k]?.fileName})`;
+    warnings.push(...(section.notes ?? []).map((note) => `${at}: ${note}`));
+    if (fitted.length > 1 && section.title && sectionWords(section) < floor) warnings.push(`${at} has only ${sectionWords(section)} words, under the ${floor}-word floor, but no neighbour could take it (a merge joins at most two headed sections, within ${budget.max} words): add to it or join it by hand`);
+  });
   // Only a lesson's first call-to-action is a button; a second stays a sentence and needs no URL.
   for (const { ctas } of lessons) if (ctas[0]?.href.startsWith('link:cta-')) names.todo.push({ name: ctas[0].href.slice(5), text: ctas[0].text });
   const linksTodo = names.todo;
