@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHTML } from 'entities';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildSeries, loadProject } from '../../src/build/index.ts';
 import { linkResolver, loadConfig } from '../../src/config/index.ts';
 import { REPO, runCli, tempProject } from '../support/project.ts';
 
@@ -94,5 +95,30 @@ describe('the built course says what FACTS.md says', () => {
     expect(resolve(/href: "link:([\w-]+)"/.exec(broadcast)![1]!)).toBe('https://example.com/what-a-coaching-conversation-sounds-like');
     expect(broadcast).toMatch(/composite/);
     expect(built('02-what-the-evidence-shows.html')).toContain('href="https://example.com/physician-burnout-solutions-that-work"');
+  });
+});
+
+describe('the coach key in config', () => {
+  it('without a coach, lessons are unsigned and "Sent by" names the sender alone', async () => {
+    const root = tempProject({ config: (c) => delete c.coach });
+    const { built, problems } = await buildSeries(await loadProject(root), 'physician-coaching');
+    expect(problems).toEqual([]);
+    const text = collapse(built!.steps[0]!.message.text);
+    expect(text).not.toContain('Dr. Sam Example');
+    expect(text).toContain('Sent by Physician Coaching Practice <coach@example.com>');
+  });
+
+  it('a name that could be read as a placeholder or markup is refused, naming the field', async () => {
+    const root = tempProject({ config: (c) => (c.coach = { name: 'Dr. {{firstName}}', credentials: 'MD', title: 'x' }) });
+    const { code, err } = await runCli(['check', '--root', root]);
+    expect(code).toBe(1);
+    expect(err).toContain('coach name cannot contain { } < > [coach.name]');
+    expect(err).toContain('unknown key(s) "title" [coach]');
+  });
+
+  it('Markdown characters in the name are shown as typed', async () => {
+    const root = tempProject({ config: (c) => (c.coach = { name: 'Dr. *Sam* [Example]', credentials: 'MD_PCC' }) });
+    const { built } = await buildSeries(await loadProject(root), 'physician-coaching');
+    expect(collapse(built!.steps[0]!.message.text)).toContain('— Dr. *Sam* [Example], MD_PCC');
   });
 });
