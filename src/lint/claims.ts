@@ -12,16 +12,16 @@ export interface ClaimRule {
   reason: string;
   /** Flagged only in a sentence about coaching (therapy may treat; coaching does not). */
   aboutCoaching?: boolean;
-  /** Not flagged after a negation in the same sentence: "coaching is not treatment". */
+  /** Not flagged a few words after a negation in the same clause: "coaching is not treatment". */
   negatable?: boolean;
 }
 
 const RECORDS = 'false as written: coaching creates ordinary records (a booking, an invoice, a coach’s notes); say "no medical record"';
 
 export const CLAIM_RULES: readonly ClaimRule[] = [
-  { id: 'proven', pattern: /\bproven\b/gi, reason: 'an absolute claim: the trials were small or pilot trials with volunteers; say what they found' },
-  { id: 'guarantee', pattern: /\bguarantee[sd]?\b/gi, reason: 'no outcome of coaching can be guaranteed' },
-  { id: 'cure', pattern: /\bcure[sd]?\b/gi, reason: 'a clinical claim: coaching cures nothing, it is not clinical care' },
+  { id: 'proven', pattern: /\bproven\b/gi, reason: 'an absolute claim: the trials were small or pilot trials with volunteers; say what they found', negatable: true },
+  { id: 'guarantee', pattern: /\bguarantee[sd]?\b/gi, reason: 'no outcome of coaching can be guaranteed', negatable: true },
+  { id: 'cure', pattern: /\bcure[sd]?\b/gi, reason: 'a clinical claim: coaching cures nothing, it is not clinical care', negatable: true },
   { id: 'treat', pattern: /\btreat(?:s|ed|ing|ments?)?\b/gi, reason: 'a clinical claim: coaching is not treatment', aboutCoaching: true, negatable: true },
   { id: 'diagnose', pattern: /\bdiagnos(?:e|es|ed|ing)\b/gi, reason: 'a clinical claim: diagnosis is for clinicians, not coaching', negatable: true },
   { id: 'no record', pattern: /\bno records?\b/gi, reason: RECORDS },
@@ -32,6 +32,8 @@ export const CLAIM_RULES: readonly ClaimRule[] = [
 ];
 
 const NEGATION = /\b(?:not|no|never|nor|neither|without|cannot)\b|n[’']t\b/i;
+/** "not licensed clinical treatment" is negated; "This is not a soft claim: it is proven" is not. */
+const negated = (before: string) => NEGATION.test((before.split(/[,;:—–()]/).pop() ?? '').split(/\s+/).filter(Boolean).slice(-5).join(' '));
 const COACHING = /\bcoach/i;
 const MARKER = /<!--\s*claim-ok:([\s\S]*?)-->/g;
 
@@ -105,7 +107,7 @@ export function lintClaims(source: string, file: string, rules: readonly ClaimRu
         const [start, end] = spans[s] ?? [0, text.length];
         const sentence = text.slice(start, end);
         if (rule.aboutCoaching && !COACHING.test(sentence)) continue;
-        if (rule.negatable && NEGATION.test(text.slice(start, m.index))) continue;
+        if (rule.negatable && negated(text.slice(start, m.index))) continue;
         const marker = markers.find((k) => sentenceAt(k.at) === s);
         findings.push({ file, line: index + 1, rule: rule.id, phrase: m[0], reason: rule.reason, ...(marker ? { accepted: marker.why } : {}) });
       }

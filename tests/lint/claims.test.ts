@@ -63,8 +63,15 @@ describe('the claims lint', () => {
       'Therapy can assess and treat conditions like depression.',
       'Coaching creates no diagnosis code and no medical record.',
       'A coach does not diagnose.',
+      'Coaching is not a cure, and no outcome can be guaranteed.',
+      'It addresses how you lead — not the treatment of a condition.',
     ].join('\n');
     expect(lintClaims(text, FILE, rules)).toEqual([]);
+  });
+
+  it('a negation in another clause, or far before, does not excuse a claim', () => {
+    const text = ['This is not a soft claim: coaching is proven.', 'It is not a retreat, and coaching treats burnout.', 'Nothing about this is hard, because coaching is a well established and reliable cure.'].join('\n');
+    expect(lintClaims(text, FILE, rules).map((f) => [f.line, f.rule])).toEqual([[1, 'proven'], [2, 'treat'], [3, 'cure']]);
   });
 
   it('honours <!-- claim-ok: why --> for its own sentence only, and keeps the why', () => {
