@@ -39,7 +39,7 @@ export function messageProblems(built: BuiltMessage, file: string): Problem[] {
 
 export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0]): Promise<BuiltMessage> {
   const body = src.body === undefined ? undefined : withSignOff(stripClaimMarkers(src.body), project.config.coach);
-  const message = await renderMessage({ ...src, body }, project);
+  const message = await renderMessage({ ...src, subject: stripClaimMarkers(src.subject).trim(), preheader: stripClaimMarkers(src.preheader).trim(), body }, project);
   const checks = complianceChecklist(message, {
     footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
     unsubscribeUrl: TEMPLATE_UNSUBSCRIBE,

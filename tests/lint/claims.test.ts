@@ -130,11 +130,12 @@ describe('coursemail check runs the claims lint', () => {
   it('keeps claim-ok markers out of the email a reader gets', async () => {
     const root = tempProject();
     const lesson = join(root, 'series/physician-coaching/03-coaching-vs-therapy.md');
-    writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('They do different jobs.', 'They do different jobs. <!-- claim-ok: a private note -->'));
+    writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('They do different jobs.', 'They do different jobs. <!-- claim-ok: a private note -->').replace(/^preheader: "(.*)"$/m, 'preheader: "$1 <!-- claim-ok: another note -->"'));
     const { built } = await buildSeries(await loadProject(root), 'physician-coaching');
     const lesson3 = built!.steps[2]!.message;
     expect(lesson3.html).toContain('They do different jobs.');
-    expect(lesson3.html + lesson3.text).not.toMatch(/claim-ok|a private note/);
+    expect(lesson3.preheader).toBe('What each one is for, and what to do when the need is clinical.');
+    expect(lesson3.html + lesson3.text + lesson3.preheader).not.toMatch(/claim-ok|a private note|another note/);
   });
 });
 
