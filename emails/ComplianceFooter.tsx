@@ -25,7 +25,7 @@ export function ComplianceFooter({ footer }: { footer: FooterContent }) {
       <Text style={small}>{footer.disclaimer}</Text>
       <Text style={small}>{footer.reason}</Text>
       <Text style={small}>
-        {`Sent by ${footer.senderName} <${footer.senderEmail}>`}
+        {`Sent by ${footer.coach ? `${footer.coach} · ` : ''}${footer.senderName} <${footer.senderEmail}>`}
         <br />
         {footer.postalAddress}
       </Text>

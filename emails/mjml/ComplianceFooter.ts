@@ -12,6 +12,6 @@ export function complianceFooter(footer: FooterContent): string {
     ${text(e(footer.crisis), `color="${palette.text}" font-weight="600"`)}
     ${text(e(footer.disclaimer))}
     ${text(e(footer.reason))}
-    ${text(`${e(`Sent by ${footer.senderName} <${footer.senderEmail}>`)}<br />${e(footer.postalAddress)}`)}
+    ${text(`${e(`Sent by ${footer.coach ? `${footer.coach} · ` : ''}${footer.senderName} <${footer.senderEmail}>`)}<br />${e(footer.postalAddress)}`)}
     ${text(`${link(footer.unsubscribe.url, footer.unsubscribe.text)} · ${link(footer.preferences.url, footer.preferences.text)}`)}`;
 }

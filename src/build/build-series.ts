@@ -5,6 +5,8 @@ import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
+import { withSignOff } from './sign-off.ts';
+import { stripClaimMarkers } from '../lint/index.ts';
 
 export interface BuiltMessage {
   message: RenderedMessage;
@@ -36,7 +38,8 @@ export function messageProblems(built: BuiltMessage, file: string): Problem[] {
 }
 
 export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0]): Promise<BuiltMessage> {
-  const message = await renderMessage(src, project);
+  const body = src.body === undefined ? undefined : withSignOff(stripClaimMarkers(src.body), project.config.coach);
+  const message = await renderMessage({ ...src, subject: stripClaimMarkers(src.subject).trim(), preheader: stripClaimMarkers(src.preheader).trim(), body }, project);
   const checks = complianceChecklist(message, {
     footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
     unsubscribeUrl: TEMPLATE_UNSUBSCRIBE,

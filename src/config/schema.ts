@@ -18,6 +18,14 @@ export const configSchema = z
         replyTo: z.string().email().optional(),
       })
       .strict(),
+    /** The person who writes the course: signs each lesson and broadcast, and is named in the footer's "Sent by". */
+    coach: z
+      .object({
+        name: z.string().trim().min(1, 'coach name is required').regex(/^[^{}<>]*$/, 'coach name cannot contain { } < >'),
+        credentials: z.string().trim().min(1).regex(/^[^{}<>]*$/, 'coach credentials cannot contain { } < >').optional(),
+      })
+      .strict()
+      .optional(),
     postalAddress: z.string().trim().min(10, 'a full postal address is required (CAN-SPAM)'),
     siteUrl: httpsUrl,
     /** Where the public endpoints (confirm, unsubscribe, preferences) are reachable. */
@@ -42,6 +50,19 @@ export const configSchema = z
       .object({ requestsPerSecond: z.number().positive().default(5) })
       .strict()
       .default({ requestsPerSecond: 5 }),
+    /** The claims lint (src/lint/claims.ts): phrases to add, and rule ids to leave out. */
+    lint: z
+      .object({
+        claims: z
+          .object({
+            add: z.array(z.union([z.string().trim().min(2), z.object({ phrase: z.string().trim().min(2), reason: z.string().trim().min(1) }).strict()])).default([]),
+            remove: z.array(z.string().trim().min(1)).default([]),
+          })
+          .strict()
+          .default({ add: [], remove: [] }),
+      })
+      .strict()
+      .default({ claims: { add: [], remove: [] } }),
     /** Origins allowed to POST the subscribe form cross-origin (the author's own site). */
     allowedOrigins: z.array(z.string().url()).default([]),
   })

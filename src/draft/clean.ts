@@ -19,12 +19,27 @@ export function isDisclaimer(block: Block): boolean {
 
 /** Page chrome, not prose: "← Back to Articles", "Share this", "Read next", "Tags: …". */
 const NAV =
-  /^(?:[←‹«<]\s*)?(?:back(?: to (?:all |the )?(?:articles?|posts?|blog|home|top|resources|insights|news|library))?|(?:all|more) (?:articles|posts)|read next|up next|next(?: article| post)?|previous(?: article| post)?|related(?: articles| posts| reading)?|you might also like|share(?: this)?(?: article| post| page)?(?: on [\w ]+)?|tags?:.*|filed under:?.*|categories?:.*|return to .*)\s*[:→›»>]?$/i;
+  /^(?:[←‹«<]\s*)?(?:back(?: to (?:all |the )?(?:articles?|posts?|blog|home|top|resources|insights|news|library))?|(?:read )?(?:all|more) (?:articles|posts)|read next|up next|next(?: article| post)?|previous(?: article| post)?|related(?: articles| posts| reading)?|you might also like|share(?: this)?(?: article| post| page)?(?: on [\w ]+)?|tags?:.*|filed under:?.*|categories?:.*|return to .*)\s*[:→›»>]?$/i;
+/** "Next: Caffeine on call", "← Previous: Sleep before nights": another article's title (no full stop), page chrome only at the end. */
+const NEXT_OR_PREVIOUS = /^(?:[←‹«<]\s*)?(?:next|previous|prev)(?: (?:article|post))?\s*[:→›»>\-–—]\s*[^\s.!][^.!]{0,80}?(?:\s*[→›»>])?$/i;
+/** Navigation items side by side: "Back to all articles | Next: …". */
+const SEPARATOR = /\s+[|·•]\s+|\s+[/]\s+(?=[←‹«<]|back|next|prev|read|all|more)/i;
 
-export function isNavigation(block: Block): boolean {
+/**
+ * A block of navigation lines. "Next: <title>" counts only when `trailing` (at the article's
+ * end) or beside another navigation item, so a sentence "Next: wash your hands." stays.
+ */
+export function isNavigation(block: Block, trailing = false): boolean {
   if (block.kind !== 'paragraph' && block.kind !== 'heading' && block.kind !== 'list') return false;
   const lines = block.text.split('\n').filter((l) => l.trim());
-  return lines.length > 0 && lines.every((line) => countWords(line) <= 8 && NAV.test(line.trim()));
+  const item = (part: string, nextOk: boolean) => NAV.test(part) || (nextOk && NEXT_OR_PREVIOUS.test(part));
+  return (
+    lines.length > 0 &&
+    lines.every((line) => {
+      const parts = line.trim().split(SEPARATOR).map((p) => p.trim()).filter(Boolean);
+      return countWords(line) <= 16 && parts.length > 0 && parts.every((p) => item(p, trailing || parts.length > 1));
+    })
+  );
 }
 
 /** What comes after "Read next" or "Share this": short lines, link lists, headings. */
@@ -42,7 +57,7 @@ export function dropBoilerplate(blocks: Block[]): { blocks: Block[]; warnings: s
   let end = blocks.length;
   for (let i = blocks.length - 1; i >= 0; i--) {
     const b = blocks[i] as Block;
-    if (isNavigation(b) && blocks.slice(i + 1, end).every(isShort)) end = i;
+    if (isNavigation(b, true) && blocks.slice(i + 1, end).every(isShort)) end = i;
     else if (!isShort(b) || isDisclaimer(b)) break;
   }
   if (end < blocks.length) warnings.push(`left out the trailing navigation: ${blocks.slice(end).map(quote).join(', ')}`);

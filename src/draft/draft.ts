@@ -1,4 +1,3 @@
-import { basename, extname } from 'node:path';
 import { parseDelay } from '../content/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { markdownBlocks } from './blocks.ts';
@@ -11,7 +10,7 @@ import { detectFormat } from './detect.ts';
 import { stripArticleFrontmatter } from './frontmatter.ts';
 import { htmlTitle, htmlToMarkdown } from './html-to-markdown.ts';
 import { linkNames } from './link-names.ts';
-import { absorbEmpty, mergeShort, splitLong, splitSections } from './sections.ts';
+import { absorbEmpty, MERGE_BELOW, mergeShort, sectionWords, splitLong, splitSections } from './sections.ts';
 import { countWords, sentences, trimAtWord } from './sentences.ts';
 import { properNouns } from './subject.ts';
 import { textToMarkdown } from './text-to-markdown.ts';
@@ -40,9 +39,15 @@ export function parseWordBudget(spec: string | undefined): WordBudget {
   return { min, max };
 }
 
-function humanize(fileName: string): string {
-  const stem = basename(fileName, extname(fileName)).replace(/[-_]+/g, ' ').trim();
-  return stem ? stem.charAt(0).toUpperCase() + stem.slice(1) : 'Untitled course';
+/**
+ * A title when the article states none: its first heading, else its first sentence cut
+ * short. Never the file name, which says where the article was saved, not what it says.
+ */
+function fallbackTitle(blocks: Block[]): string {
+  const heading = blocks.find((b) => b.kind === 'heading')?.text;
+  if (heading) return heading;
+  const prose = blocks.find((b) => b.kind === 'paragraph')?.text ?? '';
+  return trimAtWord((sentences(prose.replace(/\s+/g, ' '))[0] ?? '').replace(/[.!?]+$/, ''), 60) || 'Untitled course';
 }
 
 const normalizeTitle = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -91,7 +96,9 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const markdown = format === 'html' ? htmlToMarkdown(body) : format === 'text' ? textToMarkdown(body) : body;
   const blocks = markdownBlocks(markdown);
   const titleHeading = takeTitleHeading(blocks, meta.title);
-  const title = meta.title ?? titleHeading ?? (format === 'html' ? htmlTitle(body) : undefined) ?? humanize(fileName);
+  const stated = meta.title ?? titleHeading ?? (format === 'html' ? htmlTitle(body) : undefined);
+  const title = stated ?? fallbackTitle(blocks);
+  if (!stated) warnings.push(`the article has no title (a # heading, <h1> or <title>, or a short first line without a full stop), so the series is titled "${title}"; change it in series.yaml`);
 
   const cleaned = dropBoilerplate(blocks);
   warnings.push(...cleaned.warnings);
@@ -115,7 +122,7 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   }
 
   const sections = splitSections(linked, SPLIT_DEPTH[format]);
-  const fitted = absorbEmpty(splitLong(mergeShort(sections, budget), budget));
+  const fitted = absorbEmpty(splitLong(mergeShort(sections, budget, options.mergeBelow), budget));
   if (!sections.some((s) => s.title)) {
     warnings.push(`no section headings found, so the text was cut by the word budget into ${fitted.length} lesson${fitted.length === 1 ? '' : 's'}; give each a subject that says what it is about`);
   }
@@ -125,6 +132,12 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
 
   const proper = properNouns(linked.filter((b) => b.kind !== 'heading').map((b) => b.text));
   const lessons = composeLessons(fitted, { docTitle: title, proper, every });
+  const floor = options.mergeBelow ?? MERGE_BELOW;
+  fitted.forEach((section, k) => {
+    const at = `lesson ${k + 1} (${lessons[k]?.fileName})`;
+    warnings.push(...(section.notes ?? []).map((note) => `${at}: ${note}`));
+    if (fitted.length > 1 && section.title && sectionWords(section) < floor) warnings.push(`${at} has only ${sectionWords(section)} words, under the ${floor}-word floor, but no neighbour could take it (a merge joins at most two headed sections, within ${budget.max} words): add to it or join it by hand`);
+  });
   // Only a lesson's first call-to-action is a button; a second stays a sentence and needs no URL.
   for (const { ctas } of lessons) if (ctas[0]?.href.startsWith('link:cta-')) names.todo.push({ name: ctas[0].href.slice(5), text: ctas[0].text });
   const linksTodo = names.todo;

@@ -37,38 +37,55 @@ function headingBlock(title: string, depth = 2): Block {
   return { kind: 'heading', depth: level, text: title, markdown: `${'#'.repeat(level)} ${title}` };
 }
 
+const headedOf = (s: Section) => s.headed ?? (s.title ? 1 : 0);
+
 /** `b` appended to `a`; its title becomes a sub-heading so the reader still sees the break. */
-function merge(a: Section, b: Section): Section {
-  return { title: a.title, depth: a.depth, blocks: [...a.blocks, ...(b.title ? [headingBlock(b.title, b.depth)] : []), ...b.blocks] };
+function merge(a: Section, b: Section, note?: string): Section {
+  const notes = [...(a.notes ?? []), ...(b.notes ?? []), ...(note ? [note] : [])];
+  return {
+    title: a.title ?? (a.blocks.length ? undefined : b.title),
+    depth: a.depth,
+    blocks: [...a.blocks, ...(b.title ? [headingBlock(b.title, b.depth)] : []), ...b.blocks],
+    headed: headedOf(a) + headedOf(b),
+    ...(notes.length ? { notes } : {}),
+  };
 }
 
+/** Default for `mergeBelow`: a headed section this short is a fragment, not a message. */
+export const MERGE_BELOW = 40;
+
 /**
- * Merges sections shorter than `min` words into a neighbour, the shortest first: into the
- * section before it (a short section usually finishes the thought before it), or the one
- * after when there is none before or the result would pass `max`. The text before the
- * first heading opens lesson 1 together with the first section, unless both together pass
- * `max` and the introduction can stand alone.
+ * The introduction (text before the first heading) opens lesson 1 with the first section,
+ * unless both together pass `max` and it can stand alone. Then a section far below the floor (under `below` words) joins a neighbour, the shortest
+ * first: the section before it (a short section usually finishes the thought before it), or
+ * the one after when there is none before or the result would pass `max`. A merge never
+ * holds more than two headed sections; each merge is noted on the section it made.
  */
-export function mergeShort(input: Section[], { min, max }: WordBudget): Section[] {
+export function mergeShort(input: Section[], { min, max }: WordBudget, below = MERGE_BELOW): Section[] {
   const sections = [...input];
   const [intro, first] = sections;
+  // An introduction long enough to stand alone stays lesson 1 when both would pass `max`:
+  // joined, they would be cut again, and the first section's heading lost to "(2/2)".
   if (intro && first && !intro.title && (sectionWords(intro) < min || sectionWords(intro) + sectionWords(first) <= max)) sections.splice(0, 2, merge(intro, first));
   const stuck = new Set<Section>();
   for (;;) {
-    const candidates = sections.filter((s) => !stuck.has(s) && sectionWords(s) < min);
+    const candidates = sections.filter((s) => !stuck.has(s) && headedOf(s) === 1 && sectionWords(s) < below);
     if (!candidates.length || sections.length < 2) return sections;
     const short = candidates.reduce((a, b) => (sectionWords(b) < sectionWords(a) ? b : a));
     const i = sections.indexOf(short);
-    const options = [i - 1, i + 1]
-      .filter((j) => j >= 0 && j < sections.length)
-      .filter((j) => sectionWords(short) + sectionWords(sections[j] as Section) <= max);
-    const j = options[0];
+    const j = [i - 1, i + 1].find((k) => {
+      const other = sections[k];
+      return other !== undefined && headedOf(short) + headedOf(other) <= 2 && sectionWords(short) + sectionWords(other) <= max;
+    });
     if (j === undefined) {
       stuck.add(short);
       continue;
     }
-    const [first, second] = j < i ? [j, i] : [i, j];
-    sections.splice(first, 2, merge(sections[first] as Section, sections[second] as Section));
+    const other = sections[j] as Section;
+    const name = (s: Section) => `"${s.title ?? 'the introduction and first section'}"`;
+    const why = `${name(short)} (${sectionWords(short)} words, under the ${below}-word floor) was merged ${j < i ? 'in after' : 'in before'} ${name(other)}`;
+    const [a, b] = j < i ? [other, short] : [short, other];
+    sections.splice(Math.min(i, j), 2, merge(a, b, why));
   }
 }
 
@@ -147,7 +164,7 @@ export function splitLong(sections: Section[], { min, max }: WordBudget): Sectio
     const before = parts[parts.length - 2];
     if (before && lastWords < min && lastWords + before.reduce((sum, b) => sum + blockWords(b), 0) <= max) before.push(...(parts.pop() as Block[]));
 
-    parts.forEach((blocks, k) => out.push({ title: section.title, blocks, ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) }));
+    parts.forEach((blocks, k) => out.push({ title: section.title, blocks, headed: section.headed, ...(k === 0 && section.notes ? { notes: section.notes } : {}), ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) }));
   }
   return out;
 }

@@ -15,6 +15,21 @@ export function isTitleLine(paragraph: string[], hasNext: boolean): boolean {
   return !/[.!,;:…]$/.test(line.replace(/["”’')\]]+$/, ''));
 }
 
+/**
+ * The file's first line is the article's title when it is short, starts like a title and has
+ * no final full stop (nor a lead-in `,` `;` `:`), even with the introduction on the very next
+ * line, as long as that line starts a sentence rather than continuing a wrapped one.
+ */
+function titleFirstLine(paragraph: string[], hasNext: boolean): boolean {
+  const line = (paragraph[0] as string).trim();
+  const next = paragraph[1]?.trim();
+  if (!hasNext && next === undefined) return false;
+  if (line.length > 90 || line.split(/\s+/).length > 12) return false;
+  if (!/^[\p{Lu}\p{N}"“‘']/u.test(line) || BULLET.test(line) || NUMBERED.test(line)) return false;
+  if (/[.,;:…]$/.test(line.replace(/["”’')\]]+$/, ''))) return false;
+  return next === undefined || (/^[\p{Lu}\p{N}"“‘']/u.test(next) && !/[.!?]\s/.test(line));
+}
+
 /** Text that must not turn into Markdown structure or raw HTML in a lesson. */
 function escapeLine(line: string): string {
   return line.replace(/<(?=[A-Za-z/!?])/g, '\\<').replace(/^(\s*)([#>])/, '$1\\$2');
@@ -38,9 +53,11 @@ export function textToMarkdown(text: string): string {
   }
   if (current.length) paragraphs.push(current);
 
+  const first = paragraphs[0];
+  if (first && first.length > 1 && titleFirstLine(first, true)) paragraphs.splice(0, 1, [first[0] as string], first.slice(1));
   return paragraphs
     .map((para, i) => {
-      if (isTitleLine(para, i < paragraphs.length - 1)) return `${i === 0 ? '#' : '##'} ${escapeLine((para[0] as string).trim())}`;
+      if (i === 0 ? titleFirstLine(para, paragraphs.length > 1) : isTitleLine(para, i < paragraphs.length - 1)) return `${i === 0 ? '#' : '##'} ${escapeLine((para[0] as string).trim())}`;
       if (BULLET.test(para[0] as string) || NUMBERED.test(para[0] as string)) {
         return para
           .map((line) => {

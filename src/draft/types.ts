@@ -32,6 +32,10 @@ export interface Section {
   blocks: Block[];
   /** Set when a long section was cut: this is part `index` of `of`. */
   part?: { index: number; of: number };
+  /** How many headed sections of the article it holds (a merge joins at most two). */
+  headed?: number;
+  /** What the drafter did to it and why, for the report: "\"Caffeine\" (25 words, …) was merged in". */
+  notes?: string[];
 }
 
 /** A name the author must give a URL in config (`links.NAME`), with the text that links to it. */
@@ -52,6 +56,8 @@ export interface DraftOptions {
   /** Delay between lessons, e.g. `2d`; lesson 1 is always `0d`. */
   every: string;
   words: WordBudget;
+  /** A headed section under this many words joins a neighbour (default 40); at or above it, it stays a lesson. */
+  mergeBelow?: number;
 }
 
 export interface DraftLesson {

@@ -27,3 +27,4 @@ export { clientSupport, DEFAULT_CLIENTS, type ClientSupportIssue } from './clien
 export { contrastRatio, parseColor } from './color.ts';
 export { SUBJECT_VISIBLE, PREHEADER_VISIBLE } from './inbox.ts';
 export type { LintInput, LintOptions, LintWarning } from './types.ts';
+export { CLAIM_RULES, claimRules, formatClaim, lintClaims, stripClaimMarkers, type ClaimFinding, type ClaimRule, type ClaimRules } from './claims.ts';

@@ -24,6 +24,8 @@ export interface FooterContent {
   crisis: string;
   senderName: string;
   senderEmail: string;
+  /** The coach by name and credentials, named before the sender in "Sent by". */
+  coach?: string;
   postalAddress: string;
   /** Why the reader gets this message: consent is part of the footer. */
   reason: string;
@@ -37,7 +39,7 @@ export interface FooterContext {
   sender?: { name?: string; email?: string };
 }
 
-export function footerContent(config: Pick<Config, 'sender' | 'postalAddress'>, ctx: FooterContext): FooterContent {
+export function footerContent(config: Pick<Config, 'sender' | 'postalAddress' | 'coach'>, ctx: FooterContext): FooterContent {
   const title = ctx.seriesTitle ? `“${ctx.seriesTitle}”` : 'emails from us';
   const reason =
     ctx.kind === 'confirm'
@@ -50,6 +52,7 @@ export function footerContent(config: Pick<Config, 'sender' | 'postalAddress'>, 
     crisis: CRISIS_LINE,
     senderName: ctx.sender?.name ?? config.sender.name,
     senderEmail: ctx.sender?.email ?? config.sender.email,
+    ...(config.coach ? { coach: [config.coach.name, config.coach.credentials].filter(Boolean).join(', ') } : {}),
     postalAddress: config.postalAddress,
     reason,
     unsubscribe: { text: 'Unsubscribe in one click', url: '{{unsubscribeUrl}}' },

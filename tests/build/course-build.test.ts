@@ -40,13 +40,13 @@ describe('coursemail build on the physician-coaching series', () => {
     }
   });
 
-  it('the day-2 lesson cites the randomized trials with their numbers and keeps the caveat', async () => {
+  it('the day-2 lesson gives the trials’ numbers and keeps the caveat', async () => {
     const root = tempProject();
     const project = await loadProject(root);
     const { built } = await buildSeries(project, 'physician-coaching');
     const day2 = built!.steps.find((s) => s.step.offsetMinutes === 2 * 1440)!;
     const text = collapse(day2.message.text);
-    for (const needle of ['Dyrbye', 'JAMA Intern', '2019', '88 physicians', '5.2', '1.5', '19.5', '9.8', '17.1', '4.9', 'McGonagle', '59', 'Fainstad', '101', '2024', '138']) {
+    for (const needle of ['Dyrbye', 'JAMA Intern', '2019', '88 volunteer physicians', '5.2', '1.5', '19.5', '9.8', '17.1', '4.9', 'McGonagle', '59', 'Fainstad', '101', '2024', '138']) {
       expect(text, needle).toContain(needle);
     }
     expect(text).toMatch(/small/i);

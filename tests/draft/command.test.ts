@@ -20,7 +20,7 @@ async function run(rawArgs: string[]) {
 describe('the `new` command', () => {
   it('is a citty command named "new" with its flags', () => {
     expect(newDefault.meta).toMatchObject({ name: 'new' });
-    expect(Object.keys(newDefault.args ?? {}).sort()).toEqual(['engine', 'every', 'force', 'from', 'id', 'root', 'words']);
+    expect(Object.keys(newDefault.args ?? {}).sort()).toEqual(['engine', 'every', 'force', 'from', 'id', 'merge-below', 'root', 'words']);
   });
 
   it('prints each lesson with its number, day, words and subject, then the warnings', async () => {

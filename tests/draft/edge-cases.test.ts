@@ -75,10 +75,13 @@ describe('inputs that are not a usable article get a clear message', () => {
 });
 
 describe('an article without headings', () => {
-  it('is cut by the word budget at paragraph boundaries, with a warning', () => {
+  it('is cut by the word budget at paragraph boundaries, titled from its first sentence (never the file name), with warnings', () => {
     const draft = draftText(paragraphs(12).join('\n\n'), { fileName: 'rest-after-call.txt' });
-    expect(draft.title).toBe('Rest after call');
-    expect(draft.lessons.map((l) => l.subject)).toEqual(['Rest after call (1/3)', 'Rest after call (2/3)', 'Rest after call (3/3)']);
+    const title = 'Sentence 0 is about rest after a long call shift, written…';
+    expect(draft.title).toBe(title);
+    expect(draft.lessons.map((l) => l.subject)).toEqual([`${title} (1/3)`, `${title} (2/3)`, `${title} (3/3)`]);
+    for (const l of draft.lessons) expect(l.subject).not.toMatch(/rest-after-call|Rest after call/);
+    expect(draft.warnings).toContainEqual(expect.stringContaining('the article has no title'));
     expect(draft.lessons.map((l) => l.words)).toEqual([84 * 4, 84 * 4, 84 * 4]);
     expect(draft.warnings).toContainEqual(expect.stringMatching(/no section headings found, so the text was cut by the word budget into 3 lessons/));
   });
@@ -92,9 +95,9 @@ describe('an article without headings', () => {
     }
   });
 
-  it('a short one becomes one lesson', () => {
+  it('a short one becomes one lesson, named from its text and not its file name', () => {
     const draft = draftText(paragraphs(1).join(''), { fileName: 'short-note.md' });
-    expect(draft.lessons.map((l) => [l.subject, l.delay])).toEqual([['Short note', '0d']]);
+    expect(draft.lessons.map((l) => [l.subject, l.delay])).toEqual([['Sentence 0 is about rest after a long call shift, written…', '0d']]);
   });
 });
 

@@ -142,6 +142,16 @@ describe('what is not copied', () => {
     expect(isNavigation(para(text))).toBe(true),
   );
 
+  it.each(['Back to all articles | Next: Caffeine on call', '← Previous', 'Read more articles', 'Back to all articles · ← Previous: Sleep before nights'])('navigation in any position: %j', (text) =>
+    expect(isNavigation(para(text))).toBe(true),
+  );
+
+  it('"Next: <title>" alone is navigation only at the end of the article', () => {
+    expect(isNavigation(para('Next: Caffeine on call'), true)).toBe(true);
+    expect(isNavigation(para('Next: Caffeine on call'))).toBe(false);
+    expect(isNavigation(para('Next: wash your hands again before you touch the chart and the notes, then sit down.'), true)).toBe(false);
+  });
+
   it('keeps a sentence that starts like navigation', () => {
     expect(isNavigation(para('Back to the question of records: nothing clinical occurred, so nothing is disclosed.'))).toBe(false);
   });

@@ -1,7 +1,8 @@
 import { defineCommand } from 'citty';
 import { resolve } from 'node:path';
-import { buildSeries, loadProject, writeSeriesOutput } from '../../build/index.ts';
+import { buildSeries, loadProject, projectClaims, writeSeriesOutput } from '../../build/index.ts';
 import { listSeries } from '../../content/index.ts';
+import { formatClaim } from '../../lint/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
 import type { Engine } from '../../render/render-message.ts';
 import { printProblems, type CliIO } from '../output.ts';
@@ -29,6 +30,7 @@ export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
     problems.push(...result.problems);
     if (result.built) built.push(result.built);
   }
+  if (!opts.write) printClaims(io, root, project.config, ids, !opts.series);
   if (problems.length) {
     printProblems(io, problems, opts.write ? 'Build refused: nothing was written' : 'Check failed');
     return 1;
@@ -44,6 +46,19 @@ export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
     }
   }
   return 0;
+}
+
+/** The claims lint: warnings only, so `check` still passes; claim-ok sentences are counted, not listed. */
+function printClaims(io: CliIO, root: string, config: Parameters<typeof projectClaims>[1], ids: string[], broadcasts: boolean): void {
+  const { findings, problems } = projectClaims(root, config, ids, { broadcasts });
+  const open = findings.filter((f) => !f.accepted);
+  for (const p of problems) io.out(`warning: ${p}`);
+  if (open.length) {
+    io.out(`Claims to check (${open.length} warning${open.length === 1 ? '' : 's'}; mark one intended with <!-- claim-ok: why -->):`);
+    for (const f of open) io.out(`  ! ${formatClaim(f)}`);
+  }
+  const accepted = findings.length - open.length;
+  if (accepted) io.out(`${accepted} claim${accepted === 1 ? '' : 's'} marked claim-ok`);
 }
 
 export const buildCommand = (io: CliIO) =>

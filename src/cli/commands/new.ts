@@ -16,7 +16,16 @@ export interface NewOptions {
   every: string;
   engine: string;
   words?: string;
+  /** `--merge-below N`: a headed section under N words joins a neighbour. */
+  mergeBelow?: string;
   force: boolean;
+}
+
+function parseMergeBelow(spec: string | undefined): number | undefined {
+  if (spec === undefined || spec === '') return undefined;
+  const n = Number(spec);
+  if (!/^\s*\d+\s*$/.test(spec) || n > 1000) throw new CoursemailError('args', `--merge-below "${spec}" must be a whole number of words from 0 (never merge) to 1000, e.g. 40`);
+  return n;
 }
 
 function readArticle(path: string): Uint8Array {
@@ -50,12 +59,13 @@ function printDraft(io: CliIO, dir: string, from: string, draft: Draft): void {
 export function runNew(opts: NewOptions, io: CliIO): number {
   if (opts.engine !== 'react' && opts.engine !== 'mjml') throw new CoursemailError('args', '--engine must be react or mjml');
   const words = parseWordBudget(opts.words);
+  const mergeBelow = parseMergeBelow(opts.mergeBelow);
   const root = resolve(opts.root);
   const from = resolve(opts.from);
   const article = readArticle(from);
   let draft: Draft;
   try {
-    draft = draftSeries(article, { fileName: opts.from, engine: opts.engine, every: opts.every, words });
+    draft = draftSeries(article, { fileName: opts.from, engine: opts.engine, every: opts.every, words, mergeBelow });
   } catch (err) {
     // Quotes, lists or HTML nested thousands deep exhaust the Markdown and HTML parsers' stack.
     if (err instanceof RangeError) throw new CoursemailError('draft.nesting', `${opts.from} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`);
@@ -77,10 +87,11 @@ export const newCommand = (io: CliIO) =>
       every: { type: 'string', description: 'wait between lessons (lesson 1 goes at once): 2d, "3d 9h", 90m', default: '2d' },
       engine: { type: 'string', description: 'react | mjml', default: 'react' },
       words: { type: 'string', description: 'words per lesson: MAX or MIN-MAX (default 50-450)' },
+      'merge-below': { type: 'string', description: 'a headed section under this many words joins a neighbour (default 40; 0 never merges)' },
       force: { type: 'boolean', description: 'replace an existing series/<id>/', default: false },
     },
     run: ({ args }) =>
-      runNew({ root: args.root, id: args.id, from: args.from, every: args.every, engine: args.engine, words: args.words, force: args.force }, io),
+      runNew({ root: args.root, id: args.id, from: args.from, every: args.every, engine: args.engine, words: args.words, mergeBelow: args['merge-below'], force: args.force }, io),
   });
 
 export default newCommand(processIO);

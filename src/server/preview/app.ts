@@ -12,7 +12,7 @@ import { frameDocument, isScheme } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
 import { page } from './layout.ts';
 import { Notices } from './notices.ts';
-import { resolveMessage, seriesRef, type MessageRef } from './messages.ts';
+import { claimsOf, resolveMessage, seriesRef, type MessageRef } from './messages.ts';
 import { OUTBOX_PAGE_SCRIPT, outboxMessagePage, outboxPage, readOutboxMessage } from './outbox-page.ts';
 import { seriesPage } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
@@ -79,7 +79,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     // A broadcast's page says where it stands and leads to its actions (dev only: they need the store).
     const sending =
       ref?.kind === 'broadcast' && opts.dev ? sendingCard(ref.name, (await statusesOf({ builder, hooks: opts.dev, now }))?.get(ref.name), builder.broadcasts.get(ref.name), config.testAddress, now()) : undefined;
-    const body = emailPage(config, config.transport, msg, { sample: sampleOf(c), notice: notices.get(c.req.query('notice')), sending });
+    const body = emailPage(config, config.transport, msg, { sample: sampleOf(c), notice: notices.get(c.req.query('notice')), sending, claims: claimsOf(builder, msg) });
     return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT + (sending ? POLL_SCRIPT : ''));
   };
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {

@@ -1,5 +1,5 @@
 import type { Config } from '../../config/index.ts';
-import { clientSupport, lintMessage, type ClientSupportIssue } from '../../lint/index.ts';
+import { clientSupport, lintMessage, type ClaimFinding, type ClientSupportIssue } from '../../lint/index.ts';
 import type { RenderedMessage } from '../../render/render-message.ts';
 import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
 import { fillMessage, filledChecklist, sampleOutgoing, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
@@ -57,6 +57,16 @@ export interface EmailPageOptions {
   notice?: { ok: boolean; text: string };
   /** A broadcast's status and its send actions (coursemail dev). */
   sending?: SafeHtml;
+  /** The claims lint over the message's source: open ones warn, claim-ok ones show their why. */
+  claims?: ClaimFinding[];
+}
+
+function claimRows(claims: ClaimFinding[]): SafeHtml[] {
+  return claims.map((f) =>
+    f.accepted
+      ? html`<li data-rule="claim" data-accepted="true"><span class="mark">✓</span><span><span class="rule">claim-ok</span> ${f.file}:${f.line}: “${f.phrase}” — ${f.accepted}</span></li>`
+      : html`<li data-rule="claim"><span class="mark">!</span><span><span class="rule">claim</span> ${f.file}:${f.line}: “${f.phrase}” — ${f.reason}</span></li>`,
+  );
 }
 
 /**
@@ -80,6 +90,8 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
   const filled = fillMessage(message, recipient);
   const checks = filledChecklist(message, filled, recipient, config);
   const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
+  const claims = opts.claims ?? [];
+  const warnings = lint.length + claims.filter((f) => !f.accepted).length;
   const allOk = checks.every((c) => c.ok);
   const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
 
@@ -119,8 +131,8 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
       </section>
       ${sizeMeter(Buffer.byteLength(filled.html, 'utf8'))}
       <section class="card" data-testid="lint">
-        <h3>Lint ${lint.length ? html`<span class="muted small">${lint.length} warning${lint.length === 1 ? '' : 's'}</span>` : '✓'}</h3>
-        ${lint.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang and contrast look right.</p>`}
+        <h3>Lint ${warnings ? html`<span class="muted small">${warnings} warning${warnings === 1 ? '' : 's'}</span>` : '✓'}</h3>
+        ${lint.length || claims.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}${claimRows(claims)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang, contrast and claims look right.</p>`}
       </section>
       <section class="card" data-src="${msg.path}/client-support"><h3>Client support</h3><p class="small muted">Checking against caniemail.com data…</p></section>
       <section class="card">

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BuiltMessage } from '../../build/index.ts';
+import { claimRules, lintClaims, type ClaimFinding } from '../../lint/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import { dayLabel, describeWindow } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
@@ -18,6 +21,8 @@ export interface ResolvedMessage {
   problems: Problem[];
   /** Provider tags for a test send (`[A-Za-z0-9_-]` only). */
   tags: Record<string, string>;
+  /** The Markdown file it was written in, relative to the project root. */
+  source?: string;
 }
 
 export function seriesRef(series: string, step: string): MessageRef | undefined {
@@ -40,6 +45,7 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
       built: b.built,
       problems: b.problems,
       tags: { broadcast: tag(ref.name) },
+      source: b.file,
     };
   }
   const view = builder.series.get(ref.series);
@@ -57,6 +63,19 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
     ...base,
     seriesTitle: course.title,
     built: step,
+    source: step.step.file,
     context: `Lesson ${ref.step} of ${view.built.steps.length} · ${dayLabel(step.step.offsetMinutes)} · ${describeWindow(course.sendWindow)} · ${step.step.file}`,
   };
+}
+
+/** The claims lint over the message's source file, as saved now (a file being renamed reads as none). */
+export function claimsOf(builder: PreviewBuilder, msg: ResolvedMessage): ClaimFinding[] {
+  if (!msg.source || !builder.project) return [];
+  let text: string;
+  try {
+    text = readFileSync(join(builder.root, msg.source), 'utf8');
+  } catch {
+    return [];
+  }
+  return lintClaims(text, msg.source, claimRules(builder.project.config.lint.claims).rules);
 }
