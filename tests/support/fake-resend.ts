@@ -275,8 +275,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const body = await readBody(req);
       if (/^\/domains(\/|$)/.test(path)) {
         if (!apiKey) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
-        if (options.apiKey !== undefined && apiKey !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
         if (options.sendingOnlyKeys?.includes(apiKey)) return reject(new ApiError(401, 'restricted_api_key', 'This API key is restricted to only send emails'));
+        if (options.apiKey !== undefined && apiKey !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
         const answer = domains.answer(req.method ?? 'GET', path, new URL(req.url ?? '/', 'http://fake').searchParams);
         entry.answered = true;
         entry.answeredAt = now();
