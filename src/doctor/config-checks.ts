@@ -1,13 +1,17 @@
 import type { Config } from '../config/index.ts';
+import { identityProblems } from '../config/identity.ts';
 import { formatProblem } from '../shared/index.ts';
 import { fail, ok, type CheckResult } from './check.ts';
-import { placeholderProblems } from './placeholders.ts';
 
-/** One line per placeholder, so each is named with its field. */
+/**
+ * One line per placeholder, by the send-time guard's rules. An outbox config is judged as
+ * the Resend one it must become for a launch (the guard itself lets the outbox through).
+ */
 export function placeholderChecks(config: Config): CheckResult[] {
-  const problems = placeholderProblems(config);
+  const real = config.transport === 'outbox';
+  const problems = identityProblems(config, real ? 'resend' : config.transport);
   if (problems.length === 0) return [ok('config: real values', 'no placeholder left in coursemail.config.json')];
-  return problems.map((p) => fail('config: placeholder', `${formatProblem(p)}: put your own value in coursemail.config.json (or run \`coursemail init --force\`).`));
+  return problems.map((p) => fail('config: placeholder', formatProblem({ ...p, file: undefined, message: real ? p.message.replace(' (transport "resend" sends real email)', '') : p.message })));
 }
 
 export function publicUrlCheck(config: Config): CheckResult {

@@ -2,4 +2,3 @@
 export { runDoctor, type DoctorOptions } from './run.ts';
 export type { CheckResult } from './check.ts';
 export { DNS_SERVER_ENV } from './dns-records.ts';
-export { placeholderProblems } from './placeholders.ts';

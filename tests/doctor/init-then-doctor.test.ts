@@ -50,7 +50,7 @@ describe('a fresh clone: init, then doctor', () => {
     const run = await doctor(root);
     expect(run.code).toBe(1);
     const placeholders = run.lines.filter((l) => l.startsWith('✗ config: placeholder'));
-    for (const field of ['sender.email', 'postalAddress', 'siteUrl', 'publicUrl', 'consultationUrl', 'links.coaching-for-physicians', 'testAddress']) {
+    for (const field of ['sender.email', 'postalAddress', 'siteUrl', 'publicUrl', 'consultationUrl', 'links.coaching-for-physicians']) {
       expect(placeholders.some((l) => l.includes(`[${field}]`)), `${field}\n${placeholders.join('\n')}`).toBe(true);
     }
     expect(run.failed('config: publicUrl')).toBe(true);
