@@ -8,3 +8,4 @@ export { emailHash } from './email-hash.ts';
 export type * from './types.ts';
 export { schemaStatus, type SchemaStatus } from './schema-status.ts';
 export { backupSqlite, restoreSqlite, activeLeases, type BackupSummary } from './backup.ts';
+export { copySqliteToPostgres, type TableCount } from './copy-store.ts';

@@ -16,7 +16,7 @@ afterEach(() => {
 
 /** `coursemail dev` as its own process, without COURSEMAIL_SECRET; resolves once it listens. */
 async function startDevProcess(root: string, port: number): Promise<{ out: () => string; stop: () => Promise<void> }> {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.COURSEMAIL_SECRET;
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'dev', '--root', root, '--port', String(port), '--idle-ms', '100'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -26,6 +26,7 @@ export const registry: Record<string, RegistryEntry> = {
   embed: entry('print an HTML sign-up form for your own site (posts to publicUrl/subscribe/SERIES)', () => import('./embed.ts').then((m) => m.embedCommand)),
   enroll: entry('enroll an active subscriber in a series (lesson 1 goes with the next worker run)', () => import('./enroll.ts').then((m) => m.enrollCommand)),
   init: entry('write coursemail.config.json (asked on a terminal, or from flags) and .env.example with a fresh COURSEMAIL_SECRET', () => import('./init.ts').then((m) => m.initCommand)),
+  'migrate-store': entry('copy the SQLite store (subscribers, consent, enrollments, suppressions, history) into an empty Postgres: --to postgres://…', () => import('./migrate-store.ts').then((m) => m.migrateStoreCommand)),
   new: entry('draft series/<id>/ from an article (Markdown, HTML or plain text)', () => import('./new.ts').then((m) => m.newCommand)),
   restore: entry('put a backup FILE in place of the SQLite store; refuses while a worker holds leases', () => import('./backup.ts').then((m) => m.restoreCommand)),
   'send-test': entry('send one lesson (or the confirmation) to the test address, marked [TEST]', () => import('./send-test.ts').then((m) => m.sendTestCommand)),
