@@ -20,10 +20,10 @@
  * with `deliveryId` read from the `X-Coursemail-Delivery` header every coursemail transport
  * sets, so a test finds duplicates by counting delivery ids (`countByDelivery`).
  */
+import { fakeDomains, type FakeDomain } from './fake-resend-domains.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fakeDomains, type FakeDomain } from './fake-resend-domains.ts';
 
 export interface FakeResendFaults {
   /** Fraction (0–1) of admitted requests answered 500 before anything is accepted. */
@@ -47,16 +47,16 @@ export interface FakeResendOptions {
   faults?: FakeResendFaults;
   /** Seed of the generator behind the fault fractions (default 1). */
   seed?: number;
+  /** The account's domains, answered on GET /domains and GET /domains/{id} (see fake-resend-domains.ts). */
+  domains?: FakeDomain[];
+  /** Keys with sending access only: refused with 401 restricted_api_key on anything but sending. */
+  sendingOnlyKeys?: string[];
   /** If set, other bearer tokens are refused with 403 invalid_api_key. */
   apiKey?: string;
   /** Keep each accepted email's JSON in `received` (default true); false keeps only ids, for big runs. */
   keepEmails?: boolean;
   /** If set, a `from` on another domain is refused with 403 validation_error, as Resend does for unverified domains. */
   verifiedDomains?: string[];
-  /** The account's domains, answered on GET /domains and GET /domains/{id} (see fake-resend-domains.ts). */
-  domains?: FakeDomain[];
-  /** Keys with sending access only: refused with 401 restricted_api_key on anything but sending. */
-  sendingOnlyKeys?: string[];
 }
 
 /** An email as Resend's API takes it (snake_case JSON). */
@@ -115,9 +115,9 @@ export interface FakeResend {
   /** Replaces the fault switches (`setFaults({})` turns them all off). */
   setFaults(faults: FakeResendFaults): void;
   setRequestsPerSecond(rps: number | null): void;
+  countByDelivery(): Map<string, number>;
   /** Replaces the account's domains. */
   setDomains(domains: FakeDomain[]): void;
-  countByDelivery(): Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -225,11 +225,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   let rps = options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond;
   let faults: FakeResendFaults = { ...options.faults };
   const random = seeded(options.seed ?? 1);
+  const domains = fakeDomains(options.domains ?? []);
   const received: ReceivedEmail[] = [];
   const requests: LoggedRequest[] = [];
   const keys = new Map<string, Stored>();
   let window: number[] = [];
-  const domains = fakeDomains(options.domains ?? []);
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = typeof body === 'string' ? body : JSON.stringify(body);
@@ -271,18 +271,20 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       send(res, err.status, { statusCode: err.status, name: err.name, message: err.message }, { ...limitHeaders, ...headers });
     };
 
+    // The domains API (GET, no body): answered before the emails' checks below.
+    if (/^\/domains(\/|$)/.test(path)) {
+      if (!apiKey) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
+      if (options.sendingOnlyKeys?.includes(apiKey)) return reject(new ApiError(401, 'restricted_api_key', 'This API key is restricted to only send emails'));
+      if (options.apiKey !== undefined && apiKey !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
+      const answer = domains.answer(req.method ?? 'GET', path, new URL(req.url ?? '/', 'http://fake').searchParams);
+      entry.answered = true;
+      entry.answeredAt = now();
+      entry.status = answer.status;
+      return send(res, answer.status, answer.body);
+    }
+
     try {
       const body = await readBody(req);
-      if (/^\/domains(\/|$)/.test(path)) {
-        if (!apiKey) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
-        if (options.sendingOnlyKeys?.includes(apiKey)) return reject(new ApiError(401, 'restricted_api_key', 'This API key is restricted to only send emails'));
-        if (options.apiKey !== undefined && apiKey !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
-        const answer = domains.answer(req.method ?? 'GET', path, new URL(req.url ?? '/', 'http://fake').searchParams);
-        entry.answered = true;
-        entry.answeredAt = now();
-        entry.status = answer.status;
-        return send(res, answer.status, answer.body);
-      }
       if (path !== '/emails' && path !== '/emails/batch') return reject(new ApiError(404, 'not_found', 'The requested endpoint does not exist.'));
       if (req.method !== 'POST') return reject(new ApiError(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
