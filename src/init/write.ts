@@ -57,7 +57,9 @@ export function envExample(secret: string, publicUrl: string): string {
 /** Refuses, before any question is asked, to replace the config or `.env.example` without `force`. */
 export function assertWritable(root: string, opts: { force: boolean }): void {
   const existing = [CONFIG_FILE, ENV_EXAMPLE].map((f) => join(root, f)).filter((f) => existsSync(f));
-  if (existing.length && !opts.force) throw new CoursemailError('init.exists', `${existing.join(' and ')} already exist(s): nothing was written. Run with --force to replace.`);
+  if (existing.length && !opts.force) {
+    throw new CoursemailError('init.exists', `${existing.join(' and ')} already exist(s): nothing was written. Run with --force to replace (a fresh clone holds the example config).`);
+  }
 }
 
 /** Writes the config and `.env.example`; refuses to replace either without `force`. */

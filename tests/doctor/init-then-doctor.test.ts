@@ -1,9 +1,9 @@
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalDns, resendRecords, type LocalDns } from '../support/dns-server.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { REPO, runCli } from '../support/project.ts';
+import { runCli, tempProject } from '../support/project.ts';
 import { DOMAIN, INIT_FLAGS, doctor, emptyProject, stubReadyEnv } from './support.ts';
 
 let resend: FakeResend;
@@ -20,8 +20,12 @@ afterEach(() => vi.unstubAllEnvs());
 
 describe('a fresh clone: init, then doctor', () => {
   it('init --non-interactive with real values, then doctor passes against a verified domain and good DNS', async () => {
-    const root = emptyProject();
-    const init = await runCli(['init', '--root', root, '--non-interactive', ...INIT_FLAGS]);
+    // A fresh clone: the example config is there, so init needs --force to replace it.
+    const root = tempProject();
+    const refused = await runCli(['init', '--root', root, '--non-interactive', ...INIT_FLAGS]);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('--force');
+    const init = await runCli(['init', '--root', root, '--non-interactive', '--force', ...INIT_FLAGS]);
     expect(init.err).toBe('');
     expect(init.code).toBe(0);
     const config = JSON.parse(readFileSync(join(root, 'coursemail.config.json'), 'utf8'));
@@ -44,8 +48,7 @@ describe('a fresh clone: init, then doctor', () => {
   });
 
   it('against the example config, doctor fails and names each placeholder', async () => {
-    const root = emptyProject();
-    copyFileSync(join(REPO, 'coursemail.config.json'), join(root, 'coursemail.config.json'));
+    const root = tempProject();
     stubReadyEnv(resend.url, dns.address);
     const run = await doctor(root);
     expect(run.code).toBe(1);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { defineCommand } from 'citty';
 import { assertWritable, QUESTIONS, TRANSPORTS, writeProject, type InitAnswers, type TransportChoice } from '../../init/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
@@ -44,22 +45,29 @@ function toAnswers(a: Record<string, string>): InitAnswers {
   };
 }
 
+/** Where the questions are asked: the terminal, or a test's streams. */
+export interface PromptStreams {
+  input?: Readable;
+  output?: Writable;
+}
+
 /** On a terminal: each question re-asked until its answer passes the schema's rule. */
-async function fromPrompts(args: Record<string, unknown>): Promise<InitAnswers> {
+export async function fromPrompts(args: Record<string, unknown>, io: PromptStreams = {}): Promise<InitAnswers> {
   const p = await import('@clack/prompts');
   const answers: Record<string, string> = {};
   const cancelled = (v: unknown): v is symbol => {
     if (!p.isCancel(v)) return false;
-    p.cancel('Nothing was written.');
+    p.cancel('Nothing was written.', io);
     throw new CoursemailError('init.cancelled', 'init cancelled: nothing was written.');
   };
-  p.intro('coursemail init');
+  p.intro('coursemail init', io);
   for (const q of QUESTIONS) {
     const initial = typeof args[q.flag] === 'string' ? (args[q.flag] as string) : undefined;
-    const value = await p.text({ message: q.message, placeholder: q.placeholder, initialValue: initial, validate: (v) => (!v ? (q.optional ? undefined : 'required') : q.validate(v)) });
+    const value = await p.text({ ...io, message: q.message, placeholder: q.placeholder, initialValue: initial, validate: (v) => (!v ? (q.optional ? undefined : 'required') : q.validate(v)) });
     if (!cancelled(value) && value) answers[q.flag] = value;
   }
   const transport = await p.select({
+    ...io,
     message: 'How will mail be sent?',
     options: [
       { value: 'resend', label: 'Resend', hint: 'recommended: API key, domain verification, bounce webhooks' },
@@ -69,9 +77,9 @@ async function fromPrompts(args: Record<string, unknown>): Promise<InitAnswers> 
   });
   if (!cancelled(transport)) answers.transport = transport;
   if (answers.transport === 'smtp') {
-    const host = await p.text({ message: 'SMTP server', placeholder: 'smtp.your-provider.com', validate: (v) => smtpHost(v ?? '') });
+    const host = await p.text({ ...io, message: 'SMTP server', placeholder: 'smtp.your-provider.com', validate: (v) => smtpHost(v ?? '') });
     if (!cancelled(host)) answers['smtp-host'] = host;
-    const port = await p.text({ message: 'SMTP port', initialValue: '587', validate: (v) => smtpPort(v ?? '') });
+    const port = await p.text({ ...io, message: 'SMTP port', initialValue: '587', validate: (v) => smtpPort(v ?? '') });
     if (!cancelled(port)) answers['smtp-port'] = port;
   }
   return toAnswers(answers);
