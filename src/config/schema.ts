@@ -18,6 +18,14 @@ export const configSchema = z
         replyTo: z.string().email().optional(),
       })
       .strict(),
+    /** The person who writes the course: signs each lesson and broadcast, and is named in the footer's "Sent by". */
+    coach: z
+      .object({
+        name: z.string().trim().min(1, 'coach name is required').regex(/^[^{}<>]*$/, 'coach name cannot contain { } < >'),
+        credentials: z.string().trim().min(1).regex(/^[^{}<>]*$/, 'coach credentials cannot contain { } < >').optional(),
+      })
+      .strict()
+      .optional(),
     postalAddress: z.string().trim().min(10, 'a full postal address is required (CAN-SPAM)'),
     siteUrl: httpsUrl,
     /** Where the public endpoints (confirm, unsubscribe, preferences) are reachable. */

@@ -8,6 +8,8 @@ import type { TransportChoice } from './questions.ts';
 export interface InitAnswers {
   'sender-name': string;
   'sender-email': string;
+  'coach-name'?: string;
+  'coach-credentials'?: string;
   'postal-address': string;
   'public-url': string;
   'site-url': string;
@@ -22,6 +24,8 @@ export const ENV_EXAMPLE = '.env.example';
 function configFrom(a: InitAnswers): ConfigInput {
   return {
     sender: { name: a['sender-name'].trim(), email: a['sender-email'].trim() },
+    // Credentials without a name stay, so that the schema names the missing coach.name.
+    ...(a['coach-name'] || a['coach-credentials'] ? { coach: { name: (a['coach-name'] ?? '').trim(), ...(a['coach-credentials'] ? { credentials: a['coach-credentials'].trim() } : {}) } } : {}),
     postalAddress: a['postal-address'].trim(),
     siteUrl: a['site-url'],
     publicUrl: a['public-url'],

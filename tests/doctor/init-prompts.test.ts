@@ -37,6 +37,8 @@ describe('init on a terminal', () => {
     await t.answer('Sender address', 'jane-at-nowhere');
     await t.sees('sender email must be a valid address');
     t.retype('jane-at-nowhere', 'jane@riveracoaching.net');
+    await t.answer('Your name as the coach', 'Jane Rivera');
+    await t.answer('Your credentials', 'MD, PCC');
     await t.answer('Postal address', 'Maine');
     await t.sees('a full postal address is required');
     t.retype('Maine', '200 Harbor Road, Suite 4, Portland, ME 04101, USA');
@@ -50,6 +52,8 @@ describe('init on a terminal', () => {
     expect(await answers).toMatchObject({
       'sender-name': 'Dr. Jane Rivera Coaching',
       'sender-email': 'jane@riveracoaching.net',
+      'coach-name': 'Jane Rivera',
+      'coach-credentials': 'MD, PCC',
       'postal-address': '200 Harbor Road, Suite 4, Portland, ME 04101, USA',
       'public-url': 'https://mail.riveracoaching.net',
       'site-url': 'https://riveracoaching.net',

@@ -29,7 +29,7 @@ describe('a fresh clone: init, then doctor', () => {
     expect(init.err).toBe('');
     expect(init.code).toBe(0);
     const config = JSON.parse(readFileSync(join(root, 'coursemail.config.json'), 'utf8'));
-    expect(config).toMatchObject({ sender: { name: 'Dr. Jane Rivera Coaching', email: `jane@${DOMAIN}` }, publicUrl: `https://mail.${DOMAIN}`, transport: 'resend' });
+    expect(config).toMatchObject({ sender: { name: 'Dr. Jane Rivera Coaching', email: `jane@${DOMAIN}` }, coach: { name: 'Jane Rivera', credentials: 'MD, PCC' }, publicUrl: `https://mail.${DOMAIN}`, transport: 'resend' });
     const env = readFileSync(join(root, '.env.example'), 'utf8');
     const secret = /^COURSEMAIL_SECRET=([0-9a-f]{64})$/m.exec(env)?.[1];
     expect(secret).toBeDefined();
@@ -73,9 +73,10 @@ describe('a fresh clone: init, then doctor', () => {
     expect(JSON.parse(readFileSync(join(root, 'coursemail.config.json'), 'utf8')).sender.name).toBe('Someone Else');
 
     const fresh = emptyProject();
-    const bad = await runCli(['init', '--root', fresh, '--non-interactive', ...INIT_FLAGS, '--sender-email', 'jane-at-nowhere', '--public-url', 'http://mail.riveracoaching.net', '--postal-address', 'Maine', '--transport', 'pigeon']);
+    const bad = await runCli(['init', '--root', fresh, '--non-interactive', ...INIT_FLAGS, '--sender-email', 'jane-at-nowhere', '--public-url', 'http://mail.riveracoaching.net', '--postal-address', 'Maine', '--transport', 'pigeon', '--coach-name', 'Jane {{x}}']);
     expect(bad.code).toBe(1);
-    for (const flag of ['--sender-email', '--public-url', '--postal-address', '--transport']) expect(bad.err).toContain(`[${flag}]`);
+    for (const flag of ['--sender-email', '--public-url', '--postal-address', '--transport', '--coach-name']) expect(bad.err).toContain(`[${flag}]`);
+    expect(bad.err).toContain('coach name cannot contain { } < >');
     expect(bad.err).toContain('must start with https://');
     expect(bad.err).toContain('a full postal address is required');
     expect(existsSync(join(fresh, 'coursemail.config.json'))).toBe(false);

@@ -11,6 +11,8 @@ export const WEBHOOK_SECRET = 'whsec_' + Buffer.from('doctor-test-webhook-key-32
 export const INIT_FLAGS = [
   '--sender-name', 'Dr. Jane Rivera Coaching',
   '--sender-email', `jane@${DOMAIN}`,
+  '--coach-name', 'Jane Rivera',
+  '--coach-credentials', 'MD, PCC',
   '--postal-address', '200 Harbor Road, Suite 4, Portland, ME 04101, USA',
   '--public-url', `https://mail.${DOMAIN}`,
   '--site-url', `https://${DOMAIN}`,
