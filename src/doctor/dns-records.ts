@@ -41,13 +41,17 @@ async function spf(lookup: Lookup, host: string, include: string | undefined, hi
   return ok(name, `${host}: ${spfs[0]}`);
 }
 
-async function dkim(lookup: Lookup, host: string): Promise<CheckResult> {
+const bare = (value: string) => value.replace(/["\s]/g, '');
+
+/** `expected`: the key Resend asks for, when it could be read; a different one is a stale key. */
+async function dkim(lookup: Lookup, host: string, expected: string | undefined): Promise<CheckResult> {
   const name = 'DNS: DKIM';
   const records = await lookup(host);
   if (records instanceof Error) return unanswered(name, host, records);
   const key = records.find((r) => /(^|;)\s*p=[A-Za-z0-9+/=]+/.test(r));
   if (!key) return fail(name, `no DKIM key at ${host}: add the TXT record ${host} shown at resend.com/domains (it starts "p=MIGf…").`);
-  return ok(name, `key published at ${host}`);
+  if (expected && bare(key) !== bare(expected)) return fail(name, `the key at ${host} is not the one Resend signs with: replace the TXT record's value with the one shown at resend.com/domains.`);
+  return ok(name, `key published at ${host}${expected ? ', the one Resend signs with' : ''}`);
 }
 
 async function dmarc(lookup: Lookup, domain: string): Promise<CheckResult> {
@@ -69,11 +73,11 @@ async function dmarc(lookup: Lookup, domain: string): Promise<CheckResult> {
  * return path) through Amazon SES and signs with the `resend._domainkey` key; an SMTP
  * provider's names are not known here, so only the domain's own SPF and DMARC are checked.
  */
-export async function dnsChecks(config: Config, env: NodeJS.ProcessEnv): Promise<CheckResult[]> {
+export async function dnsChecks(config: Config, env: NodeJS.ProcessEnv, expected: { dkimValue?: string } = {}): Promise<CheckResult[]> {
   const domain = config.sender.email.split('@').pop()!.toLowerCase();
   const lookup = txtLookup(env);
   if (config.transport === 'resend') {
-    return Promise.all([spf(lookup, `send.${domain}`, 'amazonses.com', ' (as listed at resend.com/domains)'), dkim(lookup, `resend._domainkey.${domain}`), dmarc(lookup, domain)]);
+    return Promise.all([spf(lookup, `send.${domain}`, 'amazonses.com', ' (as listed at resend.com/domains)'), dkim(lookup, `resend._domainkey.${domain}`, expected.dkimValue), dmarc(lookup, domain)]);
   }
   const host = config.smtp?.host ?? 'your SMTP provider';
   return Promise.all([

@@ -44,10 +44,9 @@ export async function runDoctor(opts: DoctorOptions): Promise<CheckResult[]> {
   if (config) {
     results.push(transportCheck(config, env));
     const domain = config.sender.email.split('@').pop()!;
-    if (config.transport === 'resend') {
-      results.push(...(await resendChecks(env, domain)), webhookSecretCheck(env, opts.validateWebhookSecret));
-    }
-    if (config.transport !== 'outbox') results.push(...(await dnsChecks(config, env)));
+    const resend = config.transport === 'resend' ? await resendChecks(env, domain) : undefined;
+    if (resend) results.push(...resend.results, webhookSecretCheck(env, opts.validateWebhookSecret));
+    if (config.transport !== 'outbox') results.push(...(await dnsChecks(config, env, { dkimValue: resend?.dkimValue })));
   }
   results.push(databaseCheck(await schemaStatus(storeOptionsFromEnv(env, opts.root))));
   return results;

@@ -74,6 +74,7 @@ describe('each check fails on its fault, naming the fix', () => {
     { check: 'DNS: SPF', fault: 'an SPF record for another provider', breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:_spf.google.com ~all'] }), says: 'does not authorise amazonses.com' },
     { check: 'DNS: SPF', fault: 'two SPF records', breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:amazonses.com ~all', 'v=spf1 -all'] }), says: 'merge them into one' },
     { check: 'DNS: DKIM', fault: 'no DKIM key', breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['not a key'] }), says: `no DKIM key at resend._domainkey.${DOMAIN}` },
+    { check: 'DNS: DKIM', fault: 'a stale key, not the one Resend signs with', breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQColdkey'] }), says: 'not the one Resend signs with' },
     { check: 'DNS: DMARC', fault: 'no DMARC record', breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: [] }), says: `add TXT _dmarc.${DOMAIN} "v=DMARC1; p=none` },
     { check: 'DNS: DMARC', fault: 'a DMARC record without a policy', breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: ['v=DMARC1; rua=mailto:x@riveracoaching.net'] }), says: 'has no valid policy' },
     { check: 'database', fault: 'an unreachable Postgres', breakIt: async () => vi.stubEnv('DATABASE_URL', `postgres://nobody:pw@127.0.0.1:${await freePort()}/coursemail`), says: 'could not be read' },

@@ -4,6 +4,7 @@
  * A name not in the table is NXDOMAIN.
  */
 import dns2 from 'dns2';
+import { FAKE_DKIM_VALUE } from './fake-resend-domains.ts';
 
 export interface LocalDns {
   /** `127.0.0.1:PORT`, the value for COURSEMAIL_DNS_SERVER. */
@@ -45,7 +46,7 @@ export async function startLocalDns(records: Record<string, string[]> = {}): Pro
 export function resendRecords(domain: string): Record<string, string[]> {
   return {
     [`send.${domain}`]: ['v=spf1 include:amazonses.com ~all'],
-    [`resend._domainkey.${domain}`]: ['p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDfakekey'],
+    [`resend._domainkey.${domain}`]: [FAKE_DKIM_VALUE],
     [`_dmarc.${domain}`]: ['v=DMARC1; p=quarantine; rua=mailto:dmarc@' + domain],
   };
 }

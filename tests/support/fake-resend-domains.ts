@@ -5,6 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
+/** The DKIM key every fake domain asks for; the local DNS server's good records publish it. */
+export const FAKE_DKIM_VALUE = 'p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDfakekey';
+
 export type FakeDomainStatus = 'pending' | 'verified' | 'failed' | 'not_started' | 'partially_verified' | 'partially_failed';
 
 export interface FakeDomain {
@@ -47,7 +50,7 @@ export function fakeDomains(initial: FakeDomain[]) {
     return [
       { record: 'SPF', name: 'send', type: 'MX', ttl: 'Auto', status, value: 'feedback-smtp.us-east-1.amazonses.com', priority: 10 },
       { record: 'SPF', name: 'send', type: 'TXT', ttl: 'Auto', status, value: '"v=spf1 include:amazonses.com ~all"' },
-      { record: 'DKIM', name: 'resend._domainkey', type: 'TXT', ttl: 'Auto', status, value: 'p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDfakekey' },
+      { record: 'DKIM', name: 'resend._domainkey', type: 'TXT', ttl: 'Auto', status, value: FAKE_DKIM_VALUE },
     ];
   };
 
