@@ -152,7 +152,7 @@ describe('coursemail dev follows a transport change in the config, without a res
 });
 
 describe('coursemail dev as a process (what npm start runs)', () => {
-  it('prints the URL, the sign-up link and the ephemeral-secret note with no keys set, serves the webhook when its secret is set, and stops cleanly on SIGTERM', async () => {
+  it('prints the URL, the sign-up link and the kept-secret note with no keys set, serves the webhook when its secret is set, and stops cleanly on SIGTERM', async () => {
     const root = tempProject();
     const env = { ...process.env };
     delete env.COURSEMAIL_SECRET;
