@@ -59,6 +59,8 @@ it('the ready project passes every check', async () => {
 describe('each check fails on its fault, naming the fix', () => {
   // `readyLine`: the line that is ✓ in the ready run, when the fault changes the check's name.
   const cases: { check: string; fault: string; breakIt: () => void | Promise<void>; says: string; readyLine?: string }[] = [
+    { check: 'config', fault: 'no config file', breakIt: () => rmSync(join(root, 'coursemail.config.json')), says: 'run `coursemail init`' },
+    { check: 'config', fault: 'a config that breaks the schema', breakIt: () => writeConfig(root, (c) => (c.sender.email = 'jane-at-nowhere')), says: 'sender email must be a valid address' },
     { check: 'config: placeholder', fault: 'a sender on example.org', breakIt: () => writeConfig(root, (c) => (c.sender.email = 'me@mail.example.org')), says: '[sender.email]', readyLine: 'config: real values' },
     { check: 'config: publicUrl', fault: 'an http publicUrl', breakIt: () => writeConfig(root, (c) => (c.publicUrl = `http://mail.${DOMAIN}`)), says: 'is not https' },
     { check: 'COURSEMAIL_SECRET', fault: 'no secret', breakIt: () => vi.stubEnv('COURSEMAIL_SECRET', undefined), says: 'not set' },
