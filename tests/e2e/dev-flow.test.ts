@@ -59,13 +59,13 @@ describe('coursemail dev: sign up → confirmation in the outbox → confirm →
 
   beforeAll(async () => {
     root = tempProject();
-    // No COURSEMAIL_SECRET, no DATABASE_URL: SQLite under data/ and a secret made for this run.
+    // No COURSEMAIL_SECRET, no DATABASE_URL: SQLite under data/ and a secret made and kept there.
     dev = await startDev({ root, port: 0, env: {}, log: (l) => log.push(l) });
   });
   afterAll(() => dev?.close());
 
   it('runs the flow end to end, sending the lesson as last saved, and /status counts it', async () => {
-    expect(dev.info).toMatchObject({ ephemeralSecret: true, transport: 'outbox', webhooks: false });
+    expect(dev.info).toMatchObject({ secret: { source: 'made' }, transport: 'outbox', webhooks: false });
     expect(dev.info.database).toContain(join('data', 'coursemail.sqlite'));
     const home = await (await fetch(`${dev.url}/`)).text();
     expect(home).toContain(`href="/subscribe/${SERIES}"`);
@@ -152,7 +152,7 @@ describe('coursemail dev follows a transport change in the config, without a res
 });
 
 describe('coursemail dev as a process (what npm start runs)', () => {
-  it('prints the URL, the sign-up link and the ephemeral-secret note with no keys set, serves the webhook when its secret is set, and stops cleanly on SIGTERM', async () => {
+  it('prints the URL, the sign-up link and the kept-secret note with no keys set, serves the webhook when its secret is set, and stops cleanly on SIGTERM', async () => {
     const root = tempProject();
     const env = { ...process.env };
     delete env.COURSEMAIL_SECRET;

@@ -20,6 +20,7 @@
  * with `deliveryId` read from the `X-Coursemail-Delivery` header every coursemail transport
  * sets, so a test finds duplicates by counting delivery ids (`countByDelivery`).
  */
+import { fakeDomains, type FakeDomain } from './fake-resend-domains.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,6 +47,10 @@ export interface FakeResendOptions {
   faults?: FakeResendFaults;
   /** Seed of the generator behind the fault fractions (default 1). */
   seed?: number;
+  /** The account's domains, answered on GET /domains and GET /domains/{id} (see fake-resend-domains.ts). */
+  domains?: FakeDomain[];
+  /** Keys with sending access only: refused with 401 restricted_api_key on anything but sending. */
+  sendingOnlyKeys?: string[];
   /** If set, other bearer tokens are refused with 403 invalid_api_key. */
   apiKey?: string;
   /** Keep each accepted email's JSON in `received` (default true); false keeps only ids, for big runs. */
@@ -111,6 +116,8 @@ export interface FakeResend {
   setFaults(faults: FakeResendFaults): void;
   setRequestsPerSecond(rps: number | null): void;
   countByDelivery(): Map<string, number>;
+  /** Replaces the account's domains. */
+  setDomains(domains: FakeDomain[]): void;
   close(): Promise<void>;
 }
 
@@ -218,6 +225,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   let rps = options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond;
   let faults: FakeResendFaults = { ...options.faults };
   const random = seeded(options.seed ?? 1);
+  const domains = fakeDomains(options.domains ?? []);
   const received: ReceivedEmail[] = [];
   const requests: LoggedRequest[] = [];
   const keys = new Map<string, Stored>();
@@ -262,6 +270,18 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       entry.error = err.name;
       send(res, err.status, { statusCode: err.status, name: err.name, message: err.message }, { ...limitHeaders, ...headers });
     };
+
+    // The domains API (GET, no body): answered before the emails' checks below.
+    if (/^\/domains(\/|$)/.test(path)) {
+      if (!apiKey) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
+      if (options.sendingOnlyKeys?.includes(apiKey)) return reject(new ApiError(401, 'restricted_api_key', 'This API key is restricted to only send emails'));
+      if (options.apiKey !== undefined && apiKey !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
+      const answer = domains.answer(req.method ?? 'GET', path, new URL(req.url ?? '/', 'http://fake').searchParams);
+      entry.answered = true;
+      entry.answeredAt = now();
+      entry.status = answer.status;
+      return send(res, answer.status, answer.body);
+    }
 
     try {
       const body = await readBody(req);
@@ -370,6 +390,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     setRequestsPerSecond(next) {
       rps = next;
       window = [];
+    },
+    setDomains(next) {
+      domains.set(next);
     },
     countByDelivery() {
       const counts = new Map<string, number>();

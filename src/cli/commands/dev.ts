@@ -52,7 +52,8 @@ export const devCommand = (io: CliIO) =>
       for (const p of problems.slice(0, 10)) io.err(`  ✗ ${formatProblem(p)}`);
       for (const id of builder.series.keys()) io.out(`  sign-up: ${dev.url}/subscribe/${id}`);
       io.out(`  worker: sending through ${info.transport}${info.transport === 'outbox' ? ` (${dev.url}/outbox)` : ''}; data in ${info.database}; status at ${dev.url}/status`);
-      if (info.ephemeralSecret) io.out('  COURSEMAIL_SECRET is not set: links are signed with a secret made for this run, so those in emails stop working when dev stops.');
+      // Said once, when made: later starts reuse it silently.
+      if (info.secret.source === 'made') io.out(`  COURSEMAIL_SECRET is not set: links are signed with a secret made now and kept in ${info.secret.file} (git-ignored), so those in the outbox keep working after a restart. serve and worker need COURSEMAIL_SECRET.`);
       const publicUrl = builder.project?.config.publicUrl;
       // A loopback publicUrl meant this machine anyway; a public one is worth a word.
       if (publicUrl && dev.linksUrl() !== publicUrl && !isLoopbackHost(new URL(publicUrl).hostname)) {

@@ -16,7 +16,7 @@ import { Worker, type Transport } from '../../send/index.ts';
 import { configuredTransport } from '../../send/test-send.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
-import { signingSecret } from '../../tokens/index.ts';
+import { devSigningSecret, type DevSecret } from '../../tokens/index.ts';
 import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
 import { PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
 import { createPublicApp } from '../public/index.ts';
@@ -44,7 +44,7 @@ export interface RunningDev {
   /** Where the links in emails point (this server, unless a real transport and a public publicUrl). */
   linksUrl(): string;
   /** How this run signs links and where it keeps data, for the start-up lines. */
-  info: { ephemeralSecret: boolean; database: string; transport: string; transportProblem?: string; webhooks: boolean };
+  info: { secret: Omit<DevSecret, 'secret'>; database: string; transport: string; transportProblem?: string; webhooks: boolean };
   /** Wakes the worker now. */
   kick(): void;
   /** Stops the worker after its batch in flight, then closes the server, the transport and the store. */
@@ -75,7 +75,8 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
   const root = resolve(opts.root);
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log ?? ((line: string) => console.log(line));
-  const secret = signingSecret(env, { allowEphemeral: true });
+  const devSecret = devSigningSecret(env, root);
+  const { secret } = devSecret;
 
   const builder = new PreviewBuilder(root);
   await builder.rebuild({ config: true });
@@ -208,7 +209,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       builder,
       store,
       linksUrl,
-      info: { ephemeralSecret: !env.COURSEMAIL_SECRET, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
+      info: { secret: { source: devSecret.source, file: devSecret.file }, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
       kick,
       close: async () => {
         await running.close();
