@@ -34,18 +34,36 @@ export function signToken(purpose: TokenPurpose, payload: TokenPayload, secret: 
   return `${body}.${hmac(secret, purpose, body).digest('base64url')}`;
 }
 
+/** 32 bytes of HMAC-SHA256 as unpadded base64url. */
+const SIGNATURE_CHARS = 43;
+const ALPHABET = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The bytes of `text` when it is canonical unpadded base64url, else null. Node's decoder
+ * forgives padding, stray characters and unused trailing bits, so a link could be spelled
+ * many ways; only the spelling we would have written ourselves is accepted.
+ */
+function canonical(text: string): Buffer | null {
+  if (!ALPHABET.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
+
 export function verifyToken(purpose: TokenPurpose, token: string, secret: string, now: Date): VerifyResult {
   if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
   const body = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const signature = token.slice(dot + 1);
+  const given = signature.length === SIGNATURE_CHARS ? canonical(signature) : null;
+  const decoded = canonical(body);
+  if (!given || !decoded) return { ok: false, reason: 'malformed' };
   const expected = mac(secret, purpose, body);
   // Constant-time: the comparison does not reveal how many leading bytes matched.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
   let payload: TokenPayload;
   try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
+    payload = JSON.parse(decoded.toString('utf8')) as TokenPayload;
   } catch {
     return { ok: false, reason: 'malformed' };
   }

@@ -15,9 +15,32 @@ describe('signed tokens', () => {
     const [body, sig] = t.split('.') as [string, string];
     const forged = `${Buffer.from(JSON.stringify({ s: '43' })).toString('base64url')}.${sig}`;
     expect(verifyToken('unsubscribe', forged, SECRET, now).ok).toBe(false);
-    expect(verifyToken('unsubscribe', `${body}.${sig.slice(0, -2)}`, SECRET, now)).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verifyToken('unsubscribe', `${body}.${sig.slice(0, -2)}`, SECRET, now)).toEqual({ ok: false, reason: 'malformed' });
     expect(verifyToken('unsubscribe', t, 'y'.repeat(40), now).ok).toBe(false);
     for (const junk of ['', '.', 'abc', 'a.b.c', 'x'.repeat(600), '%00.%00']) expect(verifyToken('unsubscribe', junk, SECRET, now).ok).toBe(false);
+  });
+  it('accepts only the canonical spelling: no padding, no other final character, nothing inserted or appended', () => {
+    const t = signToken('preferences', { s: 'abc' }, SECRET);
+    const [body, sig] = t.split('.') as [string, string];
+    expect(sig).toHaveLength(43);
+    // The last of 43 characters carries 2 unused bits: three other characters decode to the same bytes.
+    const last = sig.at(-1)!;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sameBytes = [...alphabet].filter((ch) => ch !== last && Buffer.from(sig.slice(0, -1) + ch, 'base64url').equals(Buffer.from(sig, 'base64url')));
+    expect(sameBytes).toHaveLength(3);
+    const variants = [
+      ...sameBytes.map((ch) => `${body}.${sig.slice(0, -1)}${ch}`),
+      `${t}=`,
+      `${body}=.${sig}`,
+      `${body}.${sig.slice(0, 10)}!${sig.slice(10)}`,
+      `${body}.${sig} `,
+      `${body}.${sig}\r\n`,
+      `${body}.${sig.slice(0, 5)}%20${sig.slice(5)}`,
+      `${body}!.${sig}`,
+      `${body}.${sig}A`,
+    ];
+    for (const v of variants) expect(verifyToken('preferences', v, SECRET, now), JSON.stringify(v)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyToken('preferences', t, SECRET, now)).toEqual({ ok: true, payload: { s: 'abc' } });
   });
   it('expires confirmation links', () => {
     const url = confirmUrl('https://e.com/', SECRET, '7', 'nonce1', now);

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { verifyToken } from '../../tokens/index.ts';
-import { gateBody, gateOrigin, gateRate, type PublicContext } from './context.ts';
+import { gateBody, gateOrigin, gateRate, markApplied, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, noLongerValid } from './pages.ts';
 import { queueConfirmation, requestedSeries } from './sign-up.ts';
@@ -78,6 +78,7 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const { id, nonce } = link;
     const seriesId = await requestedSeries(ctx.store, id);
     const result = await ctx.store.subscribers.activate(id, { now: ctx.clock(), seriesId, nonce });
+    if (result.outcome === 'activated') markApplied(c);
     switch (result.outcome) {
       case 'activated':
         ctx.kick?.();

@@ -27,6 +27,18 @@ export function refusal(c: Context, ctx: PublicContext, status: PageStatus, titl
   return notice(c, ctx, status, title, message);
 }
 
+const applied = new WeakSet<Request>();
+
+/**
+ * Marks the request's change as committed. Each change behind a link is one transaction,
+ * so an error page can say truly whether it took effect: after this call it did.
+ */
+export function markApplied(c: Context): void {
+  applied.add(c.req.raw);
+}
+
+export const wasApplied = (c: Context): boolean => applied.has(c.req.raw);
+
 export type Gate<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 export function gateOrigin(c: Context, ctx: PublicContext, allowCross: boolean): Gate<OriginVerdict & { ok: true }> {
