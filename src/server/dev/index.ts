@@ -18,7 +18,7 @@ import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
 import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
-import { PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
+import { configHosts, PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
 import { createPublicApp } from '../public/index.ts';
 import { createWebhookApp, webhookLogLine } from '../webhooks/index.ts';
 import { liveCatalog } from './live-catalog.ts';
@@ -35,6 +35,8 @@ export interface DevOptions extends ListenOptions {
   clock?: () => Date;
   /** Lines about what happens while running (worker trouble, webhooks). */
   log?: (line: string) => void;
+  /** `--allowed-host`: names the preview answers to besides localhost, publicUrl's and the config's allowedHosts. */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningDev {
@@ -179,10 +181,11 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const extend = (app: Hono) => {
       // Delegated whole, not merged with `app.route`: the public app's middleware (its CSP,
       // no-store) must not reach the preview's pages.
+      // c.env carries the connection: the public app limits each client by its own address.
       for (const path of PUBLIC_PATHS) {
-        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
+        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw, c.env) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
       }
-      if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw));
+      if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw, c.env));
     };
 
     preview = await startPreview({
@@ -190,6 +193,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       host: opts.host,
       port: opts.port,
       allowRemote: opts.allowRemote,
+      allowedHosts: () => [...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])],
       watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
