@@ -1,3 +1,4 @@
 export { signToken, verifyToken, type TokenPurpose, type TokenPayload, type VerifyResult } from './token.ts';
 export { signingSecret } from './secret.ts';
 export { subscriberLinks, confirmUrl, CONFIRM_TTL_SECONDS } from './links.ts';
+export { publicId, rowIdOf, type PublicKind } from './public-id.ts';

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { rowIdOf } from './public-id.ts';
 
 /**
  * Signed, stateless tokens for the links in every message: confirm, unsubscribe,
@@ -8,7 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
 export interface TokenPayload {
-  /** Subscriber id. */
+  /**
+   * Subscriber: signed as its public id (public-id.ts), returned by `verifyToken` as the row
+   * id. Links made before public ids carry the row id itself, and still work.
+   */
   s: string;
   /** Expiry, seconds since the epoch; absent for links that must keep working (unsubscribe). */
   e?: number;
@@ -69,5 +73,7 @@ export function verifyToken(purpose: TokenPurpose, token: string, secret: string
   }
   if (!payload || typeof payload.s !== 'string') return { ok: false, reason: 'malformed' };
   if (payload.e !== undefined && payload.e * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, payload };
+  const row = /^[1-9][0-9]{0,14}$/.test(payload.s) ? payload.s : rowIdOf(secret, 'subscriber', payload.s);
+  if (row === null) return { ok: false, reason: 'malformed' };
+  return { ok: true, payload: { ...payload, s: row } };
 }
