@@ -1,11 +1,12 @@
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
+import { logConsent } from './consent.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
-import type { SubscribersTable } from './schema.ts';
+import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
 import { importBatch, nonce, withHeldData } from './subscriber-bulk.ts';
-import type { SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.ts';
 
 async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
   return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
@@ -16,9 +17,31 @@ async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
   return r !== undefined;
 }
 
+/**
+ * The button of a re-sign-up's confirmation: the name and zone asked for, active again,
+ * and both the sign-up (when it was asked, from where) and the re-subscription logged.
+ */
+async function resubscribe(trx: Transaction<Database>, row: Selectable<SubscribersTable>, given: string | undefined, seriesId: string | null | undefined, t: number): Promise<ActivateResult> {
+  const waiting = await trx.selectFrom('resignups').selectAll().where('subscriber_id', '=', row.id).executeTakeFirst();
+  if (!waiting || given === undefined) return { outcome: 'refused', subscriber: subscriberFrom(row) };
+  if (given !== waiting.nonce) return { outcome: 'used', subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
+  if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused', subscriber: subscriberFrom(row) };
+  const updated = await trx
+    .updateTable('subscribers')
+    .set({ status: 'active', first_name: waiting.first_name, timezone: waiting.timezone, consent_at: t, consent_source: waiting.consent_source, confirm_nonce: null, updated_at: t })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
+  await logConsent(trx, row.id, 'signed-up', Number(waiting.requested_at), { source: waiting.consent_source, client: waiting.client_hash });
+  await logConsent(trx, row.id, 're-subscribed', t, { source: waiting.consent_source });
+  const enrollment = seriesId ? (await enrollIn(trx, row.id, seriesId, t)).enrollment : null;
+  return { outcome: 'activated', subscriber: subscriberFrom(updated), enrollment };
+}
+
 export function subscriberStore({ db }: Ctx): SubscriberStore {
   return {
-    async createPending({ email, firstName, timezone, consentSource, now }) {
+    async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
       const hash = emailHash(email);
       const t = ms(now);
@@ -43,28 +66,26 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
             .onConflict((oc) => oc.column('email_hash').doNothing())
             .returningAll()
             .executeTakeFirst();
-          if (inserted) return { outcome: 'created' as const, subscriber: subscriberFrom(inserted) };
+          if (inserted) {
+            await logConsent(trx, inserted.id, 'signed-up', t, { source: consentSource, client: clientHash });
+            return { outcome: 'created' as const, subscriber: subscriberFrom(inserted) };
+          }
           // Another request inserted the same address between our read and write.
           row = await byHash(trx, hash);
           if (!row) throw new Error('subscriber vanished during sign-up');
         }
         if (row.status === 'pending') return { outcome: 'pending' as const, subscriber: subscriberFrom(row) };
         if (row.status === 'active') return { outcome: 'active' as const, subscriber: subscriberFrom(row) };
-        const reopened = await trx
-          .updateTable('subscribers')
-          .set({
-            status: 'pending',
-            confirm_nonce: nonce(),
-            first_name: firstName,
-            timezone,
-            consent_at: null,
-            consent_source: consentSource,
-            updated_at: t,
-          })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { outcome: 'reopened' as const, subscriber: subscriberFrom(reopened) };
+        if (row.status !== 'unsubscribed') return { outcome: 'suppressed' as const };
+        // The record of their consent and of their opt-out stays as it is: the request waits
+        // beside it, and only the confirmation button (`activate`) applies it.
+        const request = { nonce: nonce(), first_name: firstName, timezone, consent_source: consentSource, client_hash: clientHash ?? null, requested_at: t };
+        await trx
+          .insertInto('resignups')
+          .values({ subscriber_id: row.id, ...request })
+          .onConflict((oc) => oc.column('subscriber_id').doUpdateSet(request))
+          .execute();
+        return { outcome: 'reopened' as const, subscriber: { ...subscriberFrom(row), confirmNonce: request.nonce } };
       });
     },
 
@@ -75,6 +96,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
         if (!row) return { outcome: 'not-found' as const };
+        if (row.status === 'unsubscribed') return resubscribe(trx, row, given, seriesId, t);
         if (given !== undefined && given !== row.confirm_nonce) return { outcome: 'used' as const, subscriber: subscriberFrom(row) };
         if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
         if (row.status !== 'pending' && row.status !== 'active') return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
@@ -87,6 +109,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
               .where('id', '=', key)
               .returningAll()
               .executeTakeFirstOrThrow();
+        if (!wasActive) await logConsent(trx, key, 'confirmed', t, { source: row.consent_source });
         const enrollment = seriesId ? (await enrollIn(trx, key, seriesId, t)).enrollment : null;
         return { outcome: wasActive ? ('already-active' as const) : ('activated' as const), subscriber: subscriberFrom(updated), enrollment };
       });
@@ -96,14 +119,20 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       const key = toId(id);
       if (key === null) return null;
       return db.transaction().execute(async (trx) => {
+        const fresh = nonce();
         const row = await trx
           .updateTable('subscribers')
-          .set({ confirm_nonce: nonce(), updated_at: ms(now) })
+          .set({ confirm_nonce: fresh, updated_at: ms(now) })
           .where('id', '=', key)
           .where('status', '=', 'pending')
           .returningAll()
           .executeTakeFirst();
-        return row ? subscriberFrom(row) : null;
+        if (row) return subscriberFrom(row);
+        // A re-sign-up's link is renewed beside the row, which stays as it is.
+        const waiting = await trx.updateTable('resignups').set({ nonce: fresh }).where('subscriber_id', '=', key).executeTakeFirst();
+        if (Number(waiting.numUpdatedRows) === 0) return null;
+        const held = await trx.selectFrom('subscribers').selectAll().where('id', '=', key).where('status', '=', 'unsubscribed').executeTakeFirst();
+        return held ? { ...subscriberFrom(held), confirmNonce: fresh } : null;
       });
     },
 
@@ -115,8 +144,16 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
     async getById(id) {
       const key = toId(id);
       if (key === null) return null;
-      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
-      return row ? subscriberFrom(row) : null;
+      const row = await db
+        .selectFrom('subscribers')
+        .leftJoin('resignups', 'resignups.subscriber_id', 'subscribers.id')
+        .selectAll('subscribers')
+        .select('resignups.nonce as resignup_nonce')
+        .where('subscribers.id', '=', key)
+        .executeTakeFirst();
+      if (!row) return null;
+      const { resignup_nonce, ...subscriber } = row;
+      return { ...subscriberFrom(subscriber), confirmNonce: subscriber.confirm_nonce ?? (subscriber.status === 'unsubscribed' ? resignup_nonce : null) };
     },
 
     async list({ status, limit, after }) {
@@ -144,7 +181,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       });
     },
 
-    async unsubscribe(id, now) {
+    async unsubscribe(id, now, how = 'cli') {
       const key = toId(id);
       if (key === null) return null;
       const t = ms(now);
@@ -159,7 +196,10 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
             .set({ status: 'unsubscribed', confirm_nonce: null, updated_at: t })
             .where('id', '=', key)
             .execute();
+          await logConsent(trx, key, 'unsubscribed', t, { how });
         }
+        // A re-sign-up waiting for its button is withdrawn by the same opt-out.
+        await trx.deleteFrom('resignups').where('subscriber_id', '=', key).execute();
         const cancelled = await cancelQueued(trx, key, 'unsubscribed');
         await settleBroadcasts(trx, t);
         return { changed, cancelled };
@@ -206,6 +246,8 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
           })
           .execute();
         if (row) {
+          await trx.deleteFrom('consent_log').where('subscriber_id', '=', row.id).execute();
+          await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('enrollments').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('subscribers').where('id', '=', row.id).execute();
         }

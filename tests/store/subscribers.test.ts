@@ -149,7 +149,7 @@ forEachDatabase((db) => {
     expect((await store.subscribers.activate(s.id, { now: later(4) })).outcome).toBe('refused');
   });
 
-  it('an unsubscribed reader who signs up again is pending with a fresh nonce', async () => {
+  it('an unsubscribed reader who signs up again stays unsubscribed, with a fresh nonce waiting beside the row', async () => {
     const { store } = await db.fresh();
     const s = await pending(store, 'hal@example.com');
     await store.subscribers.activate(s.id, { now: t0 });
@@ -157,8 +157,9 @@ forEachDatabase((db) => {
     const again = await store.subscribers.createPending({ email: 'hal@example.com', firstName: 'Hal', timezone: 'Europe/Paris', consentSource: 'form', now: later(2) });
     expect(again.outcome).toBe('reopened');
     if (again.outcome !== 'reopened') return;
-    expect(again.subscriber).toMatchObject({ id: s.id, status: 'pending', timezone: 'Europe/Paris', consentAt: null });
+    expect(again.subscriber).toMatchObject({ id: s.id, status: 'unsubscribed', consentAt: t0 });
     expect(again.subscriber.confirmNonce).not.toBe(s.confirmNonce);
+    expect((await store.subscribers.getById(s.id))!.confirmNonce).toBe(again.subscriber.confirmNonce);
   });
 
   it('update changes only the given fields; list pages by id and filters by status', async () => {

@@ -81,7 +81,7 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         return done(fields.action === 'pause' ? 'paused' : 'resumed');
       }
       case 'unsubscribe':
-        await ctx.store.subscribers.unsubscribe(id, now);
+        await ctx.store.subscribers.unsubscribe(id, now, 'preferences-page');
         markApplied(c);
         return done('unsubscribed');
       case 'forget':

@@ -22,7 +22,7 @@ export async function queueConfirmation(
   opts: { renewNonce?: boolean } = {},
 ): Promise<boolean> {
   const held = await deps.store.subscribers.dataHeld(subscriberId);
-  if (!held || held.subscriber.status !== 'pending') return false;
+  if (!held || !(await awaitsConfirmation(deps.store, subscriberId))) return false;
   const since = now.getTime() - deps.limits.confirmCooldownMinutes * 60_000;
   const recent = held.deliveries.some((d) => d.kind === 'confirm' && d.status !== 'cancelled' && d.status !== 'failed' && d.createdAt.getTime() > since);
   if (recent) return false;
@@ -31,4 +31,10 @@ export async function queueConfirmation(
   const added = await deps.store.deliveries.enqueue([{ kind: 'confirm', subscriberId, seriesId, dueAt: now }], now);
   if (added > 0) deps.kick?.();
   return added > 0;
+}
+
+/** Pending, or unsubscribed with a re-sign-up waiting for its button. */
+export async function awaitsConfirmation(store: Store, subscriberId: string): Promise<boolean> {
+  const s = await store.subscribers.getById(subscriberId);
+  return s !== null && (s.status === 'pending' || (s.status === 'unsubscribed' && s.confirmNonce !== null));
 }

@@ -34,9 +34,10 @@ export function unsubscribeRoutes(app: Hono, ctx: PublicContext): void {
     }
     const id = verified.payload.s;
     // Null when the subscriber was erased: nothing left to stop, and still a success.
-    const result = await ctx.store.subscribers.unsubscribe(id, ctx.clock());
+    const oneClick = ONE_CLICK.test(body.text) && !(c.req.header('accept') ?? '').includes('text/html');
+    const result = await ctx.store.subscribers.unsubscribe(id, ctx.clock(), oneClick ? 'one-click' : 'unsubscribe-page');
     markApplied(c);
-    if (ONE_CLICK.test(body.text) && !(c.req.header('accept') ?? '').includes('text/html')) return c.text('Unsubscribed.', 200);
+    if (oneClick) return c.text('Unsubscribed.', 200);
     // Only the press that unsubscribed leads on to the data page; a repeat is "already".
     if (!result?.changed) return already(c, result ? id : undefined);
     return respond(c, ctx, 200, 'Unsubscribed', unsubscribed(preferencesUrl(ctx, id)));
