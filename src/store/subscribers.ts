@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
 import { logConsent } from './consent.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
@@ -39,7 +39,7 @@ async function resubscribe(trx: Transaction<Database>, row: Selectable<Subscribe
   return { outcome: 'activated', subscriber: subscriberFrom(updated), enrollment };
 }
 
-export function subscriberStore({ db }: Ctx): SubscriberStore {
+export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
   return {
     async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
@@ -222,7 +222,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       const hash = emailHash(email);
       const t = ms(now);
       const lower = email.trim().toLowerCase();
-      return db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         const row = await byHash(trx, hash);
         // Rows sent to the address without a subscriber (tests, or a previous forget that
         // missed one) are found by address, compared as the hash compares.
@@ -255,6 +255,11 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
         await settleBroadcasts(trx, t);
         return { found: row !== undefined };
       });
+      // The WAL still holds the pages as they were before: copy them back (zeroed by
+      // secure_delete) and cut the WAL to nothing. A reader in another process may hold
+      // part of it a moment longer; SQLite's next checkpoint rewrites it then.
+      if (dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+      return result;
     },
 
     importBatch: (rows, opts) => importBatch(db, rows, opts),

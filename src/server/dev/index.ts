@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
 import type { Project } from '../../build/index.ts';
@@ -173,7 +173,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     }
     const kick = () => loop.kick();
 
-    const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick });
+    const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick, outboxDir: join(root, 'outbox') });
     const webhookSecret = env.RESEND_WEBHOOK_SECRET;
     const webhooks = webhookSecret
       ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(webhookLogLine(e)) })

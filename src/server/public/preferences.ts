@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { exportSubscribers, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, markApplied, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
@@ -86,7 +86,7 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         return done('unsubscribed');
       case 'forget':
         if (fields.confirm !== 'yes') return invalid('To delete your data, tick the box that says you understand, then press the button again.');
-        await ctx.store.subscribers.forget(data.subscriber.email, now);
+        await forgetSubscriber(ctx.store, data.subscriber.email, now, { outboxDir: ctx.outboxDir });
         markApplied(c);
         return kind === 'json' ? c.json({ ok: true, done: 'forgotten' }) : respond(c, ctx, 200, 'Deleted', forgottenPage());
       default:
