@@ -135,6 +135,7 @@ const importCmd = (io: CliIO) =>
           now,
           seriesId,
           source: args.source ?? `import:${basename(args.file)}`,
+          file: basename(args.file),
           onProgress: progress.update,
         });
         progress.stop();
