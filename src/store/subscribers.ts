@@ -115,24 +115,32 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       });
     },
 
-    async renewNonce(id, now) {
+    async requestConfirmation(id, { seriesId, now, renewNonce, quietSince }) {
       const key = toId(id);
-      if (key === null) return null;
+      if (key === null) return false;
+      const t = ms(now);
       return db.transaction().execute(async (trx) => {
-        const fresh = nonce();
-        const row = await trx
-          .updateTable('subscribers')
-          .set({ confirm_nonce: fresh, updated_at: ms(now) })
-          .where('id', '=', key)
-          .where('status', '=', 'pending')
-          .returningAll()
+        const row = await trx.selectFrom('subscribers').select('status').where('id', '=', key).executeTakeFirst();
+        const waiting = row?.status === 'unsubscribed' ? await trx.selectFrom('resignups').select('subscriber_id').where('subscriber_id', '=', key).executeTakeFirst() : undefined;
+        if (!row || !(row.status === 'pending' || waiting)) return false;
+        const recent = await trx
+          .selectFrom('deliveries')
+          .select('id')
+          .where('subscriber_id', '=', key)
+          .where('kind', '=', 'confirm')
+          .where('status', 'not in', ['cancelled', 'failed'])
+          .where('created_at', '>', ms(quietSince))
           .executeTakeFirst();
-        if (row) return subscriberFrom(row);
-        // A re-sign-up's link is renewed beside the row, which stays as it is.
-        const waiting = await trx.updateTable('resignups').set({ nonce: fresh }).where('subscriber_id', '=', key).executeTakeFirst();
-        if (Number(waiting.numUpdatedRows) === 0) return null;
-        const held = await trx.selectFrom('subscribers').selectAll().where('id', '=', key).where('status', '=', 'unsubscribed').executeTakeFirst();
-        return held ? { ...subscriberFrom(held), confirmNonce: fresh } : null;
+        if (recent) return false;
+        // A fresh link retires the old ones: only the newest email confirms.
+        if (renewNonce && waiting) await trx.updateTable('resignups').set({ nonce: nonce() }).where('subscriber_id', '=', key).execute();
+        else if (renewNonce) await trx.updateTable('subscribers').set({ confirm_nonce: nonce(), updated_at: t }).where('id', '=', key).execute();
+        const added = await trx
+          .insertInto('deliveries')
+          .values({ kind: 'confirm', subscriber_id: key, series_id: seriesId, status: 'queued', due_at: t, created_at: t })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        return Number(added.numInsertedOrUpdatedRows ?? 0n) > 0;
       });
     },
 

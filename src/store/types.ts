@@ -274,8 +274,12 @@ export interface SubscriberStore {
   }): Promise<CreatePendingResult>;
   /** Activates and enrolls (when `seriesId`) in one transaction; checks and consumes `nonce` when given. */
   activate(id: string, opts: { now: Date; seriesId?: string | null; nonce?: string }): Promise<ActivateResult>;
-  /** Issues a new nonce for a pending subscriber (a fresh confirmation link); null otherwise. */
-  renewNonce(id: string, now: Date): Promise<Subscriber | null>;
+  /**
+   * Queues a confirmation email for a pending subscriber or a waiting re-sign-up, unless one
+   * was queued or sent after `quietSince`; with `renewNonce`, a fresh link that retires the
+   * old ones. One transaction; returns whether it queued.
+   */
+  requestConfirmation(id: string, opts: { seriesId: string; now: Date; renewNonce?: boolean; quietSince: Date }): Promise<boolean>;
   findByEmail(email: string): Promise<Subscriber | null>;
   getById(id: string): Promise<Subscriber | null>;
   list(opts: Page & { status?: SubscriberStatus }): Promise<Subscriber[]>;

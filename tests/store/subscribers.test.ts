@@ -58,15 +58,19 @@ forEachDatabase((db) => {
     expect((await store.subscribers.activate('not-an-id', { now: t0 })).outcome).toBe('not-found');
   });
 
-  it('renewing the nonce invalidates the old link', async () => {
+  it('a fresh confirmation renews the nonce (the old link is used up) and queues one email, in one go, once per quiet period', async () => {
     const { store } = await db.fresh();
     const s = await pending(store, 'cy@example.com');
-    const renewed = await store.subscribers.renewNonce(s.id, later(1));
-    expect(renewed?.confirmNonce).toBeTruthy();
-    expect(renewed?.confirmNonce).not.toBe(s.confirmNonce);
+    const ask = (at: Date, quietSince: Date) => store.subscribers.requestConfirmation(s.id, { seriesId: 'coaching', now: at, renewNonce: true, quietSince });
+    expect(await ask(later(1), t0)).toBe(true);
+    expect(await ask(later(2), t0)).toBe(false);
+    const renewed = (await store.subscribers.getById(s.id))!.confirmNonce;
+    expect(renewed).toBeTruthy();
+    expect(renewed).not.toBe(s.confirmNonce);
+    expect((await store.subscribers.dataHeld(s.id))!.deliveries.map((d) => [d.kind, d.status])).toEqual([['confirm', 'queued']]);
     expect((await store.subscribers.activate(s.id, { now: later(2), nonce: s.confirmNonce! })).outcome).toBe('used');
-    expect((await store.subscribers.activate(s.id, { now: later(2), nonce: renewed!.confirmNonce! })).outcome).toBe('activated');
-    expect(await store.subscribers.renewNonce(s.id, later(3))).toBeNull();
+    expect((await store.subscribers.activate(s.id, { now: later(2), nonce: renewed! })).outcome).toBe('activated');
+    expect(await ask(later(3), later(3))).toBe(false);
   });
 
   it('unsubscribe cancels every queued delivery with the status change, and is idempotent', async () => {

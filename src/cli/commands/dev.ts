@@ -60,6 +60,7 @@ export const devCommand = (io: CliIO) =>
         io.out(`  links in emails point at ${dev.linksUrl()} (this server), not publicUrl ${publicUrl}: with the outbox nobody else can follow them`);
       }
       if (info.webhooks) io.out(`  webhooks: ${dev.url}/webhooks/resend (RESEND_WEBHOOK_SECRET is set)`);
+      if (args['allow-remote']) io.out(`  remote: listening on ${args.host}, answering only to Host localhost${[...dev.allowedHosts()].map((h) => `, ${h}`).join('')}; any other name gets 403 (add one with --allowed-host NAME)`);
       builder.onChange((event, data) => {
         if (event === 'outbox') io.out(`  outbox: ${data}`);
         else if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);

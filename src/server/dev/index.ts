@@ -49,6 +49,8 @@ export interface RunningDev {
   info: { ephemeralSecret: boolean; database: string; transport: string; transportProblem?: string; webhooks: boolean };
   /** Wakes the worker now. */
   kick(): void;
+  /** Host names answered besides localhost (publicUrl's, allowedHosts, --allowed-host), as now configured. */
+  allowedHosts(): string[];
   /** Stops the worker after its batch in flight, then closes the server, the transport and the store. */
   close(): Promise<void>;
 }
@@ -188,12 +190,13 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw, c.env));
     };
 
+    const allowedHosts = () => [...new Set([...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])])];
     preview = await startPreview({
       root,
       host: opts.host,
       port: opts.port,
       allowRemote: opts.allowRemote,
-      allowedHosts: () => [...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])],
+      allowedHosts,
       watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
@@ -214,6 +217,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       linksUrl,
       info: { ephemeralSecret: !env.COURSEMAIL_SECRET, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
       kick,
+      allowedHosts,
       close: async () => {
         await running.close();
         await loop.stop();
