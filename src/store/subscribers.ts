@@ -17,6 +17,9 @@ async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
   return r !== undefined;
 }
 
+/** A confirmation link's lifetime (tokens/links.ts): a re-sign-up older than this may be replaced. */
+const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
+
 /**
  * The button of a re-sign-up's confirmation: the name and zone asked for, active again,
  * and both the sign-up (when it was asked, from where) and the re-subscription logged.
@@ -79,13 +82,16 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         if (row.status !== 'unsubscribed') return { outcome: 'suppressed' as const };
         // The record of their consent and of their opt-out stays as it is: the request waits
         // beside it, and only the confirmation button (`activate`) applies it.
+        // One waiting at a time, as for a pending sign-up: a repeat within a confirmation's
+        // lifetime changes nothing (so the link already mailed keeps working).
         const request = { nonce: nonce(), first_name: firstName, timezone, consent_source: consentSource, client_hash: clientHash ?? null, requested_at: t };
         await trx
           .insertInto('resignups')
           .values({ subscriber_id: row.id, ...request })
-          .onConflict((oc) => oc.column('subscriber_id').doUpdateSet(request))
+          .onConflict((oc) => oc.column('subscriber_id').doUpdateSet(request).where('resignups.requested_at', '<', t - CONFIRM_TTL_MS))
           .execute();
-        return { outcome: 'reopened' as const, subscriber: { ...subscriberFrom(row), confirmNonce: request.nonce } };
+        const waiting = await trx.selectFrom('resignups').select('nonce').where('subscriber_id', '=', row.id).executeTakeFirstOrThrow();
+        return { outcome: 'reopened' as const, subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
       });
     },
 

@@ -79,9 +79,9 @@ export const unsubscribeConfirm = (token: string) =>
   html`<h1>Unsubscribe</h1><p>Stop every email from this list to your address. One click; there is no further step.</p>
 <form method="post" action="/u/${token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`;
 
-export const unsubscribed = (preferencesUrl: string | null) =>
+export const unsubscribed = (preferencesUrl: string) =>
   html`<h1>You are unsubscribed</h1><p role="status">No more emails will be sent to this address from this list.</p>
-${preferencesUrl ? html`<p>To see or delete everything we hold about you, <a href="${preferencesUrl}">open your data page</a>.</p>` : ''}`;
+<p>To see or delete everything we hold about you, <a href="${preferencesUrl}">open your data page</a>.</p>`;
 
 /**
  * An unsubscribe link is often forwarded with the email: whoever opens it again learns
