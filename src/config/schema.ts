@@ -65,6 +65,8 @@ export const configSchema = z
       .default({ claims: { add: [], remove: [] } }),
     /** Origins allowed to POST the subscribe form cross-origin (the author's own site). */
     allowedOrigins: z.array(z.string().url()).default([]),
+    /** Host names `coursemail dev` answers to besides localhost and publicUrl's (a LAN name with --allow-remote). */
+    allowedHosts: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/, 'a host name, optionally with :port')).default([]),
   })
   .strict();
 

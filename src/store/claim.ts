@@ -134,6 +134,7 @@ function candidates(trx: Transaction<Database>) {
     .leftJoin('enrollments as e', (j) => j.onRef('e.subscriber_id', '=', 'd.subscriber_id').onRef('e.series_id', '=', 'd.series_id'))
     .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
     .leftJoin('broadcasts as b', 'b.id', 'd.broadcast_id')
+    .leftJoin('resignups as r', 'r.subscriber_id', 'd.subscriber_id')
     .selectAll('d')
     .select([
       's.email as s_email',
@@ -144,6 +145,7 @@ function candidates(trx: Transaction<Database>) {
       'e.paused_at as e_paused_at',
       'x.email_hash as suppressed_hash',
       'b.status as b_status',
+      'r.nonce as resignup_nonce',
     ]);
 }
 
@@ -154,7 +156,8 @@ function unsendable(r: Candidate): string | null {
   if (r.kind === 'test') return r.to_email === null ? 'no recipient' : null;
   if (r.s_status === null) return 'subscriber erased';
   if (r.suppressed_hash !== null) return 'address suppressed';
-  if (r.kind === 'confirm') return r.s_status === 'pending' ? null : `subscriber ${r.s_status}`;
+  // An unsubscribed address gets a confirmation only for a re-sign-up waiting beside it.
+  if (r.kind === 'confirm') return r.s_status === 'pending' || (r.s_status === 'unsubscribed' && r.resignup_nonce !== null) ? null : `subscriber ${r.s_status}`;
   if (r.s_status !== 'active') return `subscriber ${r.s_status}`;
   if (r.kind === 'broadcast' && r.b_status === 'cancelled') return 'broadcast cancelled';
   if (r.kind === 'lesson') {

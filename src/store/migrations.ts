@@ -9,7 +9,7 @@ type Dialect = 'sqlite' | 'postgres';
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes() };
+      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes(), '0022_consent_log': consentLog(dialect) };
     },
   };
 }
@@ -161,6 +161,40 @@ function leanDeliveryIndexes(): Migration {
       // Status stays in this key: "anything left of broadcast B?" must not step over its sent rows.
       await sql`create index deliveries_broadcast on deliveries (broadcast_id, status) where broadcast_id is not null`.execute(db);
       await sql`create index deliveries_provider on deliveries (provider_id) where provider_id is not null`.execute(db);
+    },
+  };
+}
+
+/**
+ * The consent log: an append-only history per subscriber (signed up, confirmed,
+ * unsubscribed, re-subscribed, imported), erased with them. And re-sign-ups waiting for
+ * their confirmation: what someone asked for an unsubscribed address stays here, apart
+ * from the subscriber's row, until the owner of the inbox presses the button.
+ */
+function consentLog(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
+  const idColumn = (c: import('kysely').ColumnDefinitionBuilder) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey());
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('consent_log')
+        .addColumn('id', id, idColumn)
+        .addColumn('subscriber_id', 'integer', (c) => c.notNull().references('subscribers.id').onDelete('cascade'))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('event', 'text', (c) => c.notNull().check(sql`event in ('signed-up', 'confirmed', 'unsubscribed', 're-subscribed', 'imported')`))
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('consent_log_subscriber').on('consent_log').columns(['subscriber_id', 'id']).execute();
+      await db.schema
+        .createTable('resignups')
+        .addColumn('subscriber_id', 'integer', (c) => c.primaryKey().references('subscribers.id').onDelete('cascade'))
+        .addColumn('nonce', 'text', (c) => c.notNull())
+        .addColumn('first_name', 'text')
+        .addColumn('timezone', 'text')
+        .addColumn('consent_source', 'text', (c) => c.notNull())
+        .addColumn('client_hash', 'text')
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .execute();
     },
   };
 }

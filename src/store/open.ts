@@ -73,6 +73,9 @@ export function openSqlite(file: string, cacheKb?: number): BetterSqlite3.Databa
   database.pragma('wal_autocheckpoint = 10000');
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
+  // Deleted and rewritten rows are overwritten with zeros, not left in free space: an
+  // erased subscriber's address must not stay readable in the file (see `forget`).
+  database.pragma('secure_delete = ON');
   database.pragma('busy_timeout = 10000');
   if (cacheKb !== undefined) database.pragma(`cache_size = -${cacheKb}`);
   return database;

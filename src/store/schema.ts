@@ -91,7 +91,31 @@ export interface WebhookEventsTable {
   received_at: Millis;
 }
 
+export type ConsentEventName = 'signed-up' | 'confirmed' | 'unsubscribed' | 're-subscribed' | 'imported';
+
+export interface ConsentLogTable {
+  id: Id;
+  subscriber_id: number;
+  at: Millis;
+  event: ConsentEventName;
+  /** JSON object of strings and numbers: source, how, client hash, file and row. */
+  detail: string;
+}
+
+export interface ResignupsTable {
+  subscriber_id: number;
+  nonce: string;
+  first_name: string | null;
+  timezone: string | null;
+  consent_source: string;
+  /** HMAC of the client's address (see the public endpoints), never the address. */
+  client_hash: string | null;
+  requested_at: Millis;
+}
+
 export interface Database {
+  consent_log: ConsentLogTable;
+  resignups: ResignupsTable;
   subscribers: SubscribersTable;
   enrollments: EnrollmentsTable;
   deliveries: DeliveriesTable;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { consentOf } from './consent.ts';
 import { assertNormalized, emailHash } from './email-hash.ts';
 import type { Database, SubscribersTable } from './schema.ts';
 import { chunks, deliveryFrom, enrollmentFrom, ms, subscriberFrom, type Executor } from './rows.ts';
@@ -64,6 +65,18 @@ export async function importBatch(
       for (const r of inserted) {
         results[fresh.get(r.email_hash)!] = { outcome: 'imported', id: String(r.id), status: r.status === 'active' ? 'active' : 'pending' };
       }
+      if (inserted.length > 0) {
+        await trx
+          .insertInto('consent_log')
+          .values(
+            inserted.map((r) => {
+              const row = rows[fresh.get(r.email_hash)!]!;
+              const detail = { source: row.consentSource, ...(row.origin ?? {}), consent: row.consentAt ? 'given' : 'to confirm' };
+              return { subscriber_id: r.id, event: 'imported' as const, at: row.consentAt ? ms(row.consentAt) : t, detail: JSON.stringify(detail) };
+            }),
+          )
+          .execute();
+      }
       const active = inserted.filter((r) => r.status === 'active');
       if (seriesId && active.length > 0) {
         await trx
@@ -80,11 +93,12 @@ export async function importBatch(
 export async function withHeldData(db: Executor, rows: Selectable<SubscribersTable>[]): Promise<SubscriberData[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [enrollments, deliveries] = await Promise.all([
+  const [enrollments, deliveries, consent] = await Promise.all([
     db.selectFrom('enrollments').selectAll().where('subscriber_id', 'in', ids).orderBy('id').execute(),
     db.selectFrom('deliveries').selectAll().where('subscriber_id', 'in', ids).orderBy('id').execute(),
+    consentOf(db, ids),
   ]);
-  const held = new Map(rows.map((r): [number, SubscriberData] => [r.id, { subscriber: subscriberFrom(r), enrollments: [], deliveries: [] }]));
+  const held = new Map(rows.map((r): [number, SubscriberData] => [r.id, { subscriber: subscriberFrom(r), enrollments: [], deliveries: [], consent: consent.get(r.id) ?? [] }]));
   for (const e of enrollments) held.get(e.subscriber_id)?.enrollments.push(enrollmentFrom(e));
   for (const d of deliveries) if (d.subscriber_id !== null) held.get(d.subscriber_id)?.deliveries.push(deliveryFrom(d));
   return [...held.values()];

@@ -1,11 +1,12 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable, type Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
+import { logConsent } from './consent.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
-import type { SubscribersTable } from './schema.ts';
+import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
 import { importBatch, nonce, withHeldData } from './subscriber-bulk.ts';
-import type { SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.ts';
 
 async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
   return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
@@ -16,9 +17,34 @@ async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
   return r !== undefined;
 }
 
-export function subscriberStore({ db }: Ctx): SubscriberStore {
+/** A confirmation link's lifetime (tokens/links.ts): a re-sign-up older than this may be replaced. */
+const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
+
+/**
+ * The button of a re-sign-up's confirmation: the name and zone asked for, active again,
+ * and both the sign-up (when it was asked, from where) and the re-subscription logged.
+ */
+async function resubscribe(trx: Transaction<Database>, row: Selectable<SubscribersTable>, given: string | undefined, seriesId: string | null | undefined, t: number): Promise<ActivateResult> {
+  const waiting = await trx.selectFrom('resignups').selectAll().where('subscriber_id', '=', row.id).executeTakeFirst();
+  if (!waiting || given === undefined) return { outcome: 'refused', subscriber: subscriberFrom(row) };
+  if (given !== waiting.nonce) return { outcome: 'used', subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
+  if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused', subscriber: subscriberFrom(row) };
+  const updated = await trx
+    .updateTable('subscribers')
+    .set({ status: 'active', first_name: waiting.first_name, timezone: waiting.timezone, consent_at: t, consent_source: waiting.consent_source, confirm_nonce: null, updated_at: t })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
+  await logConsent(trx, row.id, 'signed-up', Number(waiting.requested_at), { source: waiting.consent_source, client: waiting.client_hash });
+  await logConsent(trx, row.id, 're-subscribed', t, { source: waiting.consent_source });
+  const enrollment = seriesId ? (await enrollIn(trx, row.id, seriesId, t)).enrollment : null;
+  return { outcome: 'activated', subscriber: subscriberFrom(updated), enrollment };
+}
+
+export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
   return {
-    async createPending({ email, firstName, timezone, consentSource, now }) {
+    async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
       const hash = emailHash(email);
       const t = ms(now);
@@ -43,28 +69,29 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
             .onConflict((oc) => oc.column('email_hash').doNothing())
             .returningAll()
             .executeTakeFirst();
-          if (inserted) return { outcome: 'created' as const, subscriber: subscriberFrom(inserted) };
+          if (inserted) {
+            await logConsent(trx, inserted.id, 'signed-up', t, { source: consentSource, client: clientHash });
+            return { outcome: 'created' as const, subscriber: subscriberFrom(inserted) };
+          }
           // Another request inserted the same address between our read and write.
           row = await byHash(trx, hash);
           if (!row) throw new Error('subscriber vanished during sign-up');
         }
         if (row.status === 'pending') return { outcome: 'pending' as const, subscriber: subscriberFrom(row) };
         if (row.status === 'active') return { outcome: 'active' as const, subscriber: subscriberFrom(row) };
-        const reopened = await trx
-          .updateTable('subscribers')
-          .set({
-            status: 'pending',
-            confirm_nonce: nonce(),
-            first_name: firstName,
-            timezone,
-            consent_at: null,
-            consent_source: consentSource,
-            updated_at: t,
-          })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return { outcome: 'reopened' as const, subscriber: subscriberFrom(reopened) };
+        if (row.status !== 'unsubscribed') return { outcome: 'suppressed' as const };
+        // The record of their consent and of their opt-out stays as it is: the request waits
+        // beside it, and only the confirmation button (`activate`) applies it.
+        // One waiting at a time, as for a pending sign-up: a repeat within a confirmation's
+        // lifetime changes nothing (so the link already mailed keeps working).
+        const request = { nonce: nonce(), first_name: firstName, timezone, consent_source: consentSource, client_hash: clientHash ?? null, requested_at: t };
+        await trx
+          .insertInto('resignups')
+          .values({ subscriber_id: row.id, ...request })
+          .onConflict((oc) => oc.column('subscriber_id').doUpdateSet(request).where('resignups.requested_at', '<', t - CONFIRM_TTL_MS))
+          .execute();
+        const waiting = await trx.selectFrom('resignups').select('nonce').where('subscriber_id', '=', row.id).executeTakeFirstOrThrow();
+        return { outcome: 'reopened' as const, subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
       });
     },
 
@@ -75,6 +102,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
         if (!row) return { outcome: 'not-found' as const };
+        if (row.status === 'unsubscribed') return resubscribe(trx, row, given, seriesId, t);
         if (given !== undefined && given !== row.confirm_nonce) return { outcome: 'used' as const, subscriber: subscriberFrom(row) };
         if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
         if (row.status !== 'pending' && row.status !== 'active') return { outcome: 'refused' as const, subscriber: subscriberFrom(row) };
@@ -87,23 +115,38 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
               .where('id', '=', key)
               .returningAll()
               .executeTakeFirstOrThrow();
+        if (!wasActive) await logConsent(trx, key, 'confirmed', t, { source: row.consent_source });
         const enrollment = seriesId ? (await enrollIn(trx, key, seriesId, t)).enrollment : null;
         return { outcome: wasActive ? ('already-active' as const) : ('activated' as const), subscriber: subscriberFrom(updated), enrollment };
       });
     },
 
-    async renewNonce(id, now) {
+    async requestConfirmation(id, { seriesId, now, renewNonce, quietSince }) {
       const key = toId(id);
-      if (key === null) return null;
+      if (key === null) return false;
+      const t = ms(now);
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('subscribers')
-          .set({ confirm_nonce: nonce(), updated_at: ms(now) })
-          .where('id', '=', key)
-          .where('status', '=', 'pending')
-          .returningAll()
+        const row = await trx.selectFrom('subscribers').select('status').where('id', '=', key).executeTakeFirst();
+        const waiting = row?.status === 'unsubscribed' ? await trx.selectFrom('resignups').select('subscriber_id').where('subscriber_id', '=', key).executeTakeFirst() : undefined;
+        if (!row || !(row.status === 'pending' || waiting)) return false;
+        const recent = await trx
+          .selectFrom('deliveries')
+          .select('id')
+          .where('subscriber_id', '=', key)
+          .where('kind', '=', 'confirm')
+          .where('status', 'not in', ['cancelled', 'failed'])
+          .where('created_at', '>', ms(quietSince))
           .executeTakeFirst();
-        return row ? subscriberFrom(row) : null;
+        if (recent) return false;
+        // A fresh link retires the old ones: only the newest email confirms.
+        if (renewNonce && waiting) await trx.updateTable('resignups').set({ nonce: nonce() }).where('subscriber_id', '=', key).execute();
+        else if (renewNonce) await trx.updateTable('subscribers').set({ confirm_nonce: nonce(), updated_at: t }).where('id', '=', key).execute();
+        const added = await trx
+          .insertInto('deliveries')
+          .values({ kind: 'confirm', subscriber_id: key, series_id: seriesId, status: 'queued', due_at: t, created_at: t })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        return Number(added.numInsertedOrUpdatedRows ?? 0n) > 0;
       });
     },
 
@@ -115,8 +158,16 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
     async getById(id) {
       const key = toId(id);
       if (key === null) return null;
-      const row = await db.selectFrom('subscribers').selectAll().where('id', '=', key).executeTakeFirst();
-      return row ? subscriberFrom(row) : null;
+      const row = await db
+        .selectFrom('subscribers')
+        .leftJoin('resignups', 'resignups.subscriber_id', 'subscribers.id')
+        .selectAll('subscribers')
+        .select('resignups.nonce as resignup_nonce')
+        .where('subscribers.id', '=', key)
+        .executeTakeFirst();
+      if (!row) return null;
+      const { resignup_nonce, ...subscriber } = row;
+      return { ...subscriberFrom(subscriber), confirmNonce: subscriber.confirm_nonce ?? (subscriber.status === 'unsubscribed' ? resignup_nonce : null) };
     },
 
     async list({ status, limit, after }) {
@@ -144,7 +195,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       });
     },
 
-    async unsubscribe(id, now) {
+    async unsubscribe(id, now, how = 'cli') {
       const key = toId(id);
       if (key === null) return null;
       const t = ms(now);
@@ -159,7 +210,10 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
             .set({ status: 'unsubscribed', confirm_nonce: null, updated_at: t })
             .where('id', '=', key)
             .execute();
+          await logConsent(trx, key, 'unsubscribed', t, { how });
         }
+        // A re-sign-up waiting for its button is withdrawn by the same opt-out.
+        await trx.deleteFrom('resignups').where('subscriber_id', '=', key).execute();
         const cancelled = await cancelQueued(trx, key, 'unsubscribed');
         await settleBroadcasts(trx, t);
         return { changed, cancelled };
@@ -182,7 +236,7 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
       const hash = emailHash(email);
       const t = ms(now);
       const lower = email.trim().toLowerCase();
-      return db.transaction().execute(async (trx) => {
+      const result = await db.transaction().execute(async (trx) => {
         const row = await byHash(trx, hash);
         // Rows sent to the address without a subscriber (tests, or a previous forget that
         // missed one) are found by address, compared as the hash compares.
@@ -206,6 +260,8 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
           })
           .execute();
         if (row) {
+          await trx.deleteFrom('consent_log').where('subscriber_id', '=', row.id).execute();
+          await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('enrollments').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('subscribers').where('id', '=', row.id).execute();
         }
@@ -213,6 +269,11 @@ export function subscriberStore({ db }: Ctx): SubscriberStore {
         await settleBroadcasts(trx, t);
         return { found: row !== undefined };
       });
+      // The WAL still holds the pages as they were before: copy them back (zeroed by
+      // secure_delete) and cut the WAL to nothing. A reader in another process may hold
+      // part of it a moment longer; SQLite's next checkpoint rewrites it then.
+      if (dialect === 'sqlite') await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+      return result;
     },
 
     importBatch: (rows, opts) => importBatch(db, rows, opts),

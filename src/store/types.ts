@@ -20,7 +20,10 @@ export interface Subscriber {
   status: SubscriberStatus;
   consentAt: Date | null;
   consentSource: string | null;
-  /** Set while a confirmation is outstanding; consumed (null) by `activate`. */
+  /**
+   * Set while a confirmation is outstanding — a pending sign-up's, or an unsubscribed
+   * subscriber's re-sign-up (`getById` only) — and consumed (null) by `activate`.
+   */
   confirmNonce: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -195,8 +198,9 @@ export type CreatePendingResult =
   /** Already pending: the same subscriber and nonce (a double submit sends no second identity). */
   | { outcome: 'pending'; subscriber: Subscriber }
   | { outcome: 'active'; subscriber: Subscriber }
-  /** Was unsubscribed (or bounced and since un-suppressed): pending again with a fresh nonce. */
+  /** Unsubscribed: the row is unchanged; a re-sign-up waits for its confirmation (a fresh nonce). */
   | { outcome: 'reopened'; subscriber: Subscriber }
+  /** Suppressed, bounced or complained: nothing is stored or sent. */
   | { outcome: 'suppressed' };
 
 export type ActivateResult =
@@ -215,6 +219,8 @@ export interface ImportRow {
   /** Consent given (import with a consent column): active at once. Null: pending. */
   consentAt: Date | null;
   consentSource: string;
+  /** Where the row came from (the file and its line), for the consent log. */
+  origin?: { file: string; row: number };
 }
 
 export type ImportRowResult =
@@ -227,6 +233,23 @@ export interface SubscriberData {
   subscriber: Subscriber;
   enrollments: Enrollment[];
   deliveries: Delivery[];
+  /** The consent log, oldest first. */
+  consent: ConsentEvent[];
+}
+
+export type ConsentEventName = 'signed-up' | 'confirmed' | 'unsubscribed' | 're-subscribed' | 'imported';
+
+/** How an unsubscribe came: the List-Unsubscribe one-click header, a page, the CLI, a bounce or a complaint. */
+export type UnsubscribeHow = 'one-click' | 'unsubscribe-page' | 'preferences-page' | 'cli' | 'bounce' | 'complaint';
+
+/**
+ * One entry of the append-only consent log. `detail`: `source` (form, embed or import),
+ * `client` (a keyed hash of the client's address, never the address), `how`, `file`, `row`.
+ */
+export interface ConsentEvent {
+  at: Date;
+  event: ConsentEventName;
+  detail: Record<string, string | number>;
 }
 
 export interface Page {
@@ -236,23 +259,33 @@ export interface Page {
 }
 
 export interface SubscriberStore {
+  /**
+   * A sign-up. A new address is stored pending; an existing one is left exactly as it is:
+   * for an unsubscribed one, what was asked waits beside it until the confirmation is
+   * pressed (`activate` applies it then). `clientHash`: for the consent log.
+   */
   createPending(input: {
     email: string;
     firstName: string | null;
     timezone: string | null;
     consentSource: string;
+    clientHash?: string | null;
     now: Date;
   }): Promise<CreatePendingResult>;
   /** Activates and enrolls (when `seriesId`) in one transaction; checks and consumes `nonce` when given. */
   activate(id: string, opts: { now: Date; seriesId?: string | null; nonce?: string }): Promise<ActivateResult>;
-  /** Issues a new nonce for a pending subscriber (a fresh confirmation link); null otherwise. */
-  renewNonce(id: string, now: Date): Promise<Subscriber | null>;
+  /**
+   * Queues a confirmation email for a pending subscriber or a waiting re-sign-up, unless one
+   * was queued or sent after `quietSince`; with `renewNonce`, a fresh link that retires the
+   * old ones. One transaction; returns whether it queued.
+   */
+  requestConfirmation(id: string, opts: { seriesId: string; now: Date; renewNonce?: boolean; quietSince: Date }): Promise<boolean>;
   findByEmail(email: string): Promise<Subscriber | null>;
   getById(id: string): Promise<Subscriber | null>;
   list(opts: Page & { status?: SubscriberStatus }): Promise<Subscriber[]>;
   update(id: string, patch: { firstName?: string | null; timezone?: string | null }, now: Date): Promise<Subscriber | null>;
   /** Unsubscribed and every queued delivery cancelled, in one transaction. Idempotent. */
-  unsubscribe(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
+  unsubscribe(id: string, now: Date, how?: UnsubscribeHow): Promise<{ changed: boolean; cancelled: number } | null>;
   markBounced(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
   markComplained(id: string, now: Date): Promise<{ changed: boolean; cancelled: number } | null>;
   /** Erases the subscriber, their enrollments and the personal data in their deliveries; keeps the suppression hash. */

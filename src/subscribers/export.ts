@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { CoursemailError } from '../shared/index.ts';
-import type { Delivery, Enrollment, Store, SubscriberData } from '../store/index.ts';
+import type { ConsentEvent, Delivery, Enrollment, Store, SubscriberData } from '../store/index.ts';
 import { normalizeEmail } from './normalize-email.ts';
 
 export type ExportFormat = 'csv' | 'json';
@@ -19,6 +19,7 @@ export const EXPORT_COLUMNS = [
   'updated_at',
   'enrollments',
   'messages',
+  'consent',
 ] as const;
 
 /**
@@ -78,7 +79,7 @@ function csvLine(cells: string[]): string {
   return stringify([cells.map(neutralizeFormula)], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
 }
 
-function csvRow({ subscriber: s, enrollments, deliveries }: SubscriberData): string[] {
+function csvRow({ subscriber: s, enrollments, deliveries, consent }: SubscriberData): string[] {
   return [
     s.id,
     s.email,
@@ -91,7 +92,14 @@ function csvRow({ subscriber: s, enrollments, deliveries }: SubscriberData): str
     iso(s.updatedAt),
     enrollments.map(describeEnrollment).join('; '),
     deliveries.map(describeDelivery).join('; '),
+    consent.map(describeConsent).join('; '),
   ];
+}
+
+/** `signed-up 2026-12-01T12:00:00.000Z (source form:x, client …)`: one log entry. */
+export function describeConsent(e: ConsentEvent): string {
+  const detail = Object.entries(e.detail).map(([k, v]) => `${k} ${v}`);
+  return `${e.event} ${iso(e.at)}${detail.length ? ` (${detail.join(', ')})` : ''}`;
 }
 
 function describeEnrollment(e: Enrollment): string {
@@ -112,7 +120,7 @@ function describeDelivery(d: Delivery): string {
   return parts.join(', ');
 }
 
-function jsonRecord({ subscriber: s, enrollments, deliveries }: SubscriberData) {
+function jsonRecord({ subscriber: s, enrollments, deliveries, consent }: SubscriberData) {
   return {
     id: s.id,
     email: s.email,
@@ -147,5 +155,6 @@ function jsonRecord({ subscriber: s, enrollments, deliveries }: SubscriberData) 
       providerId: d.providerId,
       error: d.error,
     })),
+    consent: consent.map((e) => ({ at: e.at, event: e.event, detail: e.detail })),
   };
 }

@@ -13,6 +13,8 @@ export interface ImportOptions {
   seriesId?: string | null;
   /** Recorded as each subscriber's consent source. */
   source?: string;
+  /** The file's name: the consent log records it with each row's line. */
+  file?: string;
   /** Rows per transaction. */
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
@@ -110,7 +112,7 @@ export async function importCsv(
   input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
   options: ImportOptions,
 ): Promise<ImportResult> {
-  const { now, seriesId = null, source = 'import', batchSize = 1000, onProgress } = options;
+  const { now, seriesId = null, source = 'import', file, batchSize = 1000, onProgress } = options;
   const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, left: 0, bad: [], needConfirmation: [] };
   const lines = new Lines();
   let header: Map<number, string> | undefined;
@@ -168,21 +170,23 @@ export async function importCsv(
     },
   });
   parser.on('skip', (error: CsvError) => {
-    result.bad.push({
-      line: lastLine + 1,
-      reason: printable(
-        error.code === 'CSV_QUOTE_NOT_CLOSED' || error.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a quoted value is never closed (or the row is over ${MAX_RECORD_BYTES / 1024} KiB); nothing from line ${lastLine + 1} on could be read`
-          : `unreadable CSV: ${error.message}`,
-      ),
-    });
+    result.bad.push({ line: lastLine + 1, reason: printable(`unreadable CSV: ${error.message}`) });
+  });
+  const records = new Records((line, beforeHeader) => {
+    const reason = `a quoted value opened on this line is never closed (within ${MAX_RECORD_LINES} lines or ${MAX_RECORD_BYTES / 1024} KiB): the line is skipped and reading goes on from the next`;
+    // A broken first line leaves no header to read the rest by: nothing can be recovered.
+    if (beforeHeader) {
+      records.fatal = new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', [
+        { code: 'import.header', line, message: `line ${line}: a quoted value is never closed; no line of the file was read` },
+      ]);
+    } else result.bad.push({ line, reason });
   });
 
   // A throw inside the last stage tears the pipeline down, and with a file stream pipeline
   // rejects with the teardown's AbortError: keep our own error to report instead.
   let fatal: unknown;
-  await pipeline(input, lines, parser, async (records: AsyncIterable<string[]>) => {
-    for await (const record of records) {
+  await pipeline(input, lines, records, parser, async (parsed: AsyncIterable<string[]>) => {
+    for await (const record of parsed) {
       const line = starts.shift()!;
       if (!header) {
         try {
@@ -198,12 +202,12 @@ export async function importCsv(
       const parsed = readRow(record, line, header, width, now, source);
       if (parsed === 'left') result.left += 1;
       else if ('reason' in parsed) result.bad.push({ line, reason: printable(parsed.reason) });
-      else batch.push({ line, row: parsed });
+      else batch.push({ line, row: file === undefined ? parsed : { ...parsed, origin: { file, row: line } } });
       if (batch.length >= batchSize) await flush();
     }
     await flush();
   }).catch((err: unknown) => {
-    if (fatal ?? lines.fatal) throw fatal ?? lines.fatal;
+    if (fatal ?? lines.fatal ?? records.fatal) throw fatal ?? lines.fatal ?? records.fatal;
     // The file failed under us (EISDIR, EIO…): say so, and how far the import got.
     const code = (err as NodeJS.ErrnoException)?.code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
@@ -216,6 +220,8 @@ export async function importCsv(
     if (result.bad.length) throw new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })));
     throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
   }
+  // Lines skipped for an unclosed quote are found before the rows after them are parsed.
+  result.bad.sort((a, b) => a.line - b.line);
   progress();
   return result;
 }
@@ -301,6 +307,107 @@ function countBreaks(value: string): number {
 /** Reasons quote the file's values: control and bidi characters are shown escaped, never sent to a terminal. */
 function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A quoted value may hold line breaks, but a subscriber's fields never hold this many. */
+const MAX_RECORD_LINES = 100;
+
+/**
+ * Groups lines into records before the parser sees them, by the quotes: a record ends at
+ * the first line break outside a quoted value. A quote left open for MAX_RECORD_LINES or
+ * MAX_RECORD_BYTES, or to the end of the file, would make the parser swallow every row after
+ * it: instead that record's first line is reported and blanked (keeping line numbers), and
+ * the lines after it are read again as new records, so the import recovers at the next row.
+ */
+class Records extends Transform {
+  /** A broken header: the pipeline rejects with it. */
+  fatal: CoursemailError | undefined;
+  #open: string[] = [];
+  #bytes = 0;
+  /** The line number of `#open[0]`. */
+  #first = 1;
+  #partial = '';
+  #emitted = false;
+
+  constructor(private readonly onBroken: (line: number, beforeHeader: boolean) => void) {
+    super({ decodeStrings: false, encoding: 'utf8' });
+  }
+
+  override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
+    const parts = (this.#partial + chunk.toString()).split('\n');
+    this.#partial = parts.pop()!;
+    const out = this.#take(parts);
+    done(this.fatal ?? null, out);
+  }
+
+  override _flush(done: TransformCallback): void {
+    let out = this.#take(this.#partial === '' ? [] : [this.#partial]);
+    // The file ended inside a quoted value.
+    while (this.#open.length && !this.fatal) out += this.#broken();
+    done(this.fatal ?? null, out);
+  }
+
+  #take(lines: string[]): string {
+    let out = '';
+    for (const line of lines) {
+      if (this.fatal) break;
+      this.#open.push(line);
+      this.#bytes += line.length + 1;
+      out += this.#settle();
+    }
+    return out;
+  }
+
+  /** Emits the open lines once they close a record; gives up on its first line when they cannot. */
+  #settle(): string {
+    let out = '';
+    while (this.#open.length && !this.fatal) {
+      if (!quoteOpen(this.#open)) {
+        out += `${this.#open.join('\n')}\n`;
+        this.#emitted ||= this.#open.some((l) => l.trim() !== '');
+        this.#first += this.#open.length;
+        this.#open = [];
+        this.#bytes = 0;
+      } else if (this.#open.length >= MAX_RECORD_LINES || this.#bytes > MAX_RECORD_BYTES) out += this.#broken();
+      else break;
+    }
+    return out;
+  }
+
+  #broken(): string {
+    const [, ...rest] = this.#open;
+    this.onBroken(this.#first, !this.#emitted);
+    this.#first += 1;
+    this.#open = [];
+    this.#bytes = 0;
+    let out = '\n';
+    for (const line of rest) {
+      this.#open.push(line);
+      this.#bytes += line.length + 1;
+      out += this.#settle();
+    }
+    return out;
+  }
+}
+
+/** Whether these lines, read as one record, end inside a quoted value (a quote opens only at a field's start). */
+function quoteOpen(lines: string[]): boolean {
+  const text = lines.join('\n');
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') i += 1;
+        else quoted = false;
+      }
+    } else if (c === '"' && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else fieldStart = c === ',' || c === '\n';
+  }
+  return quoted;
 }
 
 /**

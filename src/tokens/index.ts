@@ -2,3 +2,4 @@ export { signToken, verifyToken, type TokenPurpose, type TokenPayload, type Veri
 export { signingSecret } from './secret.ts';
 export { subscriberLinks, confirmUrl, CONFIRM_TTL_SECONDS } from './links.ts';
 export { devSigningSecret, DEV_SECRET_FILE, type DevSecret } from './dev-secret.ts';
+export { publicId, rowIdOf, type PublicKind } from './public-id.ts';

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { rowIdOf } from './public-id.ts';
 
 /**
  * Signed, stateless tokens for the links in every message: confirm, unsubscribe,
@@ -8,7 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
 export interface TokenPayload {
-  /** Subscriber id. */
+  /**
+   * Subscriber: signed as its public id (public-id.ts), returned by `verifyToken` as the row
+   * id. Links made before public ids carry the row id itself, and still work.
+   */
   s: string;
   /** Expiry, seconds since the epoch; absent for links that must keep working (unsubscribe). */
   e?: number;
@@ -34,22 +38,42 @@ export function signToken(purpose: TokenPurpose, payload: TokenPayload, secret: 
   return `${body}.${hmac(secret, purpose, body).digest('base64url')}`;
 }
 
+/** 32 bytes of HMAC-SHA256 as unpadded base64url. */
+const SIGNATURE_CHARS = 43;
+const ALPHABET = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * The bytes of `text` when it is canonical unpadded base64url, else null. Node's decoder
+ * forgives padding, stray characters and unused trailing bits, so a link could be spelled
+ * many ways; only the spelling we would have written ourselves is accepted.
+ */
+function canonical(text: string): Buffer | null {
+  if (!ALPHABET.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64url');
+  return bytes.toString('base64url') === text ? bytes : null;
+}
+
 export function verifyToken(purpose: TokenPurpose, token: string, secret: string, now: Date): VerifyResult {
   if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
   const body = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
+  const signature = token.slice(dot + 1);
+  const given = signature.length === SIGNATURE_CHARS ? canonical(signature) : null;
+  const decoded = canonical(body);
+  if (!given || !decoded) return { ok: false, reason: 'malformed' };
   const expected = mac(secret, purpose, body);
   // Constant-time: the comparison does not reveal how many leading bytes matched.
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
   let payload: TokenPayload;
   try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenPayload;
+    payload = JSON.parse(decoded.toString('utf8')) as TokenPayload;
   } catch {
     return { ok: false, reason: 'malformed' };
   }
   if (!payload || typeof payload.s !== 'string') return { ok: false, reason: 'malformed' };
   if (payload.e !== undefined && payload.e * 1000 < now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, payload };
+  const row = /^[1-9][0-9]{0,14}$/.test(payload.s) ? payload.s : rowIdOf(secret, 'subscriber', payload.s);
+  if (row === null) return { ok: false, reason: 'malformed' };
+  return { ok: true, payload: { ...payload, s: row } };
 }

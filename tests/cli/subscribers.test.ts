@@ -149,7 +149,7 @@ describe('coursemail subscribers add | list | export | unsubscribe, enroll, embe
     await cli(root, 'subscribers', 'add', 'bo@example.com', '--consent', 'test');
     const csv = await cli(root, 'subscribers', 'export');
     const lines = csv.out.split('\n');
-    expect(lines[0]).toBe('id,email,first_name,timezone,status,consent_at,consent_source,created_at,updated_at,enrollments,messages');
+    expect(lines[0]).toBe('id,email,first_name,timezone,status,consent_at,consent_source,created_at,updated_at,enrollments,messages,consent');
     expect(lines).toHaveLength(3);
     expect(csv.out).toContain(`'=HYPERLINK`);
     const out = join(root, 'ann.json');

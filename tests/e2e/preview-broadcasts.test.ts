@@ -26,8 +26,9 @@ const get = async (path: string) => {
   return { status: r.status, text: await r.text() };
 };
 const field = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1];
-const post = (path: string, fields: Record<string, string | undefined>, headers: Record<string, string> = { Origin: dev.url }) =>
-  fetch(`${dev.url}${path}`, {
+/** Posts a form as the page does: its token in the action URL, the other fields in the body. */
+const post = (path: string, { csrf, ...fields }: Record<string, string | undefined>, headers: Record<string, string> = { Origin: dev.url }) =>
+  fetch(`${dev.url}${path}${csrf === undefined ? '' : `?csrf=${csrf}`}`, {
     method: 'POST',
     body: new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined)),
     headers,
@@ -36,7 +37,8 @@ const post = (path: string, fields: Record<string, string | undefined>, headers:
 /** The form a confirmation page carries, ticked: what a coach submits after reading it. */
 const confirmed = async (path: string) => {
   const page = (await get(path)).text;
-  return { csrf: field(page, 'csrf'), hash: field(page, 'hash'), broadcast: field(page, 'broadcast'), confirm: 'yes' };
+  const csrf = /data-testid="confirm-form"/.test(page) ? /action="[^"?]*\?csrf=([^"&]*)"/.exec(page)?.[1] : undefined;
+  return { csrf, hash: field(page, 'hash'), broadcast: field(page, 'broadcast'), confirm: 'yes' };
 };
 /** The status column of a broadcast's row on /broadcasts. */
 const stateOf = async (slug: string) => {

@@ -78,13 +78,15 @@ describe('the preview server', () => {
   });
   afterAll(() => preview?.close());
 
-  it('answers only to a localhost Host header (DNS rebinding), unless remote access was allowed', async () => {
+  it('answers only to a localhost Host header (DNS rebinding), or to a host allowed by name; allowRemote widens only the bind', async () => {
     expect(await getWithHost(`${preview.url}/`, new URL(preview.url).host)).toBe(200);
     expect(await getWithHost(`${preview.url}/`, 'localhost')).toBe(200);
     expect(await getWithHost(`${preview.url}/`, 'attacker.example:80')).toBe(403);
-    const open = await startPreview({ root, port: 0, watch: false, host: '127.0.0.1', allowRemote: true });
+    const open = await startPreview({ root, port: 0, watch: false, host: '127.0.0.1', allowRemote: true, allowedHosts: () => ['preview.example.org'] });
     try {
       expect(await getWithHost(`${open.url}/`, 'preview.example.org')).toBe(200);
+      expect(await getWithHost(`${open.url}/`, 'PREVIEW.example.org:3000')).toBe(200);
+      expect(await getWithHost(`${open.url}/`, 'attacker.example')).toBe(403);
     } finally {
       await open.close();
     }

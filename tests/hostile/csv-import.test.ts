@@ -141,14 +141,23 @@ describe('hostile CSV files', () => {
     expect(MAX_RECORD_BYTES).toBe(64 * 1024);
   });
 
-  it('an unterminated quote: reported at the line it opens; rows before it imported; in the header it says the header is unreadable', async () => {
+  it('an unterminated quote: reported at the line it opens; the import recovers at the next row and keeps the good rows after it; in the header nothing can be read', async () => {
     const store = await sqlite();
     const r = await run(store, [`${HEADER}${good('a')}"b@example.com,B,UTC,yes\n${good('c')}${good('d')}`]);
-    expect(r.imported).toBe(1);
-    expect(r.bad).toEqual([{ line: 3, reason: 'a quoted value is never closed (or the row is over 64 KiB); nothing from line 3 on could be read' }]);
+    expect(r.imported).toBe(3);
+    expect(r.bad).toEqual([{ line: 3, reason: 'a quoted value opened on this line is never closed (within 100 lines or 64 KiB): the line is skipped and reading goes on from the next' }]);
+    // A multi-line value that does close, a quote left open over 100 lines, and one left open to the end.
+    const many = await run(store, [
+      `${HEADER}${good('e')}"g@example.com","G\nH""",UTC,yes\ne2@example.com,"Ed\n${Array.from({ length: 150 }, (_, i) => good(`h${i}`)).join('')}i@example.com,"I\n${good('j')}${good('k')}`,
+    ]);
+    expect(many.bad.map((b) => b.line)).toEqual([5, 156]);
+    expect(many.imported).toBe(1 + 1 + 150 + 2);
+    const emails = (await everyone(store)).map((s) => s.email);
+    expect(emails).toEqual(expect.arrayContaining(['g@example.com', 'h0@example.com', 'h149@example.com', 'j@example.com', 'k@example.com']));
+    expect(emails).not.toContain('e2@example.com');
     const err = await refusal(run(store, [`"email,first_name\n${good('x')}`]));
-    expect(err.message).toMatch(/no readable header line[\s\S]*line 1: a quoted value is never closed/);
-    expect((await everyone(store)).map((s) => s.email)).toEqual(['a@example.com']);
+    expect(err.message).toMatch(/no readable header line[\s\S]*line 1: a quoted value is never closed; no line of the file was read/);
+    expect((await everyone(store)).map((s) => s.email)).not.toContain('x@example.com');
   });
 
   it('a header-only file imports nothing and says so; a wrong delimiter is named', async () => {

@@ -58,15 +58,19 @@ forEachDatabase((db) => {
     expect((await store.subscribers.activate('not-an-id', { now: t0 })).outcome).toBe('not-found');
   });
 
-  it('renewing the nonce invalidates the old link', async () => {
+  it('a fresh confirmation renews the nonce (the old link is used up) and queues one email, in one go, once per quiet period', async () => {
     const { store } = await db.fresh();
     const s = await pending(store, 'cy@example.com');
-    const renewed = await store.subscribers.renewNonce(s.id, later(1));
-    expect(renewed?.confirmNonce).toBeTruthy();
-    expect(renewed?.confirmNonce).not.toBe(s.confirmNonce);
+    const ask = (at: Date, quietSince: Date) => store.subscribers.requestConfirmation(s.id, { seriesId: 'coaching', now: at, renewNonce: true, quietSince });
+    expect(await ask(later(1), t0)).toBe(true);
+    expect(await ask(later(2), t0)).toBe(false);
+    const renewed = (await store.subscribers.getById(s.id))!.confirmNonce;
+    expect(renewed).toBeTruthy();
+    expect(renewed).not.toBe(s.confirmNonce);
+    expect((await store.subscribers.dataHeld(s.id))!.deliveries.map((d) => [d.kind, d.status])).toEqual([['confirm', 'queued']]);
     expect((await store.subscribers.activate(s.id, { now: later(2), nonce: s.confirmNonce! })).outcome).toBe('used');
-    expect((await store.subscribers.activate(s.id, { now: later(2), nonce: renewed!.confirmNonce! })).outcome).toBe('activated');
-    expect(await store.subscribers.renewNonce(s.id, later(3))).toBeNull();
+    expect((await store.subscribers.activate(s.id, { now: later(2), nonce: renewed! })).outcome).toBe('activated');
+    expect(await ask(later(3), later(3))).toBe(false);
   });
 
   it('unsubscribe cancels every queued delivery with the status change, and is idempotent', async () => {
@@ -149,7 +153,7 @@ forEachDatabase((db) => {
     expect((await store.subscribers.activate(s.id, { now: later(4) })).outcome).toBe('refused');
   });
 
-  it('an unsubscribed reader who signs up again is pending with a fresh nonce', async () => {
+  it('an unsubscribed reader who signs up again stays unsubscribed, with a fresh nonce waiting beside the row', async () => {
     const { store } = await db.fresh();
     const s = await pending(store, 'hal@example.com');
     await store.subscribers.activate(s.id, { now: t0 });
@@ -157,8 +161,14 @@ forEachDatabase((db) => {
     const again = await store.subscribers.createPending({ email: 'hal@example.com', firstName: 'Hal', timezone: 'Europe/Paris', consentSource: 'form', now: later(2) });
     expect(again.outcome).toBe('reopened');
     if (again.outcome !== 'reopened') return;
-    expect(again.subscriber).toMatchObject({ id: s.id, status: 'pending', timezone: 'Europe/Paris', consentAt: null });
+    expect(again.subscriber).toMatchObject({ id: s.id, status: 'unsubscribed', consentAt: t0 });
     expect(again.subscriber.confirmNonce).not.toBe(s.confirmNonce);
+    expect((await store.subscribers.getById(s.id))!.confirmNonce).toBe(again.subscriber.confirmNonce);
+    // A repeat while the first is waiting keeps it (the link already mailed still works).
+    const repeat = await store.subscribers.createPending({ email: 'hal@example.com', firstName: 'Mal', timezone: null, consentSource: 'form', now: later(3) });
+    expect(repeat.outcome === 'reopened' && repeat.subscriber.confirmNonce).toBe(again.subscriber.confirmNonce);
+    expect((await store.subscribers.activate(s.id, { now: later(4), nonce: again.subscriber.confirmNonce! })).outcome).toBe('activated');
+    expect(await store.subscribers.getById(s.id)).toMatchObject({ status: 'active', firstName: 'Hal', timezone: 'Europe/Paris' });
   });
 
   it('update changes only the given fields; list pages by id and filters by status', async () => {

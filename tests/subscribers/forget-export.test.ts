@@ -76,7 +76,7 @@ forEachDatabase((db) => {
     const before = JSON.stringify(await everyRow(options)).toLowerCase();
     expect(before).toContain('jane.forgetme@xn--bcher-kva.example');
 
-    expect(await forgetSubscriber(store, '  JANE.FORGETME@bücher.EXAMPLE ', later(4))).toEqual({ email: 'JANE.FORGETME@xn--bcher-kva.example', found: true });
+    expect(await forgetSubscriber(store, '  JANE.FORGETME@bücher.EXAMPLE ', later(4))).toEqual({ email: 'JANE.FORGETME@xn--bcher-kva.example', found: true, outboxFiles: 0 });
 
     const rows = await everyRow(options);
     const dump = JSON.stringify(rows).toLowerCase();
@@ -97,7 +97,7 @@ forEachDatabase((db) => {
     expect(again).toMatchObject({ imported: 1, suppressed: 1, duplicates: 0, bad: [] });
     expect((await store.subscribers.createPending({ email: 'Jane.Forgetme@xn--bcher-kva.example', firstName: null, timezone: null, consentSource: 'form', now: later(6) })).outcome).toBe('suppressed');
     // An address never held is suppressed too, and a malformed one is refused with the reason.
-    expect(await forgetSubscriber(store, 'stranger@example.com', later(7))).toEqual({ email: 'stranger@example.com', found: false });
+    expect(await forgetSubscriber(store, 'stranger@example.com', later(7))).toEqual({ email: 'stranger@example.com', found: false, outboxFiles: 0 });
     expect(await store.suppressions.isSuppressed('stranger@example.com')).toBe(true);
     expect(await forgetSubscriber(store, 'not an address', later(7))).toHaveProperty('problem.field', 'email');
   });

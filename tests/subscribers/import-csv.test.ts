@@ -129,12 +129,15 @@ forEachDatabase((db) => {
     expect(await store.subscribers.findByEmail('user17@example.com')).toBeNull();
   }, 120_000);
 
-  it('an unclosed quote is reported where it starts; the rows before it are imported', async () => {
+  it('an unclosed quote is reported where it starts; the rows before and after it are imported', async () => {
     const { store } = await db.fresh();
     const csv = 'Email,First Name\na@example.com,Ann\nb@example.com,"Bo\nc@example.com,Cy\n';
-    const result = await importCsv(store, Readable.from([csv]), { now });
-    expect(result.imported).toBe(1);
-    expect(result.bad).toEqual([{ line: 3, reason: expect.stringMatching(/quoted value is never closed/) }]);
+    const result = await importCsv(store, Readable.from([csv]), { now, file: 'list.csv', source: 'import:list.csv' });
+    expect(result.imported).toBe(2);
+    const cy = (await store.subscribers.findByEmail('c@example.com'))!;
+    expect((await store.subscribers.dataHeld(cy.id))!.consent).toEqual([{ at: now, event: 'imported', detail: { source: 'import:list.csv', file: 'list.csv', row: 4, consent: 'to confirm' } }]);
+    expect(result.bad).toEqual([{ line: 3, reason: expect.stringMatching(/quoted value opened on this line is never closed/) }]);
+    expect((await store.subscribers.list({ limit: 10 })).map((s) => s.email)).toEqual(['a@example.com', 'c@example.com']);
   });
 
   it('refuses a file without an email column, and an empty file, before importing anything', async () => {

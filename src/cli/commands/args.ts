@@ -2,3 +2,14 @@
 export const rootArg = {
   root: { type: 'string', description: 'project root (holds coursemail.config.json, series/, emails/)', default: '.' },
 } as const;
+
+/** Every value of a repeatable `--name V` / `--name=V` flag, in order (citty keeps only the last). */
+export function repeated(rawArgs: readonly string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    const arg = rawArgs[i]!;
+    if (arg === `--${name}` && i + 1 < rawArgs.length) values.push(rawArgs[++i]!);
+    else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
+  }
+  return values;
+}

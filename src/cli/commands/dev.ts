@@ -3,7 +3,7 @@ import { defineCommand } from 'citty';
 import { assertBindable, isLoopbackHost } from '../../server/http.ts';
 import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
-import { rootArg } from './args.ts';
+import { repeated, rootArg } from './args.ts';
 
 /**
  * Asks the desktop to open `url`; resolves false when there is no opener (a server, CI).
@@ -32,11 +32,12 @@ export const devCommand = (io: CliIO) =>
       ...rootArg,
       port: { type: 'string', description: 'port (default 3000)', default: '3000' },
       host: { type: 'string', description: 'address to listen on (default 127.0.0.1)', default: '127.0.0.1' },
-      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host (exposes the preview, its send buttons and the sign-up form)', default: false },
+      'allow-remote': { type: 'boolean', description: 'allow a non-loopback --host (exposes the preview, its send buttons and the sign-up form); it widens the bind, not the Host check', default: false },
+      'allowed-host': { type: 'string', description: 'a host name the preview answers to besides localhost and publicUrl\'s (repeatable; or "allowedHosts" in the config)' },
       open: { type: 'boolean', description: 'open the preview in the system browser, if there is one', default: false },
       'idle-ms': { type: 'string', description: "the worker's pause when nothing is due (ms; a sign-up or a send wakes it at once)", default: '5000' },
     },
-    run: async ({ args }) => {
+    run: async ({ args, rawArgs }) => {
       const port = Number(args.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CoursemailError('args', `--port must be a port number, not "${args.port}"`);
       const idleMs = Number(args['idle-ms']);
@@ -44,7 +45,7 @@ export const devCommand = (io: CliIO) =>
       // Before loading the store and the templates: a refused address is said at once.
       assertBindable({ host: args.host, allowRemote: args['allow-remote'] });
       const { startDev } = await import('../../server/dev/index.ts');
-      const dev = await startDev({ root: args.root, port, host: args.host, allowRemote: args['allow-remote'], idleMs, log: (line) => io.out(`  ${line}`) });
+      const dev = await startDev({ root: args.root, port, host: args.host, allowRemote: args['allow-remote'], allowedHosts: repeated(rawArgs, 'allowed-host'), idleMs, log: (line) => io.out(`  ${line}`) });
       const { builder, info } = dev;
       io.out(`coursemail dev: ${dev.url}`);
       const problems = [...builder.projectProblems, ...[...builder.series.values()].flatMap((s) => s.problems)];
@@ -60,6 +61,7 @@ export const devCommand = (io: CliIO) =>
         io.out(`  links in emails point at ${dev.linksUrl()} (this server), not publicUrl ${publicUrl}: with the outbox nobody else can follow them`);
       }
       if (info.webhooks) io.out(`  webhooks: ${dev.url}/webhooks/resend (RESEND_WEBHOOK_SECRET is set)`);
+      if (args['allow-remote']) io.out(`  remote: listening on ${args.host}, answering only to Host localhost${[...dev.allowedHosts()].map((h) => `, ${h}`).join('')}; any other name gets 403 (add one with --allowed-host NAME)`);
       builder.onChange((event, data) => {
         if (event === 'outbox') io.out(`  outbox: ${data}`);
         else if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
 import { createPublicApp } from '../../server/public/index.ts';
@@ -30,7 +31,7 @@ export const serveCommand = (io: CliIO) =>
       const rt = await openListRuntime(args.root);
       try {
         if (rt.series.size === 0) io.err('note: no series loads, so every sign-up page answers 404 (run `coursemail check`).');
-        const publicApp = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'] });
+        const publicApp = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'], outboxDir: join(rt.root, 'outbox') });
         // Resend's events come here when its signing secret is set; without it the route does not exist (404), so nothing unsigned is ever applied.
         const webhooks = process.env.RESEND_WEBHOOK_SECRET
           ? createWebhookApp({

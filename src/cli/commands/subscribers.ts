@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { defineCommand } from 'citty';
@@ -135,6 +135,7 @@ const importCmd = (io: CliIO) =>
           now,
           seriesId,
           source: args.source ?? `import:${basename(args.file)}`,
+          file: basename(args.file),
           onProgress: progress.update,
         });
         progress.stop();
@@ -255,9 +256,10 @@ const forget = (io: CliIO) =>
       withRuntime(args.root, async (rt) => {
         const email = emailArg(args.email);
         if (!args.yes) throw new CoursemailError('forget.confirm', `This erases everything held about ${email} and cannot be undone. Run it again with --yes.`);
-        const r = await forgetSubscriber(rt.store, email, new Date());
+        const r = await forgetSubscriber(rt.store, email, new Date(), { outboxDir: join(rt.root, 'outbox') });
         if ('problem' in r) throw new CoursemailError('args.email', r.problem.message);
         io.out(r.found ? `${r.email}: erased; only a one-way hash remains, so no import or sign-up can add it again.` : `${r.email}: not a subscriber; suppressed all the same, so it is never mailed.`);
+        if (r.outboxFiles) io.out(`  ${r.outboxFiles} message file(s) to it removed from outbox/.`);
         return 0;
       }),
   });

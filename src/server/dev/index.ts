@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
 import type { Project } from '../../build/index.ts';
@@ -18,7 +18,7 @@ import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
 import { devSigningSecret, type DevSecret } from '../../tokens/index.ts';
 import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
-import { PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
+import { configHosts, PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
 import { createPublicApp } from '../public/index.ts';
 import { createWebhookApp, webhookLogLine } from '../webhooks/index.ts';
 import { liveCatalog } from './live-catalog.ts';
@@ -35,6 +35,8 @@ export interface DevOptions extends ListenOptions {
   clock?: () => Date;
   /** Lines about what happens while running (worker trouble, webhooks). */
   log?: (line: string) => void;
+  /** `--allowed-host`: names the preview answers to besides localhost, publicUrl's and the config's allowedHosts. */
+  allowedHosts?: readonly string[];
 }
 
 export interface RunningDev {
@@ -47,6 +49,8 @@ export interface RunningDev {
   info: { secret: Omit<DevSecret, 'secret'>; database: string; transport: string; transportProblem?: string; webhooks: boolean };
   /** Wakes the worker now. */
   kick(): void;
+  /** Host names answered besides localhost (publicUrl's, allowedHosts, --allowed-host), as now configured. */
+  allowedHosts(): string[];
   /** Stops the worker after its batch in flight, then closes the server, the transport and the store. */
   close(): Promise<void>;
 }
@@ -172,7 +176,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     }
     const kick = () => loop.kick();
 
-    const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick });
+    const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick, outboxDir: join(root, 'outbox') });
     const webhookSecret = env.RESEND_WEBHOOK_SECRET;
     const webhooks = webhookSecret
       ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(webhookLogLine(e)) })
@@ -180,17 +184,20 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const extend = (app: Hono) => {
       // Delegated whole, not merged with `app.route`: the public app's middleware (its CSP,
       // no-store) must not reach the preview's pages.
+      // c.env carries the connection: the public app limits each client by its own address.
       for (const path of PUBLIC_PATHS) {
-        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
+        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw, c.env) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
       }
-      if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw));
+      if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw, c.env));
     };
 
+    const allowedHosts = () => [...new Set([...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])])];
     preview = await startPreview({
       root,
       host: opts.host,
       port: opts.port,
       allowRemote: opts.allowRemote,
+      allowedHosts,
       watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
@@ -211,6 +218,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       linksUrl,
       info: { secret: { source: devSecret.source, file: devSecret.file }, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
       kick,
+      allowedHosts,
       close: async () => {
         await running.close();
         await loop.stop();

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } from '../../send/test-send.ts';
 import type { Transport } from '../../send/transport.ts';
@@ -22,8 +23,12 @@ export interface PreviewAppOptions {
   builder: PreviewBuilder;
   /** Makes the configured transport for one test send; closed after it. */
   transport: () => Transport;
-  /** Without it, requests must name a loopback Host (defeats DNS rebinding). */
-  allowRemote?: boolean;
+  /**
+   * Host names answered besides loopback ones (publicUrl's, --allowed-host, allowedHosts),
+   * read per request so a config edit applies. Every other Host gets 403: a DNS-rebinding
+   * page names its own host, so it never reaches the send buttons, even with --allow-remote.
+   */
+  allowedHosts?: () => readonly string[];
   now?: () => Date;
   /** `coursemail dev`: the store and worker behind broadcast status and sending, and /status. */
   dev?: DevHooks;
@@ -32,6 +37,12 @@ export interface PreviewAppOptions {
 /** Pages: scripts only our own inline ones; frames: the email, with no script at all. */
 const PAGE_CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 const FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
+
+/** The preview's forms hold a few short fields. */
+const PREVIEW_BODY_BYTES = 64 * 1024;
+
+/** `Host` without its port, lower-case; `[::1]:3000` → `[::1]`. */
+const hostName = (host: string) => host.trim().toLowerCase().replace(/:\d+$/, '');
 
 function pathRef(path: string): MessageRef | undefined {
   const s = /^\/series\/([^/]+)\/([^/]+)$/.exec(path);
@@ -52,8 +63,10 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   const app = new Hono();
 
   app.use(async (c, next) => {
-    const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
-    if (!opts.allowRemote && !isLoopbackHost(host)) return c.text(`This preview answers only to localhost, not to Host "${host}".`, 403);
+    const host = hostName(c.req.header('host') ?? '');
+    if (!isLoopbackHost(host) && !(opts.allowedHosts?.() ?? []).some((h) => hostName(h) === host)) {
+      return c.text(`This preview answers only to localhost and the allowed hosts, not to Host "${host}". To reach it by that name, start it with --allowed-host ${host} (or list it in "allowedHosts" in coursemail.config.json).`, 403);
+    }
     await next();
     // Routes mounted beside the preview (the public endpoints) may have set their own.
     if (!c.res.headers.has('Referrer-Policy')) c.header('Referrer-Policy', 'same-origin');
@@ -69,6 +82,17 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     const s = c.req.query('sample');
     return isSampleId(s) ? s : 'named';
   };
+
+  // The preview's own forms: another site's POST is refused from its headers, and no body
+  // is read past PREVIEW_BODY_BYTES (the public endpoints mounted beside keep their own rules).
+  const ownPost = async (c: Context, next: () => Promise<void>) => {
+    if (c.req.method !== 'POST') return next();
+    if (!sameOriginPost(c)) return c.text('Refused: this action must be sent from the preview page itself (same origin).', 403);
+    return limitBody(c, next);
+  };
+  const limitBody = bodyLimit({ maxSize: PREVIEW_BODY_BYTES, onError: (c) => c.text(`Refused: a preview form is never over ${PREVIEW_BODY_BYTES / 1024} KB.`, 413) });
+  app.use('/send-test', ownPost);
+  app.use('/broadcasts/*', ownPost);
 
   app.get('/', async (c) => render(c, 'Series', seriesPage(builder, { statuses: await statusesOf({ builder, hooks: opts.dev, now }), signUp: opts.dev?.signUp }), POLL_SCRIPT));
 
@@ -151,8 +175,6 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
 
   app.post('/send-test', async (c) => {
-    // Same-origin only: another site open in the browser must not be able to send mail.
-    if (!sameOriginPost(c)) return c.text('Refused: a test send must come from the preview page itself (same origin).', 403);
     const form = await c.req.parseBody();
     const path = typeof form.path === 'string' ? form.path : '';
     const sample: SampleId = isSampleId(form.sample) ? form.sample : 'named';

@@ -121,8 +121,7 @@ export interface ConfirmPageInput {
 /** A confirmation step: the facts, and a POST form with the token and a required checkbox. */
 export function confirmPage(i: ConfirmPageInput): SafeHtml {
   const base = `/broadcasts/${encodeURIComponent(i.slug)}`;
-  const form = html`<form class="confirm" method="post" action="${base}/${i.action}" data-testid="confirm-form">
-    ${i.guard.field()}
+  const form = html`<form class="confirm" method="post" action="${i.guard.action(`${base}/${i.action}`)}" data-testid="confirm-form">
     ${Object.entries(i.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
     <label><input type="checkbox" name="confirm" value="yes" required data-testid="confirm-check"> ${i.confirmText}</label>
     <p><button type="submit" class="${i.action === 'cancel' ? 'danger' : 'primary'}" data-testid="confirm-button">${i.button}</button> <a href="${base}">Back</a></p>

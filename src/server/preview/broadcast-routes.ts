@@ -121,9 +121,10 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
 
   /** Runs a POST's common checks: same origin + token, then the ticked box. */
   const gate = async (c: Context, slug: string | undefined): Promise<{ form: Record<string, unknown>; slug: string } | Response> => {
-    const form = (await c.req.parseBody()) as Record<string, unknown>;
-    const refused = guard.refusal(c, form);
+    // Origin and token come from the headers and the URL: refused before the body is read.
+    const refused = guard.refusal(c);
     if (refused) return c.text(refused, 403);
+    const form = (await c.req.parseBody()) as Record<string, unknown>;
     if (!slug) return message(c, 404, 'No such broadcast', `There is no ${c.req.param('name')}.md in broadcasts/.`);
     if (form.confirm !== 'yes') return message(c, 400, 'Not confirmed', 'Nothing was done: tick the confirmation box to go ahead.', slug);
     return { form, slug };

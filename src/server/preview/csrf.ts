@@ -1,6 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
-import { html, type SafeHtml } from './html.ts';
 
 /**
  * Whether a POST comes from a page of this server. Browsers send Sec-Fetch-Site (which no
@@ -16,21 +15,23 @@ export function sameOriginPost(c: Context): boolean {
 
 /**
  * The CSRF defence of the preview's sending forms, for a tool on localhost with no login:
- * the same-origin check above, and a random token per server process in every form. A page
- * on another site can neither read the token (no CORS) nor pass the origin check; a form
- * left open from an earlier run of `coursemail dev` carries a stale token and is refused.
+ * the same-origin check above, and a random token per server process in every form's
+ * action URL — so both are checked from the headers, before any body is read. A page on
+ * another site can neither read the token (no CORS) nor pass the origin check; a form left
+ * open from an earlier run of `coursemail dev` carries a stale token and is refused.
  */
 export class FormGuard {
   private readonly token = randomBytes(24).toString('base64url');
 
-  field(): SafeHtml {
-    return html`<input type="hidden" name="csrf" value="${this.token}">`;
+  /** The form's action: `path` with this server's token. */
+  action(path: string): string {
+    return `${path}?csrf=${this.token}`;
   }
 
   /** Undefined when the POST may proceed; otherwise why it is refused. */
-  refusal(c: Context, form: Record<string, unknown>): string | undefined {
+  refusal(c: Context): string | undefined {
     if (!sameOriginPost(c)) return 'Refused: this action must be sent from the preview page itself (same origin).';
-    const given = Buffer.from(typeof form.csrf === 'string' ? form.csrf : '');
+    const given = Buffer.from(c.req.query('csrf') ?? '');
     const mine = Buffer.from(this.token);
     if (given.length !== mine.length || !timingSafeEqual(given, mine)) {
       return 'Refused: the form does not carry this server’s token (it is from another run of coursemail dev, or from elsewhere). Reload the page and try again.';

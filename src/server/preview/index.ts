@@ -29,6 +29,8 @@ export interface PreviewOptions extends ListenOptions {
   /** Broadcast status and sending, /status: the store and in-process worker of `coursemail dev`. */
   dev?: DevHooks;
   now?: () => Date;
+  /** Host names answered besides loopback (see `createPreviewApp`); default publicUrl's and the config's allowedHosts. */
+  allowedHosts?: () => readonly string[];
 }
 
 export interface RunningPreview {
@@ -52,7 +54,8 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
       if (!built.project) throw new Error('the project does not build; fix its problems first');
       return configuredTransport(built.project.config, root);
     });
-  const app = createPreviewApp({ builder, transport, allowRemote: opts.allowRemote, dev: opts.dev, now: opts.now });
+  const allowedHosts = opts.allowedHosts ?? (() => configHosts(built.project?.config));
+  const app = createPreviewApp({ builder, transport, allowedHosts, dev: opts.dev, now: opts.now });
   opts.extend?.(app, builder);
   const server = await startHttpServer(app, opts);
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
@@ -64,6 +67,18 @@ export async function startPreview(opts: PreviewOptions): Promise<RunningPreview
       await server.close();
     },
   };
+}
+
+/** publicUrl's host and the config's `allowedHosts`: the names this project is reached by. */
+export function configHosts(config: { publicUrl: string; allowedHosts?: readonly string[] } | undefined): string[] {
+  if (!config) return [];
+  let own: string[] = [];
+  try {
+    own = [new URL(config.publicUrl).host];
+  } catch {
+    // An unparsable publicUrl is the config's problem, reported there; it names no host.
+  }
+  return [...own, ...(config.allowedHosts ?? [])];
 }
 
 export { createPreviewApp, type PreviewAppOptions } from './app.ts';

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono';
 import { verifyToken } from '../../tokens/index.ts';
-import { gateBody, gateOrigin, gateRate, type PublicContext } from './context.ts';
+import { gateBody, gateOrigin, gateRate, markApplied, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, noLongerValid } from './pages.ts';
-import { queueConfirmation, requestedSeries } from './sign-up.ts';
+import { awaitsConfirmation, queueConfirmation, requestedSeries } from './sign-up.ts';
 
 const SIGN_UP_AGAIN = 'This address is no longer subscribed. To join again, sign up from the course page.';
 
@@ -39,7 +39,8 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const subscriber = await ctx.store.subscribers.getById(id);
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
-    if (subscriber.status !== 'pending') return left(c);
+    // Unsubscribed with a re-sign-up waiting: its link confirms like a first one.
+    if (subscriber.status !== 'pending' && !(subscriber.status === 'unsubscribed' && subscriber.confirmNonce)) return left(c);
     if (subscriber.confirmNonce !== nonce) return superseded(c, token);
     const seriesId = await requestedSeries(ctx.store, id);
     return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, seriesId ? ctx.series.get(seriesId)?.title : undefined));
@@ -65,7 +66,7 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const subscriber = await ctx.store.subscribers.getById(verified.payload.s);
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
-    const seriesId = subscriber.status === 'pending' ? await requestedSeries(ctx.store, subscriber.id) : null;
+    const seriesId = (await awaitsConfirmation(ctx.store, subscriber.id)) ? await requestedSeries(ctx.store, subscriber.id) : null;
     if (!seriesId) return left(c);
     await queueConfirmation(ctx, subscriber.id, seriesId, now, { renewNonce: true });
     return respond(c, ctx, 200, 'Check your inbox', checkInbox());
@@ -78,6 +79,7 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const { id, nonce } = link;
     const seriesId = await requestedSeries(ctx.store, id);
     const result = await ctx.store.subscribers.activate(id, { now: ctx.clock(), seriesId, nonce });
+    if (result.outcome === 'activated') markApplied(c);
     switch (result.outcome) {
       case 'activated':
         ctx.kick?.();
@@ -86,7 +88,7 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
         return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
       case 'used':
         if (result.subscriber.status === 'active') return respond(c, ctx, 409, 'Already confirmed', alreadyConfirmed());
-        if (result.subscriber.status === 'pending') return superseded(c, token);
+        if (result.subscriber.status === 'pending' || result.subscriber.confirmNonce) return superseded(c, token);
         return left(c);
       case 'refused':
         return left(c);

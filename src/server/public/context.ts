@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Context } from 'hono';
 import { readFields, type BodyResult } from './body.ts';
 import { DEFAULT_LIMITS, type PublicDeps, type PublicLimits } from './deps.ts';
@@ -27,6 +28,18 @@ export function refusal(c: Context, ctx: PublicContext, status: PageStatus, titl
   return notice(c, ctx, status, title, message);
 }
 
+const applied = new WeakSet<Request>();
+
+/**
+ * Marks the request's change as committed. Each change behind a link is one transaction,
+ * so an error page can say truly whether it took effect: after this call it did.
+ */
+export function markApplied(c: Context): void {
+  applied.add(c.req.raw);
+}
+
+export const wasApplied = (c: Context): boolean => applied.has(c.req.raw);
+
 export type Gate<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 export function gateOrigin(c: Context, ctx: PublicContext, allowCross: boolean): Gate<OriginVerdict & { ok: true }> {
@@ -36,6 +49,15 @@ export function gateOrigin(c: Context, ctx: PublicContext, allowCross: boolean):
     ok: false,
     response: refusal(c, ctx, 403, 'Sent from another site', 'This form can only be sent from its own page. Open the page and send it from there.') as Response,
   };
+}
+
+/**
+ * What the consent log keeps of where a sign-up came from: a keyed hash of the client's
+ * address (the rate limiter's key), never the address. The same client hashes the same,
+ * under this server's secret; nobody without it can test guesses.
+ */
+export function clientHash(c: Context, ctx: PublicContext): string {
+  return createHmac('sha256', ctx.secret).update(`client:${clientKey(c, ctx.trustProxy ?? false)}`).digest('base64url').slice(0, 22);
 }
 
 /** One token from the client's bucket; a 429 with Retry-After when the bucket is empty. */

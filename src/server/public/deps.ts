@@ -31,6 +31,8 @@ export interface PublicDeps {
   clock: () => Date;
   /** The series one may join, by id. */
   series: ReadonlyMap<string, SeriesInfo>;
+  /** The project's outbox/: an erasure from the preferences page removes the reader's copies there too. */
+  outboxDir?: string;
   /** Wakes an in-process worker when a confirmation or a first lesson becomes due (`dev`). */
   kick?: () => void;
   limits?: Partial<PublicLimits>;

@@ -79,9 +79,17 @@ export const unsubscribeConfirm = (token: string) =>
   html`<h1>Unsubscribe</h1><p>Stop every email from this list to your address. One click; there is no further step.</p>
 <form method="post" action="/u/${token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`;
 
-export const unsubscribed = (preferencesUrl: string | null) =>
+export const unsubscribed = (preferencesUrl: string) =>
   html`<h1>You are unsubscribed</h1><p role="status">No more emails will be sent to this address from this list.</p>
-${preferencesUrl ? html`<p>To see or delete everything we hold about you, <a href="${preferencesUrl}">open your data page</a>.</p>` : ''}`;
+<p>To see or delete everything we hold about you, <a href="${preferencesUrl}">open your data page</a>.</p>`;
+
+/**
+ * An unsubscribe link is often forwarded with the email: whoever opens it again learns
+ * nothing more than that the address is off the list, and gets no way into its data.
+ */
+export const alreadyUnsubscribed = (signUpPath: string) =>
+  html`<h1>You are already unsubscribed</h1><p role="status">No emails are sent to this address from this list.</p>
+<p>Changed your mind? <a href="${signUpPath}">Sign up again from the course page</a>; you will be asked to confirm by email.</p>`;
 
 export const brokenManageLink = (senderEmail: string) =>
   html`<h1>This link does not work</h1><p>The link is incomplete or was changed. Copy the whole link from the email, or reply to any of our emails (or write to ${senderEmail}) and we will take care of it.</p>`;

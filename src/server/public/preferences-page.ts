@@ -1,4 +1,4 @@
-import type { Delivery, Enrollment, SubscriberData } from '../../store/index.ts';
+import type { ConsentEvent, Delivery, Enrollment, SubscriberData } from '../../store/index.ts';
 import { html, type SafeHtml } from '../preview/html.ts';
 import type { SeriesInfo } from './deps.ts';
 
@@ -59,6 +59,33 @@ function message(d: Delivery, series: ReadonlyMap<string, SeriesInfo>, at: (d: D
   return `${what}: ${fate[d.status]}`;
 }
 
+const HOW: Record<string, string> = {
+  'one-click': 'with your mail program’s unsubscribe button',
+  'unsubscribe-page': 'on the unsubscribe page',
+  'preferences-page': 'on this page',
+  cli: 'by the list’s owner',
+  bounce: 'because mail to the address bounced',
+  complaint: 'because a message was marked as spam',
+};
+
+/** One consent log entry in words; the client hash is not shown (it means nothing to a reader). */
+function consentLine(e: ConsentEvent, at: (d: Date | null) => string): string {
+  const d = e.detail;
+  const from = typeof d.source === 'string' ? ` (${d.source})` : '';
+  switch (e.event) {
+    case 'signed-up':
+      return `${at(e.at)}: signed up${from}`;
+    case 'confirmed':
+      return `${at(e.at)}: confirmed by email`;
+    case 'unsubscribed':
+      return `${at(e.at)}: unsubscribed ${HOW[String(d.how)] ?? ''}`.trimEnd();
+    case 're-subscribed':
+      return `${at(e.at)}: signed up again and confirmed by email`;
+    case 'imported':
+      return `${at(e.at)}: added from a list${d.file ? ` (${d.file}, row ${d.row})` : from}${d.consent === 'given' ? ', with consent given earlier' : ''}`;
+  }
+}
+
 const capitalize = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 
 /** The data page behind `{{preferencesUrl}}`: change, pause, leave, see and delete. */
@@ -96,6 +123,7 @@ ${mailing ? html`<p>${action(token, 'unsubscribe', 'Unsubscribe from everything'
 <dt>Consent</dt><dd>${s.consentAt ? `${at(s.consentAt)} (${s.consentSource ?? 'unknown source'})` : `not yet confirmed (${s.consentSource ?? 'unknown source'})`}</dd>
 <dt>Since</dt><dd>${at(s.createdAt)}</dd>
 <dt>Messages</dt><dd>${data.deliveries.length ? html`<ul class="plain">${data.deliveries.map((d) => html`<li>${message(d, series, at)}</li>`)}</ul>` : 'none'}</dd>
+<dt>Consent log</dt><dd>${data.consent.length ? html`<ol class="plain" data-testid="consent-log">${data.consent.map((e) => html`<li>${consentLine(e, at)}</li>`)}</ol>` : 'none'}</dd>
 </dl>
 <p><a href="/p/${token}/data.json" download="my-data.json">Download all of it (JSON)</a> · no open or click tracking is ever recorded.</p>
 <h2>Delete everything</h2>

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
-import { exportSubscribers, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
 import { verifyToken } from '../../tokens/index.ts';
-import { gateBody, gateOrigin, refusal, type PublicContext } from './context.ts';
+import { gateBody, gateOrigin, markApplied, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { brokenManageLink } from './pages.ts';
 import { forgottenPage, isNotice, nothingHeld, preferencesPage, type NoticeId } from './preferences-page.ts';
@@ -67,6 +67,7 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         }
         if (fields.first_name !== undefined) patch.firstName = sanitizeName(fields.first_name);
         await ctx.store.subscribers.update(id, patch, now);
+        markApplied(c);
         return done('saved');
       }
       case 'pause':
@@ -74,18 +75,19 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         const enrolled = data.enrollments.find((e) => e.seriesId === fields.series && e.status === 'active');
         if (!enrolled) return invalid('That course is not one you are taking.');
         if (fields.action === 'pause') await ctx.store.enrollments.pause(id, enrolled.seriesId, now);
-        else {
-          await ctx.store.enrollments.resume(id, enrolled.seriesId, now);
-          ctx.kick?.();
-        }
+        else await ctx.store.enrollments.resume(id, enrolled.seriesId, now);
+        markApplied(c);
+        if (fields.action === 'resume') ctx.kick?.();
         return done(fields.action === 'pause' ? 'paused' : 'resumed');
       }
       case 'unsubscribe':
-        await ctx.store.subscribers.unsubscribe(id, now);
+        await ctx.store.subscribers.unsubscribe(id, now, 'preferences-page');
+        markApplied(c);
         return done('unsubscribed');
       case 'forget':
         if (fields.confirm !== 'yes') return invalid('To delete your data, tick the box that says you understand, then press the button again.');
-        await ctx.store.subscribers.forget(data.subscriber.email, now);
+        await forgetSubscriber(ctx.store, data.subscriber.email, now, { outboxDir: ctx.outboxDir });
+        markApplied(c);
         return kind === 'json' ? c.json({ ok: true, done: 'forgotten' }) : respond(c, ctx, 200, 'Deleted', forgottenPage());
       default:
         return refusal(c, ctx, 400, 'Bad request', 'Unknown action: use save, pause, resume, unsubscribe or forget.');

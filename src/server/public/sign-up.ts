@@ -21,14 +21,14 @@ export async function queueConfirmation(
   now: Date,
   opts: { renewNonce?: boolean } = {},
 ): Promise<boolean> {
-  const held = await deps.store.subscribers.dataHeld(subscriberId);
-  if (!held || held.subscriber.status !== 'pending') return false;
-  const since = now.getTime() - deps.limits.confirmCooldownMinutes * 60_000;
-  const recent = held.deliveries.some((d) => d.kind === 'confirm' && d.status !== 'cancelled' && d.status !== 'failed' && d.createdAt.getTime() > since);
-  if (recent) return false;
-  // A fresh link retires the old ones: only the newest email confirms.
-  if (opts.renewNonce && !(await deps.store.subscribers.renewNonce(subscriberId, now))) return false;
-  const added = await deps.store.deliveries.enqueue([{ kind: 'confirm', subscriberId, seriesId, dueAt: now }], now);
-  if (added > 0) deps.kick?.();
-  return added > 0;
+  const quietSince = new Date(now.getTime() - deps.limits.confirmCooldownMinutes * 60_000);
+  const added = await deps.store.subscribers.requestConfirmation(subscriberId, { seriesId, now, renewNonce: opts.renewNonce, quietSince });
+  if (added) deps.kick?.();
+  return added;
+}
+
+/** Pending, or unsubscribed with a re-sign-up waiting for its button. */
+export async function awaitsConfirmation(store: Store, subscriberId: string): Promise<boolean> {
+  const s = await store.subscribers.getById(subscriberId);
+  return s !== null && (s.status === 'pending' || (s.status === 'unsubscribed' && s.confirmNonce !== null));
 }

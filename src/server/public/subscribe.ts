@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { normalizeEmail, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
-import { gateBody, gateOrigin, gateRate, refusal, type PublicContext } from './context.ts';
+import { clientHash, gateBody, gateOrigin, gateRate, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { checkOrigin, corsHeaders } from './origin.ts';
 import { CHECK_INBOX, checkInbox, FIELDS, subscribePage } from './pages.ts';
@@ -64,6 +64,7 @@ export function subscribeRoutes(app: Hono, ctx: PublicContext): void {
       // The zone comes from the browser; a strange one falls back to the course's, never blocks.
       timezone: 'problem' in zone ? null : zone.timezone,
       consentSource: origin.value.crossOrigin ? `embed:${s.id}@${origin.value.crossOrigin}` : `form:${s.id}`,
+      clientHash: clientHash(c, ctx),
       now,
     });
     if (result.outcome === 'created' || result.outcome === 'pending' || result.outcome === 'reopened') {

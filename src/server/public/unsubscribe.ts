@@ -1,9 +1,9 @@
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { subscriberLinks, verifyToken } from '../../tokens/index.ts';
 import { readLimited } from './body.ts';
-import { refusal, type PublicContext } from './context.ts';
+import { markApplied, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
-import { brokenManageLink, unsubscribeConfirm, unsubscribed } from './pages.ts';
+import { alreadyUnsubscribed, brokenManageLink, unsubscribeConfirm, unsubscribed } from './pages.ts';
 
 const ONE_CLICK = /List-Unsubscribe[\s\S]*One-Click/i;
 
@@ -20,9 +20,7 @@ export function unsubscribeRoutes(app: Hono, ctx: PublicContext): void {
     const verified = verifyToken('unsubscribe', token, ctx.secret, ctx.clock());
     if (!verified.ok) return respond(c, ctx, 400, 'This link does not work', brokenManageLink(ctx.config.sender.email));
     const subscriber = await ctx.store.subscribers.getById(verified.payload.s);
-    if (!subscriber || (subscriber.status !== 'active' && subscriber.status !== 'pending')) {
-      return respond(c, ctx, 200, 'Unsubscribed', unsubscribed(subscriber ? preferencesUrl(ctx, subscriber.id) : null));
-    }
+    if (!subscriber || (subscriber.status !== 'active' && subscriber.status !== 'pending')) return already(c, subscriber?.id);
     return respond(c, ctx, 200, 'Unsubscribe', unsubscribeConfirm(token));
   });
 
@@ -36,10 +34,20 @@ export function unsubscribeRoutes(app: Hono, ctx: PublicContext): void {
     }
     const id = verified.payload.s;
     // Null when the subscriber was erased: nothing left to stop, and still a success.
-    const result = await ctx.store.subscribers.unsubscribe(id, ctx.clock());
-    if (ONE_CLICK.test(body.text) && !(c.req.header('accept') ?? '').includes('text/html')) return c.text('Unsubscribed.', 200);
-    return respond(c, ctx, 200, 'Unsubscribed', unsubscribed(result ? preferencesUrl(ctx, id) : null));
+    const oneClick = ONE_CLICK.test(body.text) && !(c.req.header('accept') ?? '').includes('text/html');
+    const result = await ctx.store.subscribers.unsubscribe(id, ctx.clock(), oneClick ? 'one-click' : 'unsubscribe-page');
+    markApplied(c);
+    if (oneClick) return c.text('Unsubscribed.', 200);
+    // Only the press that unsubscribed leads on to the data page; a repeat is "already".
+    if (!result?.changed) return already(c, result ? id : undefined);
+    return respond(c, ctx, 200, 'Unsubscribed', unsubscribed(preferencesUrl(ctx, id)));
   });
+
+  /** The course they were taking, to sign up again from; the list of courses otherwise. */
+  async function already(c: Context, id: string | undefined) {
+    const enrolled = id ? (await ctx.store.enrollments.listForSubscriber(id)).find((e) => ctx.series.has(e.seriesId)) : undefined;
+    return respond(c, ctx, 200, 'Already unsubscribed', alreadyUnsubscribed(enrolled ? `/subscribe/${encodeURIComponent(enrolled.seriesId)}` : '/'));
+  }
 }
 
 const preferencesUrl = (ctx: PublicContext, id: string) => subscriberLinks(ctx.config.publicUrl, ctx.secret, id).preferencesUrl;

@@ -70,6 +70,7 @@ export async function harness(opts: { store?: Store; limits?: Partial<PublicLimi
     },
     limits: opts.limits,
     trustProxy: opts.trustProxy,
+    outboxDir: outbox,
   });
   h.worker = new Worker({ store, transport: createOutboxTransport({ dir: outbox }), catalog, config, secret: SECRET, owner: 'test', clock: () => h.now });
   h.emails = async () =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { activeSubscriber, harness, SERIES, token } from './support.ts';
+import { subscriberLinks } from '../../../src/tokens/index.ts';
+import { activeSubscriber, harness, SECRET, SERIES, token } from './support.ts';
 
 const oneClick = (headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }, body = 'List-Unsubscribe=One-Click'): RequestInit => ({
   method: 'POST',
@@ -55,7 +56,7 @@ describe('unsubscribe', () => {
     expect(r.status).toBe(200);
     const page = await r.text();
     expect(page).toContain('You are unsubscribed');
-    expect(page).toContain(`${h.config.publicUrl}/p/${token('preferences', id)}`);
+    expect(page).toContain(subscriberLinks(h.config.publicUrl, SECRET, id).preferencesUrl);
   });
 
   it('a bad token is refused (400) and changes nothing; an erased subscriber’s link still answers 200', async () => {
