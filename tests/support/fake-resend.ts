@@ -39,6 +39,10 @@ export interface FakeResendFaults {
   resetBurst?: number;
   /** Every request is answered 429 daily_quota_exceeded. */
   dailyQuotaExceeded?: boolean;
+  /** The next requests are answered with these raw answers, in order, nothing accepted (a proxy's 503, a bare 422…). */
+  answers?: { status: number; body: string; contentType?: string }[];
+  /** Accepted batches are answered with this many ids fewer than emails (as the spec's own example). */
+  missingIds?: number;
 }
 
 export interface FakeResendOptions {
@@ -216,7 +220,7 @@ type Stored = { state: 'in-flight'; fingerprint: string } | { state: 'done'; fin
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
   const keepEmails = options.keepEmails ?? true;
   let rps = options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond;
-  let faults: FakeResendFaults = { ...options.faults };
+  let faults: FakeResendFaults = { ...options.faults, ...(options.faults?.answers ? { answers: [...options.faults.answers] } : {}) };
   const random = seeded(options.seed ?? 1);
   const received: ReceivedEmail[] = [];
   const requests: LoggedRequest[] = [];
@@ -271,6 +275,15 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       if (!auth) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
       if (options.apiKey !== undefined && auth[1] !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
 
+      const canned = faults.answers?.shift();
+      if (canned) {
+        entry.answered = true;
+        entry.answeredAt = now();
+        entry.status = canned.status;
+        res.writeHead(canned.status, { 'content-type': canned.contentType ?? 'application/json' });
+        res.end(canned.body);
+        return;
+      }
       if (faults.dailyQuotaExceeded) {
         return reject(new ApiError(429, 'daily_quota_exceeded', 'You have reached your daily email sending quota.'));
       }
@@ -336,7 +349,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       emails.forEach((email, i) =>
         received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, apiKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
       );
-      const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) });
+      const answered = ids.slice(0, Math.max(0, ids.length - (faults.missingIds ?? 0)));
+      const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: answered.map((id) => ({ id })) });
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'done', fingerprint, status: 200, body: responseBody });
       entry.result = 'accepted';
       entry.emails = emails.length;
@@ -365,7 +379,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     received,
     requests,
     setFaults(next) {
-      faults = { ...next };
+      faults = { ...next, ...(next.answers ? { answers: [...next.answers] } : {}) };
     },
     setRequestsPerSecond(next) {
       rps = next;
