@@ -1,7 +1,7 @@
 import type { Transporter } from 'nodemailer';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { StopRunError } from '../send/transport.ts';
-import { composeMime } from './mime.ts';
+import { composeMime, processSeed } from './mime.ts';
 import { assertSendable, refusals } from './outgoing.ts';
 
 export interface SmtpOptions {
@@ -15,6 +15,8 @@ export interface SmtpOptions {
   rejectUnauthorized?: boolean;
   /** Credentials come from SMTP_USER / SMTP_PASS; `env` is there so callers need not mutate process.env. */
   env?: Record<string, string | undefined>;
+  /** The store's Message-ID seed (`store.messageIdSeed()`); without it, one drawn for this process. */
+  messageIdSeed?: string;
 }
 
 interface SmtpError extends Error {
@@ -44,6 +46,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
   const user = env.SMTP_USER;
   const pass = env.SMTP_PASS;
   const pool = options.pool ?? true;
+  const seed = options.messageIdSeed ?? processSeed();
   // nodemailer is loaded with the first message, so other transports' processes never carry it.
   let transporter: Promise<Transporter> | undefined;
   const connect = () =>
@@ -60,7 +63,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
 
   async function send(m: OutgoingMessage): Promise<SendOutcome> {
     // The same bytes the outbox writes, so what was previewed is what is sent.
-    const raw = await composeMime(m);
+    const raw = await composeMime(m, seed);
     try {
       const info = await (await connect()).sendMail({ envelope: { from: m.from.email, to: [m.to] }, raw });
       return { id: m.id, status: 'sent', providerId: String(info.response ?? info.messageId).trim() };

@@ -85,14 +85,18 @@ export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
   });
 }
 
-/** The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from `env`. */
-export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env): Transport {
+/**
+ * The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from
+ * `env`; `messageIdSeed` is the store's (`store.messageIdSeed()`) where a store is open.
+ */
+export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env, messageIdSeed?: string): Transport {
+  const seed = messageIdSeed === undefined ? {} : { messageIdSeed };
   if (config.transport === 'smtp') {
     if (!config.smtp) throw new CoursemailError('config.smtp', 'transport is "smtp" but coursemail.config.json has no "smtp" section (host, port).');
-    return createTransport('smtp', { ...config.smtp, env });
+    return createTransport('smtp', { ...config.smtp, env, ...seed });
   }
   if (config.transport === 'resend') return createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond, env });
-  return createTransport('outbox', { dir: join(root, 'outbox') });
+  return createTransport('outbox', { dir: join(root, 'outbox'), ...seed });
 }
 
 export interface TestSendInput {

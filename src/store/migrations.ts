@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -9,7 +10,7 @@ type Dialect = 'sqlite' | 'postgres';
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes() };
+      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes(), '0021_install_value': installValue() };
     },
   };
 }
@@ -161,6 +162,23 @@ function leanDeliveryIndexes(): Migration {
       // Status stays in this key: "anything left of broadcast B?" must not step over its sent rows.
       await sql`create index deliveries_broadcast on deliveries (broadcast_id, status) where broadcast_id is not null`.execute(db);
       await sql`create index deliveries_provider on deliveries (provider_id) where provider_id is not null`.execute(db);
+    },
+  };
+}
+
+/**
+ * One random value per database, drawn when it is made: with the delivery id it makes each
+ * Message-ID unique across installs (delivery 3 exists in every one) and stable per delivery.
+ */
+function installValue(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('install')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('message_id_seed', 'text', (c) => c.notNull())
+        .execute();
+      await db.insertInto('install').values({ id: 1, message_id_seed: randomBytes(12).toString('hex') }).execute();
     },
   };
 }

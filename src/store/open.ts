@@ -48,6 +48,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     suppressions: suppressionStore(ctx),
     broadcasts: broadcastStore(ctx),
     webhookEvents: webhookEventStore(ctx),
+    messageIdSeed: async () => (await ctx.db.selectFrom('install').select('message_id_seed').where('id', '=', 1).executeTakeFirstOrThrow()).message_id_seed,
     close: () => ctx.db.destroy(),
   };
 }

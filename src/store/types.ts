@@ -381,6 +381,8 @@ export interface Store {
   readonly suppressions: SuppressionStore;
   readonly broadcasts: BroadcastStore;
   readonly webhookEvents: WebhookEventStore;
+  /** This database's random value for Message-IDs (hex), drawn when it was made. */
+  messageIdSeed(): Promise<string>;
   close(): Promise<void>;
 }
 
