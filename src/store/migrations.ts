@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 type Dialect = 'sqlite' | 'postgres';
@@ -167,8 +166,9 @@ function leanDeliveryIndexes(): Migration {
 }
 
 /**
- * One random value per database, drawn when it is made: with the delivery id it makes each
- * Message-ID unique across installs (delivery 3 exists in every one) and stable per delivery.
+ * One row of values per database, drawn on first use (store.messageIdSeed), not here: a
+ * database copied from a migrated template must still draw its own. With the delivery id,
+ * the seed makes each Message-ID unique across installs and stable per delivery.
  */
 function installValue(): Migration {
   return {
@@ -178,7 +178,6 @@ function installValue(): Migration {
         .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
         .addColumn('message_id_seed', 'text', (c) => c.notNull())
         .execute();
-      await db.insertInto('install').values({ id: 1, message_id_seed: randomBytes(12).toString('hex') }).execute();
     },
   };
 }

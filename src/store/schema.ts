@@ -101,7 +101,7 @@ export interface Database {
   install: InstallTable;
 }
 
-/** One row: values drawn once for this database (see migration 0021_install_value). */
+/** One row: values drawn once for this database, on first use (see migration 0021_install_value). */
 export interface InstallTable {
   id: number;
   message_id_seed: string;
