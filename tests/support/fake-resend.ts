@@ -16,6 +16,11 @@
  *   Resend gives whole seconds, so a client that honours it is not slowed by rounding;
  * - fault switches (`faults`, `setFaults`), drawn from a seeded generator so runs repeat.
  *
+ * Every request is also checked against Resend's OpenAPI document (resend-spec.ts). What
+ * breaks it is kept in `specViolations`, and `close()` then rejects, failing the test that
+ * sent it: so every test that drives the project's Resend transport here checks its requests.
+ * `spec: 'record'` only keeps them, for tests that send broken requests on purpose.
+ *
  * Counting: `received` holds each email accepted, once — an idempotent replay adds nothing —
  * with `deliveryId` read from the `X-Coursemail-Delivery` header every coursemail transport
  * sets, so a test finds duplicates by counting delivery ids (`countByDelivery`).
@@ -23,6 +28,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadResendSpec, type ResendSpec } from './resend-spec.ts';
 
 export interface FakeResendFaults {
   /** Fraction (0–1) of admitted requests answered 500 before anything is accepted. */
@@ -56,6 +62,14 @@ export interface FakeResendOptions {
   keepEmails?: boolean;
   /** If set, a `from` on another domain is refused with 403 validation_error, as Resend does for unverified domains. */
   verifiedDomains?: string[];
+  /** 'enforce' (default): a request that breaks Resend's OpenAPI document makes `close()` reject. 'record': only kept. */
+  spec?: 'enforce' | 'record';
+}
+
+export interface SpecViolation {
+  method: string;
+  path: string;
+  problems: string[];
 }
 
 /** An email as Resend's API takes it (snake_case JSON). */
@@ -111,6 +125,10 @@ export interface FakeResend {
   url: string;
   received: ReceivedEmail[];
   requests: LoggedRequest[];
+  /** Requests that broke Resend's OpenAPI document, with what broke it. */
+  specViolations: SpecViolation[];
+  /** Operation ids (e.g. `emails/send-batch`) of the requests that conformed, counted. */
+  specOperations: Map<string, number>;
   /** Replaces the fault switches (`setFaults({})` turns them all off). */
   setFaults(faults: FakeResendFaults): void;
   setRequestsPerSecond(rps: number | null): void;
@@ -215,6 +233,8 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+let spec: ResendSpec | undefined;
+
 type Stored = { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: string };
 
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
@@ -226,6 +246,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const requests: LoggedRequest[] = [];
   const keys = new Map<string, Stored>();
   let window: number[] = [];
+  const specViolations: SpecViolation[] = [];
+  const specOperations = new Map<string, number>();
+  spec ??= loadResendSpec();
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = typeof body === 'string' ? body : JSON.stringify(body);
@@ -269,6 +292,13 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     try {
       const body = await readBody(req);
+      const method = req.method ?? 'GET';
+      const problems = spec!.check({ method, path, headers: req.headers, body });
+      if (problems.length) specViolations.push({ method, path, problems });
+      else {
+        const op = spec!.operationOf(method, path)!;
+        specOperations.set(op, (specOperations.get(op) ?? 0) + 1);
+      }
       if (path !== '/emails' && path !== '/emails/batch') return reject(new ApiError(404, 'not_found', 'The requested endpoint does not exist.'));
       if (req.method !== 'POST') return reject(new ApiError(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
@@ -378,6 +408,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     received,
     requests,
+    specViolations,
+    specOperations,
     setFaults(next) {
       faults = { ...next, ...(next.answers ? { answers: [...next.answers] } : {}) };
     },
@@ -390,11 +422,15 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       for (const r of received) if (r.deliveryId !== undefined) counts.set(r.deliveryId, (counts.get(r.deliveryId) ?? 0) + 1);
       return counts;
     },
-    close() {
-      return new Promise((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      if (specViolations.length && (options.spec ?? 'enforce') === 'enforce') {
+        const list = specViolations.flatMap((v) => v.problems.map((p) => `  ${p}`)).slice(0, 20);
+        throw new Error(`The fake Resend server received ${specViolations.length} request(s) that break Resend's OpenAPI document:\n${list.join('\n')}`);
+      }
     },
   };
 }
