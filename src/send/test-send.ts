@@ -6,7 +6,7 @@ import { compileMessage, personalize, type CompiledMessage, type PersonalizedMes
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import type { RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
+import { confirmUrl, SAMPLE_LINK_KEY, subscriberLinks } from '../tokens/index.ts';
 import { composeMessage } from './compose.ts';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
 
@@ -23,11 +23,8 @@ export function isSampleId(value: unknown): value is SampleId {
   return typeof value === 'string' && Object.hasOwn(SAMPLE_SUBSCRIBERS, value);
 }
 
-/**
- * Signed like real links (same length and shape, so sizes and line wraps are true to life)
- * but with a key no server holds: a sample link can never unsubscribe anyone.
- */
-const SAMPLE_KEY = 'coursemail-preview-sample-links-are-not-valid-anywhere';
+/** Signed with the sample key (tokens/sample.ts): opened, they show the test-send page. */
+const SAMPLE_KEY = SAMPLE_LINK_KEY;
 const SAMPLE_DATE = new Date('2026-01-01T00:00:00Z');
 
 export function sampleRecipient(config: Pick<Config, 'publicUrl'>, sample: SampleId): Recipient {
