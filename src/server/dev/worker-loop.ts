@@ -74,7 +74,7 @@ export class WorkerLoop {
           } catch (err) {
             if (err instanceof StopRunError) {
               this.why = `stopped by the provider: ${err.message} Restart coursemail dev to send again.`;
-              this.o.log(`worker: stopped by the transport: ${err.message}. The rest stays queued; restart coursemail dev to send again.`);
+              this.o.log(`worker: stopped by the provider: ${err.message} The rest stays queued; restart coursemail dev to send again.`);
               return;
             }
             this.o.log(`worker: a pass failed (${(err as Error).message ?? err}); trying again in ${Math.round(this.o.idleMs / 1000)} s`);
