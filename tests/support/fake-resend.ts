@@ -28,7 +28,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadResendSpec, type ResendSpec } from './resend-spec.ts';
+import { loadResendSpec, type ResendSpec, type SpecRequest } from './resend-spec.ts';
 
 export interface FakeResendFaults {
   /** Fraction (0–1) of admitted requests answered 500 before anything is accepted. */
@@ -248,7 +248,23 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   let window: number[] = [];
   const specViolations: SpecViolation[] = [];
   const specOperations = new Map<string, number>();
-  spec ??= loadResendSpec();
+  const unchecked: SpecRequest[] = [];
+  if (!spec) {
+    spec = loadResendSpec();
+    // Compiles the email operations' validators now, not on the first request.
+    for (const path of ['/emails', '/emails/batch']) spec.check({ method: 'POST', path, headers: {}, body: '{}' });
+  }
+  const record = (request: SpecRequest) => {
+    const problems = spec!.check(request);
+    if (problems.length) specViolations.push({ method: request.method, path: request.path, problems });
+    else {
+      const op = spec!.operationOf(request.method, request.path)!;
+      specOperations.set(op, (specOperations.get(op) ?? 0) + 1);
+    }
+  };
+  const flush = () => {
+    for (const request of unchecked.splice(0)) record(request);
+  };
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = typeof body === 'string' ? body : JSON.stringify(body);
@@ -292,17 +308,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     try {
       const body = await readBody(req);
-      // Checked once this request is answered: the check must not delay what the fake says, or when.
-      const method = req.method ?? 'GET';
-      const headers = { ...req.headers };
-      setImmediate(() => {
-        const problems = spec!.check({ method, path, headers, body });
-        if (problems.length) specViolations.push({ method, path, problems });
-        else {
-          const op = spec!.operationOf(method, path)!;
-          specOperations.set(op, (specOperations.get(op) ?? 0) + 1);
-        }
-      });
+      // Checked off the answer's path, so the check never shifts what the fake says, or when:
+      // a body parsed below, once answered (ajv alone is cheap); one answered before that
+      // (a forced 429, a 500, no key), when the results are read (`unchecked`).
+      const request: SpecRequest = { method: req.method ?? 'GET', path, headers: { ...req.headers }, body };
+      unchecked.push(request);
       if (path !== '/emails' && path !== '/emails/batch') return reject(new ApiError(404, 'not_found', 'The requested endpoint does not exist.'));
       if (req.method !== 'POST') return reject(new ApiError(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
@@ -347,6 +357,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       } catch {
         return reject(new ApiError(400, 'validation_error', 'The request body is not valid JSON.'));
       }
+      unchecked.splice(unchecked.indexOf(request), 1);
+      setImmediate(() => record({ ...request, parsed }));
       if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
         return reject(new ApiError(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.'));
       }
@@ -412,8 +424,14 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     received,
     requests,
-    specViolations,
-    specOperations,
+    get specViolations() {
+      flush();
+      return specViolations;
+    },
+    get specOperations() {
+      flush();
+      return specOperations;
+    },
     setFaults(next) {
       faults = { ...next, ...(next.answers ? { answers: [...next.answers] } : {}) };
     },
@@ -431,6 +449,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      flush();
       if (specViolations.length && (options.spec ?? 'enforce') === 'enforce') {
         const list = specViolations.flatMap((v) => v.problems.map((p) => `  ${p}`)).slice(0, 20);
         throw new Error(`The fake Resend server received ${specViolations.length} request(s) that break Resend's OpenAPI document:\n${list.join('\n')}`);
