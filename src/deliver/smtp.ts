@@ -40,12 +40,15 @@ const firstLine = (s: string) => s.trim().split(/\r?\n/)[0]!.trim();
  * later. A refused login or TLS is neither: every message would fail the same way, so the
  * run stops and says what to check.
  */
-function outcomeOf(m: OutgoingMessage, err: SmtpError, where: string): SendOutcome {
+function outcomeOf(m: OutgoingMessage, err: SmtpError, where: string, loginSet: boolean): SendOutcome {
   const said = firstLine(err.response ?? err.message);
   if (err.code === 'EAUTH') throw new StopRunError(`The SMTP server at ${where} refused the login (${said}): check SMTP_USER and SMTP_PASS.`);
   if (err.code === 'ETLS') {
+    const why = `${firstLine(err.message)}${err.response ? `; ${said}` : ''}`;
     throw new StopRunError(
-      `The SMTP server at ${where} gave no TLS (${firstLine(err.message)}${err.response ? `; ${said}` : ''}), and the login must not cross in clear: use the server's TLS port with "secure": true, or a server that offers STARTTLS.`,
+      loginSet
+        ? `TLS with the SMTP server at ${where} failed (${why}), and the login must not cross in clear: use the server's TLS port with "secure": true, or a server that offers STARTTLS.`
+        : `TLS with the SMTP server at ${where} failed (${why}): check its certificate (smtp.rejectUnauthorized) and port.`,
     );
   }
   const code = err.responseCode ?? 0;
@@ -91,7 +94,7 @@ export function createSmtpTransport(options: SmtpOptions): Transport {
       const info = await (await connect()).sendMail({ envelope: { from: m.from.email, to: [m.to] }, raw });
       return { id: m.id, status: 'sent', providerId: String(info.response ?? info.messageId).trim() };
     } catch (err) {
-      return outcomeOf(m, err as SmtpError, where);
+      return outcomeOf(m, err as SmtpError, where, !!user);
     }
   }
 

@@ -119,7 +119,7 @@ describe('SMTP transport against a real SMTP server', () => {
     const { server, transport } = await setup({ auth, env: { SMTP_USER: 'coach', SMTP_PASS: 's3cret' } });
     const sending = transport.sendBatch([sampleMessage(1)], 'b');
     await expect(sending).rejects.toThrow(StopRunError);
-    await expect(sending).rejects.toThrow(/gave no TLS .*the login must not cross in clear/);
+    await expect(sending).rejects.toThrow(/^TLS with the SMTP server at 127\.0\.0\.1:\d+ failed \(.*\), and the login must not cross in clear/);
     expect(server.authAttempts()).toBe(0);
     expect(server.messages).toHaveLength(0);
   });
