@@ -266,6 +266,15 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     expect(server.received).toHaveLength(0);
   });
 
+  it('a 403 page from a proxy and a bare 401 stop the run by their status alone, quoting what came back', async () => {
+    const { transport } = await setup({
+      requestsPerSecond: null,
+      faults: { answers: [{ status: 403, body: '<html><body><h1>Access denied</h1></body></html>', contentType: 'text/html' }, { status: 401, body: '' }] },
+    });
+    await expect(transport.sendBatch(batchOf([1]), 'a')).rejects.toThrow(/^Resend refused the request \(403\): .* Resend 403: “Access denied”$/);
+    await expect(transport.sendBatch(batchOf([1]), 'b')).rejects.toThrow(/^Resend refused the API key \(401\): check RESEND_API_KEY\. Resend 401: \(empty body\)$/);
+  });
+
   it('a 502 HTML page is described in one short line', async () => {
     const page = `<html><body><h1>502 Bad Gateway</h1><p>${'nginx '.repeat(60)}</p></body></html>`;
     const { transport } = await setup({ requestsPerSecond: null, faults: { answers: [{ status: 502, body: page, contentType: 'text/html' }] } }, { requestsPerSecond: null, maxRetries: 0 });
