@@ -54,13 +54,20 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
   const config = loadConfig(root);
   const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
   const store = await openStore(workerStoreOptions(env, root));
-  const transport =
-    opts.transport ??
-    (config.transport === 'outbox'
-      ? createTransport('outbox', { dir: join(root, 'outbox') })
-      : config.transport === 'smtp'
-        ? createTransport('smtp', config.smtp!)
-        : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+  let transport: Transport;
+  try {
+    const messageIdSeed = await store.messageIdSeed();
+    transport =
+      opts.transport ??
+      (config.transport === 'outbox'
+        ? createTransport('outbox', { dir: join(root, 'outbox'), messageIdSeed })
+        : config.transport === 'smtp'
+          ? createTransport('smtp', (config.smtp && { ...config.smtp, messageIdSeed })!)
+          : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return {
     root,
     config,

@@ -42,6 +42,8 @@ export const configSchema = z
         secure: z.boolean().default(false),
         pool: z.boolean().default(true),
         rejectUnauthorized: z.boolean().default(true),
+        /** Unset: true when SMTP_USER is set (see deliver/smtp.ts). */
+        requireTLS: z.boolean().optional(),
       })
       .strict()
       .optional(),

@@ -9,4 +9,4 @@ export { createOutboxTransport, type OutboxOptions } from './outbox.ts';
 export { createSmtpTransport, type SmtpOptions } from './smtp.ts';
 export { createResendTransport, type ResendTransportOptions } from './resend.ts';
 export { checkOutgoing, DELIVERY_HEADER } from './outgoing.ts';
-export { composeMime } from './mime.ts';
+export { composeMime, processSeed } from './mime.ts';

@@ -1,20 +1,29 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type MailComposerType from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMessage } from '../send/transport.ts';
 import { escapeId, headersFor, singleLine } from './outgoing.ts';
 
-/** Derived from the delivery id, so a retry of the same delivery carries the same Message-ID. */
-export function messageIdFor(m: OutgoingMessage): string {
+/**
+ * The delivery id and the install's random seed (kept in the store), on the sender's domain:
+ * a retry of the same delivery carries the same Message-ID, and no two installs share one.
+ */
+export function messageIdFor(m: OutgoingMessage, seed: string): string {
   const domain = m.from.email.slice(m.from.email.lastIndexOf('@') + 1);
-  return `<${escapeId(m.id)}@${domain}>`;
+  return `<${escapeId(m.id)}.${escapeId(seed)}@${domain}>`;
 }
 
+/** For a transport made without the store's seed (a test send): unique still, stable only within this process. */
+export function processSeed(): string {
+  return (fallbackSeed ??= randomBytes(12).toString('hex'));
+}
+let fallbackSeed: string | undefined;
+
 /**
- * The RFC 5322 bytes of a message: multipart/alternative (text, then HTML, so clients
- * prefer HTML), the run's Date, a stable Message-ID and the list headers. The boundary is
- * seeded from the delivery id so the same delivery always composes to the same bytes.
+ * The RFC 5322 bytes of a message, CRLF throughout as SMTP carries them: multipart/alternative
+ * (text, then HTML, so clients prefer HTML), the run's Date, a stable Message-ID and the list
+ * headers. The boundary comes from the delivery id, so a delivery always composes the same.
  */
-export async function composeMime(m: OutgoingMessage): Promise<Buffer> {
+export async function composeMime(m: OutgoingMessage, seed: string): Promise<Buffer> {
   // Loaded on first use: a worker sending through Resend never builds MIME.
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const composer = new MailComposer({
@@ -25,7 +34,8 @@ export async function composeMime(m: OutgoingMessage): Promise<Buffer> {
     text: m.text,
     html: m.html,
     date: m.date,
-    messageId: messageIdFor(m),
+    messageId: messageIdFor(m, seed),
+    newline: 'windows',
     headers: headersFor(m),
     baseBoundary: createHash('sha256').update(m.id).digest('hex').slice(0, 24),
   } as ConstructorParameters<typeof MailComposerType>[0]);

@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
-import { composeMime } from './mime.ts';
+import { composeMime, processSeed } from './mime.ts';
 import { assertSendable, escapeId, refusals } from './outgoing.ts';
 
 export interface OutboxOptions {
   /** Where the `.eml` files go; created if missing. Default `outbox`. */
   dir?: string;
+  /** The store's Message-ID seed (`store.messageIdSeed()`); without it, one drawn for this process. */
+  messageIdSeed?: string;
 }
 
 const SUFFIX = '.eml';
@@ -30,6 +32,7 @@ function idOf(file: string): string | undefined {
  */
 export function createOutboxTransport(options: OutboxOptions = {}): Transport {
   const dir = options.dir ?? 'outbox';
+  const seed = options.messageIdSeed ?? processSeed();
   let written: Promise<Map<string, string>> | undefined;
 
   const index = () =>
@@ -52,7 +55,7 @@ export function createOutboxTransport(options: OutboxOptions = {}): Transport {
     byId.set(id, file);
     const temp = join(dir, `.${file}.${randomBytes(4).toString('hex')}.part`);
     try {
-      await writeFile(temp, await composeMime(m));
+      await writeFile(temp, await composeMime(m, seed));
       await rename(temp, join(dir, file));
     } catch (err) {
       byId.delete(id);

@@ -1,10 +1,10 @@
-import { Resend } from 'resend';
 import type { OutgoingMessage, SendOutcome, Transport } from '../send/transport.ts';
 import { StopRunError } from '../send/transport.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { assertSendable, refusals } from './outgoing.ts';
 import { RateLimiter, realSleep, type Sleep } from './rate-limiter.ts';
-import { actionFor, describe, holdOffMs } from './resend-errors.ts';
+import { ResendClient, type ResendAnswer } from './resend-client.ts';
+import { actionFor, describe, holdOffMs, stopLine } from './resend-errors.ts';
 import { toResendEmail } from './resend-payload.ts';
 
 export interface ResendTransportOptions {
@@ -24,6 +24,8 @@ export interface ResendTransportOptions {
   /** Jitter source, in [0, 1). */
   random?: () => number;
   env?: Record<string, string | undefined>;
+  /** Where a warning goes (an answer that does not add up but is safe to accept); default stderr. */
+  warn?: (line: string) => void;
 }
 
 /** Resend's batch endpoint takes at most 100 emails. */
@@ -46,7 +48,8 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
   }
   // Read here rather than by the SDK, so an injected `env` decides alone.
   const baseUrl = (options.baseUrl ?? env.RESEND_BASE_URL ?? RESEND_API).replace(/\/+$/, '');
-  const client = new Resend(apiKey, { baseUrl });
+  const client = new ResendClient(apiKey, { baseUrl });
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`coursemail: warning: ${line}\n`));
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
   const limiter = new RateLimiter(options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond, sleep);
@@ -60,6 +63,21 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
     return step / 2 + random() * (step / 2);
   };
 
+  /**
+   * Ids matched by position. An answer with another number of ids is still an acceptance:
+   * the idempotency key guards any retry, so sending again could only duplicate. Warned about.
+   */
+  function accepted(messages: OutgoingMessage[], data: { data?: { id?: unknown }[] } | null, batchKey: string): SendOutcome[] {
+    const ids = Array.isArray(data?.data) ? data.data.map((d) => (typeof d?.id === 'string' && d.id ? d.id : null)) : [];
+    const missing = messages.length - ids.slice(0, messages.length).filter(Boolean).length;
+    const note = `Resend accepted batch key ${batchKey} but answered ${ids.length} ids for ${messages.length} messages`;
+    if (missing > 0 || ids.length !== messages.length) warn(`${note}; recorded as sent, ${missing} without a provider id (the key keeps a retry from sending again).`);
+    return messages.map((m, i) => {
+      const providerId = ids[i] ?? null;
+      return providerId ? { id: m.id, status: 'sent', providerId } : { id: m.id, status: 'sent', providerId: null, note };
+    });
+  }
+
   async function sendBatch(messages: OutgoingMessage[], batchKey: string): Promise<SendOutcome[]> {
     if (messages.length === 0) return [];
     if (messages.length > BATCH_LIMIT) {
@@ -71,23 +89,16 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
 
     for (let attempt = 1; ; attempt++) {
       await limiter.take();
-      const res = await client.batch.send(payload, { idempotencyKey: batchKey, signal: AbortSignal.timeout(timeoutMs) });
+      // The client's answer (resend-client.ts), typed by what it returns rather than the SDK's type.
+      const res = (await client.batch.send(payload, { idempotencyKey: batchKey, signal: AbortSignal.timeout(timeoutMs) })) as unknown as ResendAnswer<{ data?: { id?: unknown }[] }>;
       const holdOff = holdOffMs(res.headers);
       if (holdOff !== undefined) limiter.closeFor(holdOff);
 
-      if (res.error === null) {
-        const ids = res.data.data;
-        if (ids.length !== messages.length) {
-          throw new CoursemailError('deliver.resend-response', `Resend returned ${ids.length} ids for a batch of ${messages.length} (key ${batchKey}).`);
-        }
-        return messages.map((m, i) => ({ id: m.id, status: 'sent', providerId: ids[i]!.id }));
-      }
+      if (res.error === null) return accepted(messages, res.data, batchKey);
 
       const reason = describe(res.error);
       const action = actionFor(res.error);
-      if (action === 'stop') {
-        throw new StopRunError(`${reason}. Stopping the run: nothing more can be sent until this is resolved; unsent deliveries stay due.`);
-      }
+      if (action === 'stop') throw new StopRunError(stopLine(res.error));
       // The key was used by a request Resend processed, with a different payload: a batch
       // resent after some of its readers left. Those messages went out then (see SendOutcome).
       const sentEarlier = res.error.name === 'invalid_idempotent_request' ? ({ sentEarlier: true } as const) : {};

@@ -6,7 +6,7 @@ import { compileMessage, personalize, type CompiledMessage, type PersonalizedMes
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import type { RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
+import { confirmUrl, SAMPLE_LINK_KEY, subscriberLinks } from '../tokens/index.ts';
 import { composeMessage } from './compose.ts';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
 
@@ -23,11 +23,8 @@ export function isSampleId(value: unknown): value is SampleId {
   return typeof value === 'string' && Object.hasOwn(SAMPLE_SUBSCRIBERS, value);
 }
 
-/**
- * Signed like real links (same length and shape, so sizes and line wraps are true to life)
- * but with a key no server holds: a sample link can never unsubscribe anyone.
- */
-const SAMPLE_KEY = 'coursemail-preview-sample-links-are-not-valid-anywhere';
+/** Signed with the sample key (tokens/sample.ts): opened, they show the test-send page. */
+const SAMPLE_KEY = SAMPLE_LINK_KEY;
 const SAMPLE_DATE = new Date('2026-01-01T00:00:00Z');
 
 export function sampleRecipient(config: Pick<Config, 'publicUrl'>, sample: SampleId): Recipient {
@@ -85,14 +82,18 @@ export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
   });
 }
 
-/** The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from `env`. */
-export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env): Transport {
+/**
+ * The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from
+ * `env`; `messageIdSeed` is the store's (`store.messageIdSeed()`) where a store is open.
+ */
+export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env, messageIdSeed?: string): Transport {
+  const seed = messageIdSeed === undefined ? {} : { messageIdSeed };
   if (config.transport === 'smtp') {
     if (!config.smtp) throw new CoursemailError('config.smtp', 'transport is "smtp" but coursemail.config.json has no "smtp" section (host, port).');
-    return createTransport('smtp', { ...config.smtp, env });
+    return createTransport('smtp', { ...config.smtp, env, ...seed });
   }
   if (config.transport === 'resend') return createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond, env });
-  return createTransport('outbox', { dir: join(root, 'outbox') });
+  return createTransport('outbox', { dir: join(root, 'outbox'), ...seed });
 }
 
 export interface TestSendInput {

@@ -20,7 +20,8 @@ export interface OutgoingMessage {
 }
 
 export type SendOutcome =
-  | { id: string; status: 'sent'; providerId: string }
+  /** `providerId` null with a `note`: accepted, but the provider's answer named no id for it. */
+  | { id: string; status: 'sent'; providerId: string | null; note?: string }
   /**
    * Permanent: do not retry (validation error, 5xx SMTP rejection, …).
    * `sentEarlier`: refused because the batch key was already used by a request the provider
@@ -51,7 +52,10 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** Raised by a transport when the provider says to stop the whole run (daily quota). */
+/**
+ * Raised by a transport when the provider says to stop the whole run (quota, refused key or
+ * login, TLS refused). Its message is one line for the operator: what failed, what to check.
+ */
 export class StopRunError extends Error {
   constructor(message: string) {
     super(message);

@@ -306,7 +306,7 @@ export class Worker {
     const rejected: string[] = [];
     const at = this.o.clock();
     for (const r of results) {
-      if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, at });
+      if (r.status === 'sent') outcomes.push({ id: r.id, status: 'sent', providerId: r.providerId, ...(r.note ? { note: r.note } : {}), at });
       else if (r.status === 'failed' && r.sentEarlier) {
         outcomes.push({ id: r.id, status: 'sent', providerId: null, note: `sent by an earlier request under batch key ${batch.batchKey} (${r.reason})`, at });
       } else if (r.status === 'failed') {

@@ -9,7 +9,12 @@ type Dialect = 'sqlite' | 'postgres';
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes(), '0022_consent_log': consentLog(dialect) };
+      return {
+        '0001_initial': initial(dialect),
+        '0002_lean_delivery_indexes': leanDeliveryIndexes(),
+        '0021_install_value': installValue(),
+        '0022_consent_log': consentLog(dialect),
+      };
     },
   };
 }
@@ -161,6 +166,23 @@ function leanDeliveryIndexes(): Migration {
       // Status stays in this key: "anything left of broadcast B?" must not step over its sent rows.
       await sql`create index deliveries_broadcast on deliveries (broadcast_id, status) where broadcast_id is not null`.execute(db);
       await sql`create index deliveries_provider on deliveries (provider_id) where provider_id is not null`.execute(db);
+    },
+  };
+}
+
+/**
+ * One row of values per database, drawn on first use (store.messageIdSeed), not here: a
+ * database copied from a migrated template must still draw its own. With the delivery id,
+ * the seed makes each Message-ID unique across installs and stable per delivery.
+ */
+function installValue(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('install')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('message_id_seed', 'text', (c) => c.notNull())
+        .execute();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -48,8 +49,19 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     suppressions: suppressionStore(ctx),
     broadcasts: broadcastStore(ctx),
     webhookEvents: webhookEventStore(ctx),
+    messageIdSeed: () => messageIdSeed(ctx),
     close: () => ctx.db.destroy(),
   };
+}
+
+/** Drawn by the first caller; a concurrent first caller's draw loses and reads the winner's. */
+async function messageIdSeed(ctx: Ctx): Promise<string> {
+  await ctx.db
+    .insertInto('install')
+    .values({ id: 1, message_id_seed: randomBytes(12).toString('hex') })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+  return (await ctx.db.selectFrom('install').select('message_id_seed').where('id', '=', 1).executeTakeFirstOrThrow()).message_id_seed;
 }
 
 function sqlite(file: string, cacheKb?: number): Ctx {

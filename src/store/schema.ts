@@ -122,4 +122,11 @@ export interface Database {
   suppressions: SuppressionsTable;
   broadcasts: BroadcastsTable;
   webhook_events: WebhookEventsTable;
+  install: InstallTable;
+}
+
+/** One row: values drawn once for this database, on first use (see migration 0021_install_value). */
+export interface InstallTable {
+  id: number;
+  message_id_seed: string;
 }

@@ -414,6 +414,8 @@ export interface Store {
   readonly suppressions: SuppressionStore;
   readonly broadcasts: BroadcastStore;
   readonly webhookEvents: WebhookEventStore;
+  /** This database's random value for Message-IDs (hex), drawn when it was made. */
+  messageIdSeed(): Promise<string>;
   close(): Promise<void>;
 }
 

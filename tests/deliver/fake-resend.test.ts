@@ -27,7 +27,8 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 
 describe('the local Resend-compatible server', () => {
   it('validates like Resend and answers errors as { statusCode, name, message }', async () => {
-    server = await startFakeResend({ requestsPerSecond: null });
+    // These requests break Resend's OpenAPI document on purpose: kept, not failed on close.
+    server = await startFakeResend({ requestsPerSecond: null, spec: 'record' });
     expect(await post('/emails', email(1, { from: undefined }))).toMatchObject({
       status: 422,
       body: { statusCode: 422, name: 'missing_required_field', message: 'Missing `from` field.' },
@@ -48,6 +49,26 @@ describe('the local Resend-compatible server', () => {
     expect(ok.status).toBe(200);
     expect((ok.body.data as { id: string }[]).map((d) => d.id)).toEqual(server.received.map((r) => r.id));
     expect(server.received.map((r) => r.deliveryId)).toEqual(['d-1', 'd-2']);
+    // Checked against Resend's own document too: the missing `from`, 51 recipients, the
+    // request without a key or Content-Type; the conforming ones counted by operation.
+    const broken = server.specViolations.flatMap((v) => v.problems);
+    expect(broken).toEqual(
+      expect.arrayContaining([
+        "POST /emails: body must have required property 'from'",
+        'POST /emails: body/to must NOT have more than 50 items',
+        'POST /emails: no bearer token in Authorization',
+      ]),
+    );
+    expect(server.specOperations.get('emails/send-batch')).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a request that breaks Resend’s OpenAPI document fails the test on close, saying what broke it', async () => {
+    server = await startFakeResend({ requestsPerSecond: null });
+    // `replyTo` passes the fake's own checks (it reads `reply_to`); the document names no such field.
+    expect((await post('/emails/batch', [email(1, { replyTo: 'r@coach.example.com' })], { 'idempotency-key': 'k'.repeat(257) })).status).toBe(400);
+    const closing = server.close();
+    server = undefined;
+    await expect(closing).rejects.toThrow(/1 request\(s\) that break Resend's OpenAPI document:\n {2}POST \/emails\/batch: header Idempotency-Key .*256.*\n {2}POST \/emails\/batch: body\/0 must NOT have additional properties \(replyTo\)/);
   });
 
   it('same key and body → the same answer and nothing re-sent; same key, other body → 409', async () => {

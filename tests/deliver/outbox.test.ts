@@ -13,7 +13,7 @@ const headerLine = (lines: readonly { key: string; line: string }[], key: string
 describe('outbox transport', () => {
   it('writes one RFC 5322 file per message that parses back with both parts and the list headers', async () => {
     const dir = tempDir();
-    const outbox = createOutboxTransport({ dir });
+    const outbox = createOutboxTransport({ dir, messageIdSeed: 'c0ffee' });
     const later = sampleMessage(2, { date: new Date('2025-03-06T14:00:00Z') });
     const outcomes = await outbox.sendBatch([later, sampleMessage(1)], 'batch-1');
 
@@ -29,7 +29,7 @@ describe('outbox transport', () => {
     expect(mail.text).toContain('Unsubscribe: https://coach.example.com/u/token-1');
     expect(mail.html).toContain('<a href="https://coach.example.com/u/token-1">');
     expect(mail.date?.toISOString()).toBe('2025-03-04T14:00:00.000Z');
-    expect(mail.messageId).toBe('<delivery-1@coach.example.com>');
+    expect(mail.messageId).toBe('<delivery-1.c0ffee@coach.example.com>');
     expect(mail.from?.value).toEqual([{ name: 'Physician Coaching Practice', address: 'coach@coach.example.com' }]);
     expect(mail.replyTo?.value[0]?.address).toBe('reply@coach.example.com');
     expect(headerLine(mail.headerLines, 'list-unsubscribe')).toEqual(['List-Unsubscribe: <https://coach.example.com/u/token-1>']);
@@ -39,10 +39,19 @@ describe('outbox transport', () => {
 
   it('writes the same bytes composeMime gives, the same each time for one delivery', async () => {
     const dir = tempDir();
-    await createOutboxTransport({ dir }).sendBatch([sampleMessage(1)], 'b');
+    await createOutboxTransport({ dir, messageIdSeed: 's' }).sendBatch([sampleMessage(1)], 'b');
     const file = readFileSync(join(dir, readdirSync(dir)[0]!));
-    expect(file.equals(await composeMime(sampleMessage(1)))).toBe(true);
-    expect((await composeMime(sampleMessage(1))).equals(await composeMime(sampleMessage(1)))).toBe(true);
+    expect(file.equals(await composeMime(sampleMessage(1), 's'))).toBe(true);
+    expect((await composeMime(sampleMessage(1), 's')).equals(await composeMime(sampleMessage(1), 's'))).toBe(true);
+  });
+
+  it('writes CRLF line endings throughout, none bare, even where the text and HTML parts have LF', async () => {
+    const dir = tempDir();
+    const message = sampleMessage(1, { text: 'Hello\n\nA line\nanother\r\nand the last\n', html: '<p>a</p>\n<p>b</p>\n' });
+    await createOutboxTransport({ dir }).sendBatch([message], 'b');
+    const file = readFileSync(join(dir, readdirSync(dir)[0]!)).toString('latin1');
+    expect(file).toContain('\r\n');
+    expect(file.match(/(?<!\r)\n/g)).toBeNull();
   });
 
   it('writes a delivery once, even when retried later with another date or by a new process', async () => {

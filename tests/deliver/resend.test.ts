@@ -207,13 +207,95 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     expect(server.received).toHaveLength(2);
   });
 
-  it('a validation error fails every message of the batch permanently, with the provider’s message, without retrying', async () => {
+  it('an unverified sender domain (403) stops the run with Resend’s message, nothing marked failed', async () => {
     const { server, transport } = await setup({ requestsPerSecond: null, verifiedDomains: ['other.example'] }, { requestsPerSecond: null });
+    const sending = transport.sendBatch(batchOf(range(2)), 'k');
+    await expect(sending).rejects.toThrow(StopRunError);
+    await expect(sending).rejects.toThrow(/domain is verified.*403 validation_error: The coach\.example\.com domain is not verified/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('a 503 from a proxy ({"message": …}, no name) is retried under the same key: sent exactly once', async () => {
+    const { waits, sleep } = recordingSleep();
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { answers: [{ status: 503, body: '{"message":"upstream connect error"}' }] } },
+      { requestsPerSecond: null, sleep },
+    );
+    const outcomes = await transport.sendBatch(batchOf(range(2)), 'k-503');
+
+    expect(sentCount(outcomes)).toBe(2);
+    expect(server.requests.map((r) => [r.status, r.idempotencyKey])).toEqual([
+      [503, 'k-503'],
+      [200, 'k-503'],
+    ]);
+    expect(waits).toHaveLength(1);
+    expectEachOnce(server, range(2));
+  });
+
+  it('a 422 fails the batch with Resend’s own message, without retrying', async () => {
+    const body = JSON.stringify({ name: 'validation_error', message: 'Invalid `to` field. The email address needs to follow the `email@example.com` format.' });
+    const { server, transport } = await setup({ requestsPerSecond: null, faults: { answers: [{ status: 422, body }] } }, { requestsPerSecond: null });
     const outcomes = await transport.sendBatch(batchOf(range(2)), 'k');
     for (const o of outcomes) {
-      expect(o).toMatchObject({ status: 'failed', permanent: true, reason: expect.stringMatching(/403 validation_error: The coach\.example\.com domain is not verified/) });
+      expect(o).toEqual({ id: o.id, status: 'failed', permanent: true, reason: 'Resend 422 validation_error: Invalid `to` field. The email address needs to follow the `email@example.com` format.' });
     }
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('bodies not in Resend’s shape are read by status and quoted briefly: an HTML 502 retried, problem+json 400 and an empty 404 failed', async () => {
+    const { sleep } = recordingSleep();
+    const page = `<html><head><style>p{}</style></head><body><h1>502 Bad Gateway</h1><p>${'nginx '.repeat(60)}</p></body></html>`;
+    const { server, transport } = await setup(
+      {
+        requestsPerSecond: null,
+        faults: {
+          answers: [
+            { status: 502, body: page, contentType: 'text/html' },
+            { status: 400, body: '{"type":"about:blank","title":"Bad Request","detail":"body is not an array"}', contentType: 'application/problem+json' },
+            { status: 404, body: '' },
+          ],
+        },
+      },
+      { requestsPerSecond: null, sleep },
+    );
+    const [problem] = await transport.sendBatch(batchOf([1]), 'a');
+    expect(server.requests.map((r) => r.status)).toEqual([502, 400]);
+    expect(problem).toMatchObject({ status: 'failed', reason: 'Resend 400: “body is not an array”' });
+    const [empty] = await transport.sendBatch(batchOf([2]), 'b');
+    expect(empty).toMatchObject({ status: 'failed', reason: 'Resend 404: (empty body)' });
+    expect(server.received).toHaveLength(0);
+  });
+
+  it('a 403 page from a proxy and a bare 401 stop the run by their status alone, quoting what came back', async () => {
+    const { transport } = await setup({
+      requestsPerSecond: null,
+      faults: { answers: [{ status: 403, body: '<html><body><h1>Access denied</h1></body></html>', contentType: 'text/html' }, { status: 401, body: '' }] },
+    });
+    await expect(transport.sendBatch(batchOf([1]), 'a')).rejects.toThrow(/^Resend refused the request \(403\): .* Resend 403: “Access denied”$/);
+    await expect(transport.sendBatch(batchOf([1]), 'b')).rejects.toThrow(/^Resend refused the API key \(401\): check RESEND_API_KEY\. Resend 401: \(empty body\)$/);
+  });
+
+  it('a 502 HTML page is described in one short line', async () => {
+    const page = `<html><body><h1>502 Bad Gateway</h1><p>${'nginx '.repeat(60)}</p></body></html>`;
+    const { transport } = await setup({ requestsPerSecond: null, faults: { answers: [{ status: 502, body: page, contentType: 'text/html' }] } }, { requestsPerSecond: null, maxRetries: 0 });
+    const [o] = await transport.sendBatch(batchOf([1]), 'k');
+    expect(o).toMatchObject({ status: 'retry', reason: expect.stringMatching(/^Resend 502: “502 Bad Gateway nginx nginx .*…” \(after 1 attempts\)$/) });
+    expect((o as { reason: string }).reason.length).toBeLessThan(220);
+  });
+
+  it('a batch answer with fewer ids than emails: all recorded as sent (ids by position), a warning names the key, nothing resent', async () => {
+    const warnings: string[] = [];
+    const { server, transport } = await setup({ requestsPerSecond: null, faults: { missingIds: 1 } }, { requestsPerSecond: null, warn: (l) => warnings.push(l) });
+    const outcomes = await transport.sendBatch(batchOf(range(3)), 'short-key');
+
+    expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
+    const ids = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    expect(outcomes[0]).toMatchObject({ providerId: ids.get('delivery-0') });
+    expect(outcomes[1]).toMatchObject({ providerId: ids.get('delivery-1') });
+    expect(outcomes[2]).toMatchObject({ providerId: null, note: expect.stringContaining('short-key') });
+    expect(warnings).toEqual([expect.stringContaining('batch key short-key but answered 2 ids for 3 messages')]);
+    expect(server.requests).toHaveLength(1);
+    expectEachOnce(server, range(3));
   });
 
   it('daily quota exceeded stops the run at once', async () => {
@@ -226,7 +308,7 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('a refused API key stops the run', async () => {
     const { transport } = await setup({ requestsPerSecond: null, apiKey: 're_other' }, { requestsPerSecond: null });
-    await expect(transport.sendBatch(batchOf([1]), 'k')).rejects.toThrow(/403 invalid_api_key/);
+    await expect(transport.sendBatch(batchOf([1]), 'k')).rejects.toThrow(/^Resend refused the API key \(403\): check RESEND_API_KEY\. Resend 403 invalid_api_key: API key is invalid\.$/);
   });
 
   it('refuses, before any request, a message without a text part or the one-click headers, and batches over 100', async () => {

@@ -16,6 +16,11 @@
  *   Resend gives whole seconds, so a client that honours it is not slowed by rounding;
  * - fault switches (`faults`, `setFaults`), drawn from a seeded generator so runs repeat.
  *
+ * Every request is also checked against Resend's OpenAPI document (resend-spec.ts). What
+ * breaks it is kept in `specViolations`, and `close()` then rejects, failing the test that
+ * sent it: so every test that drives the project's Resend transport here checks its requests.
+ * `spec: 'record'` only keeps them, for tests that send broken requests on purpose.
+ *
  * Counting: `received` holds each email accepted, once — an idempotent replay adds nothing —
  * with `deliveryId` read from the `X-Coursemail-Delivery` header every coursemail transport
  * sets, so a test finds duplicates by counting delivery ids (`countByDelivery`).
@@ -24,6 +29,7 @@ import { fakeDomains, type FakeDomain } from './fake-resend-domains.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { loadResendSpec, type ResendSpec, type SpecRequest } from './resend-spec.ts';
 
 export interface FakeResendFaults {
   /** Fraction (0–1) of admitted requests answered 500 before anything is accepted. */
@@ -40,6 +46,10 @@ export interface FakeResendFaults {
   resetBurst?: number;
   /** Every request is answered 429 daily_quota_exceeded. */
   dailyQuotaExceeded?: boolean;
+  /** The next requests are answered with these raw answers, in order, nothing accepted (a proxy's 503, a bare 422…). */
+  answers?: { status: number; body: string; contentType?: string }[];
+  /** Accepted batches are answered with this many ids fewer than emails (as the spec's own example). */
+  missingIds?: number;
 }
 
 export interface FakeResendOptions {
@@ -57,6 +67,14 @@ export interface FakeResendOptions {
   keepEmails?: boolean;
   /** If set, a `from` on another domain is refused with 403 validation_error, as Resend does for unverified domains. */
   verifiedDomains?: string[];
+  /** 'enforce' (default): a request that breaks Resend's OpenAPI document makes `close()` reject. 'record': only kept. */
+  spec?: 'enforce' | 'record';
+}
+
+export interface SpecViolation {
+  method: string;
+  path: string;
+  problems: string[];
 }
 
 /** An email as Resend's API takes it (snake_case JSON). */
@@ -112,6 +130,10 @@ export interface FakeResend {
   url: string;
   received: ReceivedEmail[];
   requests: LoggedRequest[];
+  /** Requests that broke Resend's OpenAPI document, with what broke it. */
+  specViolations: SpecViolation[];
+  /** Operation ids (e.g. `emails/send-batch`) of the requests that conformed, counted. */
+  specOperations: Map<string, number>;
   /** Replaces the fault switches (`setFaults({})` turns them all off). */
   setFaults(faults: FakeResendFaults): void;
   setRequestsPerSecond(rps: number | null): void;
@@ -218,18 +240,39 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+let spec: ResendSpec | undefined;
+
 type Stored = { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: string };
 
 export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
   const keepEmails = options.keepEmails ?? true;
   let rps = options.requestsPerSecond === undefined ? 5 : options.requestsPerSecond;
-  let faults: FakeResendFaults = { ...options.faults };
+  let faults: FakeResendFaults = { ...options.faults, ...(options.faults?.answers ? { answers: [...options.faults.answers] } : {}) };
   const random = seeded(options.seed ?? 1);
   const domains = fakeDomains(options.domains ?? []);
   const received: ReceivedEmail[] = [];
   const requests: LoggedRequest[] = [];
   const keys = new Map<string, Stored>();
   let window: number[] = [];
+  const specViolations: SpecViolation[] = [];
+  const specOperations = new Map<string, number>();
+  const unchecked: SpecRequest[] = [];
+  if (!spec) {
+    spec = loadResendSpec();
+    // Compiles the email operations' validators now, not on the first request.
+    for (const path of ['/emails', '/emails/batch']) spec.check({ method: 'POST', path, headers: {}, body: '{}' });
+  }
+  const record = (request: SpecRequest) => {
+    const problems = spec!.check(request);
+    if (problems.length) specViolations.push({ method: request.method, path: request.path, problems });
+    else {
+      const op = spec!.operationOf(request.method, request.path)!;
+      specOperations.set(op, (specOperations.get(op) ?? 0) + 1);
+    }
+  };
+  const flush = () => {
+    for (const request of unchecked.splice(0)) record(request);
+  };
 
   function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const json = typeof body === 'string' ? body : JSON.stringify(body);
@@ -285,12 +328,26 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
 
     try {
       const body = await readBody(req);
+      // Checked off the answer's path, so the check never shifts what the fake says, or when:
+      // a body parsed below, once answered (ajv alone is cheap); one answered before that
+      // (a forced 429, a 500, no key), when the results are read (`unchecked`).
+      const request: SpecRequest = { method: req.method ?? 'GET', path, headers: { ...req.headers }, body };
+      unchecked.push(request);
       if (path !== '/emails' && path !== '/emails/batch') return reject(new ApiError(404, 'not_found', 'The requested endpoint does not exist.'));
       if (req.method !== 'POST') return reject(new ApiError(405, 'method_not_allowed', 'Method is not allowed for the requested path.'));
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
       if (!auth) return reject(new ApiError(401, 'missing_api_key', 'Missing API key in the authorization header.'));
       if (options.apiKey !== undefined && auth[1] !== options.apiKey) return reject(new ApiError(403, 'invalid_api_key', 'API key is invalid.'));
 
+      const canned = faults.answers?.shift();
+      if (canned) {
+        entry.answered = true;
+        entry.answeredAt = now();
+        entry.status = canned.status;
+        res.writeHead(canned.status, { 'content-type': canned.contentType ?? 'application/json' });
+        res.end(canned.body);
+        return;
+      }
       if (faults.dailyQuotaExceeded) {
         return reject(new ApiError(429, 'daily_quota_exceeded', 'You have reached your daily email sending quota.'));
       }
@@ -320,6 +377,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       } catch {
         return reject(new ApiError(400, 'validation_error', 'The request body is not valid JSON.'));
       }
+      unchecked.splice(unchecked.indexOf(request), 1);
+      setImmediate(() => record({ ...request, parsed }));
       if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 256)) {
         return reject(new ApiError(400, 'invalid_idempotency_key', 'The key must be between 1-256 chars.'));
       }
@@ -356,7 +415,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       emails.forEach((email, i) =>
         received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, apiKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
       );
-      const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: ids.map((id) => ({ id })) });
+      const answered = ids.slice(0, Math.max(0, ids.length - (faults.missingIds ?? 0)));
+      const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: answered.map((id) => ({ id })) });
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'done', fingerprint, status: 200, body: responseBody });
       entry.result = 'accepted';
       entry.emails = emails.length;
@@ -384,8 +444,16 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     url: `http://127.0.0.1:${port}`,
     received,
     requests,
+    get specViolations() {
+      flush();
+      return specViolations;
+    },
+    get specOperations() {
+      flush();
+      return specOperations;
+    },
     setFaults(next) {
-      faults = { ...next };
+      faults = { ...next, ...(next.answers ? { answers: [...next.answers] } : {}) };
     },
     setRequestsPerSecond(next) {
       rps = next;
@@ -399,11 +467,16 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       for (const r of received) if (r.deliveryId !== undefined) counts.set(r.deliveryId, (counts.get(r.deliveryId) ?? 0) + 1);
       return counts;
     },
-    close() {
-      return new Promise((resolve) => {
+    async close() {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      flush();
+      if (specViolations.length && (options.spec ?? 'enforce') === 'enforce') {
+        const list = specViolations.flatMap((v) => v.problems.map((p) => `  ${p}`)).slice(0, 20);
+        throw new Error(`The fake Resend server received ${specViolations.length} request(s) that break Resend's OpenAPI document:\n${list.join('\n')}`);
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * A real SMTP server (smtp-server) on 127.0.0.1 for transport tests: plain text, no
- * STARTTLS, optional login. It keeps the raw bytes of every message it accepts, and can be
+ * A real SMTP server (smtp-server) on 127.0.0.1 for transport tests: plain text, optional
+ * login, and STARTTLS (smtp-server's own self-signed certificate) only when asked for. It keeps the raw bytes of every message it accepts, and can be
  * told to refuse recipients with any reply code (5xx permanent, 4xx transient).
  */
 import type { AddressInfo } from 'node:net';
@@ -25,18 +25,29 @@ export interface TestSmtpServer {
   messages: CapturedMail[];
   /** How many connections were opened: pooling keeps this low. */
   connections(): number;
+  /** How many AUTH attempts reached the server (a password sent), right or wrong. */
+  authAttempts(): number;
+  /** How many connections were upgraded with STARTTLS. */
+  tlsUpgrades(): number;
   /** Decides the reply to each RCPT TO; `undefined` accepts. */
   refuse(policy: ((recipient: string) => SmtpReply | undefined) | undefined): void;
   close(): Promise<void>;
 }
 
-export async function startSmtpServer(options: { auth?: { user: string; pass: string } } = {}): Promise<TestSmtpServer> {
+export async function startSmtpServer(options: { auth?: { user: string; pass: string }; starttls?: boolean } = {}): Promise<TestSmtpServer> {
   const messages: CapturedMail[] = [];
   let policy: ((recipient: string) => SmtpReply | undefined) | undefined;
   let connections = 0;
+  let authAttempts = 0;
+  let tlsUpgrades = 0;
 
+  const disabled = [...(options.starttls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])];
   const server = new SMTPServer({
-    disabledCommands: options.auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: disabled,
+    onSecure(_socket, _session, callback) {
+      tlsUpgrades++;
+      callback();
+    },
     authOptional: !options.auth,
     allowInsecureAuth: true,
     logger: false,
@@ -45,6 +56,7 @@ export async function startSmtpServer(options: { auth?: { user: string; pass: st
       callback();
     },
     onAuth(auth, _session, callback) {
+      authAttempts++;
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
         callback(null, { user: auth.username });
       } else {
@@ -82,6 +94,8 @@ export async function startSmtpServer(options: { auth?: { user: string; pass: st
     port,
     messages,
     connections: () => connections,
+    authAttempts: () => authAttempts,
+    tlsUpgrades: () => tlsUpgrades,
     refuse(next) {
       policy = next;
     },

@@ -25,7 +25,7 @@ import { configuredTransport } from '../../send/test-send.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
-import { printProblems, type CliIO } from '../output.ts';
+import { EXIT, printProblems, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
 const ACTIONS = ['preview', 'test', 'send', 'status', 'cancel'] as const;
@@ -221,6 +221,7 @@ export const broadcastCommand = (io: CliIO) =>
           process.once('SIGTERM', interrupt);
           const reporter = progressReporter(io, plan.subject);
           let last: BroadcastProgress;
+          let stopped = false;
           try {
             last = await runBroadcast({
               store,
@@ -238,7 +239,8 @@ export const broadcastCommand = (io: CliIO) =>
           } catch (err) {
             // The provider said stop (quota, key): the copies not sent stay queued for a later run.
             if (!(err instanceof StopRunError)) throw err;
-            io.err(`The ${transport.name} transport stopped the send: ${err.message}`);
+            io.err(`coursemail: stopped: ${err.message}`);
+            stopped = true;
             last = await progressOf(store, started.broadcast, now());
           } finally {
             process.off('SIGINT', interrupt);
@@ -249,7 +251,7 @@ export const broadcastCommand = (io: CliIO) =>
           io.out(
             `${left ? 'Stopped' : 'Done'}: ${n(last.sent)} sent, ${n(last.failed)} failed, ${n(last.cancelled)} skipped (left or cancelled during the send)${left ? `, ${n(left)} still to go: run the same command again to resume` : ''}.`,
           );
-          return left || last.failed ? 1 : 0;
+          return stopped ? EXIT.providerStop : left || last.failed ? 1 : 0;
         } finally {
           await transport.close();
         }

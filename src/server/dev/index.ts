@@ -86,6 +86,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
   await builder.rebuild({ config: true });
   const storeOptions = storeOptionsFromEnv(env, root);
   const store = await openStore(storeOptions);
+  const messageIdSeed = await store.messageIdSeed();
 
   let preview: RunningPreview | undefined;
   let transport: Transport | undefined;
@@ -131,7 +132,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       if (transport && key === transportFor) return undefined;
       let next: Transport;
       try {
-        next = configuredTransport(c, root, env);
+        next = configuredTransport(c, root, env, messageIdSeed);
       } catch (err) {
         if (!(err instanceof CoursemailError)) throw err;
         return (transportProblem = `the ${c.transport} transport cannot start: ${err.message}`);
@@ -201,10 +202,10 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
-      transport: () => configuredTransport(configNow(), root, env),
+      transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
       now: clock,
       extend,
-      dev: { store, messages, kick, signUp: true },
+      dev: { store, messages, kick, signUp: true, workerProblem: () => loop.problem() },
     });
     serverUrl = preview.url;
     loop.start();

@@ -28,12 +28,18 @@ export class WorkerLoop {
   private wake?: () => void;
   private done?: Promise<void>;
   private worker?: Worker;
+  private why?: string;
 
   constructor(private readonly o: WorkerLoopOptions) {}
 
   start(): void {
     // The first pass waits a turn of the event loop: what it prints follows the start-up lines.
     this.done ??= new Promise((resolve) => setImmediate(resolve)).then(() => this.loop());
+  }
+
+  /** Why this worker is not sending now (held back, or stopped by the provider); undefined while it can send. */
+  problem(): string | undefined {
+    return this.why;
   }
 
   kick(): void {
@@ -55,6 +61,7 @@ export class WorkerLoop {
       while (!this.stopping) {
         this.kicked = false;
         const blocked = this.o.notReady();
+        this.why = blocked;
         if (blocked !== said) {
           this.o.log(blocked ? `worker: not sending: ${blocked}` : 'worker: ready to send');
           said = blocked;
@@ -66,7 +73,8 @@ export class WorkerLoop {
             if ((await this.worker.runOnce()).batches > 0) continue;
           } catch (err) {
             if (err instanceof StopRunError) {
-              this.o.log(`worker: stopped by the transport: ${err.message}. The rest stays queued; restart coursemail dev to send again.`);
+              this.why = `stopped by the provider: ${err.message} Restart coursemail dev to send again.`;
+              this.o.log(`worker: stopped by the provider: ${err.message} The rest stays queued; restart coursemail dev to send again.`);
               return;
             }
             this.o.log(`worker: a pass failed (${(err as Error).message ?? err}); trying again in ${Math.round(this.o.idleMs / 1000)} s`);

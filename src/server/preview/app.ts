@@ -3,8 +3,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 import { fillMessage, isSampleId, sampleRecipient, sendTest, type SampleId } from '../../send/test-send.ts';
 import type { Transport } from '../../send/transport.ts';
-import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import { isLoopbackHost } from '../http.ts';
+import { actionError } from './action-error.ts';
 import { POLL_SCRIPT, sendingCard } from './broadcast-pages.ts';
 import { broadcastRoutes, statusesOf, type DevHooks, type PageStatus } from './broadcast-routes.ts';
 import { FormGuard, sameOriginPost } from './csrf.ts';
@@ -75,7 +75,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
 
   const render = (c: Context, title: string, body: SafeHtml, script = '', status: PageStatus = 200) =>
-    c.html(page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script }), status);
+    c.html(page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script, workerProblem: opts.dev?.workerProblem?.() }), status);
   const notFound = (c: Context, what: string) =>
     render(c, 'Not found', html`<h1>Not found</h1><p>${what} does not exist (any more). <a href="/">All series</a></p><p class="muted small">If you are creating it, this page reloads once it builds.</p>`, '', 404);
   const sampleOf = (c: Context): SampleId => {
@@ -184,15 +184,16 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     let notice: { ok: boolean; text: string };
     if (!msg.built) notice = { ok: false, text: 'Not sent: the message does not build (see the problems).' };
     else {
-      const transport = opts.transport();
+      // Made inside the try: a transport that cannot start (no RESEND_API_KEY) is a notice, not a 500.
+      let transport: Transport | undefined;
       try {
+        transport = opts.transport();
         const { outcome, sent } = await sendTest({ message: msg.built.message, config: builder.project.config, transport, now: now(), to: typeof form.to === 'string' ? form.to : undefined, sample, tags: msg.tags });
         notice = { ok: true, text: `Sent “${sent.subject}” to ${sent.to} via ${transport.name} (${outcome.providerId}).` };
       } catch (err) {
-        const text = err instanceof CoursemailError ? [err.message.split('\n')[0], ...err.problems.map(formatProblem)].join(' · ') : `Sending failed: ${(err as Error).message}`;
-        notice = { ok: false, text };
+        notice = { ok: false, text: actionError(err) };
       } finally {
-        await transport.close();
+        await transport?.close();
       }
     }
     const id = notices.add(notice);

@@ -14,8 +14,8 @@ import {
   type SendPlan,
 } from '../../broadcast/index.ts';
 import type { Transport } from '../../send/transport.ts';
-import { CoursemailError, formatProblem } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
+import { actionError } from './action-error.ts';
 import { broadcastsTable, confirmPage, POLL_SCRIPT, sendingCard, when, type ConfirmPageInput } from './broadcast-pages.ts';
 import type { FormGuard } from './csrf.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -33,6 +33,8 @@ export interface DevHooks {
   kick(): void;
   /** The public sign-up form is served beside the preview: the series page links to it. */
   signUp?: boolean;
+  /** Why the in-process worker is not sending now (no key, a refused login); every page shows it. */
+  workerProblem?: () => string | undefined;
 }
 
 export type PageStatus = 200 | 400 | 403 | 404 | 409 | 503;
@@ -110,7 +112,6 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const id = notices.add({ ok, text });
     return c.redirect(builder.broadcasts.has(slug) ? `${pageOf(slug)}?notice=${id}` : `/broadcasts?notice=${id}`, 303);
   };
-  const failure = (err: unknown) => (err instanceof CoursemailError ? [err.message, ...err.problems.map(formatProblem)].join(' · ') : `Failed: ${(err as Error).message}`);
 
   app.get('/broadcasts/:name/progress', async (c) => {
     const slug = c.req.param('name');
@@ -197,7 +198,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
       hooks.kick();
       return after(c, slug, true, `${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; progress below.`);
     } catch (err) {
-      return message(c, 409, 'Not sent', failure(err), slug);
+      return message(c, 409, 'Not sent', actionError(err), slug);
     }
   });
 
@@ -233,14 +234,16 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const reviewed = await reviewedDraft(c);
     if (reviewed instanceof Response) return reviewed;
     const { project, draft, slug } = reviewed;
-    const transport = ctx.transport();
+    // Made inside the try: a transport that cannot start (no RESEND_API_KEY) is a notice, not a 500.
+    let transport: Transport | undefined;
     try {
+      transport = ctx.transport();
       const { outcome, sent } = await sendBroadcastTest({ draft, config: project.config, transport, now: ctx.now() });
       return after(c, slug, true, `Sent “${sent.subject}” to ${sent.to} via ${transport.name} (${outcome.providerId}).`);
     } catch (err) {
-      return after(c, slug, false, failure(err));
+      return after(c, slug, false, actionError(err));
     } finally {
-      await transport.close();
+      await transport?.close();
     }
   });
 
@@ -298,7 +301,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
         broadcast.total === null ? `Cancelled broadcast ${broadcast.id} before it went: nothing will be sent.` : `Cancelled broadcast ${broadcast.id}: ${n(cancelled)} cop${cancelled === 1 ? 'y' : 'ies'} will not go.`,
       );
     } catch (err) {
-      return message(c, 409, 'Not cancelled', failure(err), slug);
+      return message(c, 409, 'Not cancelled', actionError(err), slug);
     }
   });
 }

@@ -80,7 +80,7 @@ export function problemList(problems: Problem[], heading: string): SafeHtml {
   </section>`;
 }
 
-export function page(opts: { title: string; version: string; body: SafeHtml; projectProblems?: Problem[]; script?: string }): string {
+export function page(opts: { title: string; version: string; body: SafeHtml; projectProblems?: Problem[]; script?: string; workerProblem?: string }): string {
   return html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -92,6 +92,7 @@ export function page(opts: { title: string; version: string; body: SafeHtml; pro
 <body data-version="${opts.version}">
 <header class="top"><a class="brand" href="/">coursemail preview</a><a href="/">Series</a><a href="/broadcasts">Broadcasts</a><a href="/outbox">Outbox</a><a href="/status">Status</a><span class="live" id="live">connecting…</span></header>
 <main>
+${opts.workerProblem ? html`<p class="notice bad" role="status" data-testid="worker-banner"><strong>The dev worker is not sending.</strong> ${opts.workerProblem}</p>` : ''}
 ${problemList(opts.projectProblems ?? [], 'The project does not build')}
 ${opts.body}
 </main>

@@ -1,5 +1,5 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { composeMime } from '../../deliver/index.ts';
+import { composeMime, processSeed } from '../../deliver/index.ts';
 import type { OutgoingMessage } from '../../send/transport.ts';
 
 /**
@@ -22,6 +22,6 @@ export function headerRows(mail: ParsedMail): [string, string][] {
  * comes from the delivery id), and composing 10 KB of quoted-printable is the slow part.
  */
 export async function wireHeaders(m: OutgoingMessage): Promise<[string, string][]> {
-  const raw = await composeMime({ ...m, html: '<p></p>', text: '-' });
+  const raw = await composeMime({ ...m, html: '<p></p>', text: '-' }, processSeed());
   return headerRows(await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true }));
 }

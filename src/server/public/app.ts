@@ -7,6 +7,7 @@ import { securityHeaders } from './headers.ts';
 import { respond } from './layout.ts';
 import { preferencesRoutes } from './preferences.ts';
 import { subscribeRoutes } from './subscribe.ts';
+import { testSendLinkRoutes } from './test-send-links.ts';
 import { unsubscribeRoutes } from './unsubscribe.ts';
 
 /**
@@ -29,6 +30,7 @@ export function createPublicApp(deps: PublicDeps): Hono {
     ),
   );
   subscribeRoutes(app, ctx);
+  testSendLinkRoutes(app, ctx);
   confirmRoutes(app, ctx);
   unsubscribeRoutes(app, ctx);
   preferencesRoutes(app, ctx);
