@@ -53,18 +53,30 @@ function canonical(text: string): Buffer | null {
   return bytes.toString('base64url') === text ? bytes : null;
 }
 
-export function verifyToken(purpose: TokenPurpose, token: string, secret: string, now: Date): VerifyResult {
-  if (typeof token !== 'string' || token.length > 512) return { ok: false, reason: 'malformed' };
+/** The token's body when `token` is canonical and signed with `secret` for `purpose`, else why not. */
+function signedBody(purpose: TokenPurpose, token: string, secret: string): Buffer | 'malformed' | 'bad-signature' {
+  if (typeof token !== 'string' || token.length > 512) return 'malformed';
   const dot = token.indexOf('.');
-  if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
+  if (dot <= 0 || dot !== token.lastIndexOf('.')) return 'malformed';
   const body = token.slice(0, dot);
   const signature = token.slice(dot + 1);
   const given = signature.length === SIGNATURE_CHARS ? canonical(signature) : null;
   const decoded = canonical(body);
-  if (!given || !decoded) return { ok: false, reason: 'malformed' };
+  if (!given || !decoded) return 'malformed';
   const expected = mac(secret, purpose, body);
   // Constant-time: the comparison does not reveal how many leading bytes matched.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'bad-signature';
+  return decoded;
+}
+
+/** True when `token` is canonical and signed with `secret`, whatever it holds or when it expires. */
+export function isSignedWith(purpose: TokenPurpose, token: string, secret: string): boolean {
+  return Buffer.isBuffer(signedBody(purpose, token, secret));
+}
+
+export function verifyToken(purpose: TokenPurpose, token: string, secret: string, now: Date): VerifyResult {
+  const decoded = signedBody(purpose, token, secret);
+  if (!Buffer.isBuffer(decoded)) return { ok: false, reason: decoded };
   let payload: TokenPayload;
   try {
     payload = JSON.parse(decoded.toString('utf8')) as TokenPayload;
