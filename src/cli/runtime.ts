@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
-import { createTransport } from '../deliver/index.ts';
 import type { Transport } from '../send/index.ts';
+import { configuredTransport } from '../send/test-send.ts';
 import { openStore, storeOptionsFromEnv, type Store, type StoreOptions } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
@@ -53,14 +53,12 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
   const root = resolve(opts.root);
   const config = loadConfig(root);
   const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
-  const store = await openStore(workerStoreOptions(env, root));
-  const transport =
-    opts.transport ??
-    (config.transport === 'outbox'
-      ? createTransport('outbox', { dir: join(root, 'outbox') })
-      : config.transport === 'smtp'
-        ? createTransport('smtp', config.smtp!)
-        : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+  // Before the store: a config a real send must refuse stops here, with nothing to close.
+  const transport = opts.transport ?? configuredTransport(config, root, env);
+  const store = await openStore(workerStoreOptions(env, root)).catch(async (err: unknown) => {
+    await transport.close();
+    throw err;
+  });
   return {
     root,
     config,

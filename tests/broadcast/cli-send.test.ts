@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { tempProject } from '../support/project.ts';
+import { realIdentity, tempProject } from '../support/project.ts';
 import { coursemail, duplicates, populate, recipientsOf, until, writeBroadcast, type Population } from './support.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -19,6 +19,7 @@ async function setup(): Promise<{ root: string; pop: Population; broadcastRows: 
     config: (c) => {
       c.transport = 'resend';
       c.resend = { requestsPerSecond: 1000 };
+      realIdentity(c);
     },
   });
   writeBroadcast(root, 'news');

@@ -162,15 +162,17 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     let notice: { ok: boolean; text: string };
     if (!msg.built) notice = { ok: false, text: 'Not sent: the message does not build (see the problems).' };
     else {
-      const transport = opts.transport();
+      let transport: Transport | undefined;
       try {
+        // Inside the try: a transport the config cannot make (placeholder identity) is a notice too.
+        transport = opts.transport();
         const { outcome, sent } = await sendTest({ message: msg.built.message, config: builder.project.config, transport, now: now(), to: typeof form.to === 'string' ? form.to : undefined, sample, tags: msg.tags });
         notice = { ok: true, text: `Sent “${sent.subject}” to ${sent.to} via ${transport.name} (${outcome.providerId}).` };
       } catch (err) {
         const text = err instanceof CoursemailError ? [err.message.split('\n')[0], ...err.problems.map(formatProblem)].join(' · ') : `Sending failed: ${(err as Error).message}`;
         notice = { ok: false, text };
       } finally {
-        await transport.close();
+        await transport?.close();
       }
     }
     const id = notices.add(notice);
