@@ -16,6 +16,13 @@ export function printProblems(io: CliIO, problems: Problem[], heading: string): 
   for (const p of problems) io.err(`  ✗ ${formatProblem(p)}`);
 }
 
+/** Advice that does not refuse anything: what the author wrote that will not reach the reader as written. */
+export function printWarnings(io: CliIO, warnings: Problem[]): void {
+  if (!warnings.length) return;
+  io.err(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`);
+  for (const w of warnings) io.err(`  ! ${formatProblem(w)}`);
+}
+
 /** Turns a thrown error into an exit code and a message; unknown errors keep their stack. */
 export function reportError(io: CliIO, err: unknown): number {
   if (err instanceof CoursemailError) {
