@@ -88,7 +88,7 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
       ...common,
       kind: 'confirm',
       subject: `Please confirm: ${course.title}`,
-      preheader: 'One click to confirm. Nothing more is sent until you do.',
+      preheader: 'Press the button inside to confirm. Nothing more is sent until you do.',
     });
     problems.push(...messageProblems(confirm, `${course.dir} (confirmation email)`));
     if (problems.length) return { problems, warnings };

@@ -49,7 +49,7 @@ describe('coursemail broadcast send, as a process', () => {
     expect(dry.out).toContain('subject:    News for {{#if firstName}}{{firstName}}{{else}}you{{/if}}: news');
     expect(dry.out).toMatch(/sample: {5}reader\d+@example\.com, /);
     expect(dry.out).toMatch(/size: {7}\d+\.\d KB of HTML/);
-    expect(dry.out).toContain('guard:      ✓ all 8 checks pass');
+    expect(dry.out).toContain('guard:      ✓ all 10 checks pass');
     expect(dry.out).toContain('Dry run: nothing was sent.');
 
     const unconfirmed = await coursemail(root, server!, ['broadcast', 'send', 'broadcasts/news.md']).done;

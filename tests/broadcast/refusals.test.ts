@@ -41,7 +41,7 @@ describe('a broadcast is refused before a single message goes out', () => {
 
     const cli = await runCli(['broadcast', 'send', 'broadcasts/news.md', '--yes', '--root', root]);
     expect(cli.code).toBe(1);
-    expect(cli.out).toMatch(/guard: {6}✗ \d+ of 8 checks fail/);
+    expect(cli.out).toMatch(/guard: {6}✗ \d+ of 10 checks fail/);
     expect(cli.err).toContain('compliance: ');
     expect(server.requests).toHaveLength(0);
     const after = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
