@@ -28,8 +28,8 @@ function locate(markdown: string): Located[] {
   let cursor = 0;
   marked.walkTokens(marked.lexer(markdown), (token) => {
     const at = token.raw ? markdown.indexOf(token.raw, cursor) : -1;
+    found.push({ token, line: markdown.slice(0, at >= 0 ? at : cursor).split('\n').length });
     if (at >= 0) cursor = 'tokens' in token && token.tokens?.length ? at : at + token.raw.length;
-    found.push({ token, line: markdown.slice(0, Math.max(at, cursor)).split('\n').length });
   });
   return found;
 }
