@@ -143,7 +143,7 @@ async function judge(html: string): Promise<{ seen: Seen[]; active: string[] }> 
         if (s.transform !== 'none' && /matrix\(0, 0, 0, 0/.test(s.transform)) out.push(`${tag} is scaled to nothing`);
       }
       if (opacity < 0.5) out.push(`${tag} opacity ${opacity}`);
-      const hasText = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
+      const hasText = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim());
       if (hasText) {
         const size = parseFloat(style.fontSize);
         if (size < 10) out.push(`${tag} font-size ${size}px`);
@@ -155,18 +155,18 @@ async function judge(html: string): Promise<{ seen: Seen[]; active: string[] }> 
       return out;
     };
 
-    const all = [...document.body.querySelectorAll('*')];
+    const all = Array.from(document.body.querySelectorAll('*'));
     const seen = phrases.map((phrase) => {
-      const holders = all.filter((el) => collapse(el.textContent ?? '').includes(phrase) && ![...el.children].some((c) => collapse(c.textContent ?? '').includes(phrase)));
+      const holders = all.filter((el) => collapse(el.textContent ?? '').includes(phrase) && !Array.from(el.children).some((c) => collapse(c.textContent ?? '').includes(phrase)));
       const el = holders.at(-1);
       if (!el) return { phrase, problems: ['not in the page'] };
-      return { phrase, problems: [el, ...el.querySelectorAll('*')].filter((e) => collapse(e.textContent ?? '')).flatMap(problemsOf) };
+      return { phrase, problems: [el, ...Array.from(el.querySelectorAll('*'))].filter((e) => collapse(e.textContent ?? '')).flatMap(problemsOf) };
     });
 
     const active: string[] = [];
-    for (const el of document.querySelectorAll('script, iframe, frame, object, embed, form, input, button, textarea, select')) active.push(`<${el.tagName.toLowerCase()}>`);
-    for (const el of document.querySelectorAll('*')) {
-      for (const a of el.attributes) {
+    for (const el of Array.from(document.querySelectorAll('script, iframe, frame, object, embed, form, input, button, textarea, select'))) active.push(`<${el.tagName.toLowerCase()}>`);
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const a of Array.from(el.attributes)) {
         if (/^on/i.test(a.name)) active.push(`${a.name}= on <${el.tagName.toLowerCase()}>`);
         if (['href', 'src', 'action'].includes(a.name) && /^\s*(javascript|data|vbscript):/i.test(a.value)) active.push(`${a.name}=${a.value.slice(0, 20)}`);
       }
