@@ -5,6 +5,7 @@ import { loadProject } from '../../src/build/index.ts';
 import { bodyWarnings } from '../../src/render/body-warnings.ts';
 import { complianceChecklist } from '../../src/render/guard.ts';
 import { markdownToEmailHtml } from '../../src/render/markdown.ts';
+import { startPreview } from '../../src/server/preview/index.ts';
 import { renderMessage } from '../../src/render/render-message.ts';
 import { REPO, runCli, tempProject, writeFile } from '../support/project.ts';
 
@@ -89,5 +90,22 @@ describe('what was removed and links with no URL are warnings with file:line', (
     expect(err).toContain(`${file}:${lines + 1}: style="display:none" removed from <div>`);
     expect(err).toContain(`${file}:${lines + 1}: <div> is never closed: closed at the end of the message body`);
     expect(err).toMatch(/series\/physician-coaching\/03-coaching-vs-therapy\.md:\d+: link:compartmentalization has no URL, so it shows as plain text: set its URL in coursemail\.config\.json \[links\.compartmentalization\]/);
+  });
+
+  it('the preview lists them in the email page’s lint panel', async () => {
+    const root = tempProject();
+    const file = 'series/physician-coaching/02-what-the-evidence-shows.md';
+    const text = readFileSync(join(root, file), 'utf8');
+    writeFile(root, file, `${text.trimEnd()}\n\n<span style="font-size:0">[gone](link:nowhere)\n`);
+    const line = text.trimEnd().split('\n').length + 2;
+    const preview = await startPreview({ root, port: 0, watch: false });
+    try {
+      const page = await (await fetch(`${preview.url}/series/physician-coaching/2`)).text();
+      const lint = page.slice(page.indexOf('data-testid="lint"'));
+      expect(lint).toContain(`${file}:${line}: style=&quot;font-size:0&quot; removed from &lt;span&gt;`);
+      expect(lint).toContain(`${file}:${line}: link:nowhere has no URL, so it shows as plain text: set its URL in coursemail.config.json [links.nowhere]`);
+    } finally {
+      await preview.close();
+    }
   });
 });
