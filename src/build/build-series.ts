@@ -2,7 +2,7 @@ import { loadSeries } from '../content/index.ts';
 import type { Course, Step } from '../course/types.ts';
 import { checkPlaceholders } from '../personalize/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
-import { bodyWarnings } from '../render/body-warnings.ts';
+import { bodyWarnings, linkField } from '../render/body-warnings.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
@@ -53,6 +53,10 @@ export async function renderChecked(project: Project, src: Parameters<typeof ren
   const warnings = (src.body === undefined ? [] : bodyWarnings(src.body, project.resolveLink)).map(
     (w): Problem => ({ code: w.code, file: where?.file, line: where ? where.bodyLine + w.line - 1 : undefined, field: w.field, message: w.message }),
   );
+  if (src.cta?.link && !src.cta.href) {
+    const message = `the cta's link:${src.cta.link} has no URL, so no button is shown: set its URL in coursemail.config.json`;
+    warnings.unshift({ code: 'link.missing', file: where?.file, field: linkField(src.cta.link), message });
+  }
   return { message, checks, warnings };
 }
 

@@ -105,13 +105,15 @@ function badMarkdownUrls(located: Located[]): BodyWarning[] {
   });
 }
 
+/** The config key a `link:NAME` reads (see config/links.ts). */
+export const linkField = (name: string) => (name === 'consultation' ? 'consultationUrl' : name === 'site' ? 'siteUrl' : `links.${name}`);
+
 function missingLinks(located: Located[], resolveLink: LinkResolver): BodyWarning[] {
   return located.flatMap(({ token, line }) => {
     if (token.type !== 'link' || !token.href.startsWith('link:')) return [];
     const name = token.href.slice(5);
     if (resolveLink(name)) return [];
-    const field = name === 'consultation' ? 'consultationUrl' : name === 'site' ? 'siteUrl' : `links.${name}`;
-    return [{ code: 'link.missing' as const, line, field, message: `link:${name} has no URL, so it shows as plain text: set its URL in coursemail.config.json` }];
+    return [{ code: 'link.missing' as const, line, field: linkField(name), message: `link:${name} has no URL, so it shows as plain text: set its URL in coursemail.config.json` }];
   });
 }
 

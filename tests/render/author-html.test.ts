@@ -85,10 +85,13 @@ describe('what was removed and links with no URL are warnings with file:line', (
     const text = readFileSync(join(root, file), 'utf8');
     const lines = text.split('\n').length;
     writeFile(root, file, `${text.trimEnd()}\n\n<div style="display:none">\n`);
+    const five = 'series/physician-coaching/05-the-bottom-line.md';
+    writeFile(root, five, readFileSync(join(root, five), 'utf8').replace('href: "link:consultation"', 'href: "link:booking"'));
     const { code, err } = await runCli(['check', '--root', root]);
     expect(code).toBe(0);
     expect(err).toContain(`${file}:${lines + 1}: style="display:none" removed from <div>`);
     expect(err).toContain(`${file}:${lines + 1}: <div> is never closed: closed at the end of the message body`);
+    expect(err).toContain(`${five}: the cta's link:booking has no URL, so no button is shown: set its URL in coursemail.config.json [links.booking]`);
     expect(err).toMatch(/series\/physician-coaching\/03-coaching-vs-therapy\.md:\d+: link:compartmentalization has no URL, so it shows as plain text: set its URL in coursemail\.config\.json \[links\.compartmentalization\]/);
   });
 
