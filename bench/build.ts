@@ -38,6 +38,7 @@ export async function benchBuild(): Promise<Figure[]> {
     seriesTitle: built!.course.title,
     step: 2,
     stepCount: 5,
+    subject: step.step.subject,
     preheader: step.step.preheader,
     bodyHtml: markdownToEmailHtml(step.step.body.replace(/\{\{#if firstName\}\}Hi \{\{firstName\}\},\{\{else\}\}Hello,\{\{\/if\}\}/, `Hi Reader ${i},`), project.resolveLink),
     cta: step.step.cta,

@@ -61,6 +61,15 @@ export function cliProject(dir: string, name: string): { root: string; sqlitePat
   const config = JSON.parse(readFileSync(join(REPO, 'coursemail.config.json'), 'utf8')) as Record<string, unknown>;
   config.transport = 'resend';
   config.resend = { requestsPerSecond: 10_000 };
+  // A real send refuses the example's placeholder identity (src/config/identity.ts).
+  Object.assign(config, {
+    sender: { name: 'Bench Coaching', email: 'bench@benchcoaching.org' },
+    postalAddress: '12 Harbor Road, Suite 3, Portland, ME 04101, USA',
+    siteUrl: 'https://benchcoaching.org',
+    publicUrl: 'https://mail.benchcoaching.org',
+    consultationUrl: 'https://benchcoaching.org/book',
+    links: { 'coaching-for-physicians': 'https://benchcoaching.org/physicians' },
+  });
   writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
   symlinkSync(join(REPO, 'series'), join(root, 'series'));
   const sqlitePath = join(root, DEFAULT_SQLITE_PATH);

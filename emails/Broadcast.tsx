@@ -6,22 +6,25 @@ import { Layout } from './Layout.tsx';
 import { sampleFooter } from './sample.ts';
 
 export interface BroadcastProps {
+  subject: string;
   preheader: string;
   bodyHtml: string;
   cta?: Cta;
   footer: FooterContent;
 }
 
-export function Broadcast({ preheader, bodyHtml, cta, footer }: BroadcastProps) {
+export function Broadcast({ subject, preheader, bodyHtml, cta, footer }: BroadcastProps) {
   return (
-    <Layout preheader={preheader} footer={footer}>
-      <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+    <Layout title={subject} preheader={preheader} footer={footer}>
+      {/* The author's block, sanitized; the guard checks the footer comes after it, outside it. */}
+      <div data-author-content="true" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
       <CallToAction cta={cta} />
     </Layout>
   );
 }
 
 Broadcast.PreviewProps = {
+  subject: 'A new article',
   preheader: 'A new article, and two open consultation slots.',
   bodyHtml: '<p>{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}</p><p>A short note from the coach.</p>',
   footer: sampleFooter,

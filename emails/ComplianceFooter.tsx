@@ -15,13 +15,24 @@ const link = { color: palette.link, textDecoration: 'underline' };
 
 /**
  * Every message ends with this: why you got it, the disclaimer, the crisis line, who sent it
- * and from where, and how to leave. The wording comes from `src/render/footer.ts`.
+ * and from where, and how to leave. The wording comes from `src/render/footer.ts`; the
+ * `data-compliance-footer` mark is how the guard finds it after the author's block.
  */
 export function ComplianceFooter({ footer }: { footer: FooterContent }) {
   return (
     <Section data-compliance-footer="true" style={{ padding: '8px 0 0' }}>
       <Hr style={{ border: 'none', borderTop: `1px solid ${palette.rule}`, margin: '24px 0 16px' }} />
-      <Text style={{ ...small, color: palette.text, fontWeight: 600 }}>{footer.crisis}</Text>
+      <Text style={{ ...small, color: palette.text, fontWeight: 600 }}>
+        {footer.crisisParts.map((part, i) =>
+          part.href ? (
+            <Link key={i} href={part.href} style={link}>
+              {part.text}
+            </Link>
+          ) : (
+            part.text
+          ),
+        )}
+      </Text>
       <Text style={small}>{footer.disclaimer}</Text>
       <Text style={small}>{footer.reason}</Text>
       <Text style={small}>

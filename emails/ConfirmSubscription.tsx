@@ -8,6 +8,7 @@ import { sampleFooter } from './sample.ts';
 
 export interface ConfirmSubscriptionProps {
   seriesTitle: string;
+  subject: string;
   preheader: string;
   footer: FooterContent;
 }
@@ -17,10 +18,11 @@ const addressLink = { color: palette.link, textDecoration: 'underline', wordBrea
 const p = { margin: '0 0 16px', fontSize: '16px', lineHeight: '1.6', fontFamily: emailStyles.font.replace('font-family:', '') };
 
 /** Double opt-in: nothing else is sent until the reader presses the button. */
-export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmSubscriptionProps) {
+export function ConfirmSubscription({ seriesTitle, subject, preheader, footer }: ConfirmSubscriptionProps) {
   return (
-    <Layout preheader={preheader} footer={footer}>
-      <Text style={p}>{'{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'}</Text>
+    <Layout title={subject} preheader={preheader} footer={footer}>
+      {/* Never the typed name: a sign-up form must not make this address mail anyone a stranger's words. */}
+      <Text style={p}>Hello,</Text>
       <Text style={p}>{`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`}</Text>
       <CallToAction cta={{ text: 'Yes, send me the course', href: '{{confirmUrl}}' }} />
       <Text style={p}>
@@ -35,7 +37,8 @@ export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmS
 
 ConfirmSubscription.PreviewProps = {
   seriesTitle: 'Physician coaching is not therapy',
-  preheader: 'One click to confirm; nothing is sent until you do.',
+  subject: 'Please confirm: Physician coaching is not therapy',
+  preheader: 'Press the button inside to confirm. Nothing more is sent until you do.',
   footer: { ...sampleFooter, reason: 'You are receiving this because someone asked to subscribe this address.' },
 } satisfies ConfirmSubscriptionProps;
 

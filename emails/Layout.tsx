@@ -7,16 +7,19 @@ import { ComplianceFooter } from './ComplianceFooter.tsx';
 import { sampleFooter } from './sample.ts';
 
 export interface LayoutProps {
+  /** The subject: the document's `<title>`, which screen readers and some clients show. */
+  title: string;
   preheader: string;
   footer: FooterContent;
   children: ReactNode;
 }
 
 /** One column, 600 px, inline styles: readable in clients that ignore media queries. */
-export function Layout({ preheader, footer, children }: LayoutProps) {
+export function Layout({ title, preheader, footer, children }: LayoutProps) {
   return (
     <Html lang="en" dir="ltr">
       <Head>
+        <title>{title}</title>
         <meta name="color-scheme" content="light dark" />
         <meta name="supported-color-schemes" content="light dark" />
       </Head>
@@ -31,6 +34,6 @@ export function Layout({ preheader, footer, children }: LayoutProps) {
   );
 }
 
-Layout.PreviewProps = { preheader: 'A short preview line', footer: sampleFooter, children: 'Body' };
+Layout.PreviewProps = { title: 'A subject line', preheader: 'A short preview line', footer: sampleFooter, children: 'Body' };
 
 export default Layout;

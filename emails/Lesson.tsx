@@ -11,6 +11,7 @@ export interface LessonProps {
   seriesTitle: string;
   step: number;
   stepCount: number;
+  subject: string;
   preheader: string;
   /** The lesson's Markdown already turned into HTML (placeholders intact). */
   bodyHtml: string;
@@ -18,13 +19,14 @@ export interface LessonProps {
   footer: FooterContent;
 }
 
-export function Lesson({ seriesTitle, step, stepCount, preheader, bodyHtml, cta, footer }: LessonProps) {
+export function Lesson({ seriesTitle, step, stepCount, subject, preheader, bodyHtml, cta, footer }: LessonProps) {
   return (
-    <Layout preheader={preheader} footer={footer}>
+    <Layout title={subject} preheader={preheader} footer={footer}>
       <Text style={{ margin: '0 0 20px', fontSize: '13px', color: palette.muted, fontFamily: 'Helvetica,Arial,sans-serif' }}>
         {`${seriesTitle} · Lesson ${step} of ${stepCount}`}
       </Text>
-      <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+      {/* The author's block, sanitized; the guard checks the footer comes after it, outside it. */}
+      <div data-author-content="true" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
       <CallToAction cta={cta} />
     </Layout>
   );
@@ -34,6 +36,7 @@ Lesson.PreviewProps = {
   seriesTitle: 'Physician coaching is not therapy',
   step: 1,
   stepCount: 5,
+  subject: 'What coaching is',
   preheader: 'A non-clinical kind of professional support.',
   bodyHtml: '<p>{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}</p><p>Coaching is structured, forward-looking work.</p>',
   footer: sampleFooter,

@@ -1,6 +1,6 @@
 import type { BroadcastProps } from '../Broadcast.tsx';
 import { mjmlLayout } from './Layout.ts';
 
-export function broadcastMjml({ preheader, bodyHtml, cta, footer }: BroadcastProps): string {
-  return mjmlLayout({ preheader, contentHtml: bodyHtml, cta, footer });
+export function broadcastMjml({ subject, preheader, bodyHtml, cta, footer }: BroadcastProps): string {
+  return mjmlLayout({ title: subject, preheader, contentHtml: bodyHtml, cta, footer });
 }

@@ -5,8 +5,12 @@ import { palette } from '../../src/render/styles.ts';
 import { complianceFooter } from './ComplianceFooter.ts';
 
 export interface MjmlLayoutProps {
+  /** The subject: the document's `<title>`. */
+  title: string;
   preheader: string;
-  /** Already-HTML blocks (Markdown output, lesson label) placed in order. */
+  /** The templates' own HTML before the author's block (the lesson label). */
+  beforeHtml?: string;
+  /** The author's block (sanitized Markdown output), or the template's own text. */
   contentHtml: string;
   cta?: CallToAction;
   /** HTML after the button, before the footer. */
@@ -15,12 +19,13 @@ export interface MjmlLayoutProps {
 }
 
 /** The MJML twin of `emails/Layout.tsx`: one 600 px column, footer always last. */
-export function mjmlLayout({ preheader, contentHtml, cta, afterHtml, footer }: MjmlLayoutProps): string {
+export function mjmlLayout({ title, preheader, beforeHtml, contentHtml, cta, afterHtml, footer }: MjmlLayoutProps): string {
   const button = cta?.href
     ? `<mj-button href="${cta.href}" background-color="${palette.button}" color="${palette.buttonText}" font-size="16px" font-weight="600" border-radius="4px" align="left" padding="8px 0 24px">${e(cta.text)}</mj-button>`
     : '';
   return `<mjml lang="en" dir="ltr">
   <mj-head>
+    <mj-title>${e(title)}</mj-title>
     <mj-preview>${e(preheader)}</mj-preview>
     <mj-attributes>
       <mj-all font-family="-apple-system,'Segoe UI',Helvetica,Arial,sans-serif" />
@@ -30,7 +35,7 @@ export function mjmlLayout({ preheader, contentHtml, cta, afterHtml, footer }: M
   <mj-body background-color="${palette.background}" width="600px">
     <mj-section background-color="${palette.card}" padding="32px 28px" border-radius="6px">
       <mj-column>
-        <mj-text>${contentHtml}</mj-text>
+        <mj-text>${beforeHtml ?? ''}<div data-author-content="true">${contentHtml}</div></mj-text>
         ${button}
         ${afterHtml ? `<mj-text>${afterHtml}</mj-text>` : ''}
         ${complianceFooter(footer)}

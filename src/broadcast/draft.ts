@@ -89,7 +89,7 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
       cta: resolveCta(parsed.cta, project.resolveLink),
       seriesTitle: course?.title,
       sender: course?.sender,
-    });
+    }, { file, bodyLine: parsed.bodyLine });
     problems.push(...messageProblems(built, file));
     return { slug, file, hash, parsed, built: problems.length ? undefined : built, checks: built.checks, problems };
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Project } from '../build/index.ts';
+import type { Config } from '../config/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
 import { fillMessage, sampleRecipient } from '../send/test-send.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
@@ -26,7 +27,7 @@ export type SendAction =
   | { kind: 'resume'; broadcast: Broadcast }
   | { kind: 'wait'; broadcast: Broadcast }
   | { kind: 'done'; broadcast: Broadcast }
-  | { kind: 'refused'; code: 'broadcast.refused' | 'broadcast.changed' | 'broadcast.cancelled'; reason: string; problems: Problem[] };
+  | { kind: 'refused'; code: 'broadcast.refused' | 'broadcast.links' | 'broadcast.changed' | 'broadcast.cancelled'; reason: string; problems: Problem[] };
 
 export interface SendPlan {
   draft: BroadcastDraft;
@@ -53,9 +54,14 @@ export type StartResult =
 const unfinished = (b: Broadcast) => b.status === 'draft' || b.status === 'scheduled' || b.status === 'sending';
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'an unknown date');
 
-function decide(draft: BroadcastDraft, existing: BroadcastProgress | undefined, now: Date, forceNew: boolean): SendAction {
+function decide(draft: BroadcastDraft, existing: BroadcastProgress | undefined, now: Date, forceNew: boolean, transport: Config['transport']): SendAction {
   if (!draft.built || !draft.parsed) {
     return { kind: 'refused', code: 'broadcast.refused', reason: `Not sent: ${draft.file} does not pass the checks, so not a single message went out.`, problems: draft.problems };
+  }
+  // A link the text promises but the config has no URL for: fine in the outbox, not for readers.
+  const missing = draft.built.warnings.filter((w) => w.code === 'link.missing');
+  if (missing.length && transport !== 'outbox') {
+    return { kind: 'refused', code: 'broadcast.links', reason: `Not sent: ${draft.file} links to ${missing.length === 1 ? 'a name' : 'names'} with no URL in coursemail.config.json, so not a single message went out.`, problems: missing };
   }
   const sendAt = draft.parsed.sendAt;
   const fresh: SendAction = sendAt && sendAt > now ? { kind: 'schedule', sendAt } : { kind: 'start' };
@@ -92,7 +98,7 @@ async function existingOf(store: Store, slug: string, now: Date): Promise<Broadc
 /** Everything `--dry-run` and the confirmation show; sends nothing and writes nothing. */
 export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opts: { now: Date; forceNew?: boolean; sampleSize?: number }): Promise<SendPlan> {
   const existing = await existingOf(ctx.store, draft.slug, opts.now);
-  const action = decide(draft, existing, opts.now, opts.forceNew ?? false);
+  const action = decide(draft, existing, opts.now, opts.forceNew ?? false, ctx.project.config.transport);
   const seriesId = action.kind === 'resume' || action.kind === 'wait' || action.kind === 'done' ? action.broadcast.seriesId : (draft.parsed?.series ?? null);
   const recipients =
     action.kind === 'done' ? 0 : action.kind === 'resume' && existing && existing.broadcast.total !== null ? existing.queued + existing.sending : await countRecipients(ctx.store, seriesId);
@@ -121,7 +127,7 @@ export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opt
 export async function startSend(ctx: BroadcastContext, draft: BroadcastDraft, opts: { now: Date; forceNew?: boolean }): Promise<StartResult> {
   const { store } = ctx;
   const existing = await existingOf(store, draft.slug, opts.now);
-  const action = decide(draft, existing, opts.now, opts.forceNew ?? false);
+  const action = decide(draft, existing, opts.now, opts.forceNew ?? false, ctx.project.config.transport);
   switch (action.kind) {
     case 'refused':
       throw new CoursemailError(action.code, action.reason, action.problems);

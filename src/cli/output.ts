@@ -17,6 +17,13 @@ export function printProblems(io: CliIO, problems: Problem[], heading: string): 
   for (const p of problems) io.err(`  ✗ ${formatProblem(p)}`);
 }
 
+/** Advice that does not refuse anything: what the author wrote that will not reach the reader as written. */
+export function printWarnings(io: CliIO, warnings: Problem[]): void {
+  if (!warnings.length) return;
+  io.err(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}:`);
+  for (const w of warnings) io.err(`  ! ${formatProblem(w)}`);
+}
+
 /** The exit codes, as the README lists them. */
 export const EXIT = { done: 0, refused: 1, usage: 2, providerStop: 3, bug: 70 } as const;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
-import { createTransport } from '../deliver/index.ts';
 import type { Transport } from '../send/index.ts';
+import { configuredTransport } from '../send/test-send.ts';
 import { openStore, storeOptionsFromEnv, type Store, type StoreOptions } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
@@ -56,14 +56,7 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
   const store = await openStore(workerStoreOptions(env, root));
   let transport: Transport;
   try {
-    const messageIdSeed = await store.messageIdSeed();
-    transport =
-      opts.transport ??
-      (config.transport === 'outbox'
-        ? createTransport('outbox', { dir: join(root, 'outbox'), messageIdSeed })
-        : config.transport === 'smtp'
-          ? createTransport('smtp', (config.smtp && { ...config.smtp, messageIdSeed })!)
-          : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+    transport = opts.transport ?? configuredTransport(config, root, env, await store.messageIdSeed());
   } catch (err) {
     await store.close();
     throw err;

@@ -112,8 +112,9 @@ export function parseMessageFile(text: string, file: string, kind: 'lesson' | 'b
 
 export function resolveCta(cta: ParsedMessageFile['cta'], resolveLink: (name: string) => string | undefined): CallToAction | undefined {
   if (!cta) return undefined;
-  const href = cta.href.startsWith('link:') ? resolveLink(cta.href.slice(5)) : cta.href;
-  return { text: cta.text, href };
+  if (!cta.href.startsWith('link:')) return { text: cta.text, href: cta.href };
+  const link = cta.href.slice(5);
+  return { text: cta.text, href: resolveLink(link), link };
 }
 
 export type { MessageKind };

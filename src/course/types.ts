@@ -21,6 +21,8 @@ export interface CallToAction {
   text: string;
   /** Resolved URL, or undefined when its `link:NAME` has no URL in config (then no button). */
   href?: string;
+  /** The NAME of a `link:NAME` href, so a missing URL can be named. */
+  link?: string;
 }
 
 /** One lesson in order. `step` is 1-based; `dayOffset` is the sum of delays up to it. */

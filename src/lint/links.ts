@@ -43,8 +43,8 @@ export function lintLinks(html: string, opts: LintOptions): LintWarning[] {
     if (!href || href === '#') once({ rule: 'link-empty', message: `link “${short(label)}” goes nowhere (href ${href ? '"#"' : 'missing'})` });
     else if (WHOLE_PLACEHOLDER.test(href)) {
       if (opts.filled) once({ rule: 'placeholder-unfilled', message: `link “${short(label)}” still has the placeholder ${href}` });
-    } else if (/^(mailto|tel):/i.test(href)) {
-      // Addresses and phone numbers are fine as they are.
+    } else if (/^(mailto|tel|sms):/i.test(href)) {
+      // Addresses and phone numbers (the footer's 988 to call and to text) are fine as they are.
     } else if (/^http:\/\//i.test(href)) {
       const origin = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?=[/?#]|$)/i.exec(href)?.[0];
       if (origin) local.set(origin, (local.get(origin) ?? 0) + 1);

@@ -8,8 +8,30 @@ import type { MessageKind } from '../personalize/model.ts';
 export const DISCLAIMER =
   'This email is general information, not medical or psychological advice. Coaching is not therapy and is not a substitute for clinical care or a Physician Health Program where a clinical condition is present.';
 
-export const CRISIS_LINE =
-  'If you are in crisis or thinking about suicide, call or text 988 or chat at 988lifeline.org (988 Suicide & Crisis Lifeline, US). Outside the US, contact your local emergency number.';
+/** A run of footer text, a link when `href` is set. */
+export interface TextPart {
+  text: string;
+  href?: string;
+}
+
+/**
+ * The crisis line, with 988 to call, to text and to chat as links a phone opens directly.
+ * The links sit on words already in the sentence, so the text reads the same in both parts.
+ */
+export const CRISIS_PARTS: readonly TextPart[] = [
+  { text: 'If you are in crisis or thinking about suicide, ' },
+  { text: 'call', href: 'tel:988' },
+  { text: ' or ' },
+  { text: 'text 988', href: 'sms:988' },
+  { text: ' or chat at ' },
+  { text: '988lifeline.org', href: 'https://988lifeline.org' },
+  { text: ' (988 Suicide & Crisis Lifeline, US). Outside the US, contact your local emergency number.' },
+];
+
+export const CRISIS_LINE = CRISIS_PARTS.map((p) => p.text).join('');
+
+/** The crisis line's links the guard requires in every HTML part. */
+export const CRISIS_LINKS = CRISIS_PARTS.flatMap((p) => (p.href ? [p.href] : []));
 
 /** Fragments the guard requires individually, so a reworded crisis line still names each part. */
 export const CRISIS_FRAGMENTS = [
@@ -22,6 +44,7 @@ export const CRISIS_FRAGMENTS = [
 export interface FooterContent {
   disclaimer: string;
   crisis: string;
+  crisisParts: readonly TextPart[];
   senderName: string;
   senderEmail: string;
   /** The coach by name and credentials, named before the sender in "Sent by". */
@@ -50,12 +73,14 @@ export function footerContent(config: Pick<Config, 'sender' | 'postalAddress' | 
   return {
     disclaimer: DISCLAIMER,
     crisis: CRISIS_LINE,
+    crisisParts: CRISIS_PARTS,
     senderName: ctx.sender?.name ?? config.sender.name,
     senderEmail: ctx.sender?.email ?? config.sender.email,
     ...(config.coach ? { coach: [config.coach.name, config.coach.credentials].filter(Boolean).join(', ') } : {}),
     postalAddress: config.postalAddress,
     reason,
-    unsubscribe: { text: 'Unsubscribe in one click', url: '{{unsubscribeUrl}}' },
+    // The link opens a page with a button; one click is what the List-Unsubscribe header gives.
+    unsubscribe: { text: 'Unsubscribe', url: '{{unsubscribeUrl}}' },
     preferences: { text: 'Manage your preferences', url: '{{preferencesUrl}}' },
   };
 }

@@ -1,6 +1,7 @@
 import { decodeHTML } from 'entities';
 import type { Problem } from '../shared/index.ts';
-import { CRISIS_FRAGMENTS, DISCLAIMER, type FooterContent } from './footer.ts';
+import { CRISIS_FRAGMENTS, CRISIS_LINKS, DISCLAIMER, type FooterContent } from './footer.ts';
+import { htmlStructure } from './structure.ts';
 
 /** Gmail clips HTML past ~102 KB and hides the rest, footer first; we keep a margin. */
 export const GMAIL_CLIP_BYTES = 102 * 1024;
@@ -18,7 +19,7 @@ export interface GuardContext {
 }
 
 export interface ComplianceCheck {
-  rule: 'plain-text' | 'disclaimer' | 'crisis-line' | 'sender' | 'postal-address' | 'unsubscribe' | 'html-size' | 'footer-position';
+  rule: 'plain-text' | 'disclaimer' | 'crisis-line' | 'sender' | 'postal-address' | 'footer-placement' | 'safe-html' | 'unsubscribe' | 'html-size' | 'footer-position';
   ok: boolean;
   /** What the rule requires, and when it fails, what is missing and where. */
   why: string;
@@ -100,11 +101,15 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
     why: disclaimerMissing.length ? `disclaimer sentence missing: ${disclaimerMissing.join('; ')}` : 'general-information disclaimer, coaching is not therapy or a substitute for care or a PHP',
   });
 
-  const crisisMissing = CRISIS_FRAGMENTS.flatMap((f) => both(f.text).map((w) => `“${f.text}” in ${w}`));
+  const structure = htmlStructure(msg.html);
+  const crisisMissing = [
+    ...CRISIS_FRAGMENTS.flatMap((f) => both(f.text).map((w) => `“${f.text}” in ${w}`)),
+    ...CRISIS_LINKS.filter((href) => !structure.footerLinks.includes(href)).map((href) => `the ${href} link in the footer`),
+  ];
   checks.push({
     rule: 'crisis-line',
     ok: crisisMissing.length === 0,
-    why: crisisMissing.length ? `crisis line incomplete: ${crisisMissing.join('; ')}` : '988 Suicide & Crisis Lifeline: call or text 988, chat 988lifeline.org, outside-US line',
+    why: crisisMissing.length ? `crisis line incomplete: ${crisisMissing.join('; ')}` : '988 Suicide & Crisis Lifeline: call (tel:988) or text (sms:988) 988, chat 988lifeline.org, outside-US line',
   });
 
   const senderMissing = ctx.footer.senderName.trim() ? both(ctx.footer.senderName) : ['config'];
@@ -112,7 +117,36 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
 
   const addressMissing = ctx.footer.postalAddress.trim() ? both(ctx.footer.postalAddress) : ['config (postalAddress)'];
   checks.push({ rule: 'postal-address', ok: addressMissing.length === 0, why: `sender postal address (CAN-SPAM)${missingIn(addressMissing)}` });
+  checks.push(placementCheck(structure, ctx));
+  checks.push({
+    rule: 'safe-html',
+    ok: structure.active.length === 0,
+    why: structure.active.length ? `the HTML holds what could run or collect data in an inbox: ${[...new Set(structure.active)].slice(0, 5).join(', ')}` : 'no script, event handler, form, frame or script/data URL',
+  });
   return checks;
+}
+
+/**
+ * Where the footer sits in the rendered HTML: one block, after the author's and outside it
+ * (so no author element wraps, hides or restyles it), holding every sentence it must say.
+ */
+function placementCheck(structure: ReturnType<typeof htmlStructure>, ctx: GuardContext): ComplianceCheck {
+  const wrong = [
+    structure.footers === 0 ? 'no footer block (data-compliance-footer) in the HTML' : '',
+    structure.footers > 1 ? `${structure.footers} footer blocks` : '',
+    structure.footerInsideAuthor ? 'the footer is inside the author block' : '',
+    structure.footerBeforeAuthor ? 'the footer comes before the author block' : '',
+  ].filter(Boolean);
+  if (!wrong.length) {
+    const said = [...DISCLAIMER_SENTENCES, ...CRISIS_FRAGMENTS.map((f) => f.text), ctx.footer.postalAddress, ctx.footer.senderName, 'Unsubscribe'];
+    const missing = said.filter((phrase) => phrase.trim() && !structure.footerText.includes(collapse(phrase)));
+    if (missing.length) wrong.push(`the footer block lacks ${missing.map((m) => `“${m}”`).join(', ')}`);
+  }
+  return {
+    rule: 'footer-placement',
+    ok: wrong.length === 0,
+    why: wrong.length ? wrong.join('; ') : 'the footer is one block after the author content, outside it, styled by the templates',
+  };
 }
 
 /**

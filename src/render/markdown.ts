@@ -1,7 +1,7 @@
 import { Marked, type Tokens } from 'marked';
 import type { LinkResolver } from '../config/index.ts';
 import { escapeHtml } from './escape.ts';
-import { emailStyles as s } from './styles.ts';
+import { sanitizeAuthorHtml } from './author-html.ts';
 
 /**
  * Markdown renderers URL-encode `{{…}}` inside link targets (`%7B%7B`), which would break
@@ -24,45 +24,37 @@ const LONG_WORD = /\S{30}/;
 const unbroken = (html: string) => LONG_WORD.test(html.replace(/<[^>]*>/g, ''));
 
 function createMarked(resolveLink: LinkResolver): Marked {
+  // Plain elements: the sanitizer gives each its template style (author styles never survive).
   return new Marked({
     gfm: true,
     renderer: {
-      paragraph({ tokens }: Tokens.Paragraph) {
-        return `<p style="${s.paragraph}">${this.parser.parseInline(tokens)}</p>\n`;
-      },
       heading({ tokens, depth }: Tokens.Heading) {
         const level = Math.min(Math.max(depth, 2), 3);
-        return `<h${level} style="${level === 2 ? s.h2 : s.h3}">${this.parser.parseInline(tokens)}</h${level}>\n`;
+        return `<h${level}>${this.parser.parseInline(tokens)}</h${level}>\n`;
       },
       list(token: Tokens.List) {
         const tag = token.ordered ? 'ol' : 'ul';
-        const items = token.items.map((item) => `<li style="${s.listItem}">${this.parser.parse(item.tokens).replace(/^<p[^>]*>|<\/p>\n?$/g, '')}</li>`).join('\n');
-        return `<${tag} style="${s.list}">\n${items}\n</${tag}>\n`;
-      },
-      blockquote({ tokens }: Tokens.Blockquote) {
-        return `<blockquote style="${s.blockquote}">${this.parser.parse(tokens)}</blockquote>\n`;
+        const items = token.items.map((item) => `<li>${this.parser.parse(item.tokens).replace(/^<p>|<\/p>\n?$/g, '')}</li>`).join('\n');
+        return `<${tag}>\n${items}\n</${tag}>\n`;
       },
       link({ href, title, tokens }: Tokens.Link) {
         const inner = this.parser.parseInline(tokens);
         const target = href.startsWith('link:') ? resolveLink(href.slice(5)) : href;
-        // An unresolved named link reads as plain text: never a dead link.
+        // An unresolved named link reads as plain text: never a dead link (`check` warns).
         if (!target) return inner;
         const t = title ? ` title="${escapeHtml(title)}"` : '';
-        return `<a href="${escapeHtml(target)}"${t} style="${unbroken(inner) ? s.addressLink : s.link}">${inner}</a>`;
-      },
-      image({ href, text }: Tokens.Image) {
-        return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}" style="max-width:100%;height:auto" />`;
-      },
-      hr() {
-        return `<hr style="${s.hr}" />\n`;
+        return `<a href="${escapeHtml(target)}"${t}${unbroken(inner) ? ' data-cm-break' : ''}>${inner}</a>`;
       },
     },
   });
 }
 
-/** Markdown body → email-safe HTML with inline styles (clients drop `<style>` blocks). */
+/**
+ * Markdown body → email-safe HTML with inline styles (clients drop `<style>` blocks). Raw
+ * HTML in the Markdown goes through the sanitizer with the rest (see author-html.ts).
+ */
 export function markdownToEmailHtml(md: string, resolveLink: LinkResolver): string {
   const { text, restore } = protect(md);
   const html = createMarked(resolveLink).parse(text, { async: false });
-  return restore(html);
+  return restore(sanitizeAuthorHtml(html));
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Config } from '../config/index.ts';
+import { identityProblems, type Config } from '../config/index.ts';
 import { createTransport } from '../deliver/index.ts';
 import { compileMessage, personalize, type CompiledMessage, type PersonalizedMessage, type Recipient } from '../personalize/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
@@ -85,8 +85,11 @@ export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
 /**
  * The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from
  * `env`; `messageIdSeed` is the store's (`store.messageIdSeed()`) where a store is open.
+ * The one place a real transport is made from config: it refuses the example's placeholder identity.
  */
 export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env, messageIdSeed?: string): Transport {
+  const placeholders = identityProblems(config, config.transport);
+  if (placeholders.length) throw new CoursemailError('config.placeholder', `coursemail.config.json still has placeholder values; a real send through ${config.transport} needs real ones:`, placeholders);
   const seed = messageIdSeed === undefined ? {} : { messageIdSeed };
   if (config.transport === 'smtp') {
     if (!config.smtp) throw new CoursemailError('config.smtp', 'transport is "smtp" but coursemail.config.json has no "smtp" section (host, port).');

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { CoursemailError } from '../shared/index.ts';
 import type { ImportRow, Store } from '../store/index.ts';
-import { sanitizeName } from './name.ts';
+import { nameProblem, sanitizeName } from './name.ts';
 import { normalizeEmail } from './normalize-email.ts';
 import { validateTimezone } from './timezone.ts';
 
@@ -274,7 +274,10 @@ function readRow(record: string[], line: number, header: Map<number, string>, wi
   if ('problem' in zone) return { reason: `timezone: ${zone.problem.message}` };
   const consent = readConsent(field.consent ?? '', now);
   if (consent instanceof Error) return { reason: `consent: ${consent.message}` };
-  return { email: email.email, firstName: sanitizeName(field.firstName ?? ''), timezone: zone.timezone, consentAt: consent, consentSource: source };
+  const firstName = sanitizeName(field.firstName ?? '');
+  const badName = nameProblem(firstName);
+  if (badName) return { reason: `first_name: ${badName}` };
+  return { email: email.email, firstName, timezone: zone.timezone, consentAt: consent, consentSource: source };
 }
 
 /**

@@ -1,10 +1,12 @@
-/** Longest first name kept; longer input is cut, not refused (it is a greeting, not an identity). */
+/** Longest first name kept, in graphemes; longer input is cut, not refused (it is a greeting, not an identity). */
 export const MAX_NAME_LENGTH = 100;
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * A first name fit to store and to put in a greeting or a header: control characters
  * (CR/LF above all: header injection) become spaces, runs of spaces collapse, the result
- * is trimmed and cut to 100 characters. Invisible format characters are dropped: bidi
+ * is trimmed and cut to 100 graphemes (never inside an emoji or an accented letter). Invisible format characters are dropped: bidi
  * overrides and isolates (an RTL override in "Hi {{firstName}}," reverses the rest of the
  * line), zero-width spaces, word joiners and BOMs. ZWJ/ZWNJ stay: scripts and emoji need them.
  * Empty means no name.
@@ -18,5 +20,24 @@ export function sanitizeName(input: unknown): string | null {
     .replace(/\s+/g, ' ')
     .trim();
   if (clean === '') return null;
-  return [...clean].slice(0, MAX_NAME_LENGTH).join('').trim();
+  return Array.from(graphemes.segment(clean), (g) => g.segment)
+    .slice(0, MAX_NAME_LENGTH)
+    .join('')
+    .trim();
+}
+
+/** A dotted host with a lowercase top-level label ("evil.example/login"); "St.John" and "J.R." pass. */
+const TLD_LIKE = /[\p{L}\p{N}-]\.[a-z]{2,}(?=$|[\s/:?#,;!)])/u;
+
+/**
+ * Why a first name is refused, or undefined when it may be kept. A name appears in mail the
+ * coach's domain sends: one holding a URL, an address or markup would let anyone use the
+ * sign-up form to send their own words ("Visit evil.example to claim your refund").
+ */
+export function nameProblem(name: string | null): string | undefined {
+  if (!name) return undefined;
+  if (/[<>]/.test(name)) return 'a first name cannot contain < or >';
+  if (/\S@\S/.test(name)) return 'a first name cannot contain an email address';
+  if (/[a-z][a-z0-9+.-]*:\/\/|\bwww\./i.test(name) || TLD_LIKE.test(name)) return 'a first name cannot contain a web address';
+  return undefined;
 }

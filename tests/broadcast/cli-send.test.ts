@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { tempProject } from '../support/project.ts';
+import { realIdentity, tempProject } from '../support/project.ts';
 import { coursemail, duplicates, populate, recipientsOf, until, writeBroadcast, type Population } from './support.ts';
 
 const n = (v: number) => v.toLocaleString('en-US');
@@ -19,6 +19,7 @@ async function setup(): Promise<{ root: string; pop: Population; broadcastRows: 
     config: (c) => {
       c.transport = 'resend';
       c.resend = { requestsPerSecond: 1000 };
+      realIdentity(c);
     },
   });
   writeBroadcast(root, 'news');
@@ -48,7 +49,7 @@ describe('coursemail broadcast send, as a process', () => {
     expect(dry.out).toContain('subject:    News for {{#if firstName}}{{firstName}}{{else}}you{{/if}}: news');
     expect(dry.out).toMatch(/sample: {5}reader\d+@example\.com, /);
     expect(dry.out).toMatch(/size: {7}\d+\.\d KB of HTML/);
-    expect(dry.out).toContain('guard:      ✓ all 8 checks pass');
+    expect(dry.out).toContain('guard:      ✓ all 10 checks pass');
     expect(dry.out).toContain('Dry run: nothing was sent.');
 
     const unconfirmed = await coursemail(root, server!, ['broadcast', 'send', 'broadcasts/news.md']).done;

@@ -8,7 +8,7 @@ import { Worker } from '../../src/send/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { runCli, tempProject } from '../support/project.ts';
+import { realIdentity, runCli, tempProject } from '../support/project.ts';
 import { duplicates, populate, recipientsOf, resendTo, SECRET, writeBroadcast } from './support.ts';
 
 const t0 = new Date('2026-05-04T14:00:00Z');
@@ -41,13 +41,48 @@ describe('a broadcast is refused before a single message goes out', () => {
 
     const cli = await runCli(['broadcast', 'send', 'broadcasts/news.md', '--yes', '--root', root]);
     expect(cli.code).toBe(1);
-    expect(cli.out).toMatch(/guard: {6}✗ \d+ of 8 checks fail/);
+    expect(cli.out).toMatch(/guard: {6}✗ \d+ of 10 checks fail/);
     expect(cli.err).toContain('compliance: ');
     expect(server.requests).toHaveLength(0);
     const after = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     expect(await after.broadcasts.list()).toEqual([]);
     expect((await after.deliveries.counts(t0)).broadcasts).toEqual([]);
     await after.close();
+  });
+});
+
+describe('a broadcast promising a link the config has no URL for', () => {
+  it('is refused for a real send, naming file:line and the key to set; through the outbox it may go', { timeout: 60_000 }, async () => {
+    const real = tempProject({
+      config: (c) => {
+        realIdentity(c);
+        c.transport = 'resend';
+      },
+    });
+    writeBroadcast(real, 'news', { body: 'A new article.\n\nRead [the guide](link:new-guide) today.' });
+    const store = await openStore({ sqlitePath: join(real, 'data/coursemail.sqlite') });
+    await populate(store, t0, 20);
+    const project = await loadProject(real);
+    const draft = await loadBroadcast(project, 'news');
+    expect(draft.built).toBeDefined();
+    const err = await startSend({ project, store }, draft, { now: t0 }).catch((e: unknown) => e);
+    expect((err as CoursemailError).code).toBe('broadcast.links');
+    expect((err as CoursemailError).problems).toEqual([
+      { code: 'link.missing', file: 'broadcasts/news.md', line: 10, field: 'links.new-guide', message: 'link:new-guide has no URL, so it shows as plain text: set its URL in coursemail.config.json' },
+    ]);
+    expect(await store.broadcasts.list()).toEqual([]);
+    await store.close();
+    const cli = await runCli(['broadcast', 'send', 'broadcasts/news.md', '--dry-run', '--root', real]);
+    expect(cli.code).toBe(1);
+    expect(cli.err).toContain('broadcasts/news.md:10: link:new-guide has no URL');
+
+    const outbox = tempProject();
+    writeBroadcast(outbox, 'news', { body: 'A new article.\n\nRead [the guide](link:new-guide) today.' });
+    const local = await loadProject(outbox);
+    const outboxStore = await openStore({ sqlitePath: join(outbox, 'data/coursemail.sqlite') });
+    const plan = await planSend({ project: local, store: outboxStore }, await loadBroadcast(local, 'news'), { now: t0 });
+    await outboxStore.close();
+    expect(plan.action.kind).toBe('start');
   });
 });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
-import { REPO, tempProject } from '../support/project.ts';
+import { REPO, realIdentity, tempProject } from '../support/project.ts';
 import { freshDatabase } from '../support/databases.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { newWebhookSecret } from '../support/svix.ts';
@@ -139,6 +139,7 @@ describe('coursemail dev follows a transport change in the config, without a res
     expect(dev.info.transport).toBe('outbox');
     const file = join(root, 'coursemail.config.json');
     const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    realIdentity(config);
     writeFileSync(file, JSON.stringify({ ...config, transport: 'smtp', smtp: { host: smtp.host, port: smtp.port } }, null, 2));
     await until('the config rebuild', () => (dev.builder.project?.config.transport === 'smtp' ? true : undefined));
 

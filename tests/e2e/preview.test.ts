@@ -70,8 +70,8 @@ describe('an email page', () => {
     await frame().getByText('988 Suicide & Crisis Lifeline').waitFor();
     await frame().getByText('Hi Maya,').waitFor();
     const checks = page.locator('[data-testid="checklist"] li');
-    expect(await checks.count()).toBe(8);
-    expect(await checks.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.ok))).toEqual(Array(8).fill('true'));
+    expect(await checks.count()).toBe(10);
+    expect(await checks.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.ok))).toEqual(Array(10).fill('true'));
     expect(await page.locator('[data-testid="size"] meter').getAttribute('value')).toMatch(/^\d+$/);
     const widths = await frameWidths();
     expect(widths.box).toBeGreaterThanOrEqual(600);

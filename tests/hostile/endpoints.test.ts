@@ -79,7 +79,7 @@ describe('hostile input to the public endpoints', () => {
       expect((await subscribe(h, formPost({ email }))).status).toBe(400);
     }
     await nothingStored(h);
-    const r = await subscribe(h, formPost({ email: 'ann@example.com', first_name: 'Ann\r\nBcc: victim@example.com\r\n\r\n<b>hi</b>' }));
+    const r = await subscribe(h, formPost({ email: 'ann@example.com', first_name: 'Ann\r\nBcc: Victim\r\n\r\nHi' }));
     expect(r.status).toBe(200);
     const stored = (await h.store.subscribers.findByEmail('ann@example.com'))!;
     expect(stored.firstName).not.toMatch(/[\r\n]/);
@@ -101,11 +101,11 @@ describe('hostile input to the public endpoints', () => {
 
   it('Unicode tricks: RTL overrides and zero-width characters are dropped from names; look-alike addresses are refused', async () => {
     const h = await harness();
-    await subscribe(h, formPost({ email: 'rtl@example.com', first_name: 'Ann\u202Egnp.exe\u202C' }));
+    await subscribe(h, formPost({ email: 'rtl@example.com', first_name: 'Ann\u202Eyrrab\u202C' }));
     await subscribe(h, formPost({ email: 'zw@example.com', first_name: 'A\u200Bn\u2060n\uFEFF' }));
     await subscribe(h, formPost({ email: 'invisible@example.com', first_name: '\u200B\u202E\u2066' }));
     await subscribe(h, formPost({ email: 'script@example.com', first_name: 'نرگس\u200Cی 👩\u200D⚕️' }));
-    expect((await h.store.subscribers.findByEmail('rtl@example.com'))!.firstName).toBe('Anngnp.exe');
+    expect((await h.store.subscribers.findByEmail('rtl@example.com'))!.firstName).toBe('Annyrrab');
     expect((await h.store.subscribers.findByEmail('zw@example.com'))!.firstName).toBe('Ann');
     expect((await h.store.subscribers.findByEmail('invisible@example.com'))!.firstName).toBeNull();
     // Joiners that scripts and emoji need are kept.

@@ -210,7 +210,8 @@ describe('build and check with hostile content', () => {
   });
 
   it('a Markdown nesting bomb fails only its own lesson; the BOM + CRLF lessons around it render and pass the guard', async () => {
-    const root = tempProject();
+    // Every link:NAME with a URL, so the only output is the problem.
+    const root = tempProject({ config: (c) => Object.assign(c.links as object, { 'burnout-solutions': 'https://coach.org/burnout', compartmentalization: 'https://coach.org/compartmentalization' }) });
     const dir = join(root, SERIES);
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
       writeFileSync(join(dir, name), `\ufeff${readFileSync(join(dir, name), 'utf8').replace(/\r?\n/g, '\r\n')}`);

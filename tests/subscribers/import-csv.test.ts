@@ -55,7 +55,7 @@ async function writeCsv(file: string, n: number): Promise<Expected> {
       record(`USER${i - 1}@EXAMPLE.COM,Dup,UTC,yes`);
       expected.duplicates += 1;
     } else if (kind === 63) {
-      record(`user${i}@example.com,"Doe, Jane\r\nBcc: victim@example.com",Europe/London,${consent(i)}`);
+      record(`user${i}@example.com,"Doe, Jane\r\nBcc: Victim",Europe/London,${consent(i)}`);
       good(i);
     } else if (kind === 88) {
       record(`user${i}@Bücher.example,"Müller, Jürgen",Europe/Berlin,${consent(i)}`);
@@ -120,7 +120,7 @@ forEachDatabase((db) => {
     expect(pendingOne).toMatchObject({ status: 'pending', consentAt: null, consentSource: 'import:list.csv' });
     expect(pendingOne?.confirmNonce).toBeTruthy();
     const hostile = await store.subscribers.findByEmail('user63@example.com');
-    expect(hostile?.firstName).toBe('Doe, Jane Bcc: victim@example.com');
+    expect(hostile?.firstName).toBe('Doe, Jane Bcc: Victim');
     const idn = await store.subscribers.findByEmail('user88@xn--bcher-kva.example');
     expect(idn).toMatchObject({ email: 'user88@xn--bcher-kva.example', firstName: 'Müller, Jürgen', timezone: 'Europe/Berlin' });
     const dated = await store.subscribers.findByEmail('user4@example.com');
@@ -145,6 +145,18 @@ forEachDatabase((db) => {
     await expect(importCsv(store, Readable.from(['name,tz\nAnn,UTC\n']), { now })).rejects.toThrow(/header naming an "email" column/);
     await expect(importCsv(store, Readable.from(['']), { now })).rejects.toThrow(/empty/);
     expect((await store.subscribers.list({ limit: 10 })).length).toBe(0);
+  });
+
+  it('a name holding a web address, an email address or markup makes only that row bad, with the reason', async () => {
+    const { store } = await db.fresh();
+    const csv = ['email,first_name', 'a@example.com,Visit https://evil.example', 'b@example.com,Bo', 'c@example.com,mail x@evil.example', 'd@example.com,<b>Di</b>'].join('\n');
+    const result = await importCsv(store, Readable.from([csv]), { now });
+    expect(result.bad).toEqual([
+      { line: 2, reason: 'first_name: a first name cannot contain a web address' },
+      { line: 4, reason: 'first_name: a first name cannot contain an email address' },
+      { line: 5, reason: 'first_name: a first name cannot contain < or >' },
+    ]);
+    expect(result.imported).toBe(1);
   });
 
   it('a stray quote or a future consent date makes only that row bad', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail, sanitizeName, validateTimezone } from '../../src/subscribers/index.ts';
+import { nameProblem, normalizeEmail, sanitizeName, validateTimezone } from '../../src/subscribers/index.ts';
 
 const ok = (input: string) => {
   const r = normalizeEmail(input);
@@ -80,5 +80,27 @@ describe('sanitizeName', () => {
     expect(sanitizeName('  Dr.   Ann  ')).toBe('Dr. Ann');
     expect(sanitizeName('x'.repeat(300))).toHaveLength(100);
     expect(sanitizeName('\r\n ')).toBeNull();
+  });
+
+  it('cuts on grapheme boundaries: an emoji or an accent at the cut is kept whole or left out, never halved', () => {
+    const family = '👩\u200D👩\u200D👧'; // one grapheme, five code points
+    expect(sanitizeName(`${'x'.repeat(99)}${family}tail`)).toBe(`${'x'.repeat(99)}${family}`);
+    expect(sanitizeName(`${'x'.repeat(99)}😀😀`)).toBe(`${'x'.repeat(99)}😀`);
+    expect(sanitizeName(`${'x'.repeat(99)}e\u0301\u0301z`)).toBe(`${'x'.repeat(99)}é\u0301`);
+    expect(sanitizeName('🇺🇸'.repeat(120))).toBe('🇺🇸'.repeat(100));
+  });
+});
+
+describe('nameProblem', () => {
+  it('refuses names holding a web address, an email address or markup, saying which', () => {
+    for (const name of ['Visit https://evil.example/login to claim your refund,', 'www.evil.example', 'Go to evil.example now', 'bit.ly/x', 'HTTP://EVIL.EXAMPLE']) {
+      expect(nameProblem(sanitizeName(name)), name).toBe('a first name cannot contain a web address');
+    }
+    expect(nameProblem('write to refunds@evil.example')).toBe('a first name cannot contain an email address');
+    expect(nameProblem('<b>Ann</b>')).toBe('a first name cannot contain < or >');
+  });
+
+  it('keeps ordinary names, initials and titles', () => {
+    for (const name of ['Ann', 'Dr. Ann', 'J.R.', 'St.John', 'Mary-Kate O’Neil', 'نرگس', 'Zoë', 'A. B. Smith', null]) expect(nameProblem(name), String(name)).toBeUndefined();
   });
 });

@@ -32,6 +32,18 @@ export function tempProject(opts: { series?: boolean; emails?: boolean; config?:
   return root;
 }
 
+/** A sender, address and URLs a real send (smtp, resend) accepts: the example's are placeholders. */
+export function realIdentity(c: Record<string, unknown>): void {
+  Object.assign(c, {
+    sender: { name: 'Lee Coaching', email: 'lee@leecoaching.org' },
+    postalAddress: '12 Harbor Road, Suite 3, Portland, ME 04101, USA',
+    siteUrl: 'https://leecoaching.org',
+    publicUrl: 'https://mail.leecoaching.org',
+    consultationUrl: 'https://leecoaching.org/book',
+    links: { 'coaching-for-physicians': 'https://leecoaching.org/coaching-for-physicians' },
+  });
+}
+
 /** Runs the CLI in-process and captures what it prints. */
 export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

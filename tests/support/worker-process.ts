@@ -13,7 +13,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { startLocalPostgres, type LocalPostgres } from './embedded-postgres.ts';
 import pg from 'pg';
 import type { Store, StoreOptions } from '../../src/store/index.ts';
-import { REPO, tempProject } from './project.ts';
+import { REPO, realIdentity, tempProject } from './project.ts';
 
 export const SECRET = 'fault-tests-secret-'.padEnd(40, 'x');
 export const SERIES = 'physician-coaching';
@@ -110,6 +110,7 @@ export function resendProject(): string {
     config: (c) => {
       c.transport = 'resend';
       c.resend = { requestsPerSecond: 10_000 };
+      realIdentity(c);
     },
   });
 }

@@ -5,7 +5,7 @@ import { listSeries } from '../../content/index.ts';
 import { formatClaim } from '../../lint/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
 import type { Engine } from '../../render/render-message.ts';
-import { printProblems, type CliIO } from '../output.ts';
+import { printProblems, printWarnings, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
 export interface BuildOptions {
@@ -24,12 +24,15 @@ export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
   const ids = opts.series ? [opts.series] : listSeries(root);
   if (ids.length === 0) throw new CoursemailError('series.none', `No series found under ${resolve(root, 'series')} (each needs a series.yaml).`);
   const problems: Problem[] = [];
+  const warnings: Problem[] = [];
   const built = [];
   for (const id of ids) {
     const result = await buildSeries(project, id, { engine: opts.engine });
     problems.push(...result.problems);
+    warnings.push(...(result.warnings ?? []));
     if (result.built) built.push(result.built);
   }
+  printWarnings(io, warnings);
   if (!opts.write) printClaims(io, root, project.config, ids, !opts.series);
   if (problems.length) {
     printProblems(io, problems, opts.write ? 'Build refused: nothing was written' : 'Check failed');

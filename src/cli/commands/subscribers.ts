@@ -9,7 +9,7 @@ import { listSeries, loadSeries } from '../../content/index.ts';
 import type { Course } from '../../course/types.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Enrollment, type Store, type SubscriberStatus } from '../../store/index.ts';
-import { exportSubscribers, forgetSubscriber, importCsv, normalizeEmail, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, importCsv, nameProblem, normalizeEmail, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
 import { processIO, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
@@ -91,9 +91,12 @@ const add = (io: CliIO) =>
         const email = emailArg(args.email);
         const zone = validateTimezone(args.tz);
         if ('problem' in zone) throw new CoursemailError('args.tz', `--tz: ${zone.problem.message}.`);
+        const firstName = sanitizeName(args.name);
+        const badName = nameProblem(firstName);
+        if (badName) throw new CoursemailError('args.name', `--name: ${badName}.`);
         const seriesId = pickSeries(rt, args.series, true)!;
         const now = new Date();
-        const r = await rt.store.subscribers.createPending({ email, firstName: sanitizeName(args.name), timezone: zone.timezone, consentSource: args.consent ?? 'cli', now });
+        const r = await rt.store.subscribers.createPending({ email, firstName, timezone: zone.timezone, consentSource: args.consent ?? 'cli', now });
         if (r.outcome === 'suppressed') throw new CoursemailError('subscribers.suppressed', `${email} ${SUPPRESSED}`);
         if (r.outcome === 'reopened') io.err(`note: ${email} had unsubscribed or bounced; added again on your word.`);
         const id = r.subscriber.id;

@@ -184,7 +184,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     let notice: { ok: boolean; text: string };
     if (!msg.built) notice = { ok: false, text: 'Not sent: the message does not build (see the problems).' };
     else {
-      // Made inside the try: a transport that cannot start (no RESEND_API_KEY) is a notice, not a 500.
+      // Made inside the try: a transport that cannot start (no RESEND_API_KEY, placeholder identity) is a notice, not a 500.
       let transport: Transport | undefined;
       try {
         transport = opts.transport();

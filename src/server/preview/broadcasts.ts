@@ -47,7 +47,7 @@ export async function buildBroadcasts(project: Project, series: Map<string, Seri
         cta: resolveCta(parsed.cta, project.resolveLink),
         seriesTitle: course?.title,
         sender: course?.sender,
-      });
+      }, { file, bodyLine: parsed.bodyLine });
       problems.push(...messageProblems(built, file));
       out.set(name, { name, file, parsed, built: problems.length ? undefined : built, problems });
     } catch (err) {

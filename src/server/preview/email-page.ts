@@ -2,6 +2,7 @@ import type { Config } from '../../config/index.ts';
 import { clientSupport, lintMessage, type ClaimFinding, type ClientSupportIssue } from '../../lint/index.ts';
 import type { RenderedMessage } from '../../render/render-message.ts';
 import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
+import { formatProblem } from '../../shared/index.ts';
 import { fillMessage, filledChecklist, sampleOutgoing, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
 import { SCHEMES } from './frame.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -89,7 +90,9 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
   const recipient = sampleRecipient(config, opts.sample);
   const filled = fillMessage(message, recipient);
   const checks = filledChecklist(message, filled, recipient, config);
-  const lint = lintMessage({ ...filled, preheader: message.preheader }, { filled: true });
+  // The author's own lines first: what was removed from the body, links with no URL (file:line).
+  const authored = msg.built.warnings.map((w) => ({ rule: w.code, message: formatProblem(w) }));
+  const lint = [...authored, ...lintMessage({ ...filled, preheader: message.preheader }, { filled: true })];
   const claims = opts.claims ?? [];
   const warnings = lint.length + claims.filter((f) => !f.accepted).length;
   const allOk = checks.every((c) => c.ok);

@@ -43,7 +43,7 @@ export async function rebuildSeries(project: Project, id: string, prev: BuiltSer
         body: step.body,
         cta: step.cta,
         step: step.step,
-      });
+      }, step);
       problems.push(...messageProblems(built, step.file));
       steps.push({ ...built, step });
     }

@@ -59,11 +59,11 @@ function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeH
       <li data-kind="confirm"><a class="row" href="/series/${course.id}/confirm">
         <span class="when">On sign-up<small>at once</small></span><span class="from">${from}</span>${inboxLine(config, confirm)}<span class="size">${kb(confirm.message.htmlBytes)}</span>
       </a></li>
-      ${steps.map(({ step, message, checks }) => {
+      ${steps.map(({ step, ...built }) => {
         const days = step.offsetMinutes / 1440;
         return html`<li data-kind="lesson" data-step="${step.step}" data-day="${days}"><a class="row" href="/series/${course.id}/${step.step}">
           <span class="when">${dayLabel(step.offsetMinutes)}<small>${window}</small></span>
-          <span class="from">${from}</span>${inboxLine(config, { message, checks })}<span class="size">${kb(message.htmlBytes)}</span>
+          <span class="from">${from}</span>${inboxLine(config, built)}<span class="size">${kb(built.message.htmlBytes)}</span>
         </a></li>`;
       })}
     </ol>

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { exportSubscribers, forgetSubscriber, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, nameProblem, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, markApplied, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
@@ -65,7 +65,11 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
           if ('problem' in zone) return invalid(`Time zone: ${zone.problem.message}.`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
           patch.timezone = zone.timezone;
         }
-        if (fields.first_name !== undefined) patch.firstName = sanitizeName(fields.first_name);
+        if (fields.first_name !== undefined) {
+          patch.firstName = sanitizeName(fields.first_name);
+          const bad = nameProblem(patch.firstName);
+          if (bad) return invalid(`First name: ${bad}.`, { firstName: fields.first_name.slice(0, 100), timezone: fields.timezone?.slice(0, 64) });
+        }
         await ctx.store.subscribers.update(id, patch, now);
         markApplied(c);
         return done('saved');

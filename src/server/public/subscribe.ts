@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { normalizeEmail, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { normalizeEmail, nameProblem, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
 import { clientHash, gateBody, gateOrigin, gateRate, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { checkOrigin, corsHeaders } from './origin.ts';
@@ -56,11 +56,19 @@ export function subscribeRoutes(app: Hono, ctx: PublicContext): void {
       const state = { email: (fields[FIELDS.email] ?? '').slice(0, 254), firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100), error: message };
       return respond(c, ctx, 400, s.info.title, subscribePage(s.id, s.info, state), { script: true });
     }
+    const firstName = sanitizeName(fields[FIELDS.firstName]);
+    const badName = nameProblem(firstName);
+    if (badName) {
+      const message = `Please check the first name: ${badName}.`;
+      if (kind === 'json') return c.json({ ok: false, error: message, field: 'first_name' }, 400);
+      const state = { email: (fields[FIELDS.email] ?? '').slice(0, 254), firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100), error: message };
+      return respond(c, ctx, 400, s.info.title, subscribePage(s.id, s.info, state), { script: true });
+    }
     const zone = validateTimezone(fields[FIELDS.timezone]);
     const now = ctx.clock();
     const result = await ctx.store.subscribers.createPending({
       email: email.email,
-      firstName: sanitizeName(fields[FIELDS.firstName]),
+      firstName,
       // The zone comes from the browser; a strange one falls back to the course's, never blocks.
       timezone: 'problem' in zone ? null : zone.timezone,
       consentSource: origin.value.crossOrigin ? `embed:${s.id}@${origin.value.crossOrigin}` : `form:${s.id}`,

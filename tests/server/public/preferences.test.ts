@@ -38,15 +38,23 @@ describe('preferences /p/:token', () => {
 
   it('changes first name and time zone (303 back to the page), refuses an unknown zone without changing anything', async () => {
     const { h, id, path } = await setup();
-    const r = await post(h, path, { action: 'save', first_name: 'Anna\r\nBcc: x@evil.example', timezone: 'europe/paris' });
+    const r = await post(h, path, { action: 'save', first_name: 'Anna\r\nBcc: Zed', timezone: 'europe/paris' });
     expect(r.status).toBe(303);
     expect(r.headers.get('location')).toBe(`${path}?done=saved`);
-    expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Anna Bcc: x@evil.example', timezone: 'Europe/Paris' });
+    expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Anna Bcc: Zed', timezone: 'Europe/Paris' });
     expect(await (await h.app.request(`${path}?done=saved`)).text()).toContain('role="status">Saved.');
     const bad = await post(h, path, { action: 'save', first_name: 'Zed', timezone: 'Nowhere/Land' });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('is not a known time zone');
-    expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Anna Bcc: x@evil.example', timezone: 'Europe/Paris' });
+    expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Anna Bcc: Zed', timezone: 'Europe/Paris' });
+  });
+
+  it('refuses a name holding a web address, with the reason, and keeps the old one', async () => {
+    const { h, id, path } = await setup();
+    const r = await post(h, path, { action: 'save', first_name: 'Claim at evil.example/refund', timezone: 'Europe/Paris' });
+    expect(r.status).toBe(400);
+    expect(await r.text()).toContain('First name: a first name cannot contain a web address.');
+    expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Ana' });
   });
 
   it('pauses and resumes the course; refuses a series they are not in', async () => {

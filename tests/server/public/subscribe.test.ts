@@ -128,6 +128,30 @@ describe('POST /subscribe/:series', () => {
     expect((await h.emails()).map((m) => (m.to && 'text' in m.to ? m.to.text : ''))).toEqual(['human@example.com']);
   });
 
+  it('a name holding a web address, an email address or markup is refused with the reason (400), nothing stored; JSON too', async () => {
+    const h = await harness();
+    const r = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'victim@example.com', first_name: 'Visit https://evil.example/login to claim your refund,' }));
+    expect(r.status).toBe(400);
+    const page = await r.text();
+    expect(page).toContain('Please check the first name: a first name cannot contain a web address.');
+    expect(page).toContain('role="alert"');
+    const json = await h.app.request(`/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'victim@example.com', first_name: 'mail refunds@evil.example' }) });
+    expect(json.status).toBe(400);
+    expect(await json.json()).toEqual({ ok: false, error: 'Please check the first name: a first name cannot contain an email address.', field: 'first_name' });
+    await nothingStored(h);
+  });
+
+  it('the confirmation email never carries the typed name: it greets with “Hello,”', async () => {
+    const h = await harness();
+    expect((await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'zelda@example.com', first_name: 'Zelda Claim Your Refund' }))).status).toBe(200);
+    expect((await h.store.subscribers.findByEmail('zelda@example.com'))!.firstName).toBe('Zelda Claim Your Refund');
+    await h.worker.runOnce();
+    const [mail] = await h.emails();
+    expect(mail!.subject).toMatch(/^Please confirm/);
+    for (const part of [mail!.text ?? '', String(mail!.html), mail!.subject ?? '']) expect(part).not.toMatch(/Zelda|Refund/);
+    expect(mail!.text).toMatch(/^Hello,$/m);
+  });
+
   it('a malformed address is sent back with the reason (400), nothing stored', async () => {
     const h = await harness();
     const r = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'ann@@example', first_name: 'Ann' }));
