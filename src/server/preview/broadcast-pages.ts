@@ -67,7 +67,7 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
   return html`<section data-poll="/broadcasts?part=table" data-live="${String(live)}">
     ${
       slugs.length
-        ? html`<table class="list" data-testid="broadcast-list"><tr><th>file</th><th>subject</th><th>to</th><th>status</th><th></th></tr>${rows}</table>`
+        ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Broadcasts"><table class="list" data-testid="broadcast-list"><tr><th>file</th><th>subject</th><th>to</th><th>status</th><th></th></tr>${rows}</table></div>`
         : html`<p class="card">No broadcasts yet: write <code>broadcasts/&lt;slug&gt;.md</code> (frontmatter: subject, preheader, optional series and sendAt).</p>`
     }
   </section>`;

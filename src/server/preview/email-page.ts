@@ -101,11 +101,11 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
         <button type="button" role="tab" data-tab="source" aria-selected="false">HTML source</button>
         <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
       </div>
-      <div class="panel" data-panel="preview"><div class="stage" id="stage">
+      <div class="panel" data-panel="preview"><div class="stage" id="stage" tabindex="0" role="region" aria-label="The email">
         <iframe id="email-frame" title="The email, as a reader sees it" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="${msg.path}/frame" data-sample="${opts.sample}" src="${frameSrc}" style="width:720px"></iframe>
       </div></div>
-      <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${filled.text}</pre></div>
-      <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
+      <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text" tabindex="0" aria-label="Plain-text part">${filled.text}</pre></div>
+      <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source" tabindex="0" aria-label="HTML source">${filled.html}</pre></div>
       <div class="panel" data-panel="headers" hidden>
         <div data-src="${msg.path}/headers?sample=${opts.sample}"><p class="small muted">Composing…</p></div>
         <p class="explain">Composed by the same code the transports use, for a subscriber at reader@example.com; a real delivery differs only in To, Date, Message-ID and the delivery id. Links are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>

@@ -55,10 +55,10 @@ export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
       <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
       <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
     </div>
-    <div class="panel" data-panel="preview"><div class="stage" id="stage">
+    <div class="panel" data-panel="preview"><div class="stage" id="stage" tabindex="0" role="region" aria-label="The message">
       ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="/outbox/${name}/frame" data-sample="sent" src="/outbox/${name}/frame?sample=sent&scheme=light" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
     </div></div>
-    <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${mail.text ?? '(no plain-text part)'}</pre></div>
+    <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text" tabindex="0" aria-label="Plain-text part">${mail.text ?? '(no plain-text part)'}</pre></div>
     <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${headerRows(mail).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table></div>`;
 }
 

@@ -33,19 +33,19 @@ export function statusBody(report: StatusReport): SafeHtml {
   const at = report.at.slice(0, 16).replace('T', ' ');
   const series = report.series.map(
     (s) => html`<h2>${s.title ? html`${s.title} <span class="muted small">${s.seriesId}</span>` : html`Series ${s.seriesId}`}</h2>
-      <table class="status" data-series="${s.seriesId}">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="${s.title ?? s.seriesId}"><table class="status" data-series="${s.seriesId}">
         ${head(html`<th>#</th><th>lesson</th>`)}
         ${s.lessons.map((l) => html`<tr data-step="${l.stepSlug}"><td>${l.stepNumber ?? '?'}</td><td title="${l.stepSlug}">${l.subject ?? html`${l.stepSlug} <span class="muted small">(no longer in the series)</span>`}</td>${cells(l)}</tr>`)}
         <tr class="total"><td></td><td>total</td>${cells(s.total)}</tr>
-      </table>
+      </table></div>
       ${s.unsubscribedBeforeFirstLesson > 0 ? html`<p class="small muted">${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson.</p>` : ''}`,
   );
   const broadcasts = report.broadcasts.length
     ? html`<h2>Broadcasts</h2>
-      <table class="status" data-testid="broadcasts">
+      <div class="table-scroll" tabindex="0" role="region" aria-label="Broadcasts"><table class="status" data-testid="broadcasts">
         ${head(html`<th>broadcast</th><th>status</th>`)}
         ${report.broadcasts.map((b) => html`<tr data-broadcast="${b.slug}"><td title="${b.subject}">${b.slug}</td><td>${b.status}</td>${cells(b)}</tr>`)}
-      </table>
+      </table></div>
       <p class="small muted">Unsubscribes are counted per lesson (the last one a reader got); no figure ties them to a broadcast.</p>`
     : '';
   return html`${STYLE}<h1>Status</h1>
