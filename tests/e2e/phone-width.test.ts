@@ -79,7 +79,7 @@ const overflowing = (page: Page) =>
     };
     const out: string[] = [];
     if (document.documentElement.scrollWidth > width) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
-    for (const el of document.body.querySelectorAll('*')) {
+    for (const el of Array.from(document.body.querySelectorAll('*'))) {
       const r = el.getBoundingClientRect();
       if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
       if ((r.right > width + 1 || r.left < -1) && !clipped(el) && !el.closest('.hp')) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(r.left)}–${Math.round(r.right)})`);
