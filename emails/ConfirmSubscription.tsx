@@ -8,6 +8,8 @@ import { sampleFooter } from './sample.ts';
 
 export interface ConfirmSubscriptionProps {
   seriesTitle: string;
+  /** When lesson 1 arrives, in one sentence (schedule/promise.ts). */
+  firstLesson: string;
   preheader: string;
   footer: FooterContent;
 }
@@ -17,11 +19,11 @@ const addressLink = { color: palette.link, textDecoration: 'underline', wordBrea
 const p = { margin: '0 0 16px', fontSize: '16px', lineHeight: '1.6', fontFamily: emailStyles.font.replace('font-family:', '') };
 
 /** Double opt-in: nothing else is sent until the reader presses the button. */
-export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmSubscriptionProps) {
+export function ConfirmSubscription({ seriesTitle, firstLesson, preheader, footer }: ConfirmSubscriptionProps) {
   return (
     <Layout preheader={preheader} footer={footer}>
       <Text style={p}>{'{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}'}</Text>
-      <Text style={p}>{`Please confirm that you want to receive the email course “${seriesTitle}”. The first lesson arrives as soon as you confirm.`}</Text>
+      <Text style={p}>{`Please confirm that you want to receive the email course “${seriesTitle}”. ${firstLesson}`}</Text>
       <CallToAction cta={{ text: 'Yes, send me the course', href: '{{confirmUrl}}' }} />
       <Text style={p}>
         {'If the button does not work, copy this address into your browser: '}
@@ -35,6 +37,7 @@ export function ConfirmSubscription({ seriesTitle, preheader, footer }: ConfirmS
 
 ConfirmSubscription.PreviewProps = {
   seriesTitle: 'Physician coaching is not therapy',
+  firstLesson: 'The first lesson arrives at once when you confirm.',
   preheader: 'One click to confirm; nothing is sent until you do.',
   footer: { ...sampleFooter, reason: 'You are receiving this because someone asked to subscribe this address.' },
 } satisfies ConfirmSubscriptionProps;

@@ -1,6 +1,7 @@
 import { loadSeries } from '../content/index.ts';
 import type { Course, Step } from '../course/types.ts';
 import { checkPlaceholders } from '../personalize/index.ts';
+import { firstLessonPromise } from '../schedule/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
@@ -74,6 +75,7 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
       ...common,
       kind: 'confirm',
       subject: `Please confirm: ${course.title}`,
+      firstLesson: firstLessonPromise(course).sentence,
       preheader: 'One click to confirm. Nothing more is sent until you do.',
     });
     problems.push(...messageProblems(confirm, `${course.dir} (confirmation email)`));
