@@ -194,7 +194,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
       // This process sends exactly the version that was confirmed, whatever happens to the file next.
       hooks.messages.remember(started.broadcast.id, draft);
       hooks.kick();
-      return after(c, slug, true, `${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; progress below.`);
+      return after(c, slug, true, `${started.resumed ? 'Resumed' : 'Started'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; where it stands is below.`);
     } catch (err) {
       return message(c, 409, 'Not sent', failure(err), slug);
     }

@@ -1,4 +1,5 @@
 import type { BuiltMessage } from '../../build/index.ts';
+import { firstLessonPromise } from '../../schedule/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import { dayLabel, describeWindow } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
@@ -36,7 +37,7 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
     return {
       ref,
       path: `/broadcasts/${encodeURIComponent(ref.name)}`,
-      context: `Broadcast draft ${b.file} · ${target}${b.parsed?.sendAt ? ` · scheduled ${b.parsed.sendAt.toISOString()}` : ''}`,
+      context: `Broadcast ${b.file} · ${target}${b.parsed?.sendAt ? ` · sendAt ${b.parsed.sendAt.toISOString()} in the file` : ''}`,
       built: b.built,
       problems: b.problems,
       tags: { broadcast: tag(ref.name) },
@@ -57,6 +58,6 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
     ...base,
     seriesTitle: course.title,
     built: step,
-    context: `Lesson ${ref.step} of ${view.built.steps.length} · ${dayLabel(step.step.offsetMinutes)} · ${describeWindow(course.sendWindow)} · ${step.step.file}`,
+    context: `Lesson ${ref.step} of ${view.built.steps.length} · ${dayLabel(step.step.offsetMinutes)} · ${ref.step === 1 ? firstLessonPromise(course).when : describeWindow(course.sendWindow)} · ${step.step.file}`,
   };
 }
