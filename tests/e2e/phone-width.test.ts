@@ -122,3 +122,11 @@ describe.each(WIDTHS)('at %i px', (width) => {
     },
   );
 });
+
+it('the /status page lists the series with nothing sent, says "n/a with outbox" where the outbox cannot count, and has a legend', async () => {
+  const status = await (await fetch(`${dev.url}/status`)).text();
+  expect(status).toContain('<table class="status" data-series="physician-coaching">');
+  expect(status.match(/<td class="n na" data-col="delivered">n\/a with outbox<\/td>/g)?.length).toBeGreaterThanOrEqual(6);
+  expect(status).not.toMatch(/data-col="(delivered|bounced|complained)">0</);
+  expect(status).toContain('data-testid="legend">sent: handed to the transport');
+});

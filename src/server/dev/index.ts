@@ -196,7 +196,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       transport: () => configuredTransport(configNow(), root, env),
       now: clock,
       extend,
-      dev: { store, messages, kick, signUp: true },
+      dev: { store, messages, kick, signUp: true, webhooks: !!webhooks },
     });
     serverUrl = preview.url;
     loop.start();

@@ -147,7 +147,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
 
   const courses = () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : []));
-  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, version: () => builder.version }));
+  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, reach: () => ({ transport: builder.project?.config.transport ?? 'outbox', webhooks: !!opts.dev?.webhooks }), version: () => builder.version }));
   else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
 
   app.post('/send-test', async (c) => {

@@ -33,6 +33,8 @@ export interface DevHooks {
   kick(): void;
   /** The public sign-up form is served beside the preview: the series page links to it. */
   signUp?: boolean;
+  /** Resend's webhooks are received: delivered, bounced and complained can be counted. */
+  webhooks?: boolean;
 }
 
 export type PageStatus = 200 | 400 | 403 | 404 | 409 | 503;
