@@ -1,6 +1,7 @@
 import type { Step } from '../../course/types.ts';
 import { firstLessonPromise } from '../../schedule/index.ts';
 import { html, type SafeHtml } from '../preview/html.ts';
+import { zoneField } from './zone-field.ts';
 import type { SeriesInfo } from './deps.ts';
 
 /** Field names of the sign-up form; `website` is the honeypot (people never see it). */
@@ -20,6 +21,8 @@ interface FormState {
   email?: string;
   firstName?: string;
   error?: string;
+  timezone?: string;
+  timezoneError?: string;
 }
 
 /** The form alone: the sign-up page, and the "fresh link" offer under a broken link. */
@@ -32,7 +35,7 @@ function subscribeForm(seriesId: string, state: FormState): SafeHtml {
 ${state.error ? html`<p id="email-error" class="error" role="alert">${state.error}</p>` : ''}
 <label for="first_name">First name <span class="muted">(optional)</span></label>
 <input id="first_name" name="${FIELDS.firstName}" type="text" autocomplete="given-name" maxlength="100" value="${state.firstName ?? ''}">
-<input type="hidden" name="${FIELDS.timezone}" value="">
+${zoneField(state.timezone ?? '', { error: state.timezoneError, hint: 'Search by city or name (Chicago, Central Time). Lessons arrive in the morning of this zone.' })}
 <div class="hp" aria-hidden="true"><label for="website">Leave this field empty</label><input id="website" name="${FIELDS.honeypot}" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">Send me the course</button>
 </form>
