@@ -130,3 +130,8 @@ it('the /status page lists the series with nothing sent, says "n/a with outbox" 
   expect(status).not.toMatch(/data-col="(delivered|bounced|complained)">0</);
   expect(status).toContain('data-testid="legend">sent: handed to the transport');
 });
+
+it('the Outbox names each message by kind: the confirmation here, read from the store by its delivery id', async () => {
+  const outbox = await (await fetch(`${dev.url}/outbox`)).text();
+  expect(outbox).toMatch(/<span class="from" data-col="to">phone@example.com<\/span>\s*<span class="inbox-line" data-col="subject"><span class="subject">Please confirm: Physician coaching is not therapy<\/span><\/span>\s*<span class="size" data-col="kind">confirmation<\/span>/);
+});

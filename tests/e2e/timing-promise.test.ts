@@ -22,10 +22,10 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function until<T>(what: string, check: () => T | undefined, capMs = 15_000): Promise<T> {
+async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, capMs = 15_000): Promise<T> {
   const end = Date.now() + capMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined) return v;
     if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -93,6 +93,9 @@ describe('a first lesson with no delay', () => {
       expect(r.prompt).toContain('If you press it now, the first lesson arrives at once.');
       expect(r.done).toContain('the first lesson of Physician coaching is not therapy arrives at once.');
     }
+    // And the Outbox says which is which: two confirmations, and lesson 1 for each reader.
+    const kinds = async () => [...(await (await fetch(`${s.dev.url}/outbox`)).text()).matchAll(/data-col="kind">([^<]*)</g)].map((m) => m[1]).sort();
+    expect(await until('lesson 1 for both', async () => ((await kinds()).length === 4 ? kinds() : undefined))).toEqual(['confirmation', 'confirmation', 'lesson 1', 'lesson 1']);
   });
 });
 

@@ -108,7 +108,8 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
 
-  app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root), OUTBOX_PAGE_SCRIPT));
+  const deliveryKind = opts.dev ? (id: string) => opts.dev!.store.deliveries.getById(id) : undefined;
+  app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root, deliveryKind), OUTBOX_PAGE_SCRIPT));
   app.get('/outbox/:file', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));
     if (!mail) return notFound(c, `outbox/${c.req.param('file')}`);
