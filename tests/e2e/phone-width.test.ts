@@ -111,7 +111,10 @@ describe.each(WIDTHS)('at %i px', (width) => {
       // Fragments the page fetches after itself (client support, headers) are in place.
       await page.waitForFunction(() => !document.querySelector('[data-src]'), undefined, { timeout: 10_000 }).catch(() => undefined);
       mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: join(ARTIFACTS, `width-${width}-${type.replace(/\W+/g, '-')}.png`), fullPage: true });
+      const shot = join(ARTIFACTS, `width-${width}-${type.replace(/\W+/g, '-')}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      // `UPDATE_DOCS=1`: the README's phone-width picture of the preview.
+      if (process.env.UPDATE_DOCS && width === 375 && type === 'lesson') await page.screenshot({ path: join(REPO, 'docs', 'preview-phone.png') });
       expect({ overflowing: await overflowing(page), axe: await axe(page) }).toEqual({ overflowing: [], axe: [] });
       if (width === 375 && (type === 'lesson' || type === 'broadcast')) {
         // The email frame spans the width, the panels come below it.

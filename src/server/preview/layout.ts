@@ -64,7 +64,7 @@ table.list { border-collapse: collapse; width: 100%; background: #fff; border: 1
   .inbox-line { display: block; white-space: normal; }
   ol.timeline a.row { grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; }
   ol.timeline a.row .inbox-line { grid-column: 1 / -1; }
-  .tabs { overflow-x: auto; } .tabs button { padding: 8px 10px; white-space: nowrap; }
+  .tabs { flex-wrap: wrap; } .tabs button { padding: 8px 10px; white-space: nowrap; }
   .group { flex-wrap: wrap; }
   pre.text, pre.source { max-height: 70vh; }
 }
