@@ -1,6 +1,7 @@
 import { loadSeries } from '../content/index.ts';
 import type { Course, Step } from '../course/types.ts';
 import { checkPlaceholders } from '../personalize/index.ts';
+import { firstLessonPromise } from '../schedule/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import { bodyWarnings, linkField } from '../render/body-warnings.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
@@ -95,6 +96,7 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
       ...common,
       kind: 'confirm',
       subject: `Please confirm: ${course.title}`,
+      firstLesson: firstLessonPromise(course).sentence,
       preheader: 'Press the button inside to confirm. Nothing more is sent until you do.',
     });
     problems.push(...messageProblems(confirm, `${course.dir} (confirmation email)`));

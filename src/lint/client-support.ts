@@ -12,6 +12,8 @@ export interface ClientSupportIssue {
   notes: string[];
   /** How many places in the HTML use it (summed over clients). */
   occurrences: number;
+  /** caniemail.com's page on the feature. */
+  url?: string;
 }
 
 type Issues = ReturnType<typeof caniemail>['issues'];
@@ -39,6 +41,7 @@ export function clientSupport(html: string, clients: string[] = DEFAULT_CLIENTS)
   add('none', issues.errors);
   add('partial', issues.warnings);
   for (const issue of mediaFeatureIssues(html, clients)) byFeature.set(`${issue.support}|${issue.feature}`, issue);
+  for (const issue of byFeature.values()) issue.url ??= rawData.data.find((f: { title: string }) => f.title === issue.feature)?.url;
   return [...byFeature.values()].sort((a, b) => (a.support === b.support ? b.clients.length - a.clients.length : a.support === 'none' ? -1 : 1));
 }
 

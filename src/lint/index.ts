@@ -24,6 +24,7 @@ export function lintMessage(msg: LintInput, opts: LintOptions): LintWarning[] {
 
 export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintPhoneWidth, lintUnfilled };
 export { clientSupport, DEFAULT_CLIENTS, type ClientSupportIssue } from './client-support.ts';
+export { adviceFor, clientName, type SupportAdvice } from './client-support-advice.ts';
 export { contrastRatio, parseColor } from './color.ts';
 export { SUBJECT_VISIBLE, PREHEADER_VISIBLE } from './inbox.ts';
 export type { LintInput, LintOptions, LintWarning } from './types.ts';

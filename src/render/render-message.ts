@@ -28,6 +28,8 @@ export interface MessageSource {
   body?: string;
   cta?: CallToAction;
   seriesTitle?: string;
+  /** The confirmation's sentence on when lesson 1 arrives. */
+  firstLesson?: string;
   step?: number;
   stepCount?: number;
   sender?: { name?: string; email?: string };
@@ -51,7 +53,7 @@ async function renderHtml(src: MessageSource, env: RenderEnv): Promise<string> {
   const t = env.templates;
   const lessonProps = { seriesTitle: src.seriesTitle ?? '', step: src.step ?? 1, stepCount: src.stepCount ?? 1, subject: src.subject, preheader: src.preheader, bodyHtml, cta: src.cta, footer };
   const broadcastProps = { subject: src.subject, preheader: src.preheader, bodyHtml, cta: src.cta, footer };
-  const confirmProps = { seriesTitle: src.seriesTitle ?? '', subject: src.subject, preheader: src.preheader, footer };
+  const confirmProps = { seriesTitle: src.seriesTitle ?? '', subject: src.subject, firstLesson: src.firstLesson ?? '', preheader: src.preheader, footer };
   if (src.engine === 'react') {
     const element =
       src.kind === 'lesson'

@@ -7,6 +7,7 @@
  */
 export { nextDue, dueNow } from './next-due.ts';
 export { simulate, type SimulateInput } from './simulate.ts';
+export { firstLessonPromise, windowWords, type FirstLessonPromise } from './promise.ts';
 export { nextStep } from './position.ts';
 export { addDelay, splitDelay } from './delay.ts';
 export { fitWindow, describeWindow } from './window.ts';

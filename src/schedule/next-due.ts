@@ -13,8 +13,8 @@ import { formatLocal, resolveZone } from './zone.ts';
  *
  * The wait: the next step's delay counted from the last actual send (`startedAt` before the
  * first), plus `pausedMinutes`, then moved into the send window in the subscriber's zone.
- * The subscriber's first lesson with a zero delay is the exception: it goes at confirmation,
- * whatever the window.
+ * A lesson whose window closed before anyone sent it waits for the next one. The subscriber's
+ * first lesson with a zero delay is the exception: it goes at confirmation, whatever the window.
  */
 export function nextDue(input: NextDueInput): NextDue {
   const { course, enrollment, now } = input;
@@ -39,6 +39,12 @@ export function nextDue(input: NextDueInput): NextDue {
     const fitted = fitWindow(waited.at + held, course.sendWindow, offsets);
     notes.push(...waited.notes, ...fitted.notes);
     dueAt = fitted.at;
+    // Asked after the window it was due in has closed (an hourly cron pass): the next window.
+    const late = dueAt <= now.getTime() ? fitWindow(now.getTime(), course.sendWindow, offsets) : undefined;
+    if (late && late.at !== now.getTime()) {
+      notes.push(`due ${formatLocal(dueAt, zone)}, but the window closed before it was sent; waits for the next opening, ${formatLocal(late.at, zone)}`);
+      dueAt = late.at;
+    }
   }
   return { kind: dueAt <= now.getTime() ? 'due' : 'waiting', step, dueAt: new Date(dueAt), zone, notes };
 }

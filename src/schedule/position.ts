@@ -12,7 +12,7 @@ import type { EnrollmentClock } from './types.ts';
  * subscriber continues with the first lesson they have not been sent. Callers should pass
  * `sentSlugs`: without it only `lastStepSlug` is known to be sent.
  */
-export function nextStep(course: Course, enrollment: EnrollmentClock): { step?: Step; notes: string[] } {
+export function nextStep(course: Pick<Course, 'steps'>, enrollment: EnrollmentClock): { step?: Step; notes: string[] } {
   const { lastStepSlug } = enrollment;
   const sent = new Set(enrollment.sentSlugs ?? []);
   if (lastStepSlug !== null) sent.add(lastStepSlug);

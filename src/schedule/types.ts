@@ -19,7 +19,8 @@ export interface EnrollmentClock {
 }
 
 export interface NextDueInput {
-  course: Course;
+  /** Only its lessons, window and zone are read: the public pages pass a series' summary. */
+  course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>;
   enrollment: EnrollmentClock;
   subscriberTimezone: string | null;
   now: Date;

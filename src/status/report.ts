@@ -1,4 +1,5 @@
 import { complaintRate } from './complaint-rate.ts';
+import { unreported } from './reach.ts';
 import type { BroadcastStatus, DeliveryTally, Figures, LessonStatus, SeriesStatus, StatusInputs, StatusReport } from './types.ts';
 
 const ZERO: Figures = { sent: 0, delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, failed: 0, due: 0, scheduled: 0, sending: 0, cancelled: 0 };
@@ -60,7 +61,9 @@ export function statusReport(inputs: StatusInputs): StatusReport {
     lessonsOf(e.seriesId).push({ stepNumber: null, stepSlug: e.lastStepSlug, ...ZERO, unsubscribed: left.get(k) ?? 0 });
   }
   for (const e of inputs.enrollments) lessonsOf(e.seriesId);
-  // Every lesson of a series that has readers, by subject, those nobody has reached yet too.
+  // Every series in series/, a new one with nothing sent among them.
+  for (const c of inputs.courses ?? []) lessonsOf(c.id);
+  // Every lesson of a series, by subject, those nobody has reached yet too.
   const outlines = new Map((inputs.courses ?? []).map((c) => [c.id, c]));
   for (const [seriesId, lessons] of bySeries) {
     for (const step of outlines.get(seriesId)?.steps ?? []) {
@@ -101,5 +104,6 @@ export function statusReport(inputs: StatusInputs): StatusReport {
     total,
     complaintRate: complaintRate(total.complained, total.delivered, total.sent),
     subscribers: inputs.subscribers,
+    unreported: inputs.reach ? unreported(inputs.reach.transport, inputs.reach.webhooks) : { columns: [], label: '' },
   };
 }

@@ -1,5 +1,5 @@
 import { statusReport } from './report.ts';
-import type { BroadcastInfo, BroadcastTally, CourseOutline, EnrollmentTally, LessonTally, StatusReport } from './types.ts';
+import type { BroadcastInfo, BroadcastTally, CourseOutline, EnrollmentTally, LessonTally, StatusInputs, StatusReport } from './types.ts';
 
 /** The counts the report needs; the store satisfies this as it is. */
 export interface StatusSource {
@@ -10,12 +10,12 @@ export interface StatusSource {
 }
 
 /** Reads the counts (grouped queries, no per-row reads) and builds the report for `now`. */
-export async function readStatus(source: StatusSource, now: Date, courses?: readonly CourseOutline[]): Promise<StatusReport> {
+export async function readStatus(source: StatusSource, now: Date, courses?: readonly CourseOutline[], reach?: StatusInputs['reach']): Promise<StatusReport> {
   const [counts, enrollments, subscribers, broadcastInfo] = await Promise.all([
     source.deliveries.counts(now),
     source.enrollments.countByStep(),
     source.subscribers.countByStatus(),
     source.broadcasts.list(),
   ]);
-  return statusReport({ at: now, courses, lessons: counts.lessons, broadcasts: counts.broadcasts, enrollments, broadcastInfo, subscribers });
+  return statusReport({ at: now, courses, reach, lessons: counts.lessons, broadcasts: counts.broadcasts, enrollments, broadcastInfo, subscribers });
 }

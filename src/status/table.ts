@@ -1,3 +1,4 @@
+import { LEGEND, type Unreported } from './reach.ts';
 import type { ComplaintRate, Figures, StatusReport } from './types.ts';
 
 export const COLUMNS = ['sent', 'delivered', 'bounced', 'complained', 'unsubscribed', 'failed', 'due'] as const;
@@ -21,11 +22,12 @@ export function complaintLine(c: ComplaintRate): string {
 const clip = (t: string) => (t.length > 44 ? `${t.slice(0, 43).trimEnd()}…` : t);
 
 /** Right-aligned columns under a left label column. */
-function table(rows: { label: string; figures: Figures }[]): string[] {
+function table(rows: { label: string; figures: Figures }[], na: Unreported): string[] {
+  const value = (f: Figures, c: (typeof COLUMNS)[number]) => (na.columns.includes(c) ? na.label : cell(f[c]));
   const labelWidth = Math.max(...rows.map((r) => r.label.length), 6);
-  const widths = COLUMNS.map((c) => Math.max(c.length, ...rows.map((r) => cell(r.figures[c]).length)));
+  const widths = COLUMNS.map((c) => Math.max(c.length, ...rows.map((r) => value(r.figures, c).length)));
   const line = (label: string, values: string[]) => `  ${label.padEnd(labelWidth)}  ${values.map((v, i) => v.padStart(widths[i]!)).join('  ')}`.trimEnd();
-  return [line('', [...COLUMNS]), ...rows.map((r) => line(r.label, COLUMNS.map((c) => cell(r.figures[c]))))];
+  return [line('', [...COLUMNS]), ...rows.map((r) => line(r.label, COLUMNS.map((c) => value(r.figures, c))))];
 }
 
 /** The report as plain text for the terminal. */
@@ -34,16 +36,16 @@ export function formatStatus(report: StatusReport): string[] {
   if (report.series.length === 0 && report.broadcasts.length === 0) out.push('', 'Nothing sent or scheduled yet.');
   for (const s of report.series) {
     out.push('', s.title ? `Series “${s.title}” (${s.seriesId})` : `Series ${s.seriesId}`);
-    out.push(...table([...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${clip(l.subject ?? l.stepSlug)}`, figures: l })), { label: 'total', figures: s.total }]));
+    out.push(...table([...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${clip(l.subject ?? l.stepSlug)}`, figures: l })), { label: 'total', figures: s.total }], report.unreported));
     if (s.unsubscribedBeforeFirstLesson > 0) out.push(`  (${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson)`);
   }
   if (report.broadcasts.length > 0) {
     out.push('', 'Broadcasts');
-    out.push(...table(report.broadcasts.map((b) => ({ label: `${b.slug} (${b.status})`, figures: b }))));
+    out.push(...table(report.broadcasts.map((b) => ({ label: `${b.slug} (${b.status})`, figures: b })), report.unreported));
   }
   const people = Object.entries(report.subscribers)
     .map(([status, n]) => `${n} ${status}`)
     .join(', ');
-  out.push('', `Subscribers: ${people}`, complaintLine(report.complaintRate));
+  out.push('', `Subscribers: ${people}`, complaintLine(report.complaintRate), LEGEND);
   return out;
 }

@@ -1,3 +1,5 @@
+import type { Unreported } from './reach.ts';
+
 /**
  * What the status report is made from — the store's counts, declared here by their
  * consumer so this folder imports no store code — and what it makes.
@@ -55,6 +57,8 @@ export interface CourseOutline {
 
 export interface StatusInputs {
   at: Date;
+  /** The transport and whether its webhooks are on: which columns it can fill. Unset: all of them. */
+  reach?: { transport: string; webhooks: boolean };
   /** The series as they are now; without them, lessons are named by slug. */
   courses?: readonly CourseOutline[];
   lessons: LessonTally[];
@@ -130,4 +134,6 @@ export interface StatusReport {
   total: Figures;
   complaintRate: ComplaintRate;
   subscribers: Record<string, number>;
+  /** Columns the transport cannot fill: shown as `label` ("n/a with outbox"), not 0. */
+  unreported: Unreported;
 }

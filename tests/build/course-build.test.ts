@@ -198,3 +198,12 @@ describe('guard over built output', () => {
     expect(built!.confirm.message.html).toContain('{{confirmUrl}}');
   });
 });
+
+describe('coursemail check output', () => {
+  it('prints each series id as written (lower case), not capitalised', async () => {
+    const root = tempProject();
+    const { code, out } = await runCli(['check', '--root', root]);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toMatch(/^physician-coaching: 5 lessons \+ confirmation, every message passes the compliance guard/);
+  });
+});

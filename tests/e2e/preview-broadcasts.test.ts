@@ -98,15 +98,19 @@ describe('broadcasts in the preview of coursemail dev', () => {
     await page.locator('[data-testid="confirm-check"]').check();
     await page.locator('[data-testid="confirm-button"]').click();
     await page.waitForURL(/\/broadcasts\/news\?notice=/);
-    expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(new RegExp(`^Sending broadcast \\d+ to ${N} recipients`));
+    expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(new RegExp(`^Started broadcast \\d+ to ${N} recipients`));
     // The card polls until the in-process worker has sent them all.
     await page.locator('[data-testid="broadcast-state"][data-state="sent"]').waitFor({ timeout: 20_000 });
-    expect(await page.locator('[data-testid="broadcast-state"]').innerText()).toBe(`sent ${N}/${N}`);
+    const sentLabel = new RegExp(`^sent ${N}/${N} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC$`);
+    expect(await page.locator('[data-testid="broadcast-state"]').innerText()).toMatch(sentLabel);
+    // Nothing on the page still reads as a draft, or offers to send or resume it.
+    expect(await page.locator('[data-testid="context"]').innerText()).not.toMatch(/draft/i);
+    expect(await page.locator('[data-testid="action-send"]').count()).toBe(0);
     await page.close();
 
     const copies = (await emails()).filter((m) => m.subject === 'News for you: news');
     expect(copies.map((m) => [m.to].flat()[0]?.text).sort()).toEqual([...READERS].sort());
-    expect(await stateOf('news')).toBe(`sent ${N}/${N}`);
+    expect(await stateOf('news')).toMatch(new RegExp(`^sent ${N}/${N} at \\d{4}-`));
     // Sending it again does nothing: the same content was sent in full.
     expect((await get('/broadcasts/news/send')).text).toMatch(/data-testid="nothing-to-do">Broadcast \d+ was already sent in full/);
   });

@@ -56,6 +56,10 @@ describe('send test from the email page', () => {
     const row = page.locator('[data-testid="outbox"] li');
     expect(await row.count()).toBe(1);
     expect(await row.innerText()).toContain('[TEST] ');
+    // A person's columns: time, recipient, subject, kind (no file name).
+    const cols = Object.fromEntries(await row.locator('[data-col]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.col, (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()])));
+    expect(cols).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/), to: 'coach@example.com', subject: expect.stringMatching(/^\[TEST\] Coaching or therapy\?/), kind: 'test' });
+    expect(await row.innerText()).not.toContain('.eml');
     await row.locator('a').click();
     await page.frameLocator('#email-frame').getByText('988 Suicide & Crisis Lifeline').waitFor();
     await page.locator('[data-tab="headers"]').click();
@@ -68,6 +72,7 @@ describe('send test from the email page', () => {
     await page.waitForFunction(() => document.getElementById('email-frame')!.getBoundingClientRect().width === 375);
     await page.frameLocator('#email-frame').getByText('988 Suicide & Crisis Lifeline').waitFor();
     expect(await page.evaluate(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument!.documentElement.scrollWidth)).toBe(375);
+    expect(await page.locator('[data-scheme]').allInnerTexts()).toEqual(['Light', 'Dark (inverted, as Gmail does)', "Dark (the email's own dark styles)"]);
     await page.locator('[data-scheme="invert"]').click();
     await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'));
     expect(page.url()).toMatch(/#width=mobile&tab=preview&scheme=invert$/);

@@ -158,7 +158,21 @@ describe('an email page', () => {
     await page.goto(`${preview.url}/series/${SERIES}/3`);
     // The sample links live under publicUrl, which is http in the shipped config.
     expect(await page.locator('[data-testid="lint"] li[data-rule="link-https"]').count()).toBeGreaterThan(0);
-    expect(await page.locator('[data-testid="client-support"] li[data-feature="border-radius"]').first().innerText()).toContain('outlook.windows');
+    // Client support for people: what will look different (open), what is harmless by design
+    // (closed), in plain words and rendered Markdown, each feature linked to caniemail.
+    const support = page.locator('[data-testid="client-support"]');
+    await support.locator('details[data-group="harmless"]').waitFor({ state: 'attached' });
+    expect(await support.locator('details[data-group="differs"]').getAttribute('open')).not.toBeNull();
+    expect(await support.locator('details[data-group="harmless"]').getAttribute('open')).toBeNull();
+    expect(await support.locator('details[data-group="differs"] summary').innerText()).toMatch(/^Will look different in .*Outlook for Windows/);
+    expect(await support.locator('details[data-group="differs"] li[data-feature="border-radius"]').innerText()).toContain('Outlook for Windows: Rounded corners (the button) show square.');
+    expect(await support.locator('details[data-group="harmless"] li[data-feature="color-scheme meta tag"]').count()).toBe(1);
+    await support.locator('details[data-group="partial"] summary').click();
+    const text = await support.innerText();
+    expect(text).not.toMatch(/`|\]\(http/);
+    expect(text).not.toContain('outlook.windows');
+    expect(await support.locator('details[data-group="differs"] code').count()).toBeGreaterThan(0);
+    expect(await support.locator('details[data-group="differs"] a[href^="https://www.caniemail.com/features/css-border-radius"]').count()).toBe(1);
     await page.goto(`${preview.url}/series/${SERIES}/confirm`);
     expect(await page.locator('[data-testid="subject"]').innerText()).toMatch(/^Please confirm/);
     await frame().getByText('988 Suicide & Crisis Lifeline').waitFor();

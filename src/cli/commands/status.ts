@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { defineCommand } from 'citty';
+import { CONFIG_FILE, loadConfig } from '../../config/index.ts';
 import { listSeries, loadSeries } from '../../content/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { formatStatus, readStatus } from '../../status/index.ts';
@@ -24,7 +26,9 @@ export const statusCommand = (io: CliIO) =>
       const courses = listSeries(root).flatMap((id) => loadSeries(root, id, () => undefined).course ?? []);
       const store = await openStore(storeOptionsFromEnv(process.env, root));
       try {
-        const report = await readStatus(store, now, courses);
+        // Which columns the transport can fill; a store read without its project fills all.
+        const reach = existsSync(join(root, CONFIG_FILE)) ? { transport: loadConfig(root).transport, webhooks: !!process.env.RESEND_WEBHOOK_SECRET } : undefined;
+        const report = await readStatus(store, now, courses, reach);
         if (args.json) io.out(JSON.stringify(report, null, 2));
         else for (const line of formatStatus(report)) io.out(line);
       } finally {

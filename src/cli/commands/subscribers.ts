@@ -21,8 +21,8 @@ export interface ListRuntime {
   root: string;
   config: Config;
   store: Store;
-  /** Series that load, by id: titles, lessons and zone (a reader's preferences page names them). */
-  series: Map<string, Pick<Course, 'title' | 'description' | 'steps' | 'timezone'>>;
+  /** Series that load, by id: titles, lessons, zone and window (a reader's pages name them and say when lesson 1 comes). */
+  series: Map<string, Pick<Course, 'title' | 'description' | 'steps' | 'timezone' | 'sendWindow'>>;
   close(): Promise<void>;
 }
 

@@ -205,7 +205,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
       now: clock,
       extend,
-      dev: { store, messages, kick, signUp: true, workerProblem: () => loop.problem() },
+      dev: { store, messages, kick, signUp: true, webhooks: !!webhooks, workerProblem: () => loop.problem() },
     });
     serverUrl = preview.url;
     loop.start();

@@ -132,7 +132,8 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
 
-  app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root), OUTBOX_PAGE_SCRIPT));
+  const deliveryKind = opts.dev ? (id: string) => opts.dev!.store.deliveries.getById(id) : undefined;
+  app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root, deliveryKind), OUTBOX_PAGE_SCRIPT));
   app.get('/outbox/:file', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));
     if (!mail) return notFound(c, `outbox/${c.req.param('file')}`);
@@ -171,7 +172,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
 
   const courses = () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : []));
-  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, version: () => builder.version }));
+  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, reach: () => ({ transport: builder.project?.config.transport ?? 'outbox', webhooks: !!opts.dev?.webhooks }), version: () => builder.version }));
   else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
 
   app.post('/send-test', async (c) => {

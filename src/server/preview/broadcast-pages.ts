@@ -8,7 +8,7 @@ import { problemList } from './layout.ts';
 export const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
 const n = (v: number) => v.toLocaleString('en-US');
 
-/** "draft", "scheduled 2026-12-01 09:00 UTC", "sending 3/10", "sent 10/10", "cancelled (4/10 sent)". */
+/** "draft", "scheduled 2026-12-01 09:00 UTC", "sending 3/10", "sent 10/10 at 2026-12-01 09:02 UTC", "cancelled (4/10 sent)". */
 export function stateLabel(s: BroadcastStatus | undefined): string {
   const p = s?.progress;
   if (!s || !p) return 'draft';
@@ -20,7 +20,7 @@ export function stateLabel(s: BroadcastStatus | undefined): string {
     case 'sending':
       return `sending ${n(p.sent)}/${n(p.total)}`;
     case 'sent':
-      return `sent ${n(p.sent)}/${n(p.total)}`;
+      return `sent ${n(p.sent)}/${n(p.total)}${p.broadcast.finishedAt ? ` at ${when(p.broadcast.finishedAt)}` : ''}`;
     case 'cancelled':
       return p.broadcast.total === null ? 'cancelled before it went' : `cancelled (${n(p.sent)}/${n(p.total)} sent)`;
   }
@@ -67,7 +67,7 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
   return html`<section data-poll="/broadcasts?part=table" data-live="${String(live)}">
     ${
       slugs.length
-        ? html`<table class="list" data-testid="broadcast-list"><tr><th>file</th><th>subject</th><th>to</th><th>status</th><th></th></tr>${rows}</table>`
+        ? html`<div class="table-scroll" tabindex="0" role="region" aria-label="Broadcasts"><table class="list" data-testid="broadcast-list"><tr><th>file</th><th>subject</th><th>to</th><th>status</th><th></th></tr>${rows}</table></div>`
         : html`<p class="card">No broadcasts yet: write <code>broadcasts/&lt;slug&gt;.md</code> (frontmatter: subject, preheader, optional series and sendAt).</p>`
     }
   </section>`;
@@ -78,8 +78,9 @@ export function sendingCard(slug: string, s: BroadcastStatus | undefined, view: 
   const base = `/broadcasts/${encodeURIComponent(slug)}`;
   const p = s?.progress;
   const state = s?.state ?? 'draft';
-  // Scheduled: the worker sends it at sendAt; sent or cancelled: a new send needs --force-new.
-  const canSend = !!view?.built && !s?.changed && (state === 'draft' || state === 'sending');
+  // Scheduled: the worker sends it at sendAt; sending: the worker inside dev is at it (nothing
+  // to resume); sent or cancelled: a new send needs --force-new.
+  const canSend = !!view?.built && !s?.changed && state === 'draft';
   const detail = p
     ? html`<p class="small muted">Broadcast ${p.broadcast.id}${p.broadcast.seriesId ? ` · subscribers of ${p.broadcast.seriesId}` : ' · every active subscriber'}${
         p.broadcast.total !== null ? ` · ${n(p.failed)} failed · ${n(p.cancelled)} skipped (left or cancelled) · ${n(p.queued + p.sending)} to go` : ''
@@ -87,7 +88,7 @@ export function sendingCard(slug: string, s: BroadcastStatus | undefined, view: 
     : html`<p class="small muted">Not sent yet. Recipients are fixed when the send starts (at sendAt when the file has one).</p>`;
   const links = [
     view?.built ? html`<a class="button" href="${base}/test" data-testid="action-test">Send a test${testAddress ? ` to ${testAddress}` : ''}…</a>` : '',
-    canSend ? html`<a class="button primary" href="${base}/send" data-testid="action-send">${state === 'sending' ? 'Resume the send…' : 'Send to subscribers…'}</a>` : '',
+    canSend ? html`<a class="button primary" href="${base}/send" data-testid="action-send">Send to subscribers…</a>` : '',
     state === 'scheduled' || state === 'sending' ? html`<a class="button danger" href="${base}/cancel" data-testid="action-cancel">Cancel…</a>` : '',
   ];
   return html`<section class="card" data-testid="sending" data-poll="${base}/progress" data-live="${String(isLive(s, now))}">

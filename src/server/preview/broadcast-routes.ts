@@ -35,6 +35,8 @@ export interface DevHooks {
   signUp?: boolean;
   /** Why the in-process worker is not sending now (no key, a refused login); every page shows it. */
   workerProblem?: () => string | undefined;
+  /** Resend's webhooks are received: delivered, bounced and complained can be counted. */
+  webhooks?: boolean;
 }
 
 export type PageStatus = 200 | 400 | 403 | 404 | 409 | 503;
@@ -196,7 +198,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
       // This process sends exactly the version that was confirmed, whatever happens to the file next.
       hooks.messages.remember(started.broadcast.id, draft);
       hooks.kick();
-      return after(c, slug, true, `${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; progress below.`);
+      return after(c, slug, true, `${started.resumed ? 'Resumed' : 'Started'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; where it stands is below.`);
     } catch (err) {
       return message(c, 409, 'Not sent', actionError(err), slug);
     }

@@ -1,11 +1,13 @@
 import type { Config } from '../../config/index.ts';
-import { clientSupport, lintMessage, type ClaimFinding, type ClientSupportIssue } from '../../lint/index.ts';
+import { Marked } from 'marked';
+import { adviceFor, clientName, clientSupport, lintMessage, type ClaimFinding, type ClientSupportIssue, type SupportAdvice } from '../../lint/index.ts';
+import { escapeHtml } from '../../render/escape.ts';
 import type { RenderedMessage } from '../../render/render-message.ts';
 import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
 import { formatProblem } from '../../shared/index.ts';
 import { fillMessage, filledChecklist, sampleOutgoing, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
 import { SCHEMES } from './frame.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from './html.ts';
 import { problemList } from './layout.ts';
 import { wireHeaders } from './wire.ts';
 import type { ResolvedMessage } from './messages.ts';
@@ -37,18 +39,50 @@ function sizeMeter(bytes: number): SafeHtml {
   </section>`;
 }
 
+/** caniemail's notes are Markdown: rendered, with any raw HTML in them shown as text. */
+const notesMarkdown = new Marked({ renderer: { html: ({ text }) => escapeHtml(text) } });
+const notesHtml = (notes: string[]) => raw(notesMarkdown.parseInline(notes.join(' '), { async: false }));
+
+interface SupportRow {
+  words: string;
+  clients: string[];
+  features: ClientSupportIssue[];
+}
+
+/** Features that mean the same to a reader (the style block and its selectors) are one row. */
+function supportRows(issues: ClientSupportIssue[], group: SupportAdvice['group']): SupportRow[] {
+  const rows = new Map<string, SupportRow>();
+  for (const i of issues) {
+    const advice = adviceFor(i);
+    if (advice.group !== group) continue;
+    const row = rows.get(advice.words) ?? rows.set(advice.words, { words: advice.words, clients: [], features: [] }).get(advice.words)!;
+    for (const c of i.clients) if (!row.clients.includes(clientName(c))) row.clients.push(clientName(c));
+    row.features.push(i);
+  }
+  return [...rows.values()];
+}
+
+const listWords = (items: string[]) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+function supportRow(r: SupportRow, withNotes: boolean): SafeHtml {
+  const notes = withNotes ? [...new Set(r.features.flatMap((f) => f.notes))] : [];
+  return html`<li data-feature="${r.features.map((f) => f.feature).join('|')}"><span class="mark">${withNotes ? '!' : '✓'}</span><span><span class="rule">${listWords(r.clients)}</span>: ${r.words}
+    <span class="muted">(${r.features.map((f, i) => html`${i ? ', ' : ''}${f.url ? html`<a href="${f.url}" target="_blank" rel="noopener">${f.feature}</a>` : f.feature}`)})</span>${notes.length ? html`<br><span class="muted small">${notesHtml(notes)}</span>` : ''}</span></li>`;
+}
+
 /** The client-support card; the page loads it after itself, so a reload never waits for caniemail. */
 export function clientSupportCard(message: RenderedMessage): SafeHtml {
   const issues = clientSupportOf(message);
-  const row = (i: ClientSupportIssue) =>
-    html`<li data-feature="${i.feature}"><span class="mark">${i.support === 'none' ? '✗' : '~'}</span><span><span class="rule">${i.feature}</span> — ${i.support === 'none' ? 'not supported' : 'partly supported'} in ${i.clients.join(', ')}${i.notes.length ? html`<br><span class="muted">${i.notes.join(' ')}</span>` : ''}</span></li>`;
-  const none = issues.filter((i) => i.support === 'none');
-  const partial = issues.filter((i) => i.support === 'partial');
+  const differs = supportRows(issues, 'differs');
+  const harmless = supportRows(issues, 'harmless');
+  const partial = supportRows(issues, 'partial');
+  const apps = [...new Set(differs.flatMap((r) => r.clients))];
   return html`<section class="card" data-testid="client-support">
-    <h3>Client support <span class="muted small">(caniemail.com data)</span></h3>
-    <p class="explain">What Gmail, Outlook, Apple Mail and Yahoo drop or only partly support in this HTML. Advice, not an error: several are harmless by design.</p>
-    <ul class="checks lint">${none.map(row)}</ul>
-    ${partial.length ? html`<details><summary>${partial.length} partly supported features</summary><ul class="checks lint">${partial.map(row)}</ul></details>` : ''}
+    <h3>Client support</h3>
+    <p class="explain">How the main mail apps treat this email’s HTML, from the tests at <a href="https://www.caniemail.com/" target="_blank" rel="noopener">caniemail.com</a> (each feature links to its page there). Advice, not an error.</p>
+    <details open data-group="differs"><summary>${differs.length ? `Will look different in ${listWords(apps)} (${differs.length})` : 'Looks the same in every app checked'}</summary><ul class="checks lint">${differs.map((r) => supportRow(r, true))}</ul></details>
+    ${harmless.length ? html`<details data-group="harmless"><summary>Harmless by design (${harmless.length})</summary><ul class="checks">${harmless.map((r) => supportRow(r, false))}</ul></details>` : ''}
+    ${partial.length ? html`<details data-group="partial"><summary>Partly supported, small differences (${partial.length})</summary><ul class="checks lint">${partial.map((r) => supportRow(r, true))}</ul></details>` : ''}
   </section>`;
 }
 
@@ -116,11 +150,11 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
         <button type="button" role="tab" data-tab="source" aria-selected="false">HTML source</button>
         <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
       </div>
-      <div class="panel" data-panel="preview"><div class="stage" id="stage">
+      <div class="panel" data-panel="preview"><div class="stage" id="stage" tabindex="0" role="region" aria-label="The email">
         <iframe id="email-frame" title="The email, as a reader sees it" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="${msg.path}/frame" data-sample="${opts.sample}" src="${frameSrc}" style="width:720px"></iframe>
       </div></div>
-      <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${filled.text}</pre></div>
-      <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source">${filled.html}</pre></div>
+      <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text" tabindex="0" aria-label="Plain-text part">${filled.text}</pre></div>
+      <div class="panel" data-panel="source" hidden><pre class="source" data-testid="html-source" tabindex="0" aria-label="HTML source">${filled.html}</pre></div>
       <div class="panel" data-panel="headers" hidden>
         <div data-src="${msg.path}/headers?sample=${opts.sample}"><p class="small muted">Composing…</p></div>
         <p class="explain">Composed by the same code the transports use, for a subscriber at reader@example.com; a real delivery differs only in To, Date, Message-ID and the delivery id. Links are samples under publicUrl (${config.publicUrl}), signed with a key no server holds.</p>

@@ -5,14 +5,14 @@
 export const SCHEMES = {
   light: { label: 'Light', explain: 'The email as sent.' },
   invert: {
-    label: 'Dark: inverted',
+    label: 'Dark (inverted, as Gmail does)',
     explain:
       'Full colour inversion (invert + hue-rotate, images turned back), as the Gmail apps and Outlook do to emails without dark styles of their own. Clients differ in detail; check that text stays readable and nothing vanishes.',
   },
   dark: {
-    label: 'Dark: color-scheme',
+    label: "Dark (the email's own dark styles)",
     explain:
-      "The page set to color-scheme: dark: a dark canvas with the email's own inline colours kept, roughly what Apple Mail does with an email that declares color-scheme but has no dark styles. prefers-color-scheme rules inside the email follow your browser's setting, not this toggle; Gmail ignores them anyway.",
+      "What a reader in dark mode sees in an app that honours the email's own dark styles (Apple Mail, Outlook for Mac): its prefers-color-scheme: dark rules switched on and a dark canvas. An email without such rules keeps its own colours here. Gmail ignores them and inverts instead: see the other dark view.",
   },
 } as const;
 
@@ -33,6 +33,8 @@ const INJECT: Record<Scheme, string> = {
 export function frameDocument(emailHtml: string, scheme: Scheme): string {
   const extra = INJECT[scheme];
   if (!extra) return emailHtml;
+  // The email's own dark rules apply whatever the browser's setting: this view is dark mode.
+  if (scheme === 'dark') emailHtml = emailHtml.replace(/@media\s*\(\s*prefers-color-scheme\s*:\s*dark\s*\)/gi, '@media all');
   const at = emailHtml.search(/<\/head>/i);
   return at >= 0 ? `${emailHtml.slice(0, at)}${extra}${emailHtml.slice(at)}` : `${extra}${emailHtml}`;
 }

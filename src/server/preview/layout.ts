@@ -5,7 +5,7 @@ const STYLE = `
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#f5f7fa; --ok:#17663a; --bad:#b42318; --warn:#8a5300; --accent:#0b5cad; font: 15px/1.5 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); }
-header.top { display: flex; gap: 20px; align-items: center; padding: 10px 24px; background: #102a43; color: #fff; }
+header.top { display: flex; flex-wrap: wrap; gap: 6px 20px; align-items: center; padding: 10px 24px; background: #102a43; color: #fff; }
 header.top a { color: #fff; text-decoration: none; } header.top a.brand { font-weight: 700; }
 header.top .live { margin-left: auto; font-size: 12px; color: #bcccdc; }
 main { padding: 20px 24px 48px; max-width: 1400px; margin: 0 auto; }
@@ -53,6 +53,21 @@ form.confirm label { display: block; margin: 12px 0 4px; font-weight: 600; }
 dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 16px; } dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table.list { border-collapse: collapse; width: 100%; background: #fff; border: 1px solid var(--line); } table.list th, table.list td { text-align: left; padding: 8px 10px; border-bottom: 1px solid var(--line); font-size: 14px; }
 .bad-text { color: var(--bad); } p.try { background: #eef6ff; border-radius: 6px; padding: 8px 10px; }
+.table-scroll { overflow-x: auto; max-width: 100%; }
+.stage iframe { max-width: 100%; }
+/* A phone: one column, the email frame edge to edge, the panels under it, rows stacked. */
+@media (max-width: 900px) {
+  header.top { padding: 8px 12px; gap: 4px 14px; } header.top .live { margin-left: 0; flex-basis: 100%; }
+  main { padding: 12px 12px 40px; }
+  .email-layout { grid-template-columns: minmax(0, 1fr); }
+  .stage { padding: 0; border-radius: 0; margin: 0 -12px; }
+  .inbox-line { display: block; white-space: normal; }
+  ol.timeline a.row { grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; }
+  ol.timeline a.row .inbox-line { grid-column: 1 / -1; }
+  .tabs { flex-wrap: wrap; } .tabs button { padding: 8px 10px; white-space: nowrap; }
+  .group { flex-wrap: wrap; }
+  pre.text, pre.source { max-height: 70vh; }
+}
 `;
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuiltMessage } from '../../build/index.ts';
 import { claimRules, lintClaims, type ClaimFinding } from '../../lint/index.ts';
+import { firstLessonPromise } from '../../schedule/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import { dayLabel, describeWindow } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
@@ -41,7 +42,7 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
     return {
       ref,
       path: `/broadcasts/${encodeURIComponent(ref.name)}`,
-      context: `Broadcast draft ${b.file} · ${target}${b.parsed?.sendAt ? ` · scheduled ${b.parsed.sendAt.toISOString()}` : ''}`,
+      context: `Broadcast ${b.file} · ${target}${b.parsed?.sendAt ? ` · sendAt ${b.parsed.sendAt.toISOString()} in the file` : ''}`,
       built: b.built,
       problems: b.problems,
       tags: { broadcast: tag(ref.name) },
@@ -64,7 +65,7 @@ export function resolveMessage(builder: PreviewBuilder, ref: MessageRef): Resolv
     seriesTitle: course.title,
     built: step,
     source: step.step.file,
-    context: `Lesson ${ref.step} of ${view.built.steps.length} · ${dayLabel(step.step.offsetMinutes)} · ${describeWindow(course.sendWindow)} · ${step.step.file}`,
+    context: `Lesson ${ref.step} of ${view.built.steps.length} · ${dayLabel(step.step.offsetMinutes)} · ${ref.step === 1 ? firstLessonPromise(course).when : describeWindow(course.sendWindow)} · ${step.step.file}`,
   };
 }
 

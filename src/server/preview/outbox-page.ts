@@ -5,6 +5,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { viewToolbar } from './email-page.ts';
 import { html, type SafeHtml } from './html.ts';
 import { headerRows } from './wire.ts';
+import { DELIVERY_HEADER } from '../../deliver/index.ts';
 
 /** Only names the outbox transport writes: no path separators, so no way out of the folder. */
 const EML = /^[A-Za-z0-9][A-Za-z0-9._=-]*\.eml$/;
@@ -24,7 +25,20 @@ export async function readOutboxMessage(root: string, name: string): Promise<Par
 
 const LIMIT = 200;
 
-export async function outboxPage(root: string): Promise<SafeHtml> {
+/** What a delivery id names (coursemail dev reads it from the store); null when unknown. */
+export type DeliveryKindLookup = (deliveryId: string) => Promise<{ kind: string; stepNumber: number | null } | null>;
+
+/** "lesson 3", "broadcast", "confirmation", "test": from the delivery id each file carries. */
+async function kindOf(mail: ParsedMail, lookup: DeliveryKindLookup | undefined): Promise<string> {
+  const id = mail.headers.get(DELIVERY_HEADER.toLowerCase());
+  if (typeof id !== 'string') return '—';
+  if (id.startsWith('test-') || id.startsWith('sample-')) return 'test';
+  const d = lookup ? await lookup(id).catch(() => null) : null;
+  if (!d) return '—';
+  return d.kind === 'lesson' ? `lesson ${d.stepNumber ?? '?'}` : d.kind === 'confirm' ? 'confirmation' : d.kind;
+}
+
+export async function outboxPage(root: string, lookup?: DeliveryKindLookup): Promise<SafeHtml> {
   const dir = outboxDir(root);
   const files = existsSync(dir) ? (await readdir(dir)).filter(isOutboxFile) : [];
   const withTimes = await Promise.all(files.map(async (f) => ({ f, t: (await stat(join(dir, f))).mtimeMs })));
@@ -32,17 +46,18 @@ export async function outboxPage(root: string): Promise<SafeHtml> {
   const rows = await Promise.all(
     newest.map(async ({ f }) => {
       const mail = await simpleParser(await readFile(join(dir, f)), { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true });
-      return html`<li data-file="${f}"><a class="row" href="/outbox/${f}">
-        <span class="when">${mail.date?.toISOString().slice(0, 16).replace('T', ' ') ?? ''}<small>UTC</small></span>
-        <span class="from">${mail.to && !Array.isArray(mail.to) ? mail.to.text : ''}</span>
-        <span class="inbox-line"><span class="subject">${mail.subject ?? '(no subject)'}</span> <span class="preheader">— ${f}</span></span>
-        <span class="size">${((await stat(join(dir, f))).size / 1024).toFixed(1)} KB</span>
+      const kind = await kindOf(mail, lookup);
+      return html`<li data-file="${f}" data-kind="${kind}"><a class="row" href="/outbox/${f}">
+        <span class="when" data-col="time">${mail.date?.toISOString().slice(0, 16).replace('T', ' ') ?? ''}<small>UTC</small></span>
+        <span class="from" data-col="to">${mail.to && !Array.isArray(mail.to) ? mail.to.text : ''}</span>
+        <span class="inbox-line" data-col="subject"><span class="subject">${mail.subject ?? '(no subject)'}</span></span>
+        <span class="size" data-col="kind">${kind}</span>
       </a></li>`;
     }),
   );
   return html`<h1 data-outbox-list>Outbox</h1>
     <p class="muted">What the outbox transport has “sent”: the .eml files in ${dir}, newest first${files.length > LIMIT ? ` (latest ${LIMIT} of ${files.length})` : ''}.</p>
-    ${rows.length ? html`<ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker; this page updates by itself.</p>`}`;
+    ${rows.length ? html`<p class="small muted">Time · to · subject · kind</p><ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker; this page updates by itself.</p>`}`;
 }
 
 /** One sent message: desktop, phone and dark views of its HTML part (EMAIL_PAGE_SCRIPT), its text part and its headers. */
@@ -55,10 +70,10 @@ export function outboxMessagePage(name: string, mail: ParsedMail): SafeHtml {
       <button type="button" role="tab" data-tab="text" aria-selected="false">Plain text</button>
       <button type="button" role="tab" data-tab="headers" aria-selected="false">Headers</button>
     </div>
-    <div class="panel" data-panel="preview"><div class="stage" id="stage">
+    <div class="panel" data-panel="preview"><div class="stage" id="stage" tabindex="0" role="region" aria-label="The message">
       ${mail.html ? html`<iframe id="email-frame" title="The message" sandbox="allow-same-origin allow-popups allow-popups-to-escape-sandbox" data-base="/outbox/${name}/frame" data-sample="sent" src="/outbox/${name}/frame?sample=sent&scheme=light" style="width:720px"></iframe>` : html`<p>No HTML part.</p>`}
     </div></div>
-    <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text">${mail.text ?? '(no plain-text part)'}</pre></div>
+    <div class="panel" data-panel="text" hidden><pre class="text" data-testid="plain-text" tabindex="0" aria-label="Plain-text part">${mail.text ?? '(no plain-text part)'}</pre></div>
     <div class="panel" data-panel="headers" hidden><table class="headers" data-testid="headers">${headerRows(mail).map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table></div>`;
 }
 

@@ -2,6 +2,7 @@ import type { BuiltMessage } from '../../build/index.ts';
 import type { Config } from '../../config/index.ts';
 import { formatOffset } from '../../content/index.ts';
 import type { SendWindow } from '../../course/types.ts';
+import { firstLessonPromise } from '../../schedule/index.ts';
 import { fillMessage, sampleRecipient } from '../../send/test-send.ts';
 import type { BroadcastStatus } from '../../broadcast/index.ts';
 import { stateLabel } from './broadcast-pages.ts';
@@ -50,6 +51,7 @@ function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeH
   const { course, steps, confirm } = view.built;
   const from = course.sender?.name ?? config.sender.name;
   const window = describeWindow(course.sendWindow);
+  const firstLesson = firstLessonPromise(course).when;
   return html`<section class="card" data-series="${course.id}">
     <h2>${course.title}</h2>
     <p class="muted small">${course.id} · ${steps.length} lessons · ${course.engine === 'react' ? 'React Email' : 'MJML'} · sent ${window} in each subscriber's time zone (default ${course.timezone})</p>
@@ -62,7 +64,7 @@ function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeH
       ${steps.map(({ step, ...built }) => {
         const days = step.offsetMinutes / 1440;
         return html`<li data-kind="lesson" data-step="${step.step}" data-day="${days}"><a class="row" href="/series/${course.id}/${step.step}">
-          <span class="when">${dayLabel(step.offsetMinutes)}<small>${window}</small></span>
+          <span class="when">${dayLabel(step.offsetMinutes)}<small>${step.step === 1 ? firstLesson : window}</small></span>
           <span class="from">${from}</span>${inboxLine(config, built)}<span class="size">${kb(built.message.htmlBytes)}</span>
         </a></li>`;
       })}

@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, gateRate, markApplied, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
-import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, noLongerValid } from './pages.ts';
+import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, lessonOneWhen, noLongerValid } from './pages.ts';
 import { awaitsConfirmation, queueConfirmation, requestedSeries } from './sign-up.ts';
 
 const SIGN_UP_AGAIN = 'This address is no longer subscribed. To join again, sign up from the course page.';
@@ -43,7 +43,8 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     if (subscriber.status !== 'pending' && !(subscriber.status === 'unsubscribed' && subscriber.confirmNonce)) return left(c);
     if (subscriber.confirmNonce !== nonce) return superseded(c, token);
     const seriesId = await requestedSeries(ctx.store, id);
-    return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, seriesId ? ctx.series.get(seriesId)?.title : undefined));
+    const info = seriesId ? ctx.series.get(seriesId) : undefined;
+    return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, info?.title, lessonOneWhen(info, subscriber.timezone, ctx.clock())));
   });
 
   app.post('/confirm/:token', async (c) => {
@@ -78,12 +79,14 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     if (link instanceof Response) return link;
     const { id, nonce } = link;
     const seriesId = await requestedSeries(ctx.store, id);
-    const result = await ctx.store.subscribers.activate(id, { now: ctx.clock(), seriesId, nonce });
+    const now = ctx.clock();
+    const result = await ctx.store.subscribers.activate(id, { now, seriesId, nonce });
     if (result.outcome === 'activated') markApplied(c);
     switch (result.outcome) {
       case 'activated':
         ctx.kick?.();
-        return respond(c, ctx, 200, 'Subscription confirmed', confirmed(seriesId ? ctx.series.get(seriesId)?.title : undefined));
+        const info = seriesId ? ctx.series.get(seriesId) : undefined;
+        return respond(c, ctx, 200, 'Subscription confirmed', confirmed(info?.title, lessonOneWhen(info, result.subscriber.timezone, now)));
       case 'already-active':
         return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
       case 'used':

@@ -1,4 +1,5 @@
 import type { Config } from '../../config/index.ts';
+import type { SendWindow, Step } from '../../course/types.ts';
 import type { Store } from '../../store/index.ts';
 
 /** What a sign-up page needs to know about a series: `catalog.courses` fits as is. */
@@ -6,9 +7,11 @@ export interface SeriesInfo {
   title: string;
   description?: string;
   /** Its lessons in order, so a reader's page can name them (not by file slug). */
-  steps?: readonly { slug: string; subject: string }[];
+  steps?: readonly (Pick<Step, 'slug' | 'subject'> & Partial<Step>)[];
   /** The series' zone: times on a reader's page are in theirs, else this one. */
   timezone?: string;
+  /** With lessons' delays and the zone, lets the pages say when lesson 1 arrives. */
+  sendWindow?: SendWindow;
 }
 
 export interface PublicLimits {

@@ -1,4 +1,7 @@
+import type { Step } from '../../course/types.ts';
+import { firstLessonPromise } from '../../schedule/index.ts';
 import { html, type SafeHtml } from '../preview/html.ts';
+import { zoneField } from './zone-field.ts';
 import type { SeriesInfo } from './deps.ts';
 
 /** Field names of the sign-up form; `website` is the honeypot (people never see it). */
@@ -18,6 +21,8 @@ interface FormState {
   email?: string;
   firstName?: string;
   error?: string;
+  timezone?: string;
+  timezoneError?: string;
 }
 
 /** The form alone: the sign-up page, and the "fresh link" offer under a broken link. */
@@ -30,7 +35,7 @@ function subscribeForm(seriesId: string, state: FormState): SafeHtml {
 ${state.error ? html`<p id="email-error" class="error" role="alert">${state.error}</p>` : ''}
 <label for="first_name">First name <span class="muted">(optional)</span></label>
 <input id="first_name" name="${FIELDS.firstName}" type="text" autocomplete="given-name" maxlength="100" value="${state.firstName ?? ''}">
-<input type="hidden" name="${FIELDS.timezone}" value="">
+${zoneField(state.timezone ?? '', { error: state.timezoneError, hint: 'Search by city or name (Chicago, Central Time). Lessons arrive in the morning of this zone.' })}
 <div class="hp" aria-hidden="true"><label for="website">Leave this field empty</label><input id="website" name="${FIELDS.honeypot}" type="text" tabindex="-1" autocomplete="off"></div>
 <button type="submit">Send me the course</button>
 </form>
@@ -39,16 +44,26 @@ ${PRIVACY}`;
 
 export const checkInbox = () => html`<h1>Check your inbox</h1><p role="status">${CHECK_INBOX}</p><p class="muted">The link works for 7 days. If nothing arrives in a few minutes, look in your spam folder.</p>`;
 
-export const confirmed = (title: string | undefined) =>
-  html`<h1>You are in</h1><p role="status">Thank you for confirming${title ? html` — the first lesson of <strong>${title}</strong> is on its way` : ''}.</p><p class="muted">Each email has a link to change your preferences or leave with one click.</p>`;
+/**
+ * When lesson 1 arrives for a reader confirming at `confirmedAt`, in the scheduler's own
+ * words (schedule/promise.ts); undefined for a series summary without its window and delays.
+ */
+export function lessonOneWhen(info: SeriesInfo | undefined, timezone: string | null, confirmedAt: Date): string | undefined {
+  const steps = info?.steps;
+  if (!info?.sendWindow || !info.timezone || !steps?.every((s): s is Step => !!s.delay && s.step !== undefined)) return undefined;
+  return firstLessonPromise({ steps: [...steps], sendWindow: info.sendWindow, timezone: info.timezone }, { timezone, confirmedAt }).when;
+}
+
+export const confirmed = (title: string | undefined, when: string | undefined) =>
+  html`<h1>You are in</h1><p role="status">Thank you for confirming${title ? html` — the first lesson of <strong>${title}</strong> arrives ${when ?? 'soon'}` : when ? html` — the first lesson arrives ${when}` : ''}.</p><p class="muted">Each email has a link to change your preferences or leave with one click.</p>`;
 
 /**
  * What the confirmation email's link opens: one button. Following the link changes nothing,
  * because mail scanners (hospital gateways among them) fetch every link in a message; only a
  * person pressing the button confirms.
  */
-export const confirmPrompt = (token: string, title: string | undefined) =>
-  html`<h1>One more step</h1><p>${title ? html`Press the button to start <strong>${title}</strong>. ` : ''}The first lesson arrives a minute later.</p>
+export const confirmPrompt = (token: string, title: string | undefined, when: string | undefined) =>
+  html`<h1>One more step</h1><p>${title ? html`Press the button to start <strong>${title}</strong>. ` : ''}${when ? `If you press it now, the first lesson arrives ${when}.` : ''}</p>
 <form method="post" action="/confirm/${token}"><input type="hidden" name="confirm" value="1"><button type="submit">Yes, send me the course</button></form>
 <p class="hint">Did not sign up? Close this page: nothing is sent unless you press the button.</p>`;
 
@@ -76,7 +91,7 @@ ${
 export const noLongerValid = (why: string) => html`<h1>This link is no longer valid</h1><p>${why}</p>`;
 
 export const unsubscribeConfirm = (token: string) =>
-  html`<h1>Unsubscribe</h1><p>Stop every email from this list to your address. One click; there is no further step.</p>
+  html`<h1>Unsubscribe</h1><p>Press the button to stop every email from this list to your address. Nothing else is asked of you.</p>
 <form method="post" action="/u/${token}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>`;
 
 export const unsubscribed = (preferencesUrl: string) =>

@@ -1,6 +1,7 @@
 import type { ConsentEvent, Delivery, Enrollment, SubscriberData } from '../../store/index.ts';
 import { html, type SafeHtml } from '../preview/html.ts';
 import type { SeriesInfo } from './deps.ts';
+import { zoneField } from './zone-field.ts';
 
 export const NOTICES = {
   saved: 'Saved.',
@@ -106,9 +107,7 @@ ${state.error ? html`<p class="error" role="alert" id="prefs-error">${state.erro
 <input type="hidden" name="action" value="save">
 <label for="first_name">First name <span class="muted">(optional)</span></label>
 <input id="first_name" name="first_name" type="text" autocomplete="given-name" maxlength="100" value="${state.firstName ?? s.firstName ?? ''}">
-<label for="timezone">Time zone</label>
-<input id="timezone" name="timezone" type="text" autocomplete="off" maxlength="64" value="${state.timezone ?? s.timezone ?? ''}" aria-describedby="tz-hint${state.error ? ' prefs-error' : ''}">
-<p id="tz-hint" class="hint">A name such as America/Chicago or Europe/London. Lessons arrive in the morning of this zone.</p>
+${zoneField(state.timezone ?? s.timezone ?? '', { hint: 'Search by city or name (Chicago, Central Time), or type a name such as Europe/London. Lessons arrive in the morning of this zone.' })}
 <button type="submit">Save</button>
 </form>
 <h2>Your course</h2>

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { exportSubscribers, forgetSubscriber, nameProblem, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, nameProblem, readTimezone, sanitizeName } from '../../subscribers/index.ts';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, markApplied, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
@@ -61,8 +61,8 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         // Only the fields sent change: a JSON client may set the name alone.
         const patch: { firstName?: string | null; timezone?: string | null } = {};
         if (fields.timezone !== undefined) {
-          const zone = validateTimezone(fields.timezone);
-          if ('problem' in zone) return invalid(`Time zone: ${zone.problem.message}.`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
+          const zone = readTimezone(fields.timezone);
+          if ('problem' in zone) return invalid(`Time zone: ${zone.problem.message}`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
           patch.timezone = zone.timezone;
         }
         if (fields.first_name !== undefined) {

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import { normalizeEmail, nameProblem, sanitizeName, validateTimezone } from '../../subscribers/index.ts';
+import { normalizeEmail, nameProblem, readTimezone, sanitizeName } from '../../subscribers/index.ts';
 import { clientHash, gateBody, gateOrigin, gateRate, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { checkOrigin, corsHeaders } from './origin.ts';
@@ -64,12 +64,17 @@ export function subscribeRoutes(app: Hono, ctx: PublicContext): void {
       const state = { email: (fields[FIELDS.email] ?? '').slice(0, 254), firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100), error: message };
       return respond(c, ctx, 400, s.info.title, subscribePage(s.id, s.info, state), { script: true });
     }
-    const zone = validateTimezone(fields[FIELDS.timezone]);
+    const zone = readTimezone(fields[FIELDS.timezone]);
+    // A person who typed a zone we do not know is told, with the closest ones; a script's
+    // strange value (JSON) falls back to the course's zone and never blocks.
+    if ('problem' in zone && kind !== 'json') {
+      const state = { email: (fields[FIELDS.email] ?? '').slice(0, 254), firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100), timezone: (fields[FIELDS.timezone] ?? '').slice(0, 64), timezoneError: zone.problem.message };
+      return respond(c, ctx, 400, s.info.title, subscribePage(s.id, s.info, state), { script: true });
+    }
     const now = ctx.clock();
     const result = await ctx.store.subscribers.createPending({
       email: email.email,
       firstName,
-      // The zone comes from the browser; a strange one falls back to the course's, never blocks.
       timezone: 'problem' in zone ? null : zone.timezone,
       consentSource: origin.value.crossOrigin ? `embed:${s.id}@${origin.value.crossOrigin}` : `form:${s.id}`,
       clientHash: clientHash(c, ctx),

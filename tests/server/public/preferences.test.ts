@@ -45,7 +45,14 @@ describe('preferences /p/:token', () => {
     expect(await (await h.app.request(`${path}?done=saved`)).text()).toContain('role="status">Saved.');
     const bad = await post(h, path, { action: 'save', first_name: 'Zed', timezone: 'Nowhere/Land' });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('is not a known time zone');
+    expect(await bad.text()).toContain('&quot;Nowhere/Land&quot; is not a time zone we know. Pick one from the list');
+    // A friendly name is answered with the closest zones; picked from the list, it is taken.
+    const near = await post(h, path, { action: 'save', first_name: 'Zed', timezone: 'Central Time' });
+    expect(near.status).toBe(400);
+    expect(await near.text()).toContain('Did you mean Central Time — Chicago (America/Chicago)');
+    expect((await post(h, path, { action: 'save', timezone: 'Central Time — Chicago' })).status).toBe(303);
+    expect((await h.store.subscribers.getById(id))?.timezone).toBe('America/Chicago');
+    expect((await post(h, path, { action: 'save', timezone: 'Europe/Paris' })).status).toBe(303);
     expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Anna Bcc: Zed', timezone: 'Europe/Paris' });
   });
 
