@@ -126,7 +126,6 @@ export async function benchBroadcast(): Promise<Figure[]> {
     // The same broadcast sent by the real `coursemail worker` process, as a deployment runs
     // it beside `serve` (a scheduled broadcast, or one started elsewhere): the bundle without
     // tsx or renderers, its heap capped, measured from /proc like the drip figures.
-    await (await import('../bin/worker-bundle.mjs')).workerBundle();
     const cli = cliProject(dir, 'worker');
     symlinkSync(join(REPO, 'broadcasts'), join(cli.root, 'broadcasts'));
     await (await openStore({ sqlitePath: cli.sqlitePath })).close();

@@ -102,8 +102,6 @@ async function bareLoop(server: FakeServer, messages: number, inFlight: number):
 export async function benchDrip(): Promise<Figure[]> {
   const dir = mkdtempSync(join(tmpdir(), 'coursemail-bench-drip-'));
   const unlimited = await serverProcess(null);
-  // Bundled before the runs, so no run's time or memory includes esbuild.
-  await (await import('../bin/worker-bundle.mjs')).workerBundle();
   try {
     // Two claim-and-send loops (`worker --concurrency 2`): while one waits for its request,
     // the other does its database work and fill, so the connection is not left idle. Each

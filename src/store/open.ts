@@ -26,7 +26,7 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv, projectDir: string):
 /** Opens the database, brings its schema up to date, and returns the store. */
 export async function openStore(options: StoreOptions = {}): Promise<Store> {
   // pg is loaded only for Postgres: a SQLite worker does not carry the driver in memory.
-  const ctx = options.databaseUrl ? postgres((await import('pg')).default, options.databaseUrl) : sqlite(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH), options.sqliteCacheKb);
+  const ctx = options.databaseUrl ? postgres((await import('pg')).default, options.databaseUrl) : sqlite(resolve(options.sqlitePath ?? DEFAULT_SQLITE_PATH));
   try {
     const { error, results } = await new Migrator({ db: ctx.db, provider: migrations(ctx.dialect) }).migrateToLatest();
     if (error) {
@@ -52,14 +52,13 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
   };
 }
 
-function sqlite(file: string, cacheKb?: number): Ctx {
-  const cached = withStatementCache(openSqlite(file, cacheKb));
+function sqlite(file: string): Ctx {
+  const cached = withStatementCache(openSqlite(file));
   return { db: new Kysely<Database>({ dialect: immediateSqliteDialect({ database: cached }, file) }), dialect: 'sqlite', sqlite: cached };
 }
 
 /** The SQLite connection a store runs on, its pragmas set. */
-export function openSqlite(file: string, cacheKb?: number): BetterSqlite3.Database {
-  if (cacheKb !== undefined && !(Number.isInteger(cacheKb) && cacheKb > 0)) throw new CoursemailError('store.options', `sqliteCacheKb must be a whole number of KiB above 0, not ${cacheKb}`);
+export function openSqlite(file: string): BetterSqlite3.Database {
   mkdirSync(dirname(file), { recursive: true });
   const database = new BetterSqlite3(file, { timeout: 10_000 });
   // WAL: readers never wait for the writer. NORMAL is durable in WAL mode except for the
@@ -74,7 +73,6 @@ export function openSqlite(file: string, cacheKb?: number): BetterSqlite3.Databa
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
-  if (cacheKb !== undefined) database.pragma(`cache_size = -${cacheKb}`);
   return database;
 }
 
