@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
-import { createTransport } from '../deliver/index.ts';
 import type { Transport } from '../send/index.ts';
+import { configuredTransport } from '../send/test-send.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
@@ -38,13 +38,7 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
   const config = loadConfig(root);
   const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
   const store = await openStore(storeOptionsFromEnv(env, root));
-  const transport =
-    opts.transport ??
-    (config.transport === 'outbox'
-      ? createTransport('outbox', { dir: join(root, 'outbox') })
-      : config.transport === 'smtp'
-        ? createTransport('smtp', config.smtp!)
-        : createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond }));
+  const transport = opts.transport ?? configuredTransport(config, root, env);
   return {
     root,
     config,
