@@ -30,7 +30,7 @@ const gc = runInNewContext('gc') as () => void;
 
 /** The fake Resend server in its own process, so it does not share a core with the sender. */
 async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/broadcast.ts'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'bench/broadcast.ts'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fake Resend server exited (${code})`)));
     createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('http') && resolve(line.trim()));

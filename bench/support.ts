@@ -30,7 +30,7 @@ export function runChild<T>(
   env: NodeJS.ProcessEnv = {},
   nodeArgs: string[] = [],
 ): { child: ChildProcess; ready: Promise<void>; go(): void; result: Promise<T> } {
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(REPO, 'bench/child.ts'), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -114,7 +114,7 @@ export interface FakeServer {
 
 /** The fake Resend server (tests/support/fake-resend.ts) in a process of its own, so it does not share the sender's event loop. */
 export async function serverProcess(requestsPerSecond: number | null): Promise<FakeServer> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), 'serve', String(requestsPerSecond ?? 'none')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'bench/child.ts'), 'serve', String(requestsPerSecond ?? 'none')], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: Interface = createInterface({ input: child.stdout! });

@@ -126,14 +126,15 @@ function figures(cases: Case[]): Figure[] {
   const [small, big] = SIZES as [number, number];
   for (const db of ['SQLite', 'Postgres'] as const) {
     for (const kind of ['drip', 'broadcast'] as const) {
-      const at = (n: number) => cases.find((c) => c.db === db && c.kind === kind && c.n === n)!;
+      const at = (n: number) => cases.find((c) => c.db === db && c.kind === kind && c.n === n);
       const a = at(small);
       const b = at(big);
+      if (!a || !b) continue;
       const what = `${kind}, ${db}, one \`coursemail worker\` process`;
       for (const c of [a, b]) {
         out.push({
           issue: 23,
-          name: `${what}, ${k(c.n)} subscribers: messages/s over ${WINDOW_S} s of sending (${c.run.sent} messages; CPU ${Math.round(c.run.cpuUs)} µs a message; ${kind === 'drip' ? 'scheduler pass' : 'start to first batch'} ${c.run.planS.toFixed(1)} s before it; load ${c.load.toFixed(1)}/core)`,
+          name: `${what}, ${k(c.n)} subscribers: messages/s over ${WINDOW_S} s of sending (${c.run.sent} messages; CPU ${Math.round(c.run.cpuUs)} µs a message, so one free core would allow ${Math.round(1e6 / c.run.cpuUs)}/s; ${kind === 'drip' ? 'scheduler pass' : 'start to first batch'} ${c.run.planS.toFixed(1)} s before it; load ${c.load.toFixed(1)}/core)`,
           value: c.run.rate,
           unit: 'messages/s',
           target: '≥ 1,000 messages/s',
@@ -175,7 +176,8 @@ export async function benchWorker(): Promise<Figure[]> {
   const cases: Case[] = [];
   const pg = await startPostgres();
   try {
-    for (const kind of ['drip', 'broadcast'] as const) {
+    // The drip at 1M last: its scheduler pass is the longest part of the whole suite.
+    for (const kind of ['broadcast', 'drip'] as const) {
       for (const n of SIZES) {
         for (const dbName of ['SQLite', 'Postgres'] as const) {
           const name = `${kind}-${n}-${dbName}`;
@@ -199,7 +201,7 @@ export async function benchWorker(): Promise<Figure[]> {
             server.close();
           }
           cases.push({ db: dbName, kind, n, run, load: loadPerCore() });
-          console.log(`  ${name}: ${run.rate.toFixed(0)} messages/s, peak ${(run.peakRss / MB).toFixed(0)} MB, ${run.cpuUs.toFixed(0)} µs CPU a message, before the first batch ${run.planS.toFixed(1)} s`);
+          console.log(`  case ${JSON.stringify(cases.at(-1))}`);
           if (db.kind === 'sqlite') rmSync(join(project.root, 'data'), { recursive: true, force: true });
         }
       }

@@ -65,10 +65,9 @@ export function openSqlite(file: string): BetterSqlite3.Database {
   // last commits on power loss, which the leases and unique keys tolerate.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  // Checkpoint every ~40 MB of WAL instead of every 4 MB: each checkpoint writes the pages
-  // back and syncs the file, and a sending worker's batches dirty the same pages over and
-  // over (measured at 100k: the scheduler pass 7.6 → 5.4 s, sending ~8 % faster). The WAL
-  // file, if a long reader let it grow past 64 MB, is cut back to that after a checkpoint.
+  // 16 MB page cache, no mmap, checkpoint per 10000 pages; worker peak RSS/CPU a message at 100k→1M: this 286→252 MB, 462→892 µs; 2 MB cache 257→285, 507→965; mmap 267→326, 515→1030.
+  database.pragma('cache_size = -16000');
+  database.pragma('mmap_size = 0');
   database.pragma('wal_autocheckpoint = 10000');
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
