@@ -113,7 +113,7 @@ export async function prepare(kind: Kind, db: Db, root: string, n: number): Prom
   }
 }
 
-interface Case {
+export interface Case {
   db: 'SQLite' | 'Postgres';
   kind: Kind;
   n: number;
@@ -121,7 +121,7 @@ interface Case {
   load: number;
 }
 
-function figures(cases: Case[]): Figure[] {
+export function figures(cases: Case[]): Figure[] {
   const out: Figure[] = [];
   const [small, big] = SIZES as [number, number];
   for (const db of ['SQLite', 'Postgres'] as const) {
