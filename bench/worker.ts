@@ -85,7 +85,7 @@ export async function workerWindow(root: string, server: FakeServer, databaseUrl
       sent += Number(m[1]);
       lastAt = now;
       if (idle) clearTimeout(idle);
-      idle = setTimeout(finish, 3_000);
+      idle = setTimeout(finish, 15_000);
       if (now - firstAt >= WINDOW_S * 1000) finish();
     });
     void exited.then((code) => {
