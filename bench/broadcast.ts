@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setFlagsFromString } from 'node:v8';
@@ -15,7 +15,7 @@ import { openStore, type Store } from '../src/store/index.ts';
 import { subscriberLinks } from '../src/tokens/index.ts';
 import { startFakeResend } from '../tests/support/fake-resend.ts';
 import { isMain, printFigures, type Figure } from './report.ts';
-import { cliProject, peakRssFigure, QUICK, runWorkerCli, seed } from './support.ts';
+import { QUICK, seed } from './support.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const SUBSCRIBERS = Number(process.env.BENCH_BROADCAST_N ?? (QUICK ? 10_000 : 100_000));
@@ -30,7 +30,7 @@ const gc = runInNewContext('gc') as () => void;
 
 /** The fake Resend server in its own process, so it does not share a core with the sender. */
 async function serverProcess(): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/broadcast.ts'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'bench/broadcast.ts'), '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`fake Resend server exited (${code})`)));
     createInterface({ input: child.stdout! }).on('line', (line) => line.startsWith('http') && resolve(line.trim()));
@@ -123,23 +123,6 @@ export async function benchBroadcast(): Promise<Figure[]> {
     const small = await sendTo(SMALL);
     const big = await sendTo(SUBSCRIBERS);
 
-    // The same broadcast sent by the real `coursemail worker` process, as a deployment runs
-    // it beside `serve` (a scheduled broadcast, or one started elsewhere): the bundle without
-    // tsx or renderers, its heap capped, measured from /proc like the drip figures.
-    await (await import('../bin/worker-bundle.mjs')).workerBundle();
-    const cli = cliProject(dir, 'worker');
-    symlinkSync(join(REPO, 'broadcasts'), join(cli.root, 'broadcasts'));
-    await (await openStore({ sqlitePath: cli.sqlitePath })).close();
-    await seed({ kind: 'sqlite', path: cli.sqlitePath }, { subscribers: SUBSCRIBERS, now });
-    const cliProjectNow = await loadProject(cli.root);
-    const cliStore = await openStore({ sqlitePath: cli.sqlitePath });
-    const cliStarted = await startSend({ project: cliProjectNow, store: cliStore }, await loadBroadcast(cliProjectNow, 'welcome-new-article'), { now: new Date() });
-    await cliStore.close();
-    if (cliStarted.outcome !== 'sending' || cliStarted.total !== SUBSCRIBERS) throw new Error(`worker run: ${JSON.stringify(cliStarted)}`);
-    const worker = await runWorkerCli(cli.root, url, ['--concurrency', '2']);
-    if (worker.sent !== SUBSCRIBERS) throw new Error(`the worker sent ${worker.sent} of ${SUBSCRIBERS}`);
-    const workerRate = SUBSCRIBERS / (worker.ms / 1000);
-
     // The ceiling: the same message, filled once for 100 readers, posted over and over.
     const entry = entryOf(draft.built);
     const payload = Array.from({ length: 100 }, (_, i) =>
@@ -157,7 +140,7 @@ export async function benchBroadcast(): Promise<Figure[]> {
       ),
     );
     const client = new Resend('re_bench', { baseUrl: url });
-    /** Requests in flight at once, as the sender has loops: 1 for `broadcast send`, 2 for the worker above. */
+    /** Requests in flight at once, as the sender has loops: 1 for `broadcast send`. */
     const bare = async (inFlight: number) => {
       const start = performance.now();
       let next = 0;
@@ -171,25 +154,12 @@ export async function benchBroadcast(): Promise<Figure[]> {
       return BARE_MESSAGES / ((performance.now() - start) / 1000);
     };
     const bareRate = await bare(1);
-    const bareRate2 = await bare(2);
     const k = (n: number) => `${n / 1000}k`;
 
     return [
       {
         issue: 8,
-        // Both rates share the machine: above ~1 per core they measure contention too.
-        name: `broadcast to ${k(SUBSCRIBERS)} subscribers by the real \`coursemail worker --once --concurrency 2\` process (SQLite, unlimited fake Resend in another process; load ${(loadavg()[0]! / cpus().length).toFixed(1)}/core; ${(worker.ms / 1000).toFixed(1)} s from ready to done)`,
-        value: workerRate,
-        unit: 'messages/s',
-        slow: { name: 'bare loop posting pre-built batches of the same message, 2 requests in flight as the worker has loops (the ceiling)', value: bareRate2 },
-        ratio: workerRate / bareRate2,
-        target: '≥ 70 % of the bare loop (the drip target, issue #7)',
-        met: workerRate / bareRate2 >= 0.7,
-      },
-      peakRssFigure(8, `peak RSS of that \`coursemail worker\` process sending the broadcast to ${k(SUBSCRIBERS)} (VmHWM from /proc, exact, as for the drip)`, worker, '< 150 MB (the drip target, issue #7)'),
-      {
-        issue: 8,
-        name: `the same broadcast sent in the bench process itself, the path \`coursemail broadcast send\` takes (renderers loaded)`,
+        name: `broadcast to ${k(SUBSCRIBERS)} subscribers sent in the bench process itself, the path \`coursemail broadcast send\` takes (SQLite, unlimited fake Resend in another process; the \`coursemail worker\` figures are issue 23's)`,
         value: big.rate,
         unit: 'messages/s',
         slow: { name: 'bare loop, one request in flight, as that path has one loop', value: bareRate },

@@ -7,6 +7,7 @@ import { benchImport } from './import.ts';
 import { benchReloadLatency } from './reload-latency.ts';
 import { load, printFigures, writeReport, type Figure } from './report.ts';
 import { benchScale } from './scale.ts';
+import { benchWorker } from './worker.ts';
 import { QUICK, REPO } from './support.ts';
 
 /** Issue #4: save → updated page in Chromium, beside a full rebuild. */
@@ -39,6 +40,7 @@ const suites: { name: string; issue: number; run: () => Promise<Figure[]> }[] = 
   { name: 'drip', issue: 7, run: benchDrip },
   { name: 'import', issue: 6, run: benchImport },
   { name: 'scale', issue: 10, run: benchScale },
+  { name: 'worker', issue: 23, run: benchWorker },
 ];
 
 const argv = process.argv.slice(2);

@@ -73,7 +73,7 @@ export function writeReport(figures: Figure[], dir: string, run: RunInfo): void 
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify({ machine: m, date: new Date().toISOString(), run, figures }, null, 2)}\n`);
 }
 
-/** True when this module is the entry point (`node bin/run-ts.mjs bench/x.ts`). */
+/** True when this module is the entry point (`node --import tsx bench/x.ts`). */
 export function isMain(moduleUrl: string): boolean {
   return !!process.argv[1] && moduleUrl === pathToFileURL(resolve(process.argv[1])).href;
 }

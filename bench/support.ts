@@ -30,7 +30,7 @@ export function runChild<T>(
   env: NodeJS.ProcessEnv = {},
   nodeArgs: string[] = [],
 ): { child: ChildProcess; ready: Promise<void>; go(): void; result: Promise<T> } {
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(REPO, 'bench/child.ts'), ...args], {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, ...env },
   });
@@ -77,31 +77,6 @@ export function cliProject(dir: string, name: string): { root: string; sqlitePat
   return { root, sqlitePath };
 }
 
-export interface CliWorkerRun {
-  /** From `done: …`. */
-  sent: number;
-  failed: number;
-  /** Its first line (catalog built and compiled, about to plan) to its `done:` line: the scheduler pass and all sending. */
-  ms: number;
-  /** Its first line to its first `batch:` line: the scheduler pass and one batch. */
-  firstBatchMs: number;
-  /** Spawn to its first line: bundle check, store, the catalog rendered in a child and compiled. */
-  startupMs: number;
-  /** VmRSS when it printed its first line. */
-  baseRss: number;
-  /** VmHWM (the kernel's exact high-water mark of this process, not sampled) when it printed `done:`. */
-  peakRss: number;
-  /** CPU time of the whole process (every thread: the sending thread, the GC's helpers, the idle main thread) from its first line to `done:`. */
-  cpuMs: number;
-  /** The same for its busiest thread alone: the one running the claim-and-send loops, which can use at most one core. */
-  sendingThreadCpuMs: number;
-}
-
-/** A worker run's exact peak RSS beside its RSS before sending, against issue 7's 150 MB. */
-export function peakRssFigure(issue: number, name: string, run: Pick<CliWorkerRun, 'peakRss' | 'baseRss'>, target = '< 150 MB'): Figure {
-  return { issue, name, value: run.peakRss / MB, unit: 'MB', slow: { name: 'the same process before sending', value: run.baseRss / MB }, target, met: run.peakRss / MB < 150 };
-}
-
 /**
  * CPU time (user + system, ms) of each thread of a process, from /proc/PID/task/TID/stat;
  * empty if the process is gone. Fields 14 and 15 count clock ticks (USER_HZ, 100 a second
@@ -127,84 +102,6 @@ export function threadCpuMs(pid: number): Map<string, number> {
   return cpu;
 }
 
-/** Each thread's CPU between two snapshots: the process total, and the busiest thread's share. */
-function cpuBetween(before: Map<string, number>, after: Map<string, number>): { total: number; busiest: number } {
-  let total = 0;
-  let busiest = 0;
-  for (const [tid, ms] of after) {
-    const d = ms - (before.get(tid) ?? 0);
-    total += d;
-    busiest = Math.max(busiest, d);
-  }
-  return { total, busiest };
-}
-
-/** A field of /proc/PID/status in bytes; 0 if the process is gone. */
-const statusBytes = (pid: number, field: 'VmRSS' | 'VmHWM'): number => {
-  let status = '';
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  return m ? Number(m[1]) * 1024 : 0;
-};
-
-/**
- * `node bin/coursemail.mjs worker --root ROOT --once …args`: the production process, as an
- * operator starts it, sending through Resend at `resendUrl`. Times come from its output
- * lines as they arrive; memory from /proc/PID/status of that process itself (a render
- * child it spawns has a pid of its own and is not counted).
- */
-export async function runWorkerCli(root: string, resendUrl: string, args: string[], command = [join(REPO, 'bin/coursemail.mjs'), 'worker']): Promise<CliWorkerRun> {
-  const spawnedAt = performance.now();
-  const child = spawn(process.execPath, [...command, '--root', root, '--once', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: 're_bench', RESEND_BASE_URL: resendUrl },
-  });
-  const pid = child.pid!;
-  let startedAt: number | undefined;
-  let firstBatchAt: number | undefined;
-  let doneAt: number | undefined;
-  let baseRss = 0;
-  let peakRss = 0;
-  let cpuAtStart = new Map<string, number>();
-  let cpuAtDone = new Map<string, number>();
-  let done = '';
-  const lines = createInterface({ input: child.stdout! });
-  lines.on('line', (line) => {
-    const now = performance.now();
-    if (startedAt === undefined) {
-      startedAt = now;
-      baseRss = statusBytes(pid, 'VmRSS');
-      cpuAtStart = threadCpuMs(pid);
-    } else if (firstBatchAt === undefined && line.startsWith('batch: ')) firstBatchAt = now;
-    else if (line.startsWith('done: ')) {
-      doneAt = now;
-      peakRss = statusBytes(pid, 'VmHWM');
-      cpuAtDone = threadCpuMs(pid);
-      done = line;
-    }
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
-  const m = /(\d+) sent, (\d+) failed/.exec(done);
-  if (code !== 0 || !m || startedAt === undefined || doneAt === undefined || !peakRss) throw new Error(`coursemail worker exited with ${code}${done ? `: ${done}` : ' before it was done'}`);
-  const cpu = cpuBetween(cpuAtStart, cpuAtDone);
-  return {
-    sent: Number(m[1]),
-    failed: Number(m[2]),
-    ms: doneAt - startedAt,
-    firstBatchMs: (firstBatchAt ?? doneAt) - startedAt,
-    startupMs: startedAt - spawnedAt,
-    baseRss,
-    peakRss,
-    cpuMs: cpu.total,
-    sendingThreadCpuMs: cpu.busiest,
-  };
-}
-
 export interface ServerStats {
   /** Emails accepted (an idempotent replay adds none). */
   received: number;
@@ -226,7 +123,7 @@ export interface FakeServer {
 
 /** The fake Resend server (tests/support/fake-resend.ts) in a process of its own, so it does not share the sender's event loop. */
 export async function serverProcess(requestsPerSecond: number | null): Promise<FakeServer> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/run-ts.mjs'), join(REPO, 'bench/child.ts'), 'serve', String(requestsPerSecond ?? 'none')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'bench/child.ts'), 'serve', String(requestsPerSecond ?? 'none')], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: Interface = createInterface({ input: child.stdout! });

@@ -3,8 +3,6 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
 import { listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
-import { entryData } from '../send/catalog-data.ts';
-import type { RenderedBroadcast } from '../send/render-process.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import { BROADCASTS_DIR, contentHash } from './file.ts';
 
@@ -96,10 +94,4 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
     const message = err instanceof CoursemailError ? err.message : `rendering failed: ${(err as Error).message}`;
     return { slug, file, hash, parsed, checks: [], problems: [...problems, { code: 'render', file, message }] };
   }
-}
-
-/** A broadcast rendered and guarded, as the worker's lookup takes it (in this process or from a render child). */
-export async function renderBroadcast(project: Project, slug: string): Promise<RenderedBroadcast> {
-  const draft = await loadBroadcast(project, slug);
-  return { hash: draft.hash, entry: draft.built ? entryData(draft.built) : undefined, problems: draft.problems };
 }

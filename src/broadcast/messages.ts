@@ -1,30 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../build/index.ts';
-import { entryFromData, entryOf, type CatalogEntry } from '../send/catalog-data.ts';
-import type { RenderedBroadcast } from '../send/render-process.ts';
+import { entryOf, type CatalogEntry } from '../send/catalog.ts';
 import type { BroadcastLookup } from '../send/worker.ts';
 import type { Store } from '../store/index.ts';
-import type { BroadcastDraft } from './draft.ts';
+import { loadBroadcast, type BroadcastDraft } from './draft.ts';
 import { BROADCASTS_DIR, contentHash } from './file.ts';
-
-/**
- * Renders `broadcasts/<slug>.md` and guards it. In process by default; the worker passes
- * `renderBroadcastInChild` (send/render-process.ts) so it never loads the renderers.
- */
-export type BroadcastRenderer = (slug: string) => Promise<RenderedBroadcast>;
-
-/**
- * Renders in this process, for callers that load the renderers anyway (the CLI's
- * `broadcast send`, the dev server, tests). draft.ts is imported on first use, from a URL
- * the worker's bundler does not follow: bundled, its renderers would load with the worker.
- */
-function renderInProcess(project: Project): BroadcastRenderer {
-  return async (slug) => {
-    const { renderBroadcast } = (await import(new URL('./draft.ts', import.meta.url).href)) as typeof import('./draft.ts');
-    return renderBroadcast(project, slug);
-  };
-}
 
 /**
  * The messages of broadcasts being sent, compiled once per broadcast per process.
@@ -43,10 +24,7 @@ export interface BroadcastMessages {
   remember(broadcastId: string, draft: BroadcastDraft): void;
 }
 
-export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>): BroadcastMessages;
-export function broadcastMessages(project: Pick<Project, 'root'>, store: Pick<Store, 'broadcasts'>, render: BroadcastRenderer): BroadcastMessages;
-export function broadcastMessages(project: Project | Pick<Project, 'root'>, store: Pick<Store, 'broadcasts'>, render?: BroadcastRenderer): BroadcastMessages {
-  const renderer = render ?? renderInProcess(project as Project);
+export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>, load = loadBroadcast): BroadcastMessages {
   const entries = new Map<string, Promise<CatalogEntry | string>>();
 
   async function compile(id: string): Promise<CatalogEntry | string> {
@@ -58,10 +36,10 @@ export function broadcastMessages(project: Project | Pick<Project, 'root'>, stor
     const changed = `${file} changed after broadcast ${id} started: restore the version it was started with, or cancel it and send the new one with --force-new`;
     // Hash before rendering: a refusal is checked per copy and must stay cheap.
     if (contentHash(readFileSync(path)) !== row.contentHash) return changed;
-    const rendered = await renderer(row.slug);
-    if (rendered.hash !== row.contentHash) return changed;
-    if (!rendered.entry) return `${file} no longer builds: ${rendered.problems.map((p) => p.message).join('; ')}`;
-    return entryFromData(rendered.entry);
+    const draft = await load(project, row.slug);
+    if (draft.hash !== row.contentHash) return changed;
+    if (!draft.built) return `${file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
+    return entryOf(draft.built);
   }
 
   return {
@@ -75,7 +53,7 @@ export function broadcastMessages(project: Project | Pick<Project, 'root'>, stor
       try {
         result = await entry;
       } catch (error) {
-        // Nor is a failure (a render child that crashed, the database away for a moment): the
+        // Nor is a failure (a render that threw, the database away for a moment): the
         // next copy tries again, where a kept rejection would fail every copy for the run.
         if (entries.get(id) === entry) entries.delete(id);
         throw error;

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
 import type { Transport } from '../send/index.ts';
 import { configuredTransport } from '../send/test-send.ts';
-import { openStore, storeOptionsFromEnv, type Store, type StoreOptions } from '../store/index.ts';
+import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
 export interface Runtime {
@@ -31,29 +31,13 @@ export function clockFrom(nowArg?: string): () => Date {
   return () => new Date(start + (Date.now() - realStart));
 }
 
-/**
- * The sending process's store. Its SQLite page cache is SQLite's own default, 2 MB, not
- * better-sqlite3's 16 MB: a worker's statements touch the few index pages of what is due
- * and the rows it claims, which the operating system's file cache serves as well, while 16
- * MB filled up during the scheduler pass and stayed for the life of the process. Measured
- * (100k drip, 2 loops, alternating runs): worker peak RSS 173–175 → 153–154 MB, sending rate
- * within the noise.
- */
-export function workerStoreOptions(env: NodeJS.ProcessEnv, root: string): StoreOptions {
-  return { ...storeOptionsFromEnv(env, root), sqliteCacheKb: 2048 };
-}
-
-/**
- * Wires the edges for a command: the config, the store, the transport, the secret. No
- * templates: the worker runs this and must not load the renderers (it gets its messages
- * from a child process; see send/render-process.ts).
- */
+/** Wires the edges for a command: the config, the store, the transport, the secret. */
 export async function openRuntime(opts: { root: string; now?: string; env?: NodeJS.ProcessEnv; allowEphemeralSecret?: boolean; transport?: Transport }): Promise<Runtime> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.root);
   const config = loadConfig(root);
   const secret = signingSecret(env, { allowEphemeral: opts.allowEphemeralSecret ?? false });
-  const store = await openStore(workerStoreOptions(env, root));
+  const store = await openStore(storeOptionsFromEnv(env, root));
   let transport: Transport;
   try {
     transport = opts.transport ?? configuredTransport(config, root, env, await store.messageIdSeed());

@@ -1,4 +1,3 @@
-import mjml2html from 'mjml';
 import { createElement } from 'react';
 import { render } from '@react-email/render';
 import type { Config, LinkResolver } from '../config/index.ts';
@@ -65,6 +64,8 @@ async function renderHtml(src: MessageSource, env: RenderEnv): Promise<string> {
   }
   const markup =
     src.kind === 'lesson' ? t.lessonMjml(lessonProps) : src.kind === 'broadcast' ? t.broadcastMjml(broadcastProps) : t.confirmSubscriptionMjml(confirmProps);
+  // Loaded on first use: a process that renders React only (the worker, usually) never carries MJML's ~50 MB.
+  const { default: mjml2html } = await import('mjml');
   try {
     const out = await mjml2html(markup, { validationLevel: 'strict', keepComments: false });
     return out.html;

@@ -18,19 +18,9 @@ export interface ComposeInput {
 }
 
 /**
- * The content rules (disclaimer, crisis line, sender, address, plain text) found failing
- * per compiled template, by which `{{#if}}` branches a fill takes and for which footer.
- *
- * Why this is the whole guard and not a shortcut: a compiled template's output is its own
- * fixed fragments, chosen by the truthiness of the four fill values, with the values put
- * between them — HTML-escaped in the HTML (no `<`, `>`, quotes: the tag structure the guard
- * strips is the template's), verbatim in the text. Inserting text between fragments never
- * removes a phrase the content rules look for, and a phrase that only appears across a
- * value would fail for the first recipient of that branch choice too. So the content rules
- * give the same answer for every fill with the same branch choice; they run in full on the
- * first message of each choice (the costly part: the HTML stripped to visible text), and
- * the rules that do depend on the values — the recipient's own unsubscribe link in both
- * parts, HTML size, footer position — run on every message.
+ * The content rules' verdict per compiled template and `{{#if}}` branch choice: the values
+ * filled between a template's fixed fragments (HTML-escaped) cannot add or remove a phrase
+ * they look for, so only the per-recipient rules (recipientFailures) run on every message.
  */
 const contentVerdicts = new WeakMap<CompiledMessage, Map<string, ComplianceCheck[]>>();
 

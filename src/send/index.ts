@@ -6,8 +6,6 @@
 export type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
 export { StopRunError } from './transport.ts';
 export { composeMessage, type ComposeInput } from './compose.ts';
-export { buildCatalog, catalogData, entryData, entryOf, type Catalog, type CatalogData, type CatalogEntry, type CatalogEntryData } from './catalog.ts';
-export { catalogFromData, entryFromData } from './catalog-data.ts';
-export { catalogDataInChild, renderBroadcastInChild, type RenderedBroadcast } from './render-process.ts';
+export { buildCatalog, entryOf, sourceCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
 export { enqueueDue, type EnqueueResult } from './enqueue-due.ts';
 export { Worker, type WorkerOptions, type RunSummary, type BatchSummary, type BroadcastLookup } from './worker.ts';

@@ -38,11 +38,16 @@ export function sampleRecipient(config: Pick<Config, 'publicUrl'>, sample: Sampl
 
 const compiledCache = new WeakMap<RenderedMessage, CompiledMessage>();
 
-/** Fills a rendered message for one recipient; compiles once per message object. */
-export function fillMessage(message: RenderedMessage, recipient: Recipient): PersonalizedMessage {
+/** Compiles once per message object. */
+function compiled(message: RenderedMessage): CompiledMessage {
   let c = compiledCache.get(message);
   if (!c) compiledCache.set(message, (c = compileMessage(message)));
-  return personalize(c, recipient);
+  return c;
+}
+
+/** Fills a rendered message for one recipient. */
+export function fillMessage(message: RenderedMessage, recipient: Recipient): PersonalizedMessage {
+  return personalize(compiled(message), recipient);
 }
 
 /** The guard over a filled message, as the preview lists it: the real unsubscribe URL must be in both parts. */
@@ -67,11 +72,9 @@ export interface SampleOutgoing {
  */
 export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
   const { firstName, ...links } = sampleRecipient(input.config, input.sample);
-  let compiled = compiledCache.get(input.message);
-  if (!compiled) compiledCache.set(input.message, (compiled = compileMessage(input.message)));
   return composeMessage(input.config, {
     deliveryId: input.id,
-    compiled,
+    compiled: compiled(input.message),
     sender: { name: input.message.senderName, email: input.message.senderEmail },
     to: input.to,
     firstName,

@@ -4,7 +4,7 @@ import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
 import type { Catalog, CatalogEntry } from './catalog.ts';
 import { composeMessage } from './compose.ts';
 import { enqueueDue } from './enqueue-due.ts';
-import type { ClaimCandidate, ClaimedBatch, ClaimedDelivery, DeliveryOutcome, LeaseHolder, SendStore } from './store-port.ts';
+import type { ClaimedBatch, ClaimedDelivery, DeliveryOutcome, LeaseHolder, SendStore } from './store-port.ts';
 import { StopRunError, type OutgoingMessage, type SendOutcome, type Transport } from './transport.ts';
 
 /** Broadcast messages are looked up by id; the broadcast module supplies them. A string says why there is none. */
@@ -32,15 +32,6 @@ export interface WorkerOptions {
    */
   plans?: boolean;
   batchSize?: number;
-  /**
-   * Characters of message (HTML and text, before filling) one batch may hold: a claim takes
-   * fewer than `batchSize` rows when their messages would pass it. The worker command sets it
-   * from its heap cap, so that a broadcast started while it runs, longer than anything the
-   * heap was sized for at start, goes out in smaller batches instead of running the thread
-   * out of memory. A broadcast this loop has not compiled yet is claimed alone the first
-   * time; after that its size is known. Unset: every batch up to `batchSize`.
-   */
-  batchChars?: number;
   leaseMs?: number;
   /** Per delivery: retries before it is marked failed. */
   maxAttempts?: number;
@@ -88,12 +79,10 @@ function rejectsRecipient(reason: string): boolean {
   return m[1] === '550' || m[1] === '551' || m[1] === '553';
 }
 
-type Optional = 'broadcasts' | 'onBatch' | 'onError' | 'kinds' | 'beforePass' | 'plans' | 'batchChars';
+type Optional = 'broadcasts' | 'onBatch' | 'onError' | 'kinds' | 'beforePass' | 'plans';
 
 export class Worker {
   private stopping = false;
-  /** Characters of each broadcast this loop has composed, by id: what its claims weigh them by. */
-  private readonly broadcastChars = new Map<string, number>();
   private readonly o: Required<Omit<WorkerOptions, Optional>> & Pick<WorkerOptions, Optional>;
 
   constructor(options: WorkerOptions) {
@@ -119,6 +108,7 @@ export class Worker {
   async plan(): Promise<number> {
     await this.o.beforePass?.(this.o.clock());
     if (this.o.kinds && !this.o.kinds.includes('lesson')) return 0;
+    await this.o.catalog.refresh?.();
     return (await enqueueDue(this.o.store, this.o.catalog, this.o.clock())).enqueued;
   }
 
@@ -132,6 +122,13 @@ export class Worker {
     const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
     let batch = this.stopping ? null : await this.o.store.deliveries.claim(this.claimOptions());
     while (batch) {
+      try {
+        await this.o.catalog.refresh?.();
+      } catch (err) {
+        // Sources changed and do not build: the batch goes back untouched, under its key.
+        await this.o.store.deliveries.releaseLeases(this.o.owner);
+        throw err;
+      }
       const p = await this.prepare(batch);
       let results: SendOutcome[];
       try {
@@ -192,20 +189,11 @@ export class Worker {
     }
   }
 
-  /** The catalog's message for a lesson or confirmation row; broadcasts are looked up (entryFor). */
-  private catalogEntry(r: ClaimCandidate): CatalogEntry | undefined {
-    if (r.kind === 'lesson' && r.seriesId && r.stepSlug) return this.o.catalog.lesson(r.seriesId, r.stepSlug);
-    if (r.kind === 'confirm' && r.seriesId) return this.o.catalog.confirm(r.seriesId);
-    return undefined;
-  }
-
   private async entryFor(d: ClaimedDelivery): Promise<CatalogEntry | string | undefined> {
-    if (d.kind === 'broadcast' && d.broadcastId) {
-      const entry = await this.o.broadcasts?.(d.broadcastId);
-      if (typeof entry === 'object') this.broadcastChars.set(d.broadcastId, entry.chars);
-      return entry;
-    }
-    return this.catalogEntry(d);
+    if (d.kind === 'broadcast' && d.broadcastId) return this.o.broadcasts?.(d.broadcastId);
+    if (d.kind === 'lesson' && d.seriesId && d.stepSlug) return this.o.catalog.lesson(d.seriesId, d.stepSlug);
+    if (d.kind === 'confirm' && d.seriesId) return this.o.catalog.confirm(d.seriesId);
+    return undefined;
   }
 
   private async compose(d: ClaimedDelivery, now: Date): Promise<OutgoingMessage | string> {
@@ -253,27 +241,7 @@ export class Worker {
   }
 
   private claimOptions() {
-    const fits = this.o.batchChars === undefined ? undefined : this.fits;
-    return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds, fits };
-  }
-
-  /** How many of the rows picked, in order, fit `batchChars`: at least one, so even a message over it goes out (alone). */
-  private readonly fits = (rows: readonly ClaimCandidate[]): number => {
-    let total = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const chars = this.charsOf(rows[i]!);
-      // Not compiled here yet: it goes alone, or the batch stops before it.
-      if (chars === undefined) return Math.max(1, i);
-      total += chars;
-      if (total > this.o.batchChars!) return Math.max(1, i);
-    }
-    return rows.length;
-  };
-
-  /** A row's message size; 0 when there is no message (the row fails without one), undefined when not known yet. */
-  private charsOf(r: ClaimCandidate): number | undefined {
-    if (r.kind === 'broadcast') return r.broadcastId ? this.broadcastChars.get(r.broadcastId) : 0;
-    return this.catalogEntry(r)?.chars ?? 0;
+    return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds };
   }
 
   /** Fills a claimed batch's messages; rows that cannot be composed fail here. */

@@ -87,7 +87,7 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
   // without a sort.
   const picked = await trx
     .selectFrom('deliveries')
-    .select(['id', 'batch_key', 'kind', 'series_id', 'step_slug', 'broadcast_id'])
+    .select(['id', 'batch_key'])
     .where('status', '=', QUEUED)
     .where('due_at', '<=', now)
     .$if(kinds !== undefined, (q) => q.where('kind', 'in', kinds!))
@@ -117,12 +117,8 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
       .executeTakeFirstOrThrow();
     if (rows.length === Number(all.n) && rows.every((r) => r.due_at <= now)) return take(trx, rows, retryKey, false, opts);
   }
-  let fresh = picked.filter((r) => r.batch_key === null);
+  const fresh = picked.filter((r) => r.batch_key === null);
   if (fresh.length === 0) return null;
-  if (opts.fits) {
-    const n = opts.fits(fresh.map((r) => ({ kind: r.kind, seriesId: r.series_id, stepSlug: r.step_slug, broadcastId: r.broadcast_id === null ? null : String(r.broadcast_id) })));
-    fresh = fresh.slice(0, Number.isFinite(n) ? Math.max(1, Math.floor(n)) : fresh.length);
-  }
   const rows = await candidates(trx).where('d.id', 'in', fresh.map((r) => r.id)).orderBy('d.due_at').orderBy('d.id').execute();
   return take(trx, rows, randomUUID(), false, opts);
 }

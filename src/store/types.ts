@@ -321,17 +321,7 @@ export interface ClaimOptions {
   leaseMs: number;
   now: Date;
   kinds?: DeliveryKind[];
-  /**
-   * How many of the fresh rows picked (up to `limit`, in due order) the batch takes: at
-   * least one, at most all. The worker weighs the rows' messages so that a batch fits its
-   * heap. A batch taken over or retried is not weighed again: it goes out whole, as first
-   * claimed, since its key stands for exactly those rows.
-   */
-  fits?: (rows: readonly ClaimCandidate[]) => number;
 }
-
-/** What `fits` sees of a picked row: which message it will carry. */
-export type ClaimCandidate = Pick<Delivery, 'kind' | 'seriesId' | 'stepSlug' | 'broadcastId'>;
 
 export interface DeliveryStore {
   /** Insert-or-ignore on the unique keys; returns how many rows were new. */
@@ -424,9 +414,4 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file (default `data/coursemail.sqlite` under the working directory). */
   sqlitePath?: string;
-  /**
-   * SQLite only: the connection's page cache, in KiB. Unset, better-sqlite3's 16 MB (it
-   * builds SQLite with that default; SQLite's own is 2 MB).
-   */
-  sqliteCacheKb?: number;
 }

@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { broadcastMessages, broadcastStatuses, loadBroadcast, planSend, runBroadcast, startSend } from '../../src/broadcast/index.ts';
-import { renderBroadcast } from '../../src/broadcast/draft.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { Worker } from '../../src/send/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
@@ -165,12 +164,12 @@ describe('a render that fails', () => {
     const started = await startSend({ project, store }, await loadBroadcast(project, 'news'), { now: t0 });
     if (started.outcome !== 'sending') throw new Error(started.outcome);
     let renders = 0;
-    const messages = broadcastMessages({ root }, store, async (slug) => {
+    const messages = broadcastMessages(project, store, async (p, slug) => {
       renders++;
-      if (renders === 1) throw new Error('the render child exited with 1');
-      return renderBroadcast(project, slug);
+      if (renders === 1) throw new Error('rendering crashed');
+      return loadBroadcast(p, slug);
     });
-    await expect(messages.lookup(started.broadcast.id)).rejects.toThrow('the render child exited with 1');
+    await expect(messages.lookup(started.broadcast.id)).rejects.toThrow('rendering crashed');
     const entry = await messages.lookup(started.broadcast.id);
     expect(typeof entry).toBe('object');
     // …and a success is kept: no third render.

@@ -2,7 +2,7 @@
  * A separate process that claims until the queue is empty, for the cross-process claim
  * test. Prints `ready` once its store is open, starts on a line on stdin (so both sides
  * claim at the same time), then prints the claimed delivery ids as JSON.
- * Usage: run-ts.mjs claim-worker.ts OPTIONS_JSON OWNER NOW_ISO
+ * Usage: node --import tsx claim-worker.ts OPTIONS_JSON OWNER NOW_ISO
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../src/store/index.ts';

@@ -81,7 +81,7 @@ forEachDatabase((db) => {
     const ids = await subscribers(store, 100);
     await store.deliveries.enqueue(ids.flatMap((id) => [lesson(id, 1), lesson(id, 2)]), t0);
     // stderr shown, not piped: an unread pipe that fills would stall the child, and its words say why it failed.
-    const child = spawn(process.execPath, ['bin/run-ts.mjs', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] });
     // Listened for now: the child may finish its share and close before this side's loop ends
     // (on a loaded machine it did, and a listener added afterwards waited forever).
     const closed = new Promise((resolve) => child.once('close', resolve));

@@ -118,14 +118,14 @@ export function resendProject(): string {
 export { waitFor } from './wait.ts';
 
 /**
- * `n` active subscribers enrolled in the course, each with lesson 1 queued and due now:
+ * `n` active subscribers (reader`first`… onwards) enrolled in the course, each with lesson 1 queued and due now:
  * `n` due deliveries. The scheduler will owe them nothing more for days (lesson 2 waits
  * 2 days after lesson 1), so the queue holds exactly these.
  */
-export async function seedDueLessons(store: Store, n: number, now = new Date()): Promise<void> {
+export async function seedDueLessons(store: Store, n: number, now = new Date(), first = 0): Promise<void> {
   const page = 1000;
-  for (let i = 0; i < n; i += page) {
-    const rows = Array.from({ length: Math.min(page, n - i) }, (_, j) => ({
+  for (let i = first; i < first + n; i += page) {
+    const rows = Array.from({ length: Math.min(page, first + n - i) }, (_, j) => ({
       email: `reader${i + j}@example.com`,
       firstName: (i + j) % 3 === 0 ? null : `Reader${i + j}`,
       timezone: null,
