@@ -29,7 +29,7 @@ function urlHost(url: string): string | undefined {
   }
 }
 
-type IdentityFields = Pick<Config, 'sender' | 'postalAddress' | 'siteUrl' | 'publicUrl' | 'consultationUrl' | 'links'>;
+type IdentityFields = Pick<Config, 'sender' | 'postalAddress' | 'siteUrl' | 'publicUrl' | 'consultationUrl' | 'links'> & Partial<Pick<Config, 'coach'>>;
 
 /**
  * What keeps this config from a real send (`smtp`, `resend`): the example's placeholder
@@ -48,6 +48,10 @@ export function identityProblems(config: IdentityFields, transportKind: Config['
   for (const [field, address, want] of addresses) {
     const why = address ? placeholderHost(address.slice(address.lastIndexOf('@') + 1)) : undefined;
     if (why) add(field, `"${address}" is a placeholder: ${why}. Put ${want} here`);
+  }
+  // The coach signs every lesson and is named in the footer: the example's name must not reach a reader.
+  if (config.coach && /\bexample\b/i.test(config.coach.name)) {
+    add('coach.name', `"${config.coach.name}" is the example's coach. Put your own name here, or remove "coach"`);
   }
   if (/example\s+(street|st\.?|avenue|ave\.?|road|rd\.?)\b/i.test(config.postalAddress)) {
     add('postalAddress', `"${config.postalAddress}" is the example's address. Put your real postal address here (CAN-SPAM requires one in every message)`);

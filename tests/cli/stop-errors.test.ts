@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { tempProject } from '../support/project.ts';
+import { realIdentity, tempProject } from '../support/project.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker } from '../support/worker-process.ts';
 
@@ -52,6 +52,7 @@ describe('a provider’s "stop" ends `coursemail worker` with one calm line and 
     const root = await seeded(
       tempProject({
         config: (c) => {
+          realIdentity(c);
           c.transport = 'smtp';
           c.smtp = { host, port, rejectUnauthorized: false };
         },

@@ -49,7 +49,18 @@ describe('identityProblems: a real send refuses the example identity', () => {
 
   it('names every placeholder of the example config for resend', () => {
     expect(identityProblems(example, 'resend').map((p) => p.field).sort()).toEqual(
-      ['consultationUrl', 'links.coaching-for-physicians', 'postalAddress', 'publicUrl', 'sender.email', 'siteUrl'].sort(),
+      [
+        'coach.name',
+        'consultationUrl',
+        'links.burnout-solutions',
+        'links.coaching-conversation',
+        'links.coaching-for-physicians',
+        'links.compartmentalization',
+        'postalAddress',
+        'publicUrl',
+        'sender.email',
+        'siteUrl',
+      ].sort(),
     );
   });
 });

@@ -4,7 +4,7 @@ import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { writeBroadcast } from '../broadcast/support.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
-import { tempProject } from '../support/project.ts';
+import { realIdentity, tempProject } from '../support/project.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SERIES = 'physician-coaching';
@@ -18,6 +18,7 @@ let resend: FakeResend | undefined;
 const resendProject = () =>
   tempProject({
     config: (c) => {
+      realIdentity(c);
       c.transport = 'resend';
     },
   });

@@ -80,7 +80,8 @@ describe('what was removed and links with no URL are warnings with file:line', (
   });
 
   it('`coursemail check` prints them with file:line and still passes', async () => {
-    const root = tempProject();
+    // One link the course names is left without a URL, as a new project's config would.
+    const root = tempProject({ config: (c) => delete (c.links as Record<string, string>).compartmentalization });
     const file = 'series/physician-coaching/01-what-coaching-is.md';
     const text = readFileSync(join(root, file), 'utf8');
     const lines = text.split('\n').length;

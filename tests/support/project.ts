@@ -36,11 +36,13 @@ export function tempProject(opts: { series?: boolean; emails?: boolean; config?:
 export function realIdentity(c: Record<string, unknown>): void {
   Object.assign(c, {
     sender: { name: 'Lee Coaching', email: 'lee@leecoaching.org' },
+    coach: { name: 'Dr. Lee Park', credentials: 'MD, certified physician coach' },
     postalAddress: '12 Harbor Road, Suite 3, Portland, ME 04101, USA',
     siteUrl: 'https://leecoaching.org',
     publicUrl: 'https://mail.leecoaching.org',
     consultationUrl: 'https://leecoaching.org/book',
-    links: { 'coaching-for-physicians': 'https://leecoaching.org/coaching-for-physicians' },
+    // Every link the course names, on the real-looking domain: a placeholder one is refused too.
+    links: Object.fromEntries(Object.keys((c.links as Record<string, string> | undefined) ?? { 'coaching-for-physicians': '' }).map((k) => [k, `https://leecoaching.org/${k}`])),
   });
 }
 
