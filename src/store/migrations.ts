@@ -9,7 +9,7 @@ type Dialect = 'sqlite' | 'postgres';
 export function migrations(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations(): Promise<Record<string, Migration>> {
-      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes() };
+      return { '0001_initial': initial(dialect), '0002_lean_delivery_indexes': leanDeliveryIndexes(), '0026_admin_sessions': adminSessions(dialect) };
     },
   };
 }
@@ -161,6 +161,43 @@ function leanDeliveryIndexes(): Migration {
       // Status stays in this key: "anything left of broadcast B?" must not step over its sent rows.
       await sql`create index deliveries_broadcast on deliveries (broadcast_id, status) where broadcast_id is not null`.execute(db);
       await sql`create index deliveries_provider on deliveries (provider_id) where provider_id is not null`.execute(db);
+    },
+  };
+}
+
+/**
+ * The console (issue 26): single-use sign-in links bound to the asking browser, sessions
+ * kept only as hashes (a copy of the database signs nobody in), and an append-only audit log.
+ */
+function adminSessions(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('admin_sign_ins')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('browser_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_sessions_email').on('admin_sessions').column('email').execute();
+      await db.schema
+        .createTable('admin_audit')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
     },
   };
 }

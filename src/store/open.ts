@@ -13,6 +13,7 @@ import type { Database } from './schema.ts';
 import { immediateSqliteDialect, withStatementCache } from './sqlite-dialect.ts';
 import { subscriberStore } from './subscribers.ts';
 import { suppressionStore } from './suppressions.ts';
+import { adminStore } from './admin.ts';
 import type { Store, StoreOptions } from './types.ts';
 import { webhookEventStore } from './webhook-events.ts';
 
@@ -48,6 +49,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     suppressions: suppressionStore(ctx),
     broadcasts: broadcastStore(ctx),
     webhookEvents: webhookEventStore(ctx),
+    admin: adminStore(ctx),
     close: () => ctx.db.destroy(),
   };
 }

@@ -98,4 +98,33 @@ export interface Database {
   suppressions: SuppressionsTable;
   broadcasts: BroadcastsTable;
   webhook_events: WebhookEventsTable;
+  admin_sign_ins: AdminSignInsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_audit: AdminAuditTable;
+}
+
+/** Console sign-in links: the link id and the browser nonce, both as sha256 hex. */
+export interface AdminSignInsTable {
+  id_hash: string;
+  email: string;
+  browser_hash: string;
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+}
+
+/** Console sessions, by the sha256 hex of the cookie's value. */
+export interface AdminSessionsTable {
+  id_hash: string;
+  email: string;
+  created_at: Millis;
+  last_seen_at: Millis;
+}
+
+export interface AdminAuditTable {
+  id: Id;
+  at: Millis;
+  actor: string;
+  action: string;
+  detail: string;
 }

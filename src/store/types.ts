@@ -381,6 +381,7 @@ export interface Store {
   readonly suppressions: SuppressionStore;
   readonly broadcasts: BroadcastStore;
   readonly webhookEvents: WebhookEventStore;
+  readonly admin: AdminStore;
   close(): Promise<void>;
 }
 
@@ -394,4 +395,31 @@ export interface StoreOptions {
    * builds SQLite with that default; SQLite's own is 2 MB).
    */
   sqliteCacheKb?: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  /** The signed-in address, or `system`. */
+  actor: string;
+  action: string;
+  detail: string;
+}
+
+/** The console's sign-in links, sessions and audit log. Every key arrives already hashed. */
+export interface AdminStore {
+  addSignIn(link: { idHash: string; email: string; browserHash: string; expiresAt: Date }, now: Date): Promise<void>;
+  /** Marks an unused, unexpired link used and returns it; undefined when it is not (any more). */
+  useSignIn(idHash: string, now: Date): Promise<{ email: string; browserHash: string } | undefined>;
+  /** The link's browser hash while it can still be used (the button page checks it). */
+  pendingSignIn(idHash: string, now: Date): Promise<{ email: string; browserHash: string } | undefined>;
+  addSession(idHash: string, email: string, now: Date): Promise<void>;
+  /** The session's address when it was seen within `idleMs`, and marks it seen now. */
+  touchSession(idHash: string, now: Date, idleMs: number): Promise<string | undefined>;
+  endSession(idHash: string): Promise<void>;
+  /** Ends every session of one address; returns how many. */
+  endSessionsOf(email: string): Promise<number>;
+  /** Append-only: there is no update or delete. */
+  audit(entry: { actor: string; action: string; detail: string }, now: Date): Promise<void>;
+  auditLog(opts: { limit: number; offset: number }): Promise<{ entries: AuditEntry[]; total: number }>;
 }

@@ -1,4 +1,5 @@
 import { defineCommand } from 'citty';
+import { openConsole } from '../../server/admin/index.ts';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
 import { createPublicApp } from '../../server/public/index.ts';
 import { createWebhookApp, webhookLogLine } from '../../server/webhooks/index.ts';
@@ -9,8 +10,9 @@ import { rootArg } from './args.ts';
 import { openListRuntime } from './subscribers.ts';
 
 /**
- * `serve`: the public endpoints only. It holds no transport and no provider key — the
- * process facing the internet cannot send mail; `coursemail worker` does, beside it.
+ * `serve`: the public endpoints. Without `admins` it holds no transport and no provider key —
+ * the process facing the internet cannot send mail; `coursemail worker` does, beside it.
+ * With `admins`, the console under /admin (sign-in links and test sends need the transport).
  */
 export const serveCommand = (io: CliIO) =>
   defineCommand({
@@ -40,19 +42,27 @@ export const serveCommand = (io: CliIO) =>
               log: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
             })
           : undefined;
+        // Only with `admins` set: without it /admin is the public app's 404, like any unknown path.
+        const console_ = rt.config.admins?.length ? await openConsole({ root: rt.root, store: rt.store, config: rt.config, secret, trustProxy: args['trust-proxy'], log: io.err }) : undefined;
         const app = {
-          fetch: (req: Request, env?: unknown) => (webhooks && new URL(req.url).pathname === '/webhooks/resend' ? webhooks.fetch(req, env) : publicApp.fetch(req, env)),
+          fetch: (req: Request, env?: unknown) => {
+            const path = new URL(req.url).pathname;
+            if (console_ && (path === '/admin' || path.startsWith('/admin/'))) return console_.app.fetch(req, env);
+            return webhooks && path === '/webhooks/resend' ? webhooks.fetch(req, env) : publicApp.fetch(req, env);
+          },
         };
         const server = await startHttpServer(app, { host: args.host, port, allowRemote: args['allow-remote'] });
         io.out(`coursemail public endpoints on ${server.url} (links in emails use ${rt.config.publicUrl})`);
         for (const id of rt.series.keys()) io.out(`  sign-up: ${server.url}/subscribe/${id}`);
         io.out(webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
+        io.out(console_ ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)` : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin');
         io.out('  confirmations and lessons are sent by `coursemail worker`: run it beside this. Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         await server.close();
+        await console_?.close();
       } finally {
         await rt.close();
       }
