@@ -1,8 +1,7 @@
 import { defineCommand } from 'citty';
-import { openConsole } from '../../server/admin/index.ts';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
-import { createPublicApp } from '../../server/public/index.ts';
-import { createWebhookApp, webhookLogLine } from '../../server/webhooks/index.ts';
+import { openServeApp } from '../../server/serve-app.ts';
+import { webhookLogLine } from '../../server/webhooks/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
 import type { CliIO } from '../output.ts';
@@ -32,37 +31,29 @@ export const serveCommand = (io: CliIO) =>
       const rt = await openListRuntime(args.root);
       try {
         if (rt.series.size === 0) io.err('note: no series loads, so every sign-up page answers 404 (run `coursemail check`).');
-        const publicApp = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'] });
-        // Resend's events come here when its signing secret is set; without it the route does not exist (404), so nothing unsigned is ever applied.
-        const webhooks = process.env.RESEND_WEBHOOK_SECRET
-          ? createWebhookApp({
-              store: rt.store,
-              secret: process.env.RESEND_WEBHOOK_SECRET,
-              clock: () => new Date(),
-              log: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
-            })
-          : undefined;
-        // Only with `admins` set: without it /admin is the public app's 404, like any unknown path.
-        const console_ = rt.config.admins?.length ? await openConsole({ root: rt.root, store: rt.store, config: rt.config, secret, trustProxy: args['trust-proxy'], log: io.err }) : undefined;
-        const app = {
-          fetch: (req: Request, env?: unknown) => {
-            const path = new URL(req.url).pathname;
-            if (console_ && (path === '/admin' || path.startsWith('/admin/'))) return console_.app.fetch(req, env);
-            return webhooks && path === '/webhooks/resend' ? webhooks.fetch(req, env) : publicApp.fetch(req, env);
-          },
-        };
+        const app = await openServeApp({
+          root: rt.root,
+          store: rt.store,
+          config: rt.config,
+          secret,
+          series: rt.series,
+          trustProxy: args['trust-proxy'],
+          webhookSecret: process.env.RESEND_WEBHOOK_SECRET,
+          webhookLog: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
+          log: io.err,
+        });
         const server = await startHttpServer(app, { host: args.host, port, allowRemote: args['allow-remote'] });
         io.out(`coursemail public endpoints on ${server.url} (links in emails use ${rt.config.publicUrl})`);
         for (const id of rt.series.keys()) io.out(`  sign-up: ${server.url}/subscribe/${id}`);
-        io.out(webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
-        io.out(console_ ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)` : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin');
+        io.out(app.webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
+        io.out(app.console ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)` : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin');
         io.out('  confirmations and lessons are sent by `coursemail worker`: run it beside this. Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         await server.close();
-        await console_?.close();
+        await app.close();
       } finally {
         await rt.close();
       }

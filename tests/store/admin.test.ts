@@ -1,0 +1,45 @@
+import { expect, it } from 'vitest';
+import { forEachDatabase } from '../support/databases.ts';
+
+const t0 = new Date('2026-03-02T15:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const HOUR = 3600_000;
+
+forEachDatabase((db) => {
+  it('a sign-in link is used once, and not after it expires', async () => {
+    const { store } = await db.fresh();
+    await store.admin.addSignIn({ idHash: 'a', email: 'coach@example.com', browserHash: 'b', expiresAt: at(15) }, t0);
+    await store.admin.addSignIn({ idHash: 'late', email: 'coach@example.com', browserHash: 'b', expiresAt: at(15) }, t0);
+    expect(await store.admin.pendingSignIn('a', at(1))).toEqual({ email: 'coach@example.com', browserHash: 'b' });
+    const [one, two] = await Promise.all([store.admin.useSignIn('a', at(1)), store.admin.useSignIn('a', at(1))]);
+    expect([one, two].filter(Boolean)).toHaveLength(1);
+    expect(await store.admin.pendingSignIn('a', at(2))).toBeUndefined();
+    expect(await store.admin.useSignIn('late', at(16))).toBeUndefined();
+  });
+
+  it('sessions expire when idle, end one at a time or all of one address', async () => {
+    const { store } = await db.fresh();
+    await store.admin.addSession('s1', 'coach@example.com', t0);
+    await store.admin.addSession('s2', 'coach@example.com', t0);
+    await store.admin.addSession('s3', 'other@example.com', t0);
+    expect(await store.admin.touchSession('s1', at(60), 12 * HOUR)).toBe('coach@example.com');
+    // s2 idle for 12 h and a minute: gone; s1, seen an hour in, still there at 12 h 30.
+    expect(await store.admin.touchSession('s2', at(12 * 60 + 1), 12 * HOUR)).toBeUndefined();
+    expect(await store.admin.touchSession('s1', at(12 * 60 + 30), 12 * HOUR)).toBe('coach@example.com');
+    await store.admin.endSession('s1');
+    expect(await store.admin.touchSession('s1', at(12 * 60 + 31), 12 * HOUR)).toBeUndefined();
+    await store.admin.addSession('s4', 'coach@example.com', t0);
+    await store.admin.addSession('s5', 'coach@example.com', t0);
+    expect(await store.admin.endSessionsOf('coach@example.com')).toBe(2);
+    expect(await store.admin.touchSession('s3', at(1), 12 * HOUR)).toBe('other@example.com');
+  });
+
+  it('the audit log lists newest first, paged, with its total', async () => {
+    const { store } = await db.fresh();
+    for (let i = 0; i < 5; i++) await store.admin.audit({ actor: 'coach@example.com', action: 'sign-in', detail: `n${i}` }, at(i));
+    const first = await store.admin.auditLog({ limit: 2, offset: 0 });
+    expect(first.total).toBe(5);
+    expect(first.entries.map((e) => e.detail)).toEqual(['n4', 'n3']);
+    expect((await store.admin.auditLog({ limit: 2, offset: 4 })).entries.map((e) => [e.detail, e.at.toISOString()])).toEqual([['n0', t0.toISOString()]]);
+  });
+});
