@@ -17,7 +17,7 @@ export interface ServeAppOptions {
   webhookLog?: WebhookDeps['log'];
   log?: (line: string) => void;
   /** Tests: the console's transport and file watching. */
-  console?: Pick<OpenConsoleOptions, 'transport' | 'watch'>;
+  console?: Pick<OpenConsoleOptions, 'transport' | 'watch' | 'limits'>;
 }
 
 /**

@@ -5,7 +5,7 @@ import type { Transport } from '../../send/transport.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import { createPreviewApp, PreviewBuilder, watchProject } from '../preview/index.ts';
-import { createConsoleApp } from './app.ts';
+import { createConsoleApp, type ConsoleDeps } from './app.ts';
 
 export interface OpenConsoleOptions {
   root: string;
@@ -16,6 +16,8 @@ export interface OpenConsoleOptions {
   trustProxy?: boolean;
   /** Default: the transport the config names (sign-in links and test sends). */
   transport?: () => Transport;
+  /** Tests: sign-in request limits. */
+  limits?: ConsoleDeps['limits'];
   /** Rebuild when files change (default true). */
   watch?: boolean;
   log?: (line: string) => void;
@@ -34,7 +36,7 @@ export async function openConsole(opts: OpenConsoleOptions): Promise<{ app: { fe
   if (!builder.project) throw new CoursemailError('console.project', 'The console cannot start: the project does not build (run `coursemail check`).');
   const transport = opts.transport ?? (() => configuredTransport(opts.config, opts.root));
   const preview = createPreviewApp({ builder, transport, allowRemote: true, now: clock, dev: { store: opts.store, messages: broadcastMessages(builder.project, opts.store), kick: () => undefined } });
-  const app = createConsoleApp({ store: opts.store, config: opts.config, secret: opts.secret, clock, transport, trustProxy: opts.trustProxy, log: opts.log, preview });
+  const app = createConsoleApp({ store: opts.store, config: opts.config, secret: opts.secret, clock, transport, trustProxy: opts.trustProxy, log: opts.log, limits: opts.limits, preview });
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
   return { app, close: async () => void (await watcher?.close()) };
 }

@@ -13,6 +13,7 @@ import { randomId, sameSecret, sha256 } from './secrets.ts';
 
 export const SIGN_IN_TTL_MS = 15 * 60_000;
 const BODY_LIMIT = 4 * 1024;
+export const SIGN_IN_LIMITS = { perClient: { burst: 10, perHour: 20 }, perAddress: { burst: 3, perHour: 6 } };
 
 export interface SignInDeps {
   store: Store;
@@ -22,6 +23,8 @@ export interface SignInDeps {
   /** Made for one sign-in message, closed after it. */
   transport: () => Transport;
   trustProxy?: boolean;
+  /** Sign-in requests allowed at once and per hour (tests raise them). */
+  limits?: Partial<typeof SIGN_IN_LIMITS>;
   /** Failures to send a link are logged, never shown (the answer must not differ). */
   log?: (line: string) => void;
 }
@@ -35,8 +38,9 @@ const isAdmin = (admins: readonly string[] | undefined, email: string) => (admin
  */
 export function signInRoutes(app: Hono, deps: SignInDeps): void {
   // Per client: a handful of tries, then a few an hour. Per address: stops mail-bombing a coach.
-  const perClient = new RateLimiter(10, 20);
-  const perAddress = new RateLimiter(3, 6);
+  const limits = { ...SIGN_IN_LIMITS, ...deps.limits };
+  const perClient = new RateLimiter(limits.perClient.burst, limits.perClient.perHour);
+  const perAddress = new RateLimiter(limits.perAddress.burst, limits.perAddress.perHour);
   const page = (c: Context, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 403 | 413 | 415 | 429 = 200) => c.html(adminPage(title, body), status);
   const refused = (c: Context) => page(c, 'Refused', html`<h1>Refused</h1><p>This form can only be sent from its own page.</p>`, 403);
 
@@ -59,6 +63,9 @@ export function signInRoutes(app: Hono, deps: SignInDeps): void {
     if (isAdmin(deps.config.admins, email)) void sendLink(deps, email, browser, now);
     return page(c, 'Check your inbox', html`<h1>Check your inbox</h1><p>If ${email} may sign in here, a link is on its way. It works once, for 15 minutes, in this browser only.</p>`);
   });
+
+  // RFC 8058's one-click POST for the sign-in mail: links are only ever sent when asked for.
+  app.post('/admin/sign-in/unsubscribe', (c) => c.text('Sign-in links are sent only when someone asks for one on the sign-in page; there is no list to leave.'));
 
   // A mail scanner that follows the link sees this page and nothing happens: only the POST signs in.
   app.get('/admin/sign-in/:token', (c) =>
@@ -90,7 +97,8 @@ export function signInRoutes(app: Hono, deps: SignInDeps): void {
 async function sendLink(deps: SignInDeps, email: string, browser: string, now: Date): Promise<void> {
   const linkId = randomId();
   const expiresAt = new Date(now.getTime() + SIGN_IN_TTL_MS);
-  const url = `${deps.config.publicUrl.replace(/\/+$/, '')}/admin/sign-in/${signToken('admin-sign-in', { s: linkId, e: Math.floor(expiresAt.getTime() / 1000) }, deps.secret)}`;
+  const base = deps.config.publicUrl.replace(/\/+$/, '');
+  const url = `${base}/admin/sign-in/${signToken('admin-sign-in', { s: linkId, e: Math.floor(expiresAt.getTime() / 1000) }, deps.secret)}`;
   let transport: Transport | undefined;
   try {
     await deps.store.admin.addSignIn({ idHash: sha256(linkId), email, browserHash: sha256(browser), expiresAt }, now);
@@ -103,7 +111,8 @@ async function sendLink(deps: SignInDeps, email: string, browser: string, now: D
       subject: 'Your coursemail sign-in link',
       text,
       html: html`<p>Sign in to the coursemail console:</p><p><a href="${url}">${url}</a></p><p>The link works once, for 15 minutes, in the browser you asked from. If you did not ask, ignore this message.</p>`.value,
-      headers: {},
+      // Every transport requires one-click unsubscribe headers; here it has nothing to stop.
+      headers: { 'List-Unsubscribe': `<${base}/admin/sign-in/unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       tags: { kind: 'admin-sign-in' },
       date: now,
     };
