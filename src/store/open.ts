@@ -14,6 +14,7 @@ import { immediateSqliteDialect, withStatementCache } from './sqlite-dialect.ts'
 import { subscriberStore } from './subscribers.ts';
 import { suppressionStore } from './suppressions.ts';
 import { adminStore } from './admin.ts';
+import { readerSearch } from './reader-search.ts';
 import type { Store, StoreOptions } from './types.ts';
 import { webhookEventStore } from './webhook-events.ts';
 
@@ -50,6 +51,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     broadcasts: broadcastStore(ctx),
     webhookEvents: webhookEventStore(ctx),
     admin: adminStore(ctx),
+    readers: readerSearch(ctx),
     close: () => ctx.db.destroy(),
   };
 }

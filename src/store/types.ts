@@ -382,6 +382,7 @@ export interface Store {
   readonly broadcasts: BroadcastStore;
   readonly webhookEvents: WebhookEventStore;
   readonly admin: AdminStore;
+  readonly readers: ReaderSearch;
   close(): Promise<void>;
 }
 
@@ -422,4 +423,9 @@ export interface AdminStore {
   /** Append-only: there is no update or delete. */
   audit(entry: { actor: string; action: string; detail: string }, now: Date): Promise<void>;
   auditLog(opts: { limit: number; offset: number }): Promise<{ entries: AuditEntry[]; total: number }>;
+}
+
+/** The console's reader list: address or name contains `query` (any case), newest first. */
+export interface ReaderSearch {
+  search(opts: { query?: string; status?: SubscriberStatus; limit: number; offset: number }): Promise<{ readers: Subscriber[]; total: number }>;
 }

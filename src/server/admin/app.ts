@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { auditRoutes } from './audit-page.ts';
+import { readerRoutes } from './readers-page.ts';
 import { dropCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 import { isStateChanging, sameOrigin } from './guard.ts';
 import { signOutForms } from './layout.ts';
@@ -64,6 +65,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
     return c.redirect('/admin/sign-in', 303);
   });
   auditRoutes(app, deps);
+  readerRoutes(app, deps);
 
   app.all('/admin/*', (c) => toPreview(c, deps));
   app.all('/admin', (c) => toPreview(c, deps));
