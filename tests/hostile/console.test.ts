@@ -284,3 +284,46 @@ describe('without admins', () => {
     }
   });
 });
+
+describe('readers in the console', () => {
+  it('search matches % and _ literally; pause and resume a course; forget only with the typed address; export one', async () => {
+    const t = clock();
+    await store.subscribers.importBatch(
+      ['a_b@example.com', 'axb@example.com', 'pct%x@example.com'].map((email) => ({ email, firstName: null, timezone: null, consentAt: t, consentSource: 'test' })),
+      { now: t, seriesId: null },
+    );
+    const session = await signIn();
+    const csrf = await csrfOf(session);
+    const listed = async (q: string) => [...(await (await get(`/admin/readers?q=${encodeURIComponent(q)}`, session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1]);
+    expect(await listed('a_b')).toEqual(['a_b@example.com']);
+    expect(await listed('%')).toEqual(['pct%x@example.com']);
+    expect((await listed('AXB')).length).toBe(1);
+
+    const axb = (await store.subscribers.findByEmail('axb@example.com'))!;
+    await store.enrollments.enroll(axb.id, 'physician-coaching', t);
+    const act = (verb: string, body: Record<string, string>) => post(`/admin/readers/${axb.id}/${verb}?csrf=${csrf}`, { cookies: session, body, ip: client() });
+    expect((await act('pause', { series: 'physician-coaching' })).status).toBe(303);
+    expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).not.toBeNull();
+    expect((await act('resume', { series: 'physician-coaching' })).status).toBe(303);
+    expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).toBeNull();
+
+    const exported = await get(`/admin/readers/${axb.id}/export`, session);
+    expect(exported.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(await exported.text()).toContain('axb@example.com');
+
+    // A wrong or missing confirmation erases nothing; the typed address does.
+    for (const confirm of ['', 'a_b@example.com', 'axb@example']) {
+      const r = await act('forget', { confirm });
+      expect(decodeURIComponent(r.headers.get('location') ?? '')).toContain('Not forgotten');
+    }
+    expect(await store.subscribers.getById(axb.id)).not.toBeNull();
+    expect((await act('forget', { confirm: 'AXB@example.com' })).headers.get('location')).toMatch(/^\/admin\/readers\?/);
+    expect(await store.subscribers.getById(axb.id)).toBeNull();
+    expect(await store.suppressions.isSuppressed('axb@example.com')).toBe(true);
+
+    const audit = await (await get('/admin/audit', session)).text();
+    for (const action of ['reader.pause', 'reader.resume', 'reader.export', 'reader.forget']) expect(audit).toContain(`<td>${action}</td>`);
+    // The forget entry does not repeat the address it erased.
+    expect(audit).toMatch(new RegExp(`<td>reader\\.forget</td><td>reader ${axb.id}</td>`));
+  });
+});

@@ -42,4 +42,28 @@ forEachDatabase((db) => {
     expect(first.entries.map((e) => e.detail)).toEqual(['n4', 'n3']);
     expect((await store.admin.auditLog({ limit: 2, offset: 4 })).entries.map((e) => [e.detail, e.at.toISOString()])).toEqual([['n0', t0.toISOString()]]);
   });
+
+  it('reader search: address or name, any case, % _ and \\ literal, by status, paged newest first', async () => {
+    const { store } = await db.fresh();
+    const rows = [
+      ['a_b@example.com', 'Ann'],
+      ['axb@example.com', 'Bo'],
+      ['p%q@example.com', null],
+      ['back\\slash@example.com', 'Zed'],
+      ['other@example.com', 'Annika'],
+    ] as const;
+    await store.subscribers.importBatch(rows.map(([email, firstName]) => ({ email, firstName, timezone: null, consentAt: t0, consentSource: 'test' })), { now: t0, seriesId: null });
+    const emails = async (query: string, extra: { status?: 'active' | 'unsubscribed'; limit?: number; offset?: number } = {}) =>
+      (await store.readers.search({ query, limit: extra.limit ?? 10, offset: extra.offset ?? 0, status: extra.status })).readers.map((r) => r.email);
+    expect(await emails('A_B')).toEqual(['a_b@example.com']);
+    expect(await emails('%')).toEqual(['p%q@example.com']);
+    expect(await emails('\\')).toEqual(['back\\slash@example.com']);
+    expect(await emails('ann')).toEqual(['other@example.com', 'a_b@example.com']);
+    const first = await store.readers.search({ limit: 2, offset: 0 });
+    expect([first.total, first.readers.map((r) => r.email)]).toEqual([5, ['other@example.com', 'back\\slash@example.com']]);
+    const axb = (await store.subscribers.findByEmail('axb@example.com'))!;
+    await store.subscribers.unsubscribe(axb.id, t0);
+    expect(await emails('', { status: 'unsubscribed' })).toEqual(['axb@example.com']);
+    expect(await emails('example', { status: 'active', limit: 1, offset: 3 })).toEqual(['a_b@example.com']);
+  });
 });
