@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
-import { SESSION_IDLE_MS, SIGN_IN_LIMITS, SIGN_IN_TTL_MS } from '../../src/server/admin/index.ts';
+import { createConsoleApp, SESSION_IDLE_MS, SIGN_IN_LIMITS, SIGN_IN_TTL_MS } from '../../src/server/admin/index.ts';
 import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
 import { createPreviewApp, PreviewBuilder } from '../../src/server/preview/index.ts';
 import { openServeApp } from '../../src/server/serve-app.ts';
@@ -93,9 +93,13 @@ describe('the console refuses what it must', () => {
   it('every /admin route answers 401 or a redirect to sign-in without a session, and with a forged one', async () => {
     // Every route the preview has (the console serves them all), and the console's own.
     const preview = createPreviewApp({ builder: new PreviewBuilder(root), transport: () => { throw new Error('unused'); } });
-    const routes = [...preview.routes.map((r) => ({ method: r.method, path: `/admin${r.path}` })), { method: 'GET', path: '/admin' }, { method: 'GET', path: '/admin/audit' }, { method: 'GET', path: '/admin/audit.csv' }, { method: 'GET', path: '/admin/readers' }, { method: 'POST', path: '/admin/sign-out' }, { method: 'POST', path: '/admin/sign-out/everywhere' }];
+    const own = createConsoleApp({ store, config: loadConfig(root), secret: SECRET, clock, transport: () => { throw new Error('unused'); }, preview });
+    // Sign-in is the one part open to all, by design (its own tests are below).
+    const ownRoutes = own.routes.filter((r) => !r.path.startsWith('/admin/sign-in'));
+    expect(ownRoutes.map((r) => r.path)).toEqual(expect.arrayContaining(['/admin/audit', '/admin/audit.csv', '/admin/readers', '/admin/readers.csv', '/admin/readers/:id/forget', '/admin/sign-out/everywhere']));
+    const routes = [...preview.routes.map((r) => ({ method: r.method, path: `/admin${r.path}` })), ...ownRoutes, { method: 'GET', path: '/admin' }];
     const concrete = [...new Set(routes.filter((r) => r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => `${r.method} ${r.path.replace(/:[a-z]+/g, 'news').replace(/\/$/, '') || '/admin'}`))];
-    expect(concrete.length).toBeGreaterThan(15);
+    expect(concrete.length).toBeGreaterThan(25);
     for (const forged of [undefined, { coursemail_admin: randomBytes(32).toString('base64url') }]) {
       for (const route of concrete) {
         const [method, path] = route.split(' ') as [string, string];
@@ -307,6 +311,10 @@ describe('readers in the console', () => {
     expect((await act('resume', { series: 'physician-coaching' })).status).toBe(303);
     expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).toBeNull();
 
+    const all = await get('/admin/readers.csv', session);
+    expect(all.headers.get('content-type')).toMatch(/text\/csv/);
+    const allText = await all.text();
+    for (const email of ['a_b@example.com', 'axb@example.com', 'pct%x@example.com']) expect(allText).toContain(email);
     const exported = await get(`/admin/readers/${axb.id}/export`, session);
     expect(exported.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await exported.text()).toContain('axb@example.com');
@@ -322,7 +330,7 @@ describe('readers in the console', () => {
     expect(await store.suppressions.isSuppressed('axb@example.com')).toBe(true);
 
     const audit = await (await get('/admin/audit', session)).text();
-    for (const action of ['reader.pause', 'reader.resume', 'reader.export', 'reader.forget']) expect(audit).toContain(`<td>${action}</td>`);
+    for (const action of ['reader.pause', 'reader.resume', 'reader.export', 'readers.export', 'reader.forget']) expect(audit).toContain(`<td>${action}</td>`);
     // The forget entry does not repeat the address it erased.
     expect(audit).toMatch(new RegExp(`<td>reader\\.forget</td><td>reader ${axb.id}</td>`));
   });
