@@ -7,9 +7,21 @@ const literal = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (m) => `\\
 
 export function readerSearch({ db }: Ctx): ReaderSearch {
   return {
-    async search({ query, status, limit, offset }) {
+    async search({ query, status, course, limit, offset }) {
       let q = db.selectFrom('subscribers');
       if (status) q = q.where('status', '=', status);
+      // Where a reader is in a course: the last lesson sent (null step: enrolled, nothing sent yet).
+      if (course) {
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('enrollments')
+              .select('enrollments.id')
+              .whereRef('enrollments.subscriber_id', '=', 'subscribers.id')
+              .where('enrollments.series_id', '=', course.seriesId)
+              .$if(course.stepSlug !== undefined, (e) => (course.stepSlug === null ? e.where('enrollments.last_step_slug', 'is', null) : e.where('enrollments.last_step_slug', '=', course.stepSlug!))),
+          ),
+        );
+      }
       const text = query?.trim();
       if (text) {
         const like = literal(text);

@@ -427,5 +427,12 @@ export interface AdminStore {
 
 /** The console's reader list: address or name contains `query` (any case), newest first. */
 export interface ReaderSearch {
-  search(opts: { query?: string; status?: SubscriberStatus; limit: number; offset: number }): Promise<{ readers: Subscriber[]; total: number }>;
+  search(opts: {
+    query?: string;
+    status?: SubscriberStatus;
+    /** Enrolled in `seriesId`; with `stepSlug`, their last lesson sent was that one (null: none yet). */
+    course?: { seriesId: string; stepSlug?: string | null };
+    limit: number;
+    offset: number;
+  }): Promise<{ readers: Subscriber[]; total: number }>;
 }

@@ -302,10 +302,15 @@ describe('readers in the console', () => {
     expect(await listed('a_b')).toEqual(['a_b@example.com']);
     expect(await listed('%')).toEqual(['pct%x@example.com']);
     expect((await listed('AXB')).length).toBe(1);
+    // The course filter is offered per step of each course, and applied.
+    const readersPage = await (await get('/admin/readers', session)).text();
+    expect(readersPage).toContain('<option value="physician-coaching:">');
+    expect(readersPage).toMatch(/<option value="physician-coaching:[a-z0-9-]+">[^<]*last sent 1\. /);
 
     const axb = (await store.subscribers.findByEmail('axb@example.com'))!;
     await store.enrollments.enroll(axb.id, 'physician-coaching', t);
     const act = (verb: string, body: Record<string, string>) => post(`/admin/readers/${axb.id}/${verb}?csrf=${csrf}`, { cookies: session, body, ip: client() });
+    expect([...(await (await get('/admin/readers?course=physician-coaching%3A', session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1])).toEqual(['axb@example.com']);
     expect((await act('pause', { series: 'physician-coaching' })).status).toBe(303);
     expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).not.toBeNull();
     expect((await act('resume', { series: 'physician-coaching' })).status).toBe(303);

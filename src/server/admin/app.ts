@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import type { Course } from '../../course/types.ts';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { auditRoutes } from './audit-page.ts';
 import { readerRoutes } from './readers-page.ts';
@@ -13,6 +14,8 @@ export const SESSION_IDLE_MS = 12 * 3600_000;
 const BODY_LIMIT = 256 * 1024;
 
 export interface ConsoleDeps extends SignInDeps {
+  /** The courses as built now: the readers page filters by course and step. */
+  courses?: () => Pick<Course, 'id' | 'title' | 'steps'>[];
   /** The preview's app (`createPreviewApp`), served under /admin behind sign-in. */
   preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
 }

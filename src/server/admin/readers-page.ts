@@ -14,7 +14,7 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
  * Readers: search, one reader's data and messages, and the actions the CLI's `subscribers`
  * commands take, through the same store and subscriber functions. Each action is audited.
  */
-export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'store' | 'clock'>): void {
+export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'store' | 'clock' | 'courses'>): void {
   const { store } = deps;
   const show = (c: Context<ConsoleEnv>, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 404 = 200) => c.html(adminPage(title, body, c.get('admin')), status);
   const form = (c: Context<ConsoleEnv>) => new URLSearchParams(c.get('body')?.toString('utf8') ?? '');
@@ -24,15 +24,22 @@ export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'sto
     const query = (c.req.query('q') ?? '').slice(0, 200);
     const status = c.req.query('status');
     const pageNo = Math.max(1, Number.parseInt(c.req.query('page') ?? '1', 10) || 1);
-    const { readers, total } = await store.readers.search({ query, status: isStatus(status) ? status : undefined, limit: PAGE, offset: (pageNo - 1) * PAGE });
+    // `course`: SERIES (enrolled), SERIES: (no lesson yet) or SERIES:SLUG (last lesson sent).
+    const courseParam = c.req.query('course') ?? '';
+    const [seriesId, stepPart] = courseParam.split(/:(.*)/s) as [string, string | undefined];
+    const course = seriesId ? { seriesId, stepSlug: stepPart === undefined ? undefined : stepPart === '' ? null : stepPart } : undefined;
+    const { readers, total } = await store.readers.search({ query, status: isStatus(status) ? status : undefined, course, limit: PAGE, offset: (pageNo - 1) * PAGE });
     const last = Math.max(1, Math.ceil(total / PAGE));
-    const link = (p: number) => `/admin/readers?${new URLSearchParams({ q: query, status: isStatus(status) ? status : '', page: String(p) })}`;
+    const link = (p: number) => `/admin/readers?${new URLSearchParams({ q: query, status: isStatus(status) ? status : '', course: courseParam, page: String(p) })}`;
+    const option = (value: string, label: string) => html`<option value="${value}"${value === courseParam ? html` selected` : ''}>${label}</option>`;
+    const courses = (deps.courses?.() ?? []).map((k) => [option(k.id, `${k.title}: anyone enrolled`), option(`${k.id}:`, `${k.title}: no lesson yet`), k.steps.map((st) => option(`${k.id}:${st.slug}`, `${k.title}: last sent ${st.step}. ${st.subject}`))]);
     return show(
       c,
       'Readers',
       html`<h1>Readers</h1>
 <form class="card" method="get" action="/admin/readers" role="search"><input type="search" name="q" value="${query}" placeholder="address or name" aria-label="Address or name">
-<select name="status" aria-label="Status"><option value="">any status</option>${STATUSES.map((s) => html`<option value="${s}"${s === status ? html` selected` : ''}>${s}</option>`)}</select> <button type="submit">Search</button></form>
+<select name="status" aria-label="Status"><option value="">any status</option>${STATUSES.map((s) => html`<option value="${s}"${s === status ? html` selected` : ''}>${s}</option>`)}</select>
+<select name="course" aria-label="Course step"><option value="">any course</option>${courses}</select> <button type="submit">Search</button></form>
 <p class="muted">${total} reader${total === 1 ? '' : 's'} · <a href="/admin/readers.csv" download>Export all (CSV)</a></p>
 <table data-testid="readers"><thead><tr><th>Address</th><th>Name</th><th>Status</th><th>Since</th></tr></thead><tbody>
 ${readers.map((r) => html`<tr data-reader="${r.email}"><td><a href="/admin/readers/${r.id}">${r.email}</a></td><td>${r.firstName ?? ''}</td><td data-testid="status">${r.status}</td><td>${when(r.createdAt)}</td></tr>`)}
