@@ -5,7 +5,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  * preferences. `purpose` is signed in, so an unsubscribe token can never confirm.
  * Format: base64url(JSON payload) "." base64url(HMAC-SHA256(secret, purpose + "." + payload)).
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'admin-sign-in';
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 
 export interface TokenPayload {
   /** Subscriber id. */

@@ -72,7 +72,7 @@ async function signIn(ip = client()): Promise<Record<string, string>> {
   expect(session).toBeTruthy();
   return { coursemail_admin: session! };
 }
-const csrfOf = async (session: Record<string, string>) => /csrf=([A-Za-z0-9_-]+)/.exec(await (await get('/admin/audit', session)).text())![1]!;
+const csrfOf = async (session: Record<string, string>) => /console_csrf=([A-Za-z0-9_-]+)/.exec(await (await get('/admin/audit', session)).text())![1]!;
 
 beforeAll(async () => {
   root = tempProject({ config: (c) => void (c.admins = [COACH]) });
@@ -176,12 +176,12 @@ describe('the console refuses what it must', () => {
 
     // Stolen, then signed out by its owner: the copy is worthless.
     const csrf = await csrfOf(kept);
-    expect((await post(`/admin/sign-out?csrf=${csrf}`, { cookies: kept, ip: client() })).status).toBe(303);
+    expect((await post(`/admin/sign-out?console_csrf=${csrf}`, { cookies: kept, ip: client() })).status).toBe(303);
     expect((await get('/admin/broadcasts', kept)).status).toBe(303);
 
     const a = await signIn();
     const b = await signIn();
-    expect((await post(`/admin/sign-out/everywhere?csrf=${await csrfOf(a)}`, { cookies: a, ip: client() })).status).toBe(303);
+    expect((await post(`/admin/sign-out/everywhere?console_csrf=${await csrfOf(a)}`, { cookies: a, ip: client() })).status).toBe(303);
     expect((await get('/admin/broadcasts', b)).status).toBe(303);
     expect((await get('/admin/broadcasts', a)).status).toBe(303);
   });
@@ -208,14 +208,14 @@ describe('the console refuses what it must', () => {
         const lines = [`POST ${path} HTTP/1.1`, `Host: ${host.host}`, 'Content-Type: application/x-www-form-urlencoded', 'Content-Length: 1000000', `Cookie: coursemail_admin=${session.coursemail_admin}`, 'X-Forwarded-For: 198.51.100.7', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
         socket.write(`${lines.join('\r\n')}\r\n\r\nconfirm=ye`);
       });
-    expect(await halfSent(`/admin/broadcasts/news/send?csrf=${csrf}`, { Origin: 'https://evil.example' })).toMatch(/ 403 /);
-    expect(await halfSent(`/admin/broadcasts/news/send?csrf=${csrf}`, { 'Sec-Fetch-Site': 'cross-site', Origin: server.url })).toMatch(/ 403 /);
-    expect(await halfSent(`/admin/broadcasts/news/send?csrf=${csrf}`, {})).toMatch(/ 403 /);
+    expect(await halfSent(`/admin/broadcasts/news/send?console_csrf=${csrf}`, { Origin: 'https://evil.example' })).toMatch(/ 403 /);
+    expect(await halfSent(`/admin/broadcasts/news/send?console_csrf=${csrf}`, { 'Sec-Fetch-Site': 'cross-site', Origin: server.url })).toMatch(/ 403 /);
+    expect(await halfSent(`/admin/broadcasts/news/send?console_csrf=${csrf}`, {})).toMatch(/ 403 /);
     expect(await halfSent('/admin/broadcasts/news/send', { Origin: server.url })).toMatch(/ 403 /);
-    expect(await halfSent(`/admin/broadcasts/news/send?csrf=${otherCsrf}`, { Origin: server.url })).toMatch(/ 403 /);
-    expect(await halfSent(`/admin/send-test?csrf=${csrf}x`, { Origin: server.url })).toMatch(/ 403 /);
+    expect(await halfSent(`/admin/broadcasts/news/send?console_csrf=${otherCsrf}`, { Origin: server.url })).toMatch(/ 403 /);
+    expect(await halfSent(`/admin/send-test?console_csrf=${csrf}x`, { Origin: server.url })).toMatch(/ 403 /);
     // The control: the same request, complete and carrying the token, is let through (and signs out).
-    expect((await post(`/admin/sign-out?csrf=${csrf}`, { cookies: session, ip: client() })).status).toBe(303);
+    expect((await post(`/admin/sign-out?console_csrf=${csrf}`, { cookies: session, ip: client() })).status).toBe(303);
     // A cross-site sign-in request is refused as well (login CSRF), and sends nothing.
     expect((await post('/admin/sign-in', { body: { email: COACH }, ip: client(), origin: 'https://evil.example' })).status).toBe(403);
   });
@@ -263,7 +263,7 @@ describe('the console refuses what it must', () => {
     const session = await signIn();
     const page = await (await get('/admin/broadcasts/news', session)).text();
     expect(page).not.toMatch(/\s(?:href|src|action)="\/(?!admin\/|\/)/);
-    expect(page).toMatch(/action="\/admin\/send-test\?csrf=[A-Za-z0-9_-]+"/);
+    expect(page).toMatch(/action="\/admin\/send-test\?console_csrf=[A-Za-z0-9_-]+"/);
     expect(page).toContain("new EventSource('/admin/events')");
     expect(page).toContain('data-testid="sign-out"');
   });
@@ -309,7 +309,7 @@ describe('readers in the console', () => {
 
     const axb = (await store.subscribers.findByEmail('axb@example.com'))!;
     await store.enrollments.enroll(axb.id, 'physician-coaching', t);
-    const act = (verb: string, body: Record<string, string>) => post(`/admin/readers/${axb.id}/${verb}?csrf=${csrf}`, { cookies: session, body, ip: client() });
+    const act = (verb: string, body: Record<string, string>) => post(`/admin/readers/${axb.id}/${verb}?console_csrf=${csrf}`, { cookies: session, body, ip: client() });
     expect([...(await (await get('/admin/readers?course=physician-coaching%3A', session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1])).toEqual(['axb@example.com']);
     expect((await act('pause', { series: 'physician-coaching' })).status).toBe(303);
     expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).not.toBeNull();

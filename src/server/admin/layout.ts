@@ -16,5 +16,5 @@ header form{margin:0 0 0 auto}</style></head>
 }
 
 export function signOutForms(s: { email: string; csrf: string }): SafeHtml {
-  return html`<form method="post" action="/admin/sign-out?csrf=${s.csrf}" style="display:inline;margin-left:auto"><span class="muted">${s.email}</span> <button type="submit" data-testid="sign-out">Sign out</button></form>`;
+  return html`<form method="post" action="/admin/sign-out?console_csrf=${s.csrf}" style="display:inline;margin-left:auto"><span class="muted">${s.email}</span> <button type="submit" data-testid="sign-out">Sign out</button></form>`;
 }

@@ -1,7 +1,7 @@
 /**
  * The preview's pages under /admin: the same app, reached with the prefix taken off, its
  * root-relative URLs given it back, and every form action carrying the session's CSRF
- * token (checked before a body is read). The email frames are passed through untouched.
+ * token as `console_csrf` (checked before a body is read; the preview keeps its own `csrf`). The email frames are passed through untouched.
  */
 const URL_ATTRIBUTES = /(\s(?:href|src|action|data-src|data-base|data-poll)=")\/(?!\/)/g;
 
@@ -9,7 +9,7 @@ export function prefixPage(markup: string, csrf: string, nav: string): string {
   return markup
     .replace(URL_ATTRIBUTES, '$1/admin/')
     .replace(/new EventSource\('\//g, "new EventSource('/admin/")
-    .replace(/(<form\b[^>]*\saction=")([^"]*)"/g, (_m, head: string, action: string) => `${head}${action}${action.includes('?') ? '&amp;' : '?'}csrf=${csrf}"`)
+    .replace(/(<form\b[^>]*\saction=")([^"]*)"/g, (_m, head: string, action: string) => `${head}${action}${action.includes('?') ? '&amp;' : '?'}console_csrf=${csrf}"`)
     .replace(/<\/header>/, `${nav}</header>`);
 }
 

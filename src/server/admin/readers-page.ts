@@ -68,7 +68,7 @@ ${readers.map((r) => html`<tr data-reader="${r.email}"><td><a href="/admin/reade
     if (!data) return show(c, 'Not found', html`<h1>Not found</h1><p>No such reader (forgotten, perhaps). <a href="/admin/readers">All readers</a></p>`, 404);
     const { subscriber: s, enrollments, deliveries } = data;
     const csrf = c.get('admin').csrf;
-    const action = (name: string) => `/admin/readers/${s.id}/${name}?csrf=${csrf}`;
+    const action = (name: string) => `/admin/readers/${s.id}/${name}?console_csrf=${csrf}`;
     return show(
       c,
       s.email,
