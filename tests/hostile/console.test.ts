@@ -75,7 +75,8 @@ async function signIn(ip = client()): Promise<Record<string, string>> {
 const csrfOf = async (session: Record<string, string>) => /console_csrf=([A-Za-z0-9_-]+)/.exec(await (await get('/admin/audit', session)).text())![1]!;
 
 beforeAll(async () => {
-  root = tempProject({ config: (c) => void (c.admins = [COACH]) });
+  // Reached by name over https, as behind Caddy: links in mail point there.
+  root = tempProject({ config: (c) => Object.assign(c, { admins: [COACH], publicUrl: 'https://coach.example.com' }) });
   writeBroadcast(root, 'news');
   store = await openStore({ sqlitePath: join(root, 'data', 'store.sqlite') });
   const app = await openServeApp({ root, store, config: loadConfig(root), secret: SECRET, series: new Map(), clock, trustProxy: true, log: (l) => logged.push(l), console: { watch: false, limits: { perAddress: { burst: 100, perHour: 100 } } } });
@@ -257,6 +258,27 @@ describe('the console refuses what it must', () => {
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toBe('at,actor,action,detail');
     expect(lines.filter((l) => l.includes(`,${COACH},sign-in,`)).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('behind the TLS proxy (Host and Origin name publicUrl) pages open and forms post, with Secure cookies', async () => {
+    const session = await signIn();
+    const csrf = await csrfOf(session);
+    const publicUrl = new URL(loadConfig(root).publicUrl);
+    const host = new URL(server.url);
+    const raw = (lines: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(host.port), host.hostname);
+        let got = '';
+        socket.on('data', (d) => (got += d.toString()));
+        socket.on('end', () => resolve(got));
+        socket.on('error', reject);
+        socket.write(`${[...lines, `Host: ${publicUrl.host}`, `Cookie: coursemail_admin=${session.coursemail_admin}`, 'X-Forwarded-For: 198.51.100.9', 'Connection: close'].join('\r\n')}\r\n\r\n`);
+      });
+    expect((await raw(['GET /admin/broadcasts HTTP/1.1', 'Accept: text/html'])).split('\r\n')[0]).toMatch(/ 200 /);
+    const out = await raw([`POST /admin/sign-out?console_csrf=${csrf} HTTP/1.1`, `Origin: ${publicUrl.origin}`, 'Sec-Fetch-Site: same-origin', 'Content-Length: 0']);
+    expect(out.split('\r\n')[0]).toMatch(/ 303 /);
+    // The cookie it clears is Secure there: by name, the console is only ever reached over https.
+    expect(out).toMatch(/Set-Cookie: coursemail_admin=;[^\r]*Secure/i);
   });
 
   it('the preview’s pages are served under /admin with their links and forms kept there', async () => {

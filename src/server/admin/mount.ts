@@ -20,13 +20,17 @@ export function stripPrefix(url: URL): string {
 
 export async function forward(preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, req: Request, origin: string, body: Buffer | undefined, csrf: string, nav: string, env?: unknown): Promise<Response> {
   const url = new URL(req.url);
-  const inner = new Request(origin + stripPrefix(url), { method: req.method, headers: req.headers, body: body && body.length ? new Uint8Array(body) : undefined, signal: req.signal });
+  // The preview's Host check guards a login-less local tool against DNS rebinding; here a
+  // rebinding page carries no session cookie, so the session is that guard and the inner app is addressed as local.
+  const headers = new Headers(req.headers);
+  headers.set('host', 'localhost');
+  const inner = new Request(origin + stripPrefix(url), { method: req.method, headers, body: body && body.length ? new Uint8Array(body) : undefined, signal: req.signal });
   const res = await preview.fetch(inner, env);
-  const headers = new Headers(res.headers);
-  const location = headers.get('location');
-  if (location?.startsWith('/') && !location.startsWith('//')) headers.set('location', `/admin${location}`);
-  const type = headers.get('content-type') ?? '';
-  if (!type.startsWith('text/html') || /\/frame$/.test(url.pathname)) return new Response(res.body, { status: res.status, headers });
-  headers.delete('content-length');
-  return new Response(prefixPage(await res.text(), csrf, nav), { status: res.status, headers });
+  const out = new Headers(res.headers);
+  const location = out.get('location');
+  if (location?.startsWith('/') && !location.startsWith('//')) out.set('location', `/admin${location}`);
+  const type = out.get('content-type') ?? '';
+  if (!type.startsWith('text/html') || /\/frame$/.test(url.pathname)) return new Response(res.body, { status: res.status, headers: out });
+  out.delete('content-length');
+  return new Response(prefixPage(await res.text(), csrf, nav), { status: res.status, headers: out });
 }
