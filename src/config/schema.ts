@@ -65,6 +65,11 @@ export const configSchema = z
       })
       .strict()
       .default({ claims: { add: [], remove: [] } }),
+    /**
+     * Addresses that may sign in to the console (`serve` mounts it under /admin only when
+     * this is set); each gets its sign-in links by email.
+     */
+    admins: z.array(z.string().email('each admin must be a valid email address')).min(1, 'admins, when present, lists at least one address').optional(),
     /** Origins allowed to POST the subscribe form cross-origin (the author's own site). */
     allowedOrigins: z.array(z.string().url()).default([]),
     /** Host names `coursemail dev` answers to besides localhost and publicUrl's (a LAN name with --allow-remote). */

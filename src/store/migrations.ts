@@ -14,6 +14,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '0002_lean_delivery_indexes': leanDeliveryIndexes(),
         '0021_install_value': installValue(),
         '0022_consent_log': consentLog(dialect),
+        '0026_admin_sessions': adminSessions(dialect),
       };
     },
   };
@@ -216,6 +217,43 @@ function consentLog(dialect: Dialect): Migration {
         .addColumn('consent_source', 'text', (c) => c.notNull())
         .addColumn('client_hash', 'text')
         .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/**
+ * The console (issue 26): single-use sign-in links bound to the asking browser, sessions
+ * kept only as hashes (a copy of the database signs nobody in), and an append-only audit log.
+ */
+function adminSessions(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('admin_sign_ins')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('browser_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('used_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('admin_sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('admin_sessions_email').on('admin_sessions').column('email').execute();
+      await db.schema
+        .createTable('admin_audit')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
     },
   };

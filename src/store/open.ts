@@ -14,6 +14,8 @@ import type { Database } from './schema.ts';
 import { immediateSqliteDialect, withStatementCache } from './sqlite-dialect.ts';
 import { subscriberStore } from './subscribers.ts';
 import { suppressionStore } from './suppressions.ts';
+import { adminStore } from './admin.ts';
+import { readerSearch } from './reader-search.ts';
 import type { Store, StoreOptions } from './types.ts';
 import { webhookEventStore } from './webhook-events.ts';
 
@@ -50,6 +52,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     broadcasts: broadcastStore(ctx),
     webhookEvents: webhookEventStore(ctx),
     messageIdSeed: () => messageIdSeed(ctx),
+    admin: adminStore(ctx),
+    readers: readerSearch(ctx),
     close: () => ctx.db.destroy(),
   };
 }

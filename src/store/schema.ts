@@ -123,10 +123,39 @@ export interface Database {
   broadcasts: BroadcastsTable;
   webhook_events: WebhookEventsTable;
   install: InstallTable;
+  admin_sign_ins: AdminSignInsTable;
+  admin_sessions: AdminSessionsTable;
+  admin_audit: AdminAuditTable;
 }
 
 /** One row: values drawn once for this database, on first use (see migration 0021_install_value). */
 export interface InstallTable {
   id: number;
   message_id_seed: string;
+}
+
+/** Console sign-in links: the link id and the browser nonce, both as sha256 hex. */
+export interface AdminSignInsTable {
+  id_hash: string;
+  email: string;
+  browser_hash: string;
+  created_at: Millis;
+  expires_at: Millis;
+  used_at: Millis | null;
+}
+
+/** Console sessions, by the sha256 hex of the cookie's value. */
+export interface AdminSessionsTable {
+  id_hash: string;
+  email: string;
+  created_at: Millis;
+  last_seen_at: Millis;
+}
+
+export interface AdminAuditTable {
+  id: Id;
+  at: Millis;
+  actor: string;
+  action: string;
+  detail: string;
 }

@@ -406,6 +406,8 @@ export interface Store {
   readonly webhookEvents: WebhookEventStore;
   /** This database's random value for Message-IDs (hex), drawn when it was made. */
   messageIdSeed(): Promise<string>;
+  readonly admin: AdminStore;
+  readonly readers: ReaderSearch;
   close(): Promise<void>;
 }
 
@@ -414,4 +416,43 @@ export interface StoreOptions {
   databaseUrl?: string;
   /** SQLite file (default `data/coursemail.sqlite` under the working directory). */
   sqlitePath?: string;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  /** The signed-in address, or `system`. */
+  actor: string;
+  action: string;
+  detail: string;
+}
+
+/** The console's sign-in links, sessions and audit log. Every key arrives already hashed. */
+export interface AdminStore {
+  addSignIn(link: { idHash: string; email: string; browserHash: string; expiresAt: Date }, now: Date): Promise<void>;
+  /** Marks an unused, unexpired link used and returns it; undefined when it is not (any more). */
+  useSignIn(idHash: string, now: Date): Promise<{ email: string; browserHash: string } | undefined>;
+  /** The link's browser hash while it can still be used (the button page checks it). */
+  pendingSignIn(idHash: string, now: Date): Promise<{ email: string; browserHash: string } | undefined>;
+  addSession(idHash: string, email: string, now: Date): Promise<void>;
+  /** The session's address when it was seen within `idleMs`, and marks it seen now. */
+  touchSession(idHash: string, now: Date, idleMs: number): Promise<string | undefined>;
+  endSession(idHash: string): Promise<void>;
+  /** Ends every session of one address; returns how many. */
+  endSessionsOf(email: string): Promise<number>;
+  /** Append-only: there is no update or delete. */
+  audit(entry: { actor: string; action: string; detail: string }, now: Date): Promise<void>;
+  auditLog(opts: { limit: number; offset: number }): Promise<{ entries: AuditEntry[]; total: number }>;
+}
+
+/** The console's reader list: address or name contains `query` (any case), newest first. */
+export interface ReaderSearch {
+  search(opts: {
+    query?: string;
+    status?: SubscriberStatus;
+    /** Enrolled in `seriesId`; with `stepSlug`, their last lesson sent was that one (null: none yet). */
+    course?: { seriesId: string; stepSlug?: string | null };
+    limit: number;
+    offset: number;
+  }): Promise<{ readers: Subscriber[]; total: number }>;
 }

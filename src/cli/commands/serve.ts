@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
-import { createPublicApp } from '../../server/public/index.ts';
-import { createWebhookApp, webhookLogLine } from '../../server/webhooks/index.ts';
+import { openServeApp } from '../../server/serve-app.ts';
+import { webhookLogLine } from '../../server/webhooks/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
 import type { CliIO } from '../output.ts';
@@ -10,8 +10,9 @@ import { rootArg } from './args.ts';
 import { openListRuntime } from './subscribers.ts';
 
 /**
- * `serve`: the public endpoints only. It holds no transport and no provider key — the
- * process facing the internet cannot send mail; `coursemail worker` does, beside it.
+ * `serve`: the public endpoints. Without `admins` it holds no transport and no provider key —
+ * the process facing the internet cannot send mail; `coursemail worker` does, beside it.
+ * With `admins`, the console under /admin (sign-in links and test sends need the transport).
  */
 export const serveCommand = (io: CliIO) =>
   defineCommand({
@@ -31,29 +32,29 @@ export const serveCommand = (io: CliIO) =>
       const rt = await openListRuntime(args.root);
       try {
         if (rt.series.size === 0) io.err('note: no series loads, so every sign-up page answers 404 (run `coursemail check`).');
-        const publicApp = createPublicApp({ store: rt.store, config: rt.config, secret, clock: () => new Date(), series: rt.series, trustProxy: args['trust-proxy'], outboxDir: join(rt.root, 'outbox') });
-        // Resend's events come here when its signing secret is set; without it the route does not exist (404), so nothing unsigned is ever applied.
-        const webhooks = process.env.RESEND_WEBHOOK_SECRET
-          ? createWebhookApp({
-              store: rt.store,
-              secret: process.env.RESEND_WEBHOOK_SECRET,
-              clock: () => new Date(),
-              log: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
-            })
-          : undefined;
-        const app = {
-          fetch: (req: Request, env?: unknown) => (webhooks && new URL(req.url).pathname === '/webhooks/resend' ? webhooks.fetch(req, env) : publicApp.fetch(req, env)),
-        };
+        const app = await openServeApp({
+          root: rt.root,
+          store: rt.store,
+          config: rt.config,
+          secret,
+          series: rt.series,
+          trustProxy: args['trust-proxy'],
+          webhookSecret: process.env.RESEND_WEBHOOK_SECRET,
+          webhookLog: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
+          log: io.err,
+        });
         const server = await startHttpServer(app, { host: args.host, port, allowRemote: args['allow-remote'] });
         io.out(`coursemail public endpoints on ${server.url} (links in emails use ${rt.config.publicUrl})`);
         for (const id of rt.series.keys()) io.out(`  sign-up: ${server.url}/subscribe/${id}`);
-        io.out(webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
+        io.out(app.webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
+        io.out(app.console ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)` : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin');
         io.out('  confirmations and lessons are sent by `coursemail worker`: run it beside this. Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
         await server.close();
+        await app.close();
       } finally {
         await rt.close();
       }

@@ -1,0 +1,3 @@
+export { createConsoleApp, SESSION_IDLE_MS, type ConsoleDeps } from './app.ts';
+export { openConsole, type OpenConsoleOptions } from './open.ts';
+export { SIGN_IN_LIMITS, SIGN_IN_TTL_MS } from './sign-in.ts';
