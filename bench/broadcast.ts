@@ -129,6 +129,7 @@ export async function benchBroadcast(): Promise<Figure[]> {
       toResendEmail(
         composeMessage(project.config, {
           deliveryId: `bare-${i}`,
+          publicId: `bare-${i}`,
           compiled: entry.compiled,
           sender: entry.sender,
           to: `reader${i}@example.com`,

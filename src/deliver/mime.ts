@@ -1,15 +1,20 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type MailComposerType from 'nodemailer/lib/mail-composer/index.js';
 import type { OutgoingMessage } from '../send/transport.ts';
-import { escapeId, headersFor, singleLine } from './outgoing.ts';
+import { headersFor, singleLine } from './outgoing.ts';
 
 /**
- * The delivery id and the install's random seed (kept in the store), on the sender's domain:
- * a retry of the same delivery carries the same Message-ID, and no two installs share one.
+ * An HMAC of the delivery id under the install's random seed (kept in the store, never sent):
+ * stable per delivery, unique across installs, and no reader can count or order rows by it.
  */
+function deliveryDigest(m: OutgoingMessage, seed: string): Buffer {
+  return createHmac('sha256', seed).update(m.id).digest();
+}
+
+/** `<32 hex of the digest@sender's domain>`: a retry of the same delivery carries the same Message-ID. */
 export function messageIdFor(m: OutgoingMessage, seed: string): string {
   const domain = m.from.email.slice(m.from.email.lastIndexOf('@') + 1);
-  return `<${escapeId(m.id)}.${escapeId(seed)}@${domain}>`;
+  return `<${deliveryDigest(m, seed).subarray(0, 16).toString('hex')}@${domain}>`;
 }
 
 /** For a transport made without the store's seed (a test send): unique still, stable only within this process. */
@@ -21,7 +26,8 @@ let fallbackSeed: string | undefined;
 /**
  * The RFC 5322 bytes of a message, CRLF throughout as SMTP carries them: multipart/alternative
  * (text, then HTML, so clients prefer HTML), the run's Date, a stable Message-ID and the list
- * headers. The boundary comes from the delivery id, so a delivery always composes the same.
+ * headers. The boundary comes from the same digest (a hash of the bare id would give the row
+ * away), so a delivery always composes the same.
  */
 export async function composeMime(m: OutgoingMessage, seed: string): Promise<Buffer> {
   // Loaded on first use: a worker sending through Resend never builds MIME.
@@ -37,7 +43,7 @@ export async function composeMime(m: OutgoingMessage, seed: string): Promise<Buf
     messageId: messageIdFor(m, seed),
     newline: 'windows',
     headers: headersFor(m),
-    baseBoundary: createHash('sha256').update(m.id).digest('hex').slice(0, 24),
+    baseBoundary: deliveryDigest(m, seed).subarray(16, 28).toString('hex'),
   } as ConstructorParameters<typeof MailComposerType>[0]);
   return new Promise((resolve, reject) => {
     composer.compile().build((err, out) => (err ? reject(err) : resolve(out)));

@@ -2,8 +2,8 @@ import type { OutgoingMessage } from '../send/transport.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 
 /**
- * Every transport stamps the delivery id on the message so a bounce, a complaint or a
- * test server can be traced back to the delivery row without a lookup table.
+ * Every transport stamps the delivery's public id on the message so a bounce, a complaint or a
+ * test server can be traced back to the delivery row (`rowIdOf`) without a lookup table.
  */
 export const DELIVERY_HEADER = 'X-Coursemail-Delivery';
 
@@ -41,6 +41,7 @@ export function checkOutgoing(m: OutgoingMessage): Problem[] {
   if (!ADDRESS.test(m.from.email)) at('from', `sender "${m.from.email}" is not a valid address`);
   if (m.replyTo !== undefined && !ADDRESS.test(m.replyTo)) at('replyTo', `reply-to "${m.replyTo}" is not a valid address`);
   if (Number.isNaN(m.date.getTime())) at('date', 'the message date is invalid');
+  if (!/^[A-Za-z0-9._-]+$/.test(m.publicId)) at('publicId', `public id "${m.publicId}" is not a plain token`);
 
   const listUnsubscribe = header(m, 'List-Unsubscribe');
   const urls = listUnsubscribe === undefined ? [] : unsubscribeUrls(listUnsubscribe);
@@ -83,14 +84,14 @@ export function formatMailbox(from: OutgoingMessage['from']): string {
 }
 
 /**
- * A delivery id as a token safe in a Message-ID and a file name: anything outside
+ * A delivery id as a token safe in a file name (the outbox's, kept on this disk): anything outside
  * `[A-Za-z0-9._-]` becomes `=hex`, which keeps distinct ids distinct.
  */
 export function escapeId(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, (c) => `=${Buffer.from(c).toString('hex')}`);
 }
 
-/** The message's own headers plus the delivery id, as every transport sends them. */
+/** The message's own headers plus the delivery's public id, as every transport sends them. */
 export function headersFor(m: OutgoingMessage): Record<string, string> {
-  return { ...m.headers, [DELIVERY_HEADER]: m.id };
+  return { ...m.headers, [DELIVERY_HEADER]: m.publicId };
 }

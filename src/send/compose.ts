@@ -6,6 +6,8 @@ import type { OutgoingMessage } from './transport.ts';
 
 export interface ComposeInput {
   deliveryId: string;
+  /** What the message carries out instead of the row id (see `OutgoingMessage.publicId`). */
+  publicId: string;
   compiled: CompiledMessage;
   /** The sender the message was rendered for (series override or config). */
   sender: { name: string; email: string };
@@ -60,6 +62,7 @@ export function composeMessage(config: Pick<Config, 'postalAddress' | 'sender'>,
   }
   return {
     id: input.deliveryId,
+    publicId: input.publicId,
     from: input.sender,
     replyTo: config.sender.replyTo,
     to: input.to,

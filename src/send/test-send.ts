@@ -74,6 +74,8 @@ export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
   const { firstName, ...links } = sampleRecipient(input.config, input.sample);
   return composeMessage(input.config, {
     deliveryId: input.id,
+    // A sample has no delivery row: its own id (test-…, preview) reveals nothing.
+    publicId: input.id,
     compiled: compiled(input.message),
     sender: { name: input.message.senderName, email: input.message.senderEmail },
     to: input.to,

@@ -3,8 +3,13 @@
  * `src/deliver/` implements it for the outbox, SMTP and Resend.
  */
 export interface OutgoingMessage {
-  /** Stable id of the delivery row; transports derive idempotency keys from it. */
+  /** Stable id of the delivery row; transports derive idempotency keys from it. Never sent. */
   id: string;
+  /**
+   * The id the message carries out (X-Coursemail-Delivery): `publicId(secret, 'delivery', id)`
+   * for a delivery row, so no header reveals a row id; a message without a row uses its own id.
+   */
+  publicId: string;
   from: { name: string; email: string };
   replyTo?: string;
   to: string;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { confirmUrl, subscriberLinks } from '../tokens/index.ts';
+import { confirmUrl, publicId, subscriberLinks } from '../tokens/index.ts';
 import type { Catalog, CatalogEntry } from './catalog.ts';
 import { composeMessage } from './compose.ts';
 import { enqueueDue } from './enqueue-due.ts';
@@ -212,7 +212,7 @@ export class Worker {
     if (d.stepNumber !== null) tags.step = String(d.stepNumber);
     if (d.broadcastId) tags.broadcast = d.broadcastId;
     try {
-      return composeMessage(this.o.config, { deliveryId: d.id, compiled: entry.compiled, sender: entry.sender, to: d.toEmail, firstName: d.firstName, links, tags, now });
+      return composeMessage(this.o.config, { deliveryId: d.id, publicId: publicId(this.o.secret, 'delivery', d.id), compiled: entry.compiled, sender: entry.sender, to: d.toEmail, firstName: d.firstName, links, tags, now });
     } catch (err) {
       if (err instanceof CoursemailError) return err.message;
       throw err;

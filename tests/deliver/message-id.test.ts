@@ -16,8 +16,13 @@ forEachDatabase((db) => {
     expect(seedA).not.toBe(seedB);
 
     const first = await messageIdOf(seedA);
-    expect(first).toMatch(/^<delivery-1\.[0-9a-f]{24}@coach\.example\.com>$/);
+    // Opaque: neither the delivery id nor the install's seed can be read off it.
+    expect(first).toMatch(/^<[0-9a-f]{32}@coach\.example\.com>$/);
+    expect(first).not.toContain('delivery-1');
+    expect(first).not.toContain(seedA);
     expect(await messageIdOf(seedB)).not.toBe(first);
+    // Another delivery under the same seed gets its own.
+    expect(await messageIdOf(seedA, { id: 'delivery-2' })).not.toBe(first);
     // A retry: another date, the same delivery, the store opened again.
     const reopened = await db.open(a.options);
     expect(await messageIdOf(await reopened.messageIdSeed(), { date: new Date('2025-03-09T09:00:00Z') })).toBe(first);

@@ -5,7 +5,7 @@ import type { SendOutcome } from '../../src/send/transport.ts';
 import { StopRunError } from '../../src/send/transport.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { startFakeResend, type FakeResend, type FakeResendOptions } from '../support/fake-resend.ts';
-import { range, sampleMessage } from './sample.ts';
+import { range, sampleMessage, samplePublicId } from './sample.ts';
 
 let server: FakeResend | undefined;
 afterEach(async () => {
@@ -62,9 +62,9 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     expectEachOnce(server, range(250));
     expect(server.requests.map((r) => r.idempotencyKey).sort()).toEqual(['batch-0', 'batch-1', 'batch-2']);
     const byDelivery = new Map(server.received.map((r) => [r.deliveryId, r]));
-    for (const o of outcomes) expect(o.status === 'sent' && o.providerId).toBe(byDelivery.get(o.id)?.id);
+    for (const o of outcomes) expect(o.status === 'sent' && o.providerId).toBe(byDelivery.get(samplePublicId(o.id))?.id);
 
-    const email = byDelivery.get('delivery-7')!.email;
+    const email = byDelivery.get('public-7')!.email;
     expect(email).toMatchObject({
       from: 'Physician Coaching Practice <coach@coach.example.com>',
       to: ['subscriber7@example.org'],
@@ -75,7 +75,7 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
       headers: {
         'List-Unsubscribe': '<https://coach.example.com/u/token-7>',
         'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'X-Coursemail-Delivery': 'delivery-7',
+        'X-Coursemail-Delivery': 'public-7',
       },
       tags: [
         { name: 'series', value: 'physician_coaching_2025' },
@@ -176,7 +176,7 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     expect(server.requests.filter((r) => r.status === 'reset').length).toBeGreaterThan(0);
     expect(server.requests.filter((r) => r.result === 'replayed').length).toBeGreaterThan(0);
     const ids = new Map(server.received.map((r) => [r.deliveryId, r.id]));
-    for (const o of outcomes) expect(o.status === 'sent' && o.providerId).toBe(ids.get(o.id));
+    for (const o of outcomes) expect(o.status === 'sent' && o.providerId).toBe(ids.get(samplePublicId(o.id)));
   });
 
   it('a response slower than the timeout: retried, told the key is in flight, then replayed — sent once', async () => {
@@ -290,8 +290,8 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
     const ids = new Map(server.received.map((r) => [r.deliveryId, r.id]));
-    expect(outcomes[0]).toMatchObject({ providerId: ids.get('delivery-0') });
-    expect(outcomes[1]).toMatchObject({ providerId: ids.get('delivery-1') });
+    expect(outcomes[0]).toMatchObject({ providerId: ids.get('public-0') });
+    expect(outcomes[1]).toMatchObject({ providerId: ids.get('public-1') });
     expect(outcomes[2]).toMatchObject({ providerId: null, note: expect.stringContaining('short-key') });
     expect(warnings).toEqual([expect.stringContaining('batch key short-key but answered 2 ids for 3 messages')]);
     expect(server.requests).toHaveLength(1);

@@ -5,6 +5,7 @@ export function sampleMessage(i: number, over: Partial<OutgoingMessage> = {}): O
   const url = `https://coach.example.com/u/token-${i}`;
   return {
     id: `delivery-${i}`,
+    publicId: samplePublicId(`delivery-${i}`),
     from: { name: 'Physician Coaching Practice', email: 'coach@coach.example.com' },
     replyTo: 'reply@coach.example.com',
     to: `subscriber${i}@example.org`,
@@ -16,6 +17,11 @@ export function sampleMessage(i: number, over: Partial<OutgoingMessage> = {}): O
     date: new Date('2025-03-04T14:00:00Z'),
     ...over,
   };
+}
+
+/** What a sample message carries out (X-Coursemail-Delivery) in place of its row id. */
+export function samplePublicId(id: string): string {
+  return id.replace(/^delivery-/, 'public-');
 }
 
 export function range(n: number, from = 0): number[] {

@@ -24,6 +24,7 @@ beforeAll(async () => {
 function compose(compiled: ComposeInput['compiled'], firstName: string | null, subscriberId = '7') {
   return composeMessage(project.config, {
     deliveryId: `d-${subscriberId}`,
+    publicId: `p-${subscriberId}`,
     compiled,
     sender: { name: message.senderName, email: message.senderEmail },
     to: `r${subscriberId}@example.com`,

@@ -4,6 +4,7 @@ import { createResendTransport } from '../../src/deliver/index.ts';
 import { buildCatalog, Worker, type Catalog } from '../../src/send/index.ts';
 import type { Transport } from '../../src/send/transport.ts';
 import type { Store } from '../../src/store/index.ts';
+import { rowIdOf } from '../../src/tokens/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { startFakeResend } from '../support/fake-resend.ts';
 import { REPO } from '../support/project.ts';
@@ -54,7 +55,7 @@ forEachDatabase((db) => {
       expect(server.requests.filter((r) => r.status === 409).length).toBe(1);
       expect(server.received).toHaveLength(3);
       for (const n of server.countByDelivery().values()) expect(n).toBe(1);
-      const rowsNow = await Promise.all(server.received.map((r) => store.deliveries.getById(r.deliveryId!)));
+      const rowsNow = await Promise.all(server.received.map((r) => store.deliveries.getById(rowIdOf(SECRET, 'delivery', r.deliveryId!)!)));
       const of = (subscriberId: string) => rowsNow.find((d) => d?.subscriberId === subscriberId);
       const [ana, ben, cy] = ids.map(of);
       for (const d of [ana, ben]) expect(d).toMatchObject({ status: 'sent', providerId: null, error: expect.stringContaining('earlier request') });

@@ -13,11 +13,26 @@ import BetterSqlite3 from 'better-sqlite3';
 import { startLocalPostgres, type LocalPostgres } from './embedded-postgres.ts';
 import pg from 'pg';
 import type { Store, StoreOptions } from '../../src/store/index.ts';
+import { rowIdOf } from '../../src/tokens/index.ts';
 import { REPO, realIdentity, tempProject } from './project.ts';
 
 export const SECRET = 'fault-tests-secret-'.padEnd(40, 'x');
 export const SERIES = 'physician-coaching';
 export const FIRST_LESSON = { slug: 'what-coaching-is', step: 1 };
+
+/**
+ * The provider's id per delivery row, the row read back from each email's X-Coursemail-Delivery
+ * (a public id under SECRET, as the webhooks' side would decode it); anything else throws.
+ */
+export function providerIdsByRow(received: { id: string; deliveryId: string | undefined }[]): Map<string, string> {
+  return new Map(
+    received.map((r) => {
+      const row = rowIdOf(SECRET, 'delivery', r.deliveryId ?? '');
+      if (row === null) throw new Error(`X-Coursemail-Delivery "${r.deliveryId}" is not a delivery's public id`);
+      return [row, r.id];
+    }),
+  );
+}
 
 export interface WorkerProcess {
   readonly name: string;

@@ -109,8 +109,10 @@ async function sendLink(deps: SignInDeps, email: string, browser: string, now: D
     await deps.store.admin.addSignIn({ idHash: sha256(linkId), email, browserHash: sha256(browser), expiresAt }, now);
     transport = deps.transport();
     const text = `Sign in to the coursemail console:\n\n${url}\n\nThe link works once, for 15 minutes, in the browser you asked from. If you did not ask, ignore this message.\n`;
+    const id = `admin-sign-in-${sha256(linkId).slice(0, 16)}`;
     const message: OutgoingMessage = {
-      id: `admin-sign-in-${sha256(linkId).slice(0, 16)}`,
+      id,
+      publicId: id,
       from: deps.config.sender,
       to: email,
       subject: 'Your coursemail sign-in link',

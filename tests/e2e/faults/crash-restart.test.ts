@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type StoreOptions } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Issue 7's crash test: a worker process is SIGKILLed while a batch request is in flight at
@@ -56,7 +56,7 @@ describe.each(['sqlite', 'postgres'] as const)('a worker killed mid-batch and re
     expect(server.requests.some((r) => r.idempotencyKey === killedKey && r.apiKey === second.apiKey && r.result === 'replayed')).toBe(true);
     expect(second.out()).toContain('(reclaimed from an expired lease)');
     // The database agrees with the provider: every row sent, with the id the provider gave it.
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows.every((r) => r.status === 'sent' && r.providerId === providerIds.get(r.id))).toBe(true);
   });

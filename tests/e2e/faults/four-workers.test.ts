@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Four worker processes (one of them running two loops with --concurrency 2) share 20,000
@@ -42,7 +42,7 @@ describe('4 worker processes against one Postgres', () => {
     for (const n of perWorker) expect(n).toBeGreaterThan(0);
     expect(workers[3]!.out()).toContain('2 loops');
 
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows).toHaveLength(DUE);
     expect(rows.filter((r) => r.status !== 'sent' || r.providerId !== providerIds.get(r.id))).toEqual([]);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor, type WorkerProcess } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, type WorkerProcess, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Three workers on one Postgres with 3 s leases. One is SIGKILLed with a batch in flight;
@@ -73,7 +73,7 @@ describe('one worker SIGKILLed, another SIGSTOPped past its lease (Postgres)', (
     const counts = server.countByDelivery();
     expect(counts.size).toBe(DUE);
     expect(duplicates(server)).toBe(0);
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows.filter((r) => r.status !== 'sent' || r.providerId !== providerIds.get(r.id) || r.leaseOwner !== null)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, startOwnPostgres, statusCounts, stopWorker, waitFor, type OwnPostgres } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, startOwnPostgres, statusCounts, stopWorker, type OwnPostgres, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Postgres goes away mid-run (a fast shutdown ends every session, as a restart or a
@@ -54,7 +54,7 @@ describe('Postgres restarted mid-run', () => {
     const counts = server.countByDelivery();
     expect(counts.size).toBe(DUE);
     expect(duplicates(server)).toBe(0);
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows.filter((r) => r.status !== 'sent' || r.providerId !== providerIds.get(r.id))).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend, type FakeResendFaults } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * The provider misbehaves in four storms, one after another as the run goes, 30 % of
@@ -78,7 +78,7 @@ describe('provider storms', () => {
     }
 
     expect(duplicates(server)).toBe(0);
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows).toHaveLength(DUE);
     const wrong = rows.filter((r) => !(r.status === 'sent' ? r.providerId === providerIds.get(r.id) : r.status === 'failed' && (r.error ?? '').length > 0));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * SQLite mode with two worker processes on the same file: allowed, and serialized safely.
@@ -38,7 +38,7 @@ describe('SQLite: two worker processes on one file', () => {
     expect(counts.size).toBe(DUE);
     expect(duplicates(server)).toBe(0);
     for (const w of workers) expect(server.received.filter((r) => r.apiKey === w.apiKey).length).toBeGreaterThan(0);
-    const providerIds = new Map(server.received.map((r) => [r.deliveryId, r.id]));
+    const providerIds = providerIdsByRow(server.received);
     const rows = await deliveryRows(options);
     expect(rows.filter((r) => r.status !== 'sent' || r.providerId !== providerIds.get(r.id))).toEqual([]);
   });
