@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { writeBroadcast } from '../broadcast/support.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { axe, overflowing } from '../support/page-checks.ts';
 import { REPO, tempProject } from '../support/project.ts';
 
 /**
@@ -16,7 +16,6 @@ import { REPO, tempProject } from '../support/project.ts';
  */
 const SERIES = 'physician-coaching';
 const WIDTHS = [375, 1280] as const;
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ARTIFACTS = join(REPO, 'tests/.artifacts');
 
 let root: string;
@@ -65,37 +64,6 @@ afterAll(async () => {
   await browser?.close();
   await dev?.close();
 });
-
-/** Visible elements whose box ends past the viewport's right edge, unless a scrolling or clipping ancestor holds them. */
-const overflowing = (page: Page) =>
-  page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const clipped = (el: Element): boolean => {
-      for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-        const s = getComputedStyle(p);
-        if (s.overflowX !== 'visible' && p.getBoundingClientRect().right <= width + 1) return true;
-      }
-      return false;
-    };
-    const out: string[] = [];
-    if (document.documentElement.scrollWidth > width) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${width})`);
-    for (const el of Array.from(document.body.querySelectorAll('*'))) {
-      const r = el.getBoundingClientRect();
-      if (!r.width || !r.height || getComputedStyle(el).visibility === 'hidden') continue;
-      if ((r.right > width + 1 || r.left < -1) && !clipped(el) && !el.closest('.hp')) out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}.${el.className} (${Math.round(r.left)}–${Math.round(r.right)})`);
-    }
-    return out;
-  });
-
-async function axe(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const results = await page.evaluate(() =>
-    (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    }),
-  );
-  return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe.each(WIDTHS)('at %i px', (width) => {
   let page: Page;

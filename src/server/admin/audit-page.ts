@@ -14,7 +14,7 @@ export function auditRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'stor
     const last = Math.max(1, Math.ceil(total / PAGE));
     const body = html`<h1>Audit log</h1><p class="muted">Every sign-in, sign-out, send, cancel, forget and import, newest first. ${total} entr${total === 1 ? 'y' : 'ies'}. <a href="/admin/audit.csv" download>Export CSV</a></p>
 <table data-testid="audit"><thead><tr><th>When (UTC)</th><th>Who</th><th>What</th><th>Detail</th></tr></thead><tbody>
-${entries.map((e) => html`<tr data-action="${e.action}"><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.detail}</td></tr>`)}
+${entries.map((e) => html`<tr data-action="${e.action}"><td>${e.at.toISOString().replace('T', ' ').slice(0, 19)}</td><td class="addr">${e.actor}</td><td>${e.action}</td><td class="addr">${e.detail}</td></tr>`)}
 </tbody></table>
 <p>${pageNo > 1 ? html`<a href="/admin/audit?page=${pageNo - 1}">← newer</a> ` : ''}page ${pageNo} of ${last}${pageNo < last ? html` <a href="/admin/audit?page=${pageNo + 1}">older →</a>` : ''}</p>`;
     return c.html(adminPage('Audit log', body, c.get('admin')));

@@ -42,7 +42,7 @@ export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'sto
 <select name="course" aria-label="Course step"><option value="">any course</option>${courses}</select> <button type="submit">Search</button></form>
 <p class="muted">${total} reader${total === 1 ? '' : 's'} · <a href="/admin/readers.csv" download>Export all (CSV)</a></p>
 <table data-testid="readers"><thead><tr><th>Address</th><th>Name</th><th>Status</th><th>Since</th></tr></thead><tbody>
-${readers.map((r) => html`<tr data-reader="${r.email}"><td><a href="/admin/readers/${r.id}">${r.email}</a></td><td>${r.firstName ?? ''}</td><td data-testid="status">${r.status}</td><td>${when(r.createdAt)}</td></tr>`)}
+${readers.map((r) => html`<tr data-reader="${r.email}"><td class="addr"><a href="/admin/readers/${r.id}">${r.email}</a></td><td>${r.firstName ?? ''}</td><td data-testid="status">${r.status}</td><td>${when(r.createdAt)}</td></tr>`)}
 </tbody></table>
 <p>${pageNo > 1 ? html`<a href="${link(pageNo - 1)}">← previous</a> ` : ''}page ${pageNo} of ${last}${pageNo < last ? html` <a href="${link(pageNo + 1)}">next →</a>` : ''}</p>`,
     );
