@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { defineCommand } from 'citty';
 import { startHttpServer, assertBindable } from '../../server/http.ts';
 import { openServeApp } from '../../server/serve-app.ts';
