@@ -265,6 +265,10 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
           await trx.deleteFrom('enrollments').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('subscribers').where('id', '=', row.id).execute();
         }
+        // The console's audit log names readers it acted on: the address goes, the entry stays.
+        // (Matched by replace() itself: LIKE would need its escape clause spelled per database.)
+        const redacted = sql<string>`replace(detail, ${lower}, '[a forgotten reader]')`;
+        await trx.updateTable('admin_audit').set({ detail: redacted }).where(redacted, '<>', sql<string>`detail`).execute();
         await addSuppression(trx, hash, 'forgotten', t);
         await settleBroadcasts(trx, t);
         return { found: row !== undefined };

@@ -34,6 +34,17 @@ forEachDatabase((db) => {
     expect(await store.admin.touchSession('s3', at(1), 12 * HOUR)).toBe('other@example.com');
   });
 
+  it('forgetting a reader takes their address out of the audit log, and keeps the entries', async () => {
+    const { store } = await db.fresh();
+    await store.subscribers.importBatch([{ email: 'ana_b@example.org', firstName: 'Ana', timezone: null, consentAt: t0, consentSource: 'test' }], { now: t0 });
+    await store.admin.audit({ actor: 'coach@example.com', action: 'reader.unsubscribe', detail: 'ana_b@example.org: 0 queued cancelled' }, at(1));
+    await store.admin.audit({ actor: 'coach@example.com', action: 'reader.unsubscribe', detail: 'anaxb@example.org: no change' }, at(2));
+    await store.subscribers.forget('ana_b@example.org', at(3));
+    const details = (await store.admin.auditLog({ limit: 10, offset: 0 })).entries.map((e) => e.detail);
+    // The underscore is taken literally: anaxb@… is someone else, and keeps their entry as it was.
+    expect(details).toEqual(['anaxb@example.org: no change', '[a forgotten reader]: 0 queued cancelled']);
+  });
+
   it('the audit log lists newest first, paged, with its total', async () => {
     const { store } = await db.fresh();
     for (let i = 0; i < 5; i++) await store.admin.audit({ actor: 'coach@example.com', action: 'sign-in', detail: `n${i}` }, at(i));
