@@ -116,8 +116,9 @@ describe('coursemail dev on Postgres (DATABASE_URL set): the same flow, the same
     expect((await outbox(root)).map((m) => m.subject)).toEqual([confirmation.subject, lesson.subject]);
     const reader = await dev.store.subscribers.findByEmail('pg.reader@example.com');
     expect(reader).toMatchObject({ status: 'active', timezone: 'America/Chicago' });
-    const status = await (await fetch(`${dev.url}/status`)).text();
-    expect(/<tr data-step="what-coaching-is">.*?data-col="sent">(\d+)</s.exec(status)?.[1]).toBe('1');
+    // The file lands before the worker records the send: /status counts it once recorded.
+    const sent = async () => /<tr data-step="what-coaching-is">.*?data-col="sent">(\d+)</s.exec(await (await fetch(`${dev.url}/status`)).text())?.[1];
+    expect(await until('status counts lesson 1', async () => ((await sent()) === '1' ? '1' : undefined))).toBe('1');
   });
 });
 

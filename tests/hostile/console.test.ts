@@ -250,9 +250,9 @@ describe('the console refuses what it must', () => {
   it('the audit log records sign-ins and sign-outs, viewable and as CSV', async () => {
     const session = await signIn();
     const page = await (await get('/admin/audit', session)).text();
-    expect(page).toContain(`<td>${COACH}</td><td>sign-in</td>`);
-    expect(page).toContain('<td>sign-out</td><td>this session</td>');
-    expect(page).toMatch(/<td>sign-out<\/td><td>everywhere \([2-9]\d* sessions\)<\/td>/);
+    expect(page).toContain(`<td class="addr">${COACH}</td><td>sign-in</td>`);
+    expect(page).toContain('<td>sign-out</td><td class="addr">this session</td>');
+    expect(page).toMatch(/<td>sign-out<\/td><td class="addr">everywhere \([2-9]\d* sessions\)<\/td>/);
     const csv = await get('/admin/audit.csv', session);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const lines = (await csv.text()).trim().split('\n');
@@ -359,6 +359,6 @@ describe('readers in the console', () => {
     const audit = await (await get('/admin/audit', session)).text();
     for (const action of ['reader.pause', 'reader.resume', 'reader.export', 'readers.export', 'reader.forget']) expect(audit).toContain(`<td>${action}</td>`);
     // The forget entry does not repeat the address it erased.
-    expect(audit).toMatch(new RegExp(`<td>reader\\.forget</td><td>reader ${axb.id}</td>`));
+    expect(audit).toMatch(new RegExp(`<td>reader\\.forget</td><td class="addr">reader ${axb.id}</td>`));
   });
 });

@@ -16,7 +16,7 @@ import { Worker, type Transport } from '../../send/index.ts';
 import { configuredTransport } from '../../send/test-send.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
-import { devSigningSecret, type DevSecret } from '../../tokens/index.ts';
+import { devSigningSecret, rowIdOf, type DevSecret } from '../../tokens/index.ts';
 import { assertBindable, isLoopbackHost, type ListenOptions } from '../http.ts';
 import { configHosts, PreviewBuilder, startPreview, type RunningPreview } from '../preview/index.ts';
 import { createPublicApp } from '../public/index.ts';
@@ -205,7 +205,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
       now: clock,
       extend,
-      dev: { store, messages, kick, signUp: true, webhooks: !!webhooks, workerProblem: () => loop.problem() },
+      dev: { store, messages, kick, signUp: true, webhooks: !!webhooks, workerProblem: () => loop.problem(), deliveryRowId: (id) => rowIdOf(secret, 'delivery', id) },
     });
     serverUrl = preview.url;
     loop.start();

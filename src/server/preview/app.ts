@@ -132,7 +132,13 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.get('/broadcasts/:name', (c) => messagePage(c, { kind: 'broadcast', name: c.req.param('name') }));
   app.get('/broadcasts/:name/frame', (c) => messageFrame(c, { kind: 'broadcast', name: c.req.param('name') }));
 
-  const deliveryKind = opts.dev ? (id: string) => opts.dev!.store.deliveries.getById(id) : undefined;
+  const dev = opts.dev;
+  const deliveryKind = dev?.deliveryRowId
+    ? async (publicId: string) => {
+        const row = dev.deliveryRowId!(publicId);
+        return row ? dev.store.deliveries.getById(row) : null;
+      }
+    : undefined;
   app.get('/outbox', async (c) => render(c, 'Outbox', await outboxPage(builder.root, deliveryKind), OUTBOX_PAGE_SCRIPT));
   app.get('/outbox/:file', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));

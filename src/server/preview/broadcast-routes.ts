@@ -37,6 +37,8 @@ export interface DevHooks {
   workerProblem?: () => string | undefined;
   /** Resend's webhooks are received: delivered, bounced and complained can be counted. */
   webhooks?: boolean;
+  /** The delivery row behind a sent message's opaque X-Coursemail-Delivery id (the Outbox names its kind). */
+  deliveryRowId?: (publicId: string) => string | null;
 }
 
 export type PageStatus = 200 | 400 | 403 | 404 | 409 | 503;
