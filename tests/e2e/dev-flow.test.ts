@@ -8,21 +8,11 @@ import { REPO, realIdentity, tempProject } from '../support/project.ts';
 import { freshDatabase } from '../support/databases.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
 import { newWebhookSecret } from '../support/svix.ts';
+import { until } from '../support/wait.ts';
 
 const SERIES = 'physician-coaching';
 const LESSON_1 = join('series', SERIES, '01-what-coaching-is.md');
 const EDITED = 'Lesson one, as saved a moment ago';
-
-/** Polls `check` until it returns a value (not a timing assertion: only a cap on waiting). */
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, capMs = 15_000): Promise<T> {
-  const end = Date.now() + capMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** The .eml files in a project's outbox, oldest first. */
 async function outbox(root: string): Promise<ParsedMail[]> {

@@ -8,6 +8,7 @@ import { writeBroadcast } from '../broadcast/support.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { axe, overflowing } from '../support/page-checks.ts';
 import { REPO, tempProject } from '../support/project.ts';
+import { until } from '../support/wait.ts';
 
 /**
  * Every page type of the preview and of the public pages, at a phone's 375 px and a desktop's
@@ -24,15 +25,6 @@ let browser: Browser;
 /** Page type → path on the dev server (public pages behind a signed link included). */
 const pages = new Map<string, string>();
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, capMs = 15_000): Promise<T> {
-  const end = Date.now() + capMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const outboxFiles = () => (existsSync(join(root, 'outbox')) ? readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml')).sort() : []);
 
 beforeAll(async () => {

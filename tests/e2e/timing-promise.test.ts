@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDev, type RunningDev } from '../../src/server/dev/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { tempProject } from '../support/project.ts';
+import { until } from '../support/wait.ts';
 
 /**
  * When lesson 1 arrives, said the same way on the three surfaces a reader or coach sees: the
@@ -21,16 +22,6 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(() => browser?.close());
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, capMs = 15_000): Promise<T> {
-  const end = Date.now() + capMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A dev server on a clock the test sets; `firstDelay` rewrites lesson 1's delay. */
 async function devWith(firstDelay?: string) {
