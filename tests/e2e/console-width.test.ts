@@ -39,7 +39,7 @@ const signInMails = async () => {
 };
 
 beforeAll(async () => {
-  root = tempProject({ config: (c) => void (c.admins = [COACH]) });
+  root = tempProject({ prefix: `project-${'deep'.repeat(16)}-`, config: (c) => void (c.admins = [COACH]) });
   writeBroadcast(root, 'news');
   store = await openStore({ sqlitePath: join(root, 'data', 'coursemail.sqlite') });
   const now = new Date();

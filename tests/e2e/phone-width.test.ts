@@ -28,7 +28,9 @@ const pages = new Map<string, string>();
 const outboxFiles = () => (existsSync(join(root, 'outbox')) ? readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml')).sort() : []);
 
 beforeAll(async () => {
-  root = tempProject();
+  // A long folder name, as on a CI machine whose checkout sits deep: pages that show a path
+  // must wrap it rather than scroll sideways.
+  root = tempProject({ prefix: `project-${'deep'.repeat(16)}-` });
   writeBroadcast(root, 'news');
   [dev, browser] = await Promise.all([startDev({ root, port: 0, env: {}, watch: false, log: () => undefined }), launchBrowser()]);
   const form = new URLSearchParams({ email: 'phone@example.com', first_name: 'Pat', timezone: 'America/Chicago', website: '' });

@@ -16,9 +16,9 @@ afterAll(() => {
  * A throwaway copy of the project under `.tmp/` (inside the repo so that templates copied
  * there still resolve `react` and `@react-email/*` from the repo's node_modules).
  */
-export function tempProject(opts: { series?: boolean; emails?: boolean; config?: (c: Record<string, unknown>) => void } = {}): string {
+export function tempProject(opts: { series?: boolean; emails?: boolean; config?: (c: Record<string, unknown>) => void; prefix?: string } = {}): string {
   mkdirSync(join(REPO, '.tmp'), { recursive: true });
-  const root = mkdtempSync(join(REPO, '.tmp', 'project-'));
+  const root = mkdtempSync(join(REPO, '.tmp', opts.prefix ?? 'project-'));
   made.push(root);
   const config = JSON.parse(readFileSync(join(REPO, 'coursemail.config.json'), 'utf8')) as Record<string, unknown>;
   opts.config?.(config);

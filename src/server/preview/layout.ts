@@ -4,7 +4,9 @@ import { html, raw, type SafeHtml } from './html.ts';
 const STYLE = `
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#f5f7fa; --ok:#17663a; --bad:#b42318; --warn:#8a5300; --accent:#0b5cad; font: 15px/1.5 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); }
+body { margin: 0; background: var(--bg); overflow-wrap: break-word; }
+/* File paths are one long word: on a phone they wrap anywhere rather than push the page sideways. */
+code.path { overflow-wrap: anywhere; font-size: 13px; }
 header.top { display: flex; flex-wrap: wrap; gap: 6px 20px; align-items: center; padding: 10px 24px; background: #102a43; color: #fff; }
 header.top a { color: #fff; text-decoration: none; } header.top a.brand { font-weight: 700; }
 header.top .live { margin-left: auto; font-size: 12px; color: #bcccdc; }

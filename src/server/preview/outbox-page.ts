@@ -56,7 +56,7 @@ export async function outboxPage(root: string, lookup?: DeliveryKindLookup): Pro
     }),
   );
   return html`<h1 data-outbox-list>Outbox</h1>
-    <p class="muted">What the outbox transport has “sent”: the .eml files in ${dir}, newest first${files.length > LIMIT ? ` (latest ${LIMIT} of ${files.length})` : ''}.</p>
+    <p class="muted">What the outbox transport has “sent”: the .eml files in <code class="path">${dir}</code>, newest first${files.length > LIMIT ? ` (latest ${LIMIT} of ${files.length})` : ''}.</p>
     ${rows.length ? html`<p class="small muted">Time · to · subject · kind</p><ol class="timeline" data-testid="outbox">${rows}</ol>` : html`<p class="card">Nothing yet. Send a test from an email page, or run the worker; this page updates by itself.</p>`}`;
 }
 
