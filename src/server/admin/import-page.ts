@@ -102,7 +102,7 @@ function jobCard(job: ImportJob): SafeHtml {
   const bytes = Math.min(p.bytes, job.size);
   const percent = job.size ? Math.floor((bytes / job.size) * 100) : 100;
   const where = html`${job.file}, ${size(job.size)}, uploaded by ${job.by} at ${when(job.startedAt)} UTC, ${job.seriesId ? html`into ${job.seriesId}` : 'no course'}.`;
-  return html`<section class="card" data-testid="import-job" data-state="${state}" data-poll="${IMPORT_PATH}/${job.id}/card" data-live="${state === 'running'}">
+  return html`<section class="card" data-testid="import-job" data-state="${state}" data-poll="${IMPORT_PATH}/${job.id}/card" data-live="${String(state === 'running')}">
 <p class="muted">${where}</p>
 <p><progress max="${job.size}" value="${bytes}" aria-label="Import progress">${percent}%</progress>
 <span data-testid="import-progress">${r ? html`Done: ${r.rows} rows read.` : html`${p.rows} of about ${job.lines} rows read (${percent}% of the file), ${p.imported} imported, ${p.bad} bad${failed ? '' : '…'}`}</span></p>
