@@ -76,7 +76,7 @@ describe('importing readers in the console, in Chromium', () => {
     await page.goto(`${server.url}/admin/readers`);
     await page.getByRole('link', { name: 'Import a CSV' }).click();
     await page.waitForURL(/\/admin\/import$/);
-    expect(await page.locator('main').innerText()).toContain('Up to 10.0 MB per file');
+    expect(await page.locator('main').innerText()).toContain('Up to 10 MB per file');
     await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
     // The project's only course is chosen already, as the CLI picks the only series.
     expect(await page.locator('select[name=series]').inputValue()).toBe('physician-coaching');

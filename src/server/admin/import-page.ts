@@ -15,7 +15,7 @@ const SHOWN = 500;
 const JOB_ID = /^[A-Za-z0-9_-]{43}$/;
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16);
-const size = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const size = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`);
 /** The browser's name for the file, as the consent log and audit keep it: no path, no control or bidi characters. */
 const fileName = (name: string) => name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200) || 'upload.csv';
 /** The reason without the column it starts with, which the table shows beside it. */

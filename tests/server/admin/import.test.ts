@@ -154,6 +154,6 @@ forEachDatabase((db) => {
     expect(await store.subscribers.findByEmail('ann@example.com')).toBeNull();
     expect((await store.admin.auditLog({ limit: 10, offset: 0 })).total).toBe(2);
     // The form says what the limit is.
-    expect(await (await con.request('/admin/import')).text()).toContain('Up to 10.0 MB per file');
+    expect(await (await con.request('/admin/import')).text()).toContain('Up to 10 MB per file');
   });
 });
