@@ -14,12 +14,13 @@ export interface ImportJob {
   seriesId: string | null;
   startedAt: Date;
   progress: ImportProgress;
-  result?: ReadersImport;
+  /** Without the pending readers' ids: queued already, and a big file's would sit in memory. */
+  result?: Omit<ReadersImport, 'needConfirmation'>;
   failed?: { message: string; problems: string[] };
 }
 
-/** Finished imports kept for their summary page; running ones are never dropped. */
-const KEEP = 20;
+/** Finished imports kept for their summary page (a big file's bad rows weigh); running ones are never dropped. */
+const KEEP = 5;
 /** Fed to the import a piece at a time, so its byte count moves as the rows are read. */
 const PIECE = 64 * 1024;
 
@@ -33,7 +34,7 @@ function countLines(bytes: Buffer): number {
   return Math.max(0, n + (bytes.length && bytes[bytes.length - 1] !== 0x0a ? 1 : 0) - 1);
 }
 
-export const importSummary = (r: ReadersImport) =>
+export const importSummary = (r: Omit<ReadersImport, 'needConfirmation'>) =>
   `${r.rows} rows read: ${r.imported} imported (${r.active} active, ${r.pending} pending, ${r.queued} confirmation${r.queued === 1 ? '' : 's'} queued), ${r.duplicates} duplicates, ${r.suppressed} suppressed and ${r.left} who had left skipped, ${r.bad.length} bad`;
 
 /**
@@ -94,8 +95,10 @@ export class ImportJobs {
     const detail = result ? importSummary(result) : `failed after ${job.progress.rows} rows, ${job.progress.imported} imported: ${failed?.message}`;
     await store.admin.audit({ actor: job.by, action: 'readers.import', detail: `${job.file}: ${detail}` }, clock()).catch((err: Error) => this.deps.log?.(`console: the import of ${job.file} was not audited: ${err.message}`));
     // Finished only once audited: whoever sees the summary finds the entry in the log.
-    if (result) Object.assign(job, { result, progress: { ...job.progress, bytes: job.size } });
-    else job.failed = failed;
+    if (result) {
+      const { needConfirmation: _queued, ...kept } = result;
+      Object.assign(job, { result: kept, progress: { ...job.progress, bytes: job.size } });
+    } else job.failed = failed;
   }
 
   #prune(): void {
