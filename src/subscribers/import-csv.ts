@@ -34,6 +34,8 @@ export interface ImportProgress {
 export interface BadRow {
   /** 1-based line in the file where the row starts. */
   line: number;
+  /** The column at fault, as the export's header names it; absent when the row as a whole is (too long, too many values). */
+  field?: string;
   reason: string;
 }
 
@@ -201,7 +203,7 @@ export async function importCsv(
       result.rows += 1;
       const parsed = readRow(record, line, header, width, now, source);
       if (parsed === 'left') result.left += 1;
-      else if ('reason' in parsed) result.bad.push({ line, reason: printable(parsed.reason) });
+      else if ('reason' in parsed) result.bad.push({ line, ...(parsed.field ? { field: parsed.field } : {}), reason: printable(parsed.reason) });
       else batch.push({ line, row: file === undefined ? parsed : { ...parsed, origin: { file, row: line } } });
       if (batch.length >= batchSize) await flush();
     }
@@ -249,7 +251,7 @@ function readHeader(record: string[], line: number, earlier: BadRow[]): Map<numb
   return header;
 }
 
-function readRow(record: string[], line: number, header: Map<number, string>, width: number, now: Date, source: string): ImportRow | 'left' | { reason: string } {
+function readRow(record: string[], line: number, header: Map<number, string>, width: number, now: Date, source: string): ImportRow | 'left' | { field?: string; reason: string } {
   const long = record.some((v) => v.includes(LONG)) ? LONG_LINE.exec(record.join(',')) : null;
   if (long) {
     // The mark's own line: the record's first, plus the line breaks inside quotes before it.
@@ -259,24 +261,25 @@ function readRow(record: string[], line: number, header: Map<number, string>, wi
   if (record.length > width) {
     return { reason: `${record.length} values where the header has ${width} (a comma in a value that is not in quotes?)` };
   }
-  const field: Partial<Record<Column, string>> = {};
+  const fields: Partial<Record<Column, string>> = {};
   for (const [i, key] of header) {
     const value = record[i] ?? '';
     // Junk in a column that is stored must not be stored half-readable.
-    if (value.includes('\u0000')) return { reason: `${COLUMN_NAMES[key as Column]}: binary data (NUL bytes), not text` };
-    if (value.includes('\ufffd')) return { reason: `${COLUMN_NAMES[key as Column]}: bytes that are not UTF-8 (save the file as "CSV UTF-8")` };
-    field[key as Column] = unneutralize(value);
+    const field = COLUMN_NAMES[key as Column];
+    if (value.includes('\u0000')) return { field, reason: `${field}: binary data (NUL bytes), not text` };
+    if (value.includes('\ufffd')) return { field, reason: `${field}: bytes that are not UTF-8 (save the file as "CSV UTF-8")` };
+    fields[key as Column] = unneutralize(value);
   }
-  if (LEFT.has((field.status ?? '').trim().toLowerCase())) return 'left';
-  const email = normalizeEmail(field.email ?? '');
-  if ('problem' in email) return { reason: `email: ${email.problem.message}` };
-  const zone = validateTimezone(field.timezone ?? '');
-  if ('problem' in zone) return { reason: `timezone: ${zone.problem.message}` };
-  const consent = readConsent(field.consent ?? '', now);
-  if (consent instanceof Error) return { reason: `consent: ${consent.message}` };
-  const firstName = sanitizeName(field.firstName ?? '');
+  if (LEFT.has((fields.status ?? '').trim().toLowerCase())) return 'left';
+  const email = normalizeEmail(fields.email ?? '');
+  if ('problem' in email) return { field: 'email', reason: `email: ${email.problem.message}` };
+  const zone = validateTimezone(fields.timezone ?? '');
+  if ('problem' in zone) return { field: 'timezone', reason: `timezone: ${zone.problem.message}` };
+  const consent = readConsent(fields.consent ?? '', now);
+  if (consent instanceof Error) return { field: 'consent', reason: `consent: ${consent.message}` };
+  const firstName = sanitizeName(fields.firstName ?? '');
   const badName = nameProblem(firstName);
-  if (badName) return { reason: `first_name: ${badName}` };
+  if (badName) return { field: 'first_name', reason: `first_name: ${badName}` };
   return { email: email.email, firstName, timezone: zone.timezone, consentAt: consent, consentSource: source };
 }
 

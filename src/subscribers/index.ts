@@ -8,6 +8,7 @@ export { validateTimezone } from './timezone.ts';
 export { readTimezone, suggestZones, zoneChoices, type ZoneChoice } from './zones.ts';
 export { sanitizeName, nameProblem, MAX_NAME_LENGTH } from './name.ts';
 export { importCsv, unneutralize, MAX_RECORD_BYTES, type ImportOptions, type ImportProgress, type ImportResult, type BadRow } from './import-csv.ts';
+export { importReaders, queueConfirmations, type ReadersImport } from './import-readers.ts';
 export { exportSubscribers, neutralizeFormula, EXPORT_COLUMNS, type ExportFormat } from './export.ts';
 export { forgetSubscriber } from './forget.ts';
 export { removeOutboxCopies } from './outbox-copies.ts';

@@ -44,7 +44,7 @@ beforeAll(async () => {
   store = await openStore({ sqlitePath: join(root, 'data', 'coursemail.sqlite') });
   const now = new Date();
   await store.subscribers.importBatch(
-    READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Margaret'][i]!, timezone: 'America/Chicago', consentAt: now, consentSource: 'test' })),
+    READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Margaret'][i]!, timezone: 'America/Chicago', consentAt: now, consentSource: 'test', origin: { file: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', row: i + 2 } })),
     { now, seriesId: null },
   );
   readerId = (await store.subscribers.findByEmail(READERS[2]!))!.id;
@@ -104,5 +104,16 @@ describe.each(WIDTHS)('the console at %i px', (width) => {
     await page.goto(`${server.url}${path.replace(':id', readerId)}`);
     expect(new URL(page.url()).pathname).toBe(path.replace(':id', readerId));
     await check(type);
+  });
+
+  it('the import page, and an import’s summary with its bad rows, fit the viewport and have no serious accessibility violation', async () => {
+    await page.goto(`${server.url}/admin/import`);
+    await check('import');
+    const csv = ['email,first_name,timezone,consent', 'new.reader@example.com,New,,yes', `${'x'.repeat(70)}@example.com,Long,,yes`, 'z@example.com,Zed,Europe/Nowhere-In-Particular,', 'y@example.com,Why,,not-a-date-or-yes'].join('\n');
+    await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.locator('[data-testid="import-start"]').click();
+    await page.locator('[data-testid="import-job"][data-state="done"]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-testid="bad-rows"] tbody tr').count()).toBe(3);
+    await check('import summary');
   });
 });

@@ -78,9 +78,9 @@ forEachDatabase((db) => {
     // Line numbers are the file's: the junk sits on lines 3.., the rows after it are counted on.
     const text = file.toString('latin1').split(/\r\n|\r|\n/);
     const lineOf = (needle: string) => text.findIndex((l) => l.startsWith(needle)) + 1;
-    expect(result.bad).toContainEqual({ line: lineOf('nul'), reason: 'email: binary data (NUL bytes), not text' });
-    expect(result.bad).toContainEqual({ line: lineOf('name-nul'), reason: 'first_name: binary data (NUL bytes), not text' });
-    expect(result.bad).toContainEqual({ line: lineOf('latin'), reason: 'first_name: bytes that are not UTF-8 (save the file as "CSV UTF-8")' });
+    expect(result.bad).toContainEqual({ line: lineOf('nul'), field: 'email', reason: 'email: binary data (NUL bytes), not text' });
+    expect(result.bad).toContainEqual({ line: lineOf('name-nul'), field: 'first_name', reason: 'first_name: binary data (NUL bytes), not text' });
+    expect(result.bad).toContainEqual({ line: lineOf('latin'), field: 'first_name', reason: 'first_name: bytes that are not UTF-8 (save the file as "CSV UTF-8")' });
     expect(result.bad.every((b) => b.line >= 3 && b.line < lineOf('last'))).toBe(true);
     // Reasons quote the file's values only with control characters escaped (safe on a terminal).
     expect(result.bad.every((b) => !/[\u0000-\u001f\u007f-\u009f]/.test(b.reason))).toBe(true);

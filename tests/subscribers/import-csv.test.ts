@@ -152,9 +152,9 @@ forEachDatabase((db) => {
     const csv = ['email,first_name', 'a@example.com,Visit https://evil.example', 'b@example.com,Bo', 'c@example.com,mail x@evil.example', 'd@example.com,<b>Di</b>'].join('\n');
     const result = await importCsv(store, Readable.from([csv]), { now });
     expect(result.bad).toEqual([
-      { line: 2, reason: 'first_name: a first name cannot contain a web address' },
-      { line: 4, reason: 'first_name: a first name cannot contain an email address' },
-      { line: 5, reason: 'first_name: a first name cannot contain < or >' },
+      { line: 2, field: 'first_name', reason: 'first_name: a first name cannot contain a web address' },
+      { line: 4, field: 'first_name', reason: 'first_name: a first name cannot contain an email address' },
+      { line: 5, field: 'first_name', reason: 'first_name: a first name cannot contain < or >' },
     ]);
     expect(result.imported).toBe(1);
   });

@@ -9,7 +9,7 @@ import { listSeries, loadSeries } from '../../content/index.ts';
 import type { Course } from '../../course/types.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Enrollment, type Store, type SubscriberStatus } from '../../store/index.ts';
-import { exportSubscribers, forgetSubscriber, importCsv, nameProblem, normalizeEmail, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
+import { exportSubscribers, forgetSubscriber, importReaders, nameProblem, normalizeEmail, queueConfirmations, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
 import { processIO, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
@@ -65,14 +65,6 @@ async function withRuntime<T>(root: string, body: (rt: ListRuntime) => Promise<T
   }
 }
 
-const queueConfirms = async (store: Store, ids: string[], seriesId: string, now: Date) => {
-  let queued = 0;
-  for (let i = 0; i < ids.length; i += 500) {
-    queued += await store.deliveries.enqueue(ids.slice(i, i + 500).map((subscriberId) => ({ kind: 'confirm' as const, subscriberId, seriesId, dueAt: now })), now);
-  }
-  return queued;
-};
-
 const SUPPRESSED = 'is suppressed (a bounce, a complaint or a request to be forgotten): it can never be added again.';
 
 const add = (io: CliIO) =>
@@ -106,7 +98,7 @@ const add = (io: CliIO) =>
           io.out(`${email}: active, enrolled in ${seriesId}${r.outcome === 'active' ? ' (was already active)' : ''}; lesson 1 goes with the next worker run.`);
           return 0;
         }
-        const queued = await queueConfirms(rt.store, [id], seriesId, now);
+        const queued = await queueConfirmations(rt.store, [id], seriesId, now);
         io.out(`${email}: pending${queued ? '; a confirmation email is queued (sent by `coursemail worker`)' : '; a confirmation email is already waiting to go'}.`);
         return 0;
       }),
@@ -134,7 +126,7 @@ const importCmd = (io: CliIO) =>
         const seriesId = pickSeries(rt, args.series, false);
         const now = new Date();
         const progress = progressReporter(io, size);
-        const result = await importCsv(rt.store, createReadStream(args.file), {
+        const result = await importReaders(rt.store, createReadStream(args.file), {
           now,
           seriesId,
           source: args.source ?? `import:${basename(args.file)}`,
@@ -142,12 +134,11 @@ const importCmd = (io: CliIO) =>
           onProgress: progress.update,
         });
         progress.stop();
-        const queued = seriesId ? await queueConfirms(rt.store, result.needConfirmation, seriesId, now) : 0;
         if (result.rows === 0 && result.bad.length === 0) io.out(`${args.file} has a header line and no rows after it: nothing to import.`);
         const left = result.left ? `, ${result.left} who had left (status unsubscribed, bounced…) skipped` : '';
         io.out(`${result.rows} rows read: ${result.imported} imported (${result.active} active, ${result.pending} pending), ${result.duplicates} duplicates skipped, ${result.suppressed} suppressed skipped${left}, ${result.bad.length} bad.`);
         if (result.pending) {
-          io.out(seriesId ? `${queued} confirmation emails queued (sent by \`coursemail worker\`).` : `No series chosen (--series): the ${result.pending} pending subscribers get no confirmation email yet.`);
+          io.out(seriesId ? `${result.queued} confirmation emails queued (sent by \`coursemail worker\`).` : `No series chosen (--series): the ${result.pending} pending subscribers get no confirmation email yet.`);
         }
         if (result.active && seriesId) io.out(`${result.active} active subscribers enrolled in ${seriesId}.`);
         for (const b of result.bad) io.out(`line ${b.line}: ${b.reason}`);

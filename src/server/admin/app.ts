@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Course } from '../../course/types.ts';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { auditRoutes } from './audit-page.ts';
+import { IMPORT_BODY_LIMIT, IMPORT_PATH, importRoutes } from './import-page.ts';
 import { readerRoutes } from './readers-page.ts';
 import { dropCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 import { isStateChanging, sameOrigin } from './guard.ts';
@@ -69,6 +70,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
   });
   auditRoutes(app, deps);
   readerRoutes(app, deps);
+  importRoutes(app, deps);
 
   app.all('/admin/*', (c) => toPreview(c, deps));
   app.all('/admin', (c) => toPreview(c, deps));
@@ -92,8 +94,9 @@ function gate(deps: ConsoleDeps) {
     if (changing) {
       const given = c.req.query('console_csrf') ?? c.req.header('x-csrf-token') ?? '';
       if (!sameSecret(given, admin.csrf)) return c.text('Refused: the form does not carry this session’s token. Reload the page and try again.', 403);
-      const body = await readCappedBytes(c.req.raw, BODY_LIMIT);
-      if (body === TOO_LARGE) return c.text(`The request body is over ${BODY_LIMIT / 1024} KB.`, 413);
+      const limit = c.req.path === IMPORT_PATH ? IMPORT_BODY_LIMIT : BODY_LIMIT;
+      const body = await readCappedBytes(c.req.raw, limit);
+      if (body === TOO_LARGE) return c.text(`The request body is over ${limit / 1024} KB.`, 413);
       c.set('body', body);
     }
     await next();

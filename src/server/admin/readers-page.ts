@@ -3,6 +3,7 @@ import type { SubscriberStatus } from '../../store/index.ts';
 import { exportSubscribers, forgetSubscriber } from '../../subscribers/index.ts';
 import { html } from '../preview/html.ts';
 import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import { consentTable } from './consent-table.ts';
 import { adminPage } from './layout.ts';
 
 const PAGE = 25;
@@ -40,7 +41,7 @@ export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'sto
 <form class="card" method="get" action="/admin/readers" role="search"><input type="search" name="q" value="${query}" placeholder="address or name" aria-label="Address or name">
 <select name="status" aria-label="Status"><option value="">any status</option>${STATUSES.map((s) => html`<option value="${s}"${s === status ? html` selected` : ''}>${s}</option>`)}</select>
 <select name="course" aria-label="Course step"><option value="">any course</option>${courses}</select> <button type="submit">Search</button></form>
-<p class="muted">${total} reader${total === 1 ? '' : 's'} · <a href="/admin/readers.csv" download>Export all (CSV)</a></p>
+<p class="muted">${total} reader${total === 1 ? '' : 's'} · <a href="/admin/readers.csv" download>Export all (CSV)</a> · <a href="/admin/import">Import a CSV</a></p>
 <table data-testid="readers"><thead><tr><th>Address</th><th>Name</th><th>Status</th><th>Since</th></tr></thead><tbody>
 ${readers.map((r) => html`<tr data-reader="${r.email}"><td class="addr"><a href="/admin/readers/${r.id}">${r.email}</a></td><td>${r.firstName ?? ''}</td><td data-testid="status">${r.status}</td><td>${when(r.createdAt)}</td></tr>`)}
 </tbody></table>
@@ -66,7 +67,7 @@ ${readers.map((r) => html`<tr data-reader="${r.email}"><td class="addr"><a href=
   app.get('/admin/readers/:id', async (c) => {
     const data = await store.subscribers.dataHeld(c.req.param('id'));
     if (!data) return show(c, 'Not found', html`<h1>Not found</h1><p>No such reader (forgotten, perhaps). <a href="/admin/readers">All readers</a></p>`, 404);
-    const { subscriber: s, enrollments, deliveries } = data;
+    const { subscriber: s, enrollments, deliveries, consent } = data;
     const csrf = c.get('admin').csrf;
     const action = (name: string) => `/admin/readers/${s.id}/${name}?console_csrf=${csrf}`;
     return show(
@@ -77,6 +78,7 @@ ${c.req.query('done') ? html`<p class="card" data-testid="notice">${c.req.query(
 <div class="card"><table><tbody>
 <tr><th>Status</th><td data-testid="status">${s.status}</td></tr><tr><th>Name</th><td>${s.firstName ?? '—'}</td></tr><tr><th>Time zone</th><td>${s.timezone ?? '—'}</td></tr>
 <tr><th>Consent</th><td>${when(s.consentAt)} (${s.consentSource ?? 'no source recorded'})</td></tr><tr><th>Since</th><td>${when(s.createdAt)}</td></tr></tbody></table></div>
+<h2>Consent log</h2>${consentTable(consent)}
 <h2>Courses</h2><table><thead><tr><th>Series</th><th>Status</th><th>Last lesson</th><th></th></tr></thead><tbody>
 ${enrollments.map((e) => html`<tr><td>${e.seriesId}</td><td>${e.status}${e.pausedAt ? ' (paused)' : ''}</td><td>${e.lastStepSlug ?? '—'} ${when(e.lastSentAt)}</td><td>${
         e.status === 'active' ? html`<form method="post" action="${action(e.pausedAt ? 'resume' : 'pause')}"><input type="hidden" name="series" value="${e.seriesId}"><button type="submit">${e.pausedAt ? 'Resume' : 'Pause'}</button></form>` : ''
