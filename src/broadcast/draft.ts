@@ -50,11 +50,7 @@ export function listBroadcastSlugs(root: string): string[] {
     .sort();
 }
 
-/**
- * Reads and renders a broadcast the way a lesson is: the Broadcast template of the series'
- * engine (React by default), its title and sender when `series` names one, then the
- * compliance guard. Every problem is returned; `built` only when there are none.
- */
+/** Reads `broadcasts/<slug>.md` with a lesson file's checks, then `renderBroadcast`. */
 export async function loadBroadcast(project: Project, slug: string): Promise<BroadcastDraft> {
   const file = `${BROADCASTS_DIR}/${slug}.md`;
   const path = join(project.root, file);
@@ -63,8 +59,28 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
   const read = readContentFile(path, file);
   if ('problem' in read) return { slug, file, hash: '', checks: [], problems: [read.problem] };
   // The hash is of the raw bytes, as recorded when a send starts (a BOM counts).
-  const hash = contentHash(readFileSync(path));
-  const { message: parsed, problems } = parseMessageFile(read.text, file, 'broadcast');
+  return renderBroadcast(project, { slug, file, text: read.text, hash: contentHash(readFileSync(path)) });
+}
+
+/** A broadcast's source wherever it is kept (a file, a console draft): what `renderBroadcast` reads. */
+export interface BroadcastSource {
+  slug: string;
+  /** Where it is kept, for messages. */
+  file: string;
+  text: string;
+  /** sha256 (hex) of the exact bytes a send is tied to. */
+  hash: string;
+}
+
+/**
+ * Parses, renders and guards a broadcast's source: the Broadcast template of the series'
+ * engine (React by default), its title and sender when `series` names one, then the
+ * compliance guard. Files and console drafts both come through here: one render path.
+ * Every problem is returned; `built` only when there are none.
+ */
+export async function renderBroadcast(project: Project, source: BroadcastSource): Promise<BroadcastDraft> {
+  const { slug, file, hash } = source;
+  const { message: parsed, problems } = parseMessageFile(source.text, file, 'broadcast');
   if (!parsed) return { slug, file, hash, checks: [], problems };
 
   let course;
