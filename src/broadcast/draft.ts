@@ -18,6 +18,8 @@ export interface BroadcastDraft {
   parsed?: ParsedMessageFile;
   /** Present only when there are no problems: this is what would be sent. */
   built?: BuiltMessage;
+  /** What rendered, problems or not: the console's editor shows it beside them. */
+  rendered?: BuiltMessage;
   /** The compliance guard's verdict on the rendered message; empty when it did not render. */
   checks: ComplianceCheck[];
   problems: Problem[];
@@ -105,7 +107,7 @@ export async function renderBroadcast(project: Project, source: BroadcastSource)
       sender: course?.sender,
     }, { file, bodyLine: parsed.bodyLine });
     problems.push(...messageProblems(built, file));
-    return { slug, file, hash, parsed, built: problems.length ? undefined : built, checks: built.checks, problems };
+    return { slug, file, hash, parsed, built: problems.length ? undefined : built, rendered: built, checks: built.checks, problems };
   } catch (err) {
     const message = err instanceof CoursemailError ? err.message : `rendering failed: ${(err as Error).message}`;
     return { slug, file, hash, parsed, checks: [], problems: [...problems, { code: 'render', file, message }] };
