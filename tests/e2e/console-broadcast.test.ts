@@ -101,7 +101,7 @@ describe('the console’s broadcast editor in Chromium', () => {
   });
   afterAll(() => page.close());
 
-  it('writes a broadcast beside its live preview, test-sends it to the coach, sends it to the 3 readers (the worker sends), and the audit log shows both', async () => {
+  it('writes a broadcast beside its live preview, test-sends it to the coach, sends it to the 3 readers (the worker sends), and the audit log shows both', { timeout: 120_000 }, async () => {
     await page.getByRole('link', { name: 'Drafts', exact: true }).first().click();
     await page.waitForURL(/\/admin\/drafts$/);
     await page.locator('[data-testid="new-draft"]').click();
@@ -167,6 +167,10 @@ describe('the console’s broadcast editor in Chromium', () => {
     }
     await page.reload();
     expect(await page.locator('[data-testid="draft-state"]').getAttribute('data-state')).toBe('sent');
+
+    // The broadcasts list shows it beside the file broadcasts, as written in the console (no file).
+    await page.goto(`${server.url}/admin/broadcasts`);
+    expect(await page.locator('[data-broadcast="spring-note"]').innerText()).toMatch(/spring-note \(written in the console\)[\s\S]*Spring notes for[\s\S]*sent 3\/3/);
 
     await page.goto(`${server.url}/admin/audit`);
     const rows = await page.locator('[data-testid="audit"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action'), tr.querySelectorAll('td')[3]?.textContent ?? '']));

@@ -56,7 +56,7 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
       <td>${
         v
           ? html`<a href="/broadcasts/${encodeURIComponent(slug)}">${slug}</a>`
-          : html`${slug} <span class="muted small">(file gone)</span>${s?.state === 'scheduled' || s?.state === 'sending' ? html` <a href="/broadcasts/${encodeURIComponent(slug)}/cancel">cancel…</a>` : ''}`
+          : html`${slug} <span class="muted small">(${s?.drafted ? 'written in the console' : 'file gone'})</span>${s?.state === 'scheduled' || s?.state === 'sending' ? html` <a href="/broadcasts/${encodeURIComponent(slug)}/cancel">cancel…</a>` : ''}`
       }</td>
       <td>${subject}</td>
       <td>${target ? `subscribers of ${target}` : 'everyone'}</td>
