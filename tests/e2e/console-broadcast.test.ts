@@ -179,7 +179,7 @@ describe('the console’s broadcast editor in Chromium', () => {
     expect(rows[1]![1]).toBe('draft “spring-note”: “[TEST] Spring notes for Maya” to coach@example.com');
   });
 
-  it('exports the draft to broadcasts/<slug>.md, the file the CLI reads, and never over a file unless asked', async () => {
+  it('exports the draft to broadcasts/<slug>.md, the file the CLI reads, never over a file unless asked; edited after its send, it goes again only as a new broadcast', { timeout: 120_000 }, async () => {
     await page.goto(server.url + draftPath);
     await page.locator('[data-testid="export"]').click();
     await page.waitForURL(/\?done=/);
@@ -194,6 +194,21 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.waitForURL(/\?failed=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Not exported: broadcasts\/spring-note\.md exists and differs/);
     expect(readFileSync(join(root, 'broadcasts', 'spring-note.md'), 'utf8')).toBe(file);
+
+    // Edited after it was sent: a send is refused as the CLI refuses it, and goes only as a new broadcast.
+    await page.locator('[data-testid="action-send"]').click();
+    expect(await page.locator('[data-testid="refusal"]').innerText()).toMatch(/has changed since/);
+    await page.locator('[data-testid="send-new"]').click();
+    expect(await page.locator('[data-testid="confirm-count"]').innerText()).toBe('3');
+    await page.locator('[data-testid="confirm-check"]').check();
+    await page.locator('[data-testid="confirm-button"]').click();
+    await page.waitForURL(/\?done=/);
+    expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Started broadcast \d+ to 3 recipients/);
+    const worker = await runWorker();
+    expect([worker.code, worker.err]).toEqual([0, '']);
+    // The file still holds the first version; the worker sends the draft's, which is what was confirmed.
+    const edited = (await mails()).filter((m) => m.text?.includes('Edited after the export.'));
+    expect(edited.map(toOf).sort()).toEqual(READERS);
   });
 });
 

@@ -143,6 +143,16 @@ describe('the console’s broadcast editor against hostile input', () => {
     expect(existsSync(join(root, '..', 'escape.md'))).toBe(false);
   });
 
+  it('two saves from the same revision: the second is refused, naming who saved, and overwrites nothing', async () => {
+    const made = await post('/admin/drafts/new', fields({ slug: 'shared', body: 'First.' }));
+    const path = made.headers.get('location')!.split('?')[0]!;
+    expect((await post(path, { ...fields({ slug: 'shared', body: 'From the first tab.' }), revision: '1' })).status).toBe(303);
+    const late = await post(path, { ...fields({ slug: 'shared', body: 'From the second tab.' }), revision: '1' });
+    expect(late.status).toBe(400);
+    expect(await late.text()).toContain('Not saved: someone saved this draft after you opened it (coach@example.com, ');
+    expect((await store.broadcastDrafts.getBySlug('shared'))?.body).toBe('From the first tab.');
+  });
+
   it('the editor’s posts need the session’s token and this origin, like every console form', async () => {
     expect((await post('/admin/drafts/new', fields({ slug: 'forged' }), { csrf: 'x'.repeat(43) })).status).toBe(403);
     expect((await post('/admin/drafts/new', fields({ slug: 'forged' }), { origin: 'https://evil.example' })).status).toBe(403);
