@@ -18,6 +18,8 @@ export interface BroadcastDraft {
   parsed?: ParsedMessageFile;
   /** Present only when there are no problems: this is what would be sent. */
   built?: BuiltMessage;
+  /** What rendered, problems or not: the console's editor shows it beside them. */
+  rendered?: BuiltMessage;
   /** The compliance guard's verdict on the rendered message; empty when it did not render. */
   checks: ComplianceCheck[];
   problems: Problem[];
@@ -50,11 +52,7 @@ export function listBroadcastSlugs(root: string): string[] {
     .sort();
 }
 
-/**
- * Reads and renders a broadcast the way a lesson is: the Broadcast template of the series'
- * engine (React by default), its title and sender when `series` names one, then the
- * compliance guard. Every problem is returned; `built` only when there are none.
- */
+/** Reads `broadcasts/<slug>.md` with a lesson file's checks, then `renderBroadcast`. */
 export async function loadBroadcast(project: Project, slug: string): Promise<BroadcastDraft> {
   const file = `${BROADCASTS_DIR}/${slug}.md`;
   const path = join(project.root, file);
@@ -63,8 +61,28 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
   const read = readContentFile(path, file);
   if ('problem' in read) return { slug, file, hash: '', checks: [], problems: [read.problem] };
   // The hash is of the raw bytes, as recorded when a send starts (a BOM counts).
-  const hash = contentHash(readFileSync(path));
-  const { message: parsed, problems } = parseMessageFile(read.text, file, 'broadcast');
+  return renderBroadcast(project, { slug, file, text: read.text, hash: contentHash(readFileSync(path)) });
+}
+
+/** A broadcast's source wherever it is kept (a file, a console draft): what `renderBroadcast` reads. */
+export interface BroadcastSource {
+  slug: string;
+  /** Where it is kept, for messages. */
+  file: string;
+  text: string;
+  /** sha256 (hex) of the exact bytes a send is tied to. */
+  hash: string;
+}
+
+/**
+ * Parses, renders and guards a broadcast's source: the Broadcast template of the series'
+ * engine (React by default), its title and sender when `series` names one, then the
+ * compliance guard. Files and console drafts both come through here: one render path.
+ * Every problem is returned; `built` only when there are none.
+ */
+export async function renderBroadcast(project: Project, source: BroadcastSource): Promise<BroadcastDraft> {
+  const { slug, file, hash } = source;
+  const { message: parsed, problems } = parseMessageFile(source.text, file, 'broadcast');
   if (!parsed) return { slug, file, hash, checks: [], problems };
 
   let course;
@@ -89,7 +107,7 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
       sender: course?.sender,
     }, { file, bodyLine: parsed.bodyLine });
     problems.push(...messageProblems(built, file));
-    return { slug, file, hash, parsed, built: problems.length ? undefined : built, checks: built.checks, problems };
+    return { slug, file, hash, parsed, built: problems.length ? undefined : built, rendered: built, checks: built.checks, problems };
   } catch (err) {
     const message = err instanceof CoursemailError ? err.message : `rendering failed: ${(err as Error).message}`;
     return { slug, file, hash, parsed, checks: [], problems: [...problems, { code: 'render', file, message }] };

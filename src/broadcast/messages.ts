@@ -4,7 +4,8 @@ import type { Project } from '../build/index.ts';
 import { entryOf, type CatalogEntry } from '../send/catalog.ts';
 import type { BroadcastLookup } from '../send/worker.ts';
 import type { Store } from '../store/index.ts';
-import { loadBroadcast, type BroadcastDraft } from './draft.ts';
+import { loadBroadcast, renderBroadcast, type BroadcastDraft } from './draft.ts';
+import { storedDraftSource } from './stored-draft.ts';
 import { BROADCASTS_DIR, contentHash } from './file.ts';
 
 /**
@@ -14,8 +15,9 @@ import { BROADCASTS_DIR, contentHash } from './file.ts';
  * process compiled (or was handed by `remember` when it started the send) is kept for the
  * process's life, so editing the file mid-send cannot change what the rest of that run
  * sends. A process that has not seen the broadcast yet (a resumed send, another worker)
- * compiles it from the file only if the file still has that hash; otherwise it refuses with
- * the reason, and those copies are not sent with content nobody confirmed.
+ * compiles it from the file, or from the console draft of that slug, only if it still has
+ * that hash; otherwise it refuses with the reason, and those copies are not sent with
+ * content nobody confirmed.
  */
 export interface BroadcastMessages {
   /** For `new Worker({ broadcasts })`. */
@@ -24,7 +26,7 @@ export interface BroadcastMessages {
   remember(broadcastId: string, draft: BroadcastDraft): void;
 }
 
-export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts'>, load = loadBroadcast): BroadcastMessages {
+export function broadcastMessages(project: Project, store: Pick<Store, 'broadcasts' | 'broadcastDrafts'>, load = loadBroadcast): BroadcastMessages {
   const entries = new Map<string, Promise<CatalogEntry | string>>();
 
   async function compile(id: string): Promise<CatalogEntry | string> {
@@ -32,14 +34,26 @@ export function broadcastMessages(project: Project, store: Pick<Store, 'broadcas
     if (!row) return `broadcast ${id} no longer exists`;
     const file = `${BROADCASTS_DIR}/${row.slug}.md`;
     const path = join(project.root, file);
-    if (!existsSync(path)) return `${file} is gone: restore it to send the rest of broadcast ${id}, or cancel it`;
     const changed = `${file} changed after broadcast ${id} started: restore the version it was started with, or cancel it and send the new one with --force-new`;
     // Hash before rendering: a refusal is checked per copy and must stay cheap.
-    if (contentHash(readFileSync(path)) !== row.contentHash) return changed;
-    const draft = await load(project, row.slug);
-    if (draft.hash !== row.contentHash) return changed;
-    if (!draft.built) return `${file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
-    return entryOf(draft.built);
+    const onDisk = existsSync(path) ? contentHash(readFileSync(path)) : undefined;
+    if (onDisk === row.contentHash) {
+      const draft = await load(project, row.slug);
+      if (draft.hash !== row.contentHash) return changed;
+      if (!draft.built) return `${file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
+      return entryOf(draft.built);
+    }
+    // Started from the console: the stored draft, if it still holds exactly what was confirmed.
+    const stored = await store.broadcastDrafts.getBySlug(row.slug);
+    const source = stored ? storedDraftSource(stored) : undefined;
+    if (source?.hash === row.contentHash) {
+      const draft = await renderBroadcast(project, source);
+      if (!draft.built) return `${source.file} no longer builds: ${draft.problems.map((p) => p.message).join('; ')}`;
+      return entryOf(draft.built);
+    }
+    if (onDisk !== undefined) return changed;
+    if (source) return `${source.file} changed after broadcast ${id} started: undo the edit, or cancel it and send the draft again as a new broadcast`;
+    return `${file} is gone: restore it to send the rest of broadcast ${id}, or cancel it`;
   }
 
   return {

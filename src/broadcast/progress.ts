@@ -41,6 +41,8 @@ export interface BroadcastStatus {
   progress?: BroadcastProgress;
   /** The file's content differs from what its newest broadcast was started with. */
   changed: boolean;
+  /** A console draft has this name (a broadcast with no file may have been sent from it). */
+  drafted?: boolean;
 }
 
 /** Every draft in `broadcasts/` and every slug ever broadcast, newest broadcast per slug, with counts from one query. */
@@ -49,6 +51,7 @@ export async function broadcastStatuses(ctx: { root: string; store: Store }, now
   const newest = new Map<string, Broadcast>();
   for (const b of rows) newest.set(b.slug, b); // list() is oldest first
   const counts = (await ctx.store.deliveries.counts(now)).broadcasts;
+  const drafted = new Set((await ctx.store.broadcastDrafts.list()).map((d) => d.slug));
   const slugs = [...new Set([...listBroadcastSlugs(ctx.root), ...newest.keys()])].filter((s) => slug === undefined || s === slug).sort();
   return slugs.map((s) => {
     const path = join(ctx.root, BROADCASTS_DIR, `${s}.md`);
@@ -60,6 +63,7 @@ export async function broadcastStatuses(ctx: { root: string; store: Store }, now
       state: b?.status ?? 'draft',
       progress: b ? progressFrom(b, counts.find((c) => c.broadcastId === b.id)) : undefined,
       changed: !!b && exists && contentHash(readFileSync(path)) !== b.contentHash,
+      drafted: drafted.has(s),
     };
   });
 }

@@ -15,6 +15,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '0021_install_value': installValue(),
         '0022_consent_log': consentLog(dialect),
         '0026_admin_sessions': adminSessions(dialect),
+        '0028_broadcast_drafts': broadcastDrafts(dialect),
       };
     },
   };
@@ -254,6 +255,36 @@ function adminSessions(dialect: Dialect): Migration {
         .addColumn('actor', 'text', (c) => c.notNull())
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/**
+ * Broadcasts written in the console (issue 26), kept in the database so every host serving
+ * the console edits the same draft. `revision` counts saves: a save names the revision it
+ * was made from, so two coaches editing at once never overwrite each other unseen.
+ */
+function broadcastDrafts(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('broadcast_drafts')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('subject', 'text', (c) => c.notNull())
+        .addColumn('preheader', 'text', (c) => c.notNull())
+        .addColumn('series_id', 'text')
+        .addColumn('send_at', 'text')
+        .addColumn('cta_text', 'text')
+        .addColumn('cta_href', 'text')
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('revision', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_by', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text', (c) => c.notNull())
         .execute();
     },
   };

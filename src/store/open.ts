@@ -5,6 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import type pg from 'pg';
 import { CoursemailError } from '../shared/index.ts';
+import { broadcastDraftStore } from './broadcast-drafts.ts';
 import { broadcastStore } from './broadcasts.ts';
 import { deliveryStore } from './deliveries.ts';
 import { enrollmentStore } from './enrollments.ts';
@@ -54,6 +55,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Store> {
     messageIdSeed: () => messageIdSeed(ctx),
     admin: adminStore(ctx),
     readers: readerSearch(ctx),
+    broadcastDrafts: broadcastDraftStore(ctx),
     close: () => ctx.db.destroy(),
   };
 }

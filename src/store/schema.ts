@@ -126,6 +126,7 @@ export interface Database {
   admin_sign_ins: AdminSignInsTable;
   admin_sessions: AdminSessionsTable;
   admin_audit: AdminAuditTable;
+  broadcast_drafts: BroadcastDraftsTable;
 }
 
 /** One row: values drawn once for this database, on first use (see migration 0021_install_value). */
@@ -158,4 +159,22 @@ export interface AdminAuditTable {
   actor: string;
   action: string;
   detail: string;
+}
+
+/** A broadcast written in the console; `send_at` is kept as typed (ISO with a zone), like the file's. */
+export interface BroadcastDraftsTable {
+  id: Id;
+  slug: string;
+  subject: string;
+  preheader: string;
+  series_id: string | null;
+  send_at: string | null;
+  cta_text: string | null;
+  cta_href: string | null;
+  body: string;
+  revision: number;
+  created_at: Millis;
+  created_by: string;
+  updated_at: Millis;
+  updated_by: string;
 }

@@ -408,6 +408,7 @@ export interface Store {
   messageIdSeed(): Promise<string>;
   readonly admin: AdminStore;
   readonly readers: ReaderSearch;
+  readonly broadcastDrafts: BroadcastDraftStore;
   close(): Promise<void>;
 }
 
@@ -455,4 +456,42 @@ export interface ReaderSearch {
     limit: number;
     offset: number;
   }): Promise<{ readers: Subscriber[]; total: number }>;
+}
+
+/** A broadcast written in the console: a broadcast file's frontmatter fields and its body. */
+export interface BroadcastDraftFields {
+  slug: string;
+  subject: string;
+  preheader: string;
+  /** The audience: subscribers of this series; null for every active subscriber. */
+  seriesId: string | null;
+  /** As typed: an ISO date-time with a zone, checked when the draft is rendered. */
+  sendAt: string | null;
+  ctaText: string | null;
+  ctaHref: string | null;
+  body: string;
+}
+
+export interface StoredBroadcastDraft extends BroadcastDraftFields {
+  id: string;
+  /** Counts saves; a save names the revision it was made from. */
+  revision: number;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export type DraftSaveResult = { ok: true; draft: StoredBroadcastDraft } | { ok: false; reason: 'slug-taken' | 'conflict' | 'missing' };
+
+/** Console drafts, shared by every host on the database. */
+export interface BroadcastDraftStore {
+  create(fields: BroadcastDraftFields, by: string, now: Date): Promise<DraftSaveResult>;
+  get(id: string): Promise<StoredBroadcastDraft | null>;
+  getBySlug(slug: string): Promise<StoredBroadcastDraft | null>;
+  /** Most recently edited first. */
+  list(): Promise<StoredBroadcastDraft[]>;
+  /** Saves only over `revision` (else `conflict`: someone saved since it was opened). */
+  update(id: string, fields: BroadcastDraftFields, opts: { revision: number; by: string; now: Date }): Promise<DraftSaveResult>;
+  remove(id: string): Promise<boolean>;
 }

@@ -276,7 +276,7 @@ function printStatus(io: CliIO, list: BroadcastStatus[]): number {
           ? `broadcast ${p.broadcast.id}, ${p.broadcast.status} before it went`
         : `broadcast ${p.broadcast.id}: ${n(p.sent)}/${n(p.total)} sent, ${n(p.failed)} failed, ${n(p.cancelled)} skipped${p.queued + p.sending ? `, ${n(p.queued + p.sending)} to go` : ''}`;
     const state = s.state === 'sending' && p ? `sending ${n(p.sent)}/${n(p.total)}` : s.state;
-    const notes = [s.file ? '' : 'file gone', s.changed ? 'file changed since it was started' : ''].filter(Boolean).join('; ');
+    const notes = [s.file ? '' : s.drafted ? 'written in the console' : 'file gone', s.changed ? 'file changed since it was started' : ''].filter(Boolean).join('; ');
     io.out(`${s.slug.padEnd(28)} ${state.padEnd(18)} ${detail}${notes ? `  (${notes})` : ''}`);
   }
   return 0;

@@ -1,8 +1,10 @@
 import { Hono, type Context } from 'hono';
+import type { Project } from '../../build/index.ts';
 import type { Course } from '../../course/types.ts';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { auditRoutes } from './audit-page.ts';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH, importRoutes } from './import-page.ts';
+import { broadcastDraftRoutes } from './broadcast-routes.ts';
 import { readerRoutes } from './readers-page.ts';
 import { dropCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
 import { isStateChanging, sameOrigin } from './guard.ts';
@@ -17,6 +19,8 @@ const BODY_LIMIT = 256 * 1024;
 export interface ConsoleDeps extends SignInDeps {
   /** The courses as built now: the readers page filters by course and step. */
   courses?: () => Pick<Course, 'id' | 'title' | 'steps'>[];
+  /** The project as built now (config, templates): the broadcast editor renders with it. */
+  project?: () => Project | undefined;
   /** The preview's app (`createPreviewApp`), served under /admin behind sign-in. */
   preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
 }
@@ -71,6 +75,7 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
   auditRoutes(app, deps);
   readerRoutes(app, deps);
   importRoutes(app, deps);
+  broadcastDraftRoutes(app, deps);
 
   app.all('/admin/*', (c) => toPreview(c, deps));
   app.all('/admin', (c) => toPreview(c, deps));
@@ -108,7 +113,7 @@ async function toPreview(c: Context<ConsoleEnv>, deps: ConsoleDeps): Promise<Res
   const path = new URL(c.req.url).pathname;
   // The inner app checks origin again against its own URL: give it the one the browser named.
   const origin = isStateChanging(c.req.method) && c.req.header('origin')?.startsWith('http') ? c.req.header('origin')! : new URL(c.req.url).origin;
-  const nav = `<a href="/admin/readers">Readers</a><a href="/admin/audit">Audit log</a>${signOutForms(admin).value}`;
+  const nav = `<a href="/admin/drafts">Drafts</a><a href="/admin/readers">Readers</a><a href="/admin/audit">Audit log</a>${signOutForms(admin).value}`;
   const res = await forward(deps.preview, c.req.raw, origin, c.get('body'), admin.csrf, nav, c.env);
   const audited = isStateChanging(c.req.method) ? AUDITED.find(([re]) => re.test(path)) : undefined;
   if (audited) {

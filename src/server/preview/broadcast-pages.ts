@@ -56,7 +56,7 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
       <td>${
         v
           ? html`<a href="/broadcasts/${encodeURIComponent(slug)}">${slug}</a>`
-          : html`${slug} <span class="muted small">(file gone)</span>${s?.state === 'scheduled' || s?.state === 'sending' ? html` <a href="/broadcasts/${encodeURIComponent(slug)}/cancel">cancel…</a>` : ''}`
+          : html`${slug} <span class="muted small">(${s?.drafted ? 'written in the console' : 'file gone'})</span>${s?.state === 'scheduled' || s?.state === 'sending' ? html` <a href="/broadcasts/${encodeURIComponent(slug)}/cancel">cancel…</a>` : ''}`
       }</td>
       <td>${subject}</td>
       <td>${target ? `subscribers of ${target}` : 'everyone'}</td>
@@ -116,18 +116,21 @@ export interface ConfirmPageInput {
   /** The required checkbox's words: they repeat the count and subject. */
   confirmText: string;
   button: string;
-  guard: FormGuard;
+  guard: Pick<FormGuard, 'action'>;
+  /** The broadcast's page, which the form posts under (default `/broadcasts/<slug>`), and the list it is in. */
+  base?: string;
+  list?: string;
 }
 
 /** A confirmation step: the facts, and a POST form with the token and a required checkbox. */
 export function confirmPage(i: ConfirmPageInput): SafeHtml {
-  const base = `/broadcasts/${encodeURIComponent(i.slug)}`;
+  const base = i.base ?? `/broadcasts/${encodeURIComponent(i.slug)}`;
   const form = html`<form class="confirm" method="post" action="${i.guard.action(`${base}/${i.action}`)}" data-testid="confirm-form">
     ${Object.entries(i.hidden).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
     <label><input type="checkbox" name="confirm" value="yes" required data-testid="confirm-check"> ${i.confirmText}</label>
     <p><button type="submit" class="${i.action === 'cancel' ? 'danger' : 'primary'}" data-testid="confirm-button">${i.button}</button> <a href="${base}">Back</a></p>
   </form>`;
-  return html`<p class="muted small"><a href="/broadcasts">Broadcasts</a> › <a href="${base}">${i.slug}</a></p>
+  return html`<p class="muted small"><a href="${i.list ?? '/broadcasts'}">Broadcasts</a> › <a href="${base}">${i.slug}</a></p>
     <h1>${i.title}</h1>
     <dl class="facts card" data-testid="confirm-facts">${i.facts.map(([k, v, id]) => html`<dt>${k}</dt><dd${id ? html` data-testid="${id}"` : ''}>${v}</dd>`)}</dl>
     ${i.refusal ? html`<section class="problems" data-testid="refusal"><h2>${i.refusal.reason}</h2>${i.refusal.problems.length ? problemList(i.refusal.problems, 'The file') : ''}</section>` : ''}

@@ -2,6 +2,8 @@ import type { Config } from '../../config/index.ts';
 import { Marked } from 'marked';
 import { adviceFor, clientName, clientSupport, lintMessage, type ClaimFinding, type ClientSupportIssue, type SupportAdvice } from '../../lint/index.ts';
 import { escapeHtml } from '../../render/escape.ts';
+import type { BuiltMessage } from '../../build/index.ts';
+import type { PersonalizedMessage, Recipient } from '../../personalize/index.ts';
 import type { RenderedMessage } from '../../render/render-message.ts';
 import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
 import { formatProblem } from '../../shared/index.ts';
@@ -117,19 +119,35 @@ export async function headersPanel(config: Config, message: RenderedMessage, sam
   return html`<table class="headers" data-testid="headers">${rows.map(([k, v]) => html`<tr><th>${k}</th><td>${v}</td></tr>`)}</table>`;
 }
 
+/**
+ * The guard's and lint's findings on a filled message (compliance checklist, size, lint and
+ * claims): beside every email page, and beside the console's broadcast editor.
+ */
+export function findingsCards(config: Config, built: BuiltMessage, filled: PersonalizedMessage, recipient: Recipient, claims: ClaimFinding[]): SafeHtml {
+  const { message } = built;
+  const checks = filledChecklist(message, filled, recipient, config);
+  // The author's own lines first: what was removed from the body, links with no URL (file:line).
+  const authored = built.warnings.map((w) => ({ rule: w.code, message: formatProblem(w) }));
+  const lint = [...authored, ...lintMessage({ ...filled, preheader: message.preheader }, { filled: true })];
+  const warnings = lint.length + claims.filter((f) => !f.accepted).length;
+  const allOk = checks.every((c) => c.ok);
+  return html`<section class="card" data-testid="checklist" data-all-ok="${allOk}">
+        <h3>Compliance ${allOk ? '✓ all pass' : '✗ refused until fixed'}</h3>
+        <ul class="checks">${checks.map((c) => html`<li data-rule="${c.rule}" data-ok="${c.ok}"><span class="mark">${c.ok ? '✓' : '✗'}</span><span><span class="rule">${c.rule}</span>: ${c.why}</span></li>`)}</ul>
+      </section>
+      ${sizeMeter(Buffer.byteLength(filled.html, 'utf8'))}
+      <section class="card" data-testid="lint">
+        <h3>Lint ${warnings ? html`<span class="muted small">${warnings} warning${warnings === 1 ? '' : 's'}</span>` : '✓'}</h3>
+        ${lint.length || claims.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}${claimRows(claims)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang, contrast and claims look right.</p>`}
+      </section>`;
+}
+
 export function emailPage(config: Config, transport: string, msg: ResolvedMessage, opts: EmailPageOptions): SafeHtml {
   const heading = html`<p class="muted small">${msg.ref.kind === 'broadcast' ? html`<a href="/broadcasts">Broadcasts</a>` : html`<a href="/">Series</a>`} › ${msg.seriesTitle ?? msg.context}</p>`;
   if (!msg.built) return html`${heading}<h1>${msg.path}</h1>${problemList(msg.problems, 'This message does not build')}`;
   const { message } = msg.built;
   const recipient = sampleRecipient(config, opts.sample);
   const filled = fillMessage(message, recipient);
-  const checks = filledChecklist(message, filled, recipient, config);
-  // The author's own lines first: what was removed from the body, links with no URL (file:line).
-  const authored = msg.built.warnings.map((w) => ({ rule: w.code, message: formatProblem(w) }));
-  const lint = [...authored, ...lintMessage({ ...filled, preheader: message.preheader }, { filled: true })];
-  const claims = opts.claims ?? [];
-  const warnings = lint.length + claims.filter((f) => !f.accepted).length;
-  const allOk = checks.every((c) => c.ok);
   const frameSrc = `${msg.path}/frame?sample=${opts.sample}&scheme=light`;
 
   return html`${heading}
@@ -162,15 +180,7 @@ export function emailPage(config: Config, transport: string, msg: ResolvedMessag
     </div>
     <aside>
       ${opts.sending ?? ''}
-      <section class="card" data-testid="checklist" data-all-ok="${allOk}">
-        <h3>Compliance ${allOk ? '✓ all pass' : '✗ refused until fixed'}</h3>
-        <ul class="checks">${checks.map((c) => html`<li data-rule="${c.rule}" data-ok="${c.ok}"><span class="mark">${c.ok ? '✓' : '✗'}</span><span><span class="rule">${c.rule}</span>: ${c.why}</span></li>`)}</ul>
-      </section>
-      ${sizeMeter(Buffer.byteLength(filled.html, 'utf8'))}
-      <section class="card" data-testid="lint">
-        <h3>Lint ${warnings ? html`<span class="muted small">${warnings} warning${warnings === 1 ? '' : 's'}</span>` : '✓'}</h3>
-        ${lint.length || claims.length ? html`<ul class="checks lint">${lint.map((w) => html`<li data-rule="${w.rule}"><span class="mark">!</span><span>${w.message}</span></li>`)}${claimRows(claims)}</ul>` : html`<p class="small muted">Links, images, inbox lengths, lang, contrast and claims look right.</p>`}
-      </section>
+      ${findingsCards(config, msg.built, filled, recipient, opts.claims ?? [])}
       <section class="card" data-src="${msg.path}/client-support"><h3>Client support</h3><p class="small muted">Checking against caniemail.com data…</p></section>
       <section class="card">
         <h3>Send a test</h3>

@@ -1,7 +1,8 @@
 import { formatProblem, type Problem } from '../../shared/index.ts';
 import { html, raw, type SafeHtml } from './html.ts';
 
-const STYLE = `
+/** Also beside the console's own layout on its pages that show an email's findings. */
+export const PREVIEW_STYLE = `
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#f5f7fa; --ok:#17663a; --bad:#b42318; --warn:#8a5300; --accent:#0b5cad; font: 15px/1.5 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); overflow-wrap: break-word; }
@@ -104,7 +105,7 @@ export function page(opts: { title: string; version: string; body: SafeHtml; pro
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${opts.title} · coursemail preview</title>
-<style>${raw(STYLE)}</style>
+<style>${raw(PREVIEW_STYLE)}</style>
 </head>
 <body data-version="${opts.version}">
 <header class="top"><a class="brand" href="/">coursemail preview</a><a href="/">Series</a><a href="/broadcasts">Broadcasts</a><a href="/outbox">Outbox</a><a href="/status">Status</a><span class="live" id="live">connecting…</span></header>
