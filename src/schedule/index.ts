@@ -6,6 +6,7 @@
  * `fitWindow` (the send window, DST).
  */
 export { nextDue, dueNow } from './next-due.ts';
+export { heldUntil } from './late.ts';
 export { simulate, type SimulateInput } from './simulate.ts';
 export { firstLessonPromise, windowWords, type FirstLessonPromise } from './promise.ts';
 export { nextStep } from './position.ts';

@@ -1,4 +1,5 @@
 import type { Config } from '../config/index.ts';
+import { heldUntil } from '../schedule/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { confirmUrl, publicId, subscriberLinks } from '../tokens/index.ts';
 import type { Catalog, CatalogEntry } from './catalog.ts';
@@ -49,6 +50,8 @@ export interface BatchSummary {
   sent: number;
   failed: number;
   retried: number;
+  /** Lessons claimed after their send window closed, put back for its next opening. */
+  held: number;
   reclaimed: boolean;
 }
 
@@ -244,9 +247,28 @@ export class Worker {
     return { owner: this.o.owner, limit: this.o.batchSize, leaseMs: this.o.leaseMs, now: this.o.clock(), kinds: this.o.kinds };
   }
 
+  /**
+   * Lessons whose send window closed between falling due and this claim go back to the
+   * queue for its next opening; broadcasts and confirmations are not held. A batch whose key
+   * may have reached the provider (retried, reclaimed) goes out whole: it may have been sent.
+   */
+  private async holdLate(batch: ClaimedBatch, now: Date): Promise<{ batch: ClaimedBatch; held: number }> {
+    if (!batch.fresh) return { batch, held: 0 };
+    const held: { id: string; dueAt: Date }[] = [];
+    const deliveries = batch.deliveries.filter((d) => {
+      const course = d.kind === 'lesson' && d.seriesId && d.stepSlug ? this.o.catalog.courses.get(d.seriesId) : undefined;
+      const dueAt = course && heldUntil(course, d.stepSlug!, d.timezone, now);
+      if (dueAt) held.push({ id: d.id, dueAt });
+      return !dueAt;
+    });
+    if (held.length) await this.o.store.deliveries.defer(held, { owner: this.o.owner, batchKey: batch.batchKey });
+    return { batch: { ...batch, deliveries }, held: held.length };
+  }
+
   /** Fills a claimed batch's messages; rows that cannot be composed fail here. */
-  private async prepare(batch: ClaimedBatch): Promise<Prepared> {
+  private async prepare(claimed: ClaimedBatch): Promise<Prepared> {
     const now = this.o.clock();
+    const { batch, held } = await this.holdLate(claimed, now);
     const unsent: DeliveryOutcome[] = [];
     const messages: OutgoingMessage[] = [];
     for (const d of batch.deliveries) {
@@ -255,7 +277,7 @@ export class Worker {
       if (refused.length) unsent.push({ id: d.id, status: 'failed', reason: refused.join('; '), at: now });
       else messages.push(m as OutgoingMessage);
     }
-    return { batch, messages, unsent, now };
+    return { batch, messages, unsent, held, now };
   }
 
   private async transmit(p: Prepared): Promise<SendOutcome[]> {
@@ -297,6 +319,7 @@ export class Worker {
       sent: outcomes.filter((o) => o.status === 'sent').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
       retried: outcomes.filter((o) => o.status === 'retry').length,
+      held: p.held,
       reclaimed: batch.reclaimed,
     };
     return { summary, next };
@@ -309,5 +332,7 @@ interface Prepared {
   messages: OutgoingMessage[];
   /** Rows that could not be composed (lesson gone, subscriber erased, guard refused). */
   unsent: DeliveryOutcome[];
+  /** Lessons put back for their next send window (see `holdLate`). */
+  held: number;
   now: Date;
 }

@@ -77,7 +77,7 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
             .where(inBatch)
             .executeTakeFirstOrThrow()
         : { n: rows.length };
-      if (rows.length === Number(all.n)) return take(trx, rows, key ?? randomUUID(), true, opts);
+      if (rows.length === Number(all.n)) return take(trx, rows, key ?? randomUUID(), true, false, opts);
     }
   }
 
@@ -115,12 +115,12 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
       .where('status', '=', 'queued')
       .where('batch_key', '=', retryKey)
       .executeTakeFirstOrThrow();
-    if (rows.length === Number(all.n) && rows.every((r) => r.due_at <= now)) return take(trx, rows, retryKey, false, opts);
+    if (rows.length === Number(all.n) && rows.every((r) => r.due_at <= now)) return take(trx, rows, retryKey, false, false, opts);
   }
   const fresh = picked.filter((r) => r.batch_key === null);
   if (fresh.length === 0) return null;
   const rows = await candidates(trx).where('d.id', 'in', fresh.map((r) => r.id)).orderBy('d.due_at').orderBy('d.id').execute();
-  return take(trx, rows, randomUUID(), false, opts);
+  return take(trx, rows, randomUUID(), false, true, opts);
 }
 
 function candidates(trx: Transaction<Database>) {
@@ -168,6 +168,7 @@ async function take(
   rows: Candidate[],
   batchKey: string,
   reclaimed: boolean,
+  fresh: boolean,
   opts: ClaimOptions,
 ): Promise<ClaimedBatch> {
   const now = ms(opts.now);
@@ -214,5 +215,5 @@ async function take(
       .where('id', 'in', claimed.map((d) => Number(d.id)))
       .execute();
   }
-  return { batchKey, deliveries: claimed, reclaimed };
+  return { batchKey, deliveries: claimed, reclaimed, fresh };
 }

@@ -78,6 +78,34 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       });
     },
 
+    async defer(rows, lease) {
+      const byDue = new Map<number, number[]>();
+      for (const r of rows) {
+        const id = toId(r.id);
+        if (id !== null) byDue.set(ms(r.dueAt), [...(byDue.get(ms(r.dueAt)) ?? []), id]);
+      }
+      if (byDue.size === 0) return 0;
+      return db.transaction().execute(async (trx) => {
+        let n = 0;
+        // Readers in one zone share a due time: one statement per distinct time.
+        for (const [due, ids] of byDue) {
+          for (const part of chunks(ids)) {
+            const r = await trx
+              .updateTable('deliveries')
+              // No key: nothing went out under it, and the rows join whichever batch claims them next.
+              .set({ status: 'queued', due_at: due, lease_owner: null, lease_until: null, batch_key: null })
+              .where('status', '=', sql.lit<'sending'>('sending'))
+              .where('lease_owner', '=', lease.owner)
+              .where('batch_key', '=', lease.batchKey)
+              .where('id', 'in', part)
+              .executeTakeFirst();
+            n += Number(r.numUpdatedRows);
+          }
+        }
+        return n;
+      });
+    },
+
     async getById(id) {
       const key = toId(id);
       if (key === null) return null;

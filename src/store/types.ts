@@ -106,6 +106,8 @@ export interface ClaimedBatch {
   deliveries: ClaimedDelivery[];
   /** True when these rows were another worker's whose lease expired (it may have sent them). */
   reclaimed: boolean;
+  /** True when this claim minted the key: nothing went to the provider under it yet, so rows may still be held back. */
+  fresh: boolean;
 }
 
 /** Who recorded a batch's outcomes: the lease owner and the batch's key. */
@@ -346,6 +348,11 @@ export interface DeliveryStore {
   recordAndClaim(outcomes: DeliveryOutcome[], lease: LeaseHolder, next: ClaimOptions): Promise<ClaimedBatch | null>;
   /** Graceful shutdown: this owner's `sending` rows go back to the queue. */
   releaseLeases(owner: string): Promise<number>;
+  /**
+   * Rows of a fresh batch (see `ClaimedBatch.fresh`) that must not go yet: back to the queue,
+   * due at their own `dueAt`, without lease or key. Only rows `lease` holds; returns how many.
+   */
+  defer(rows: { id: string; dueAt: Date }[], lease: LeaseHolder): Promise<number>;
   getById(id: string): Promise<Delivery | null>;
   findByProviderId(providerId: string): Promise<Delivery | null>;
   /** Dedupes on `eventId` and applies the event, in one transaction. */

@@ -1,63 +1,39 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
-import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
-import { openServeApp } from '../../src/server/serve-app.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { writeBroadcast } from '../broadcast/support.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { COACH, signInPath, startConsole, type RunningConsole } from '../support/console.ts';
 import { axe, overflowing } from '../support/page-checks.ts';
-import { REPO, tempProject } from '../support/project.ts';
-import { waitFor } from '../support/wait.ts';
+import { REPO } from '../support/project.ts';
 
 /**
  * The coach's console at a phone's 375 px and a desktop's 1280 px, as phone-width.test.ts
  * checks the preview and public pages: nothing sticks out of the viewport, and axe-core
  * (WCAG 2.1 A/AA) finds nothing serious or critical. Screenshots go to tests/.artifacts/.
  */
-const COACH = 'coach@example.com';
-const SECRET = randomBytes(32).toString('hex');
 const READERS = ['ann.lee@example.com', 'bob.stone@example.com', 'margaret.oconnell-whitfield@hospital-example.org'];
 const WIDTHS = [375, 1280] as const;
 const ARTIFACTS = join(REPO, 'tests/.artifacts');
 
-let root: string;
-let store: Store;
-let server: RunningServer;
+let c: RunningConsole;
 let browser: Browser;
-let closeApp: () => Promise<void>;
 let readerId: string;
 
-const signInMails = async () => {
-  const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
-  return (await Promise.all(files.map(async (f) => simpleParser(readFileSync(join(dir, f)))))).filter((m) => m.subject === 'Your coursemail sign-in link');
-};
-
 beforeAll(async () => {
-  root = tempProject({ prefix: `project-${'deep'.repeat(16)}-`, config: (c) => void (c.admins = [COACH]) });
-  writeBroadcast(root, 'news');
-  store = await openStore({ sqlitePath: join(root, 'data', 'coursemail.sqlite') });
-  const now = new Date();
-  await store.subscribers.importBatch(
-    READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Margaret'][i]!, timezone: 'America/Chicago', consentAt: now, consentSource: 'test', origin: { file: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', row: i + 2 } })),
-    { now, seriesId: null },
-  );
-  readerId = (await store.subscribers.findByEmail(READERS[2]!))!.id;
-  const app = await openServeApp({ root, store, config: loadConfig(root), secret: SECRET, series: new Map(), console: { watch: false } });
-  closeApp = app.close;
-  [server, browser] = await Promise.all([startHttpServer(app, { port: 0 }), launchBrowser()]);
+  [c, browser] = await Promise.all([
+    startConsole({
+      prefix: `project-${'deep'.repeat(16)}-`,
+      readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Margaret'][i]!, timezone: 'America/Chicago', origin: { file: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', row: i + 2 } })),
+    }),
+    launchBrowser(),
+  ]);
+  readerId = (await c.store.subscribers.findByEmail(READERS[2]!))!.id;
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await closeApp?.();
-  await store?.close();
+  await c?.close();
 });
 
 describe.each(WIDTHS)('the console at %i px', (width) => {
@@ -77,20 +53,19 @@ describe.each(WIDTHS)('the console at %i px', (width) => {
   }
 
   it('the sign-in page, its answer and the emailed link’s button page fit and pass axe; the button signs in', async () => {
-    await page.goto(`${server.url}/admin/sign-in`);
+    await page.goto(`${c.server.url}/admin/sign-in`);
     await check('sign-in');
-    const before = new Set((await signInMails()).map((m) => m.messageId));
+    const before = new Set((await c.signInMails()).map((m) => m.file));
     await page.fill('input[name=email]', COACH);
     await page.click('button[type=submit]');
     await page.getByText('Check your inbox').waitFor();
     await check('sign-in sent');
-    const fresh = async () => (await signInMails()).filter((m) => !before.has(m.messageId));
-    await waitFor(async () => (await fresh()).length === 1, 'the sign-in mail', 10_000);
-    const link = new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec((await fresh())[0]!.text ?? '')![0]);
-    await page.goto(server.url + link.pathname);
+    const fresh = await c.newSignInMails(before);
+    expect(fresh).toHaveLength(1);
+    await page.goto(c.server.url + signInPath(fresh[0]!.text));
     await check('sign-in link');
     await page.locator('[data-testid="sign-in"]').click();
-    await page.waitForURL(new RegExp(`${server.url}/admin/$`));
+    await page.waitForURL(new RegExp(`${c.server.url}/admin/$`));
   });
 
   it.each([
@@ -101,13 +76,13 @@ describe.each(WIDTHS)('the console at %i px', (width) => {
     ['status', '/admin/status'],
     ['broadcasts', '/admin/broadcasts'],
   ])('the %s page fits the viewport and has no serious accessibility violation', async (type, path) => {
-    await page.goto(`${server.url}${path.replace(':id', readerId)}`);
+    await page.goto(`${c.server.url}${path.replace(':id', readerId)}`);
     expect(new URL(page.url()).pathname).toBe(path.replace(':id', readerId));
     await check(type);
   });
 
   it('the import page, and an import’s summary with its bad rows, fit the viewport and have no serious accessibility violation', async () => {
-    await page.goto(`${server.url}/admin/import`);
+    await page.goto(`${c.server.url}/admin/import`);
     await check('import');
     const csv = ['email,first_name,timezone,consent', 'new.reader@example.com,New,,yes', `${'x'.repeat(70)}@example.com,Long,,yes`, 'z@example.com,Zed,Europe/Nowhere-In-Particular,', 'y@example.com,Why,,not-a-date-or-yes'].join('\n');
     await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });

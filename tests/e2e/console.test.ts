@@ -1,62 +1,33 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/index.ts';
-import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
-import { openServeApp } from '../../src/server/serve-app.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { writeBroadcast } from '../broadcast/support.ts';
 import { launchBrowser } from '../support/browser.ts';
-import { REPO, tempProject } from '../support/project.ts';
-import { waitFor } from '../support/wait.ts';
+import { COACH, signInPath, startConsole, type RunningConsole } from '../support/console.ts';
+import { REPO } from '../support/project.ts';
 
-const COACH = 'coach@example.com';
-const SECRET = randomBytes(32).toString('hex');
 const READERS = ['ann.lee@example.com', 'bob.stone@example.com', 'cara.diaz@example.com'];
 
-let root: string;
-let store: Store;
-let server: RunningServer;
+let c: RunningConsole;
 let browser: Browser;
-let closeApp: () => Promise<void>;
-
-const mails = async () => {
-  const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
-  return Promise.all(files.map(async (f) => simpleParser(readFileSync(join(dir, f)))));
-};
 
 beforeAll(async () => {
-  root = tempProject({ config: (c) => void (c.admins = [COACH]) });
-  writeBroadcast(root, 'news');
-  // Where `coursemail worker` finds it: the console starts a send, the worker beside it sends.
-  store = await openStore({ sqlitePath: join(root, 'data', 'coursemail.sqlite') });
-  const now = new Date();
-  await store.subscribers.importBatch(
-    READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null, consentAt: now, consentSource: 'test' })),
-    { now, seriesId: null },
-  );
-  const app = await openServeApp({ root, store, config: loadConfig(root), secret: SECRET, series: new Map(), console: { watch: false } });
-  closeApp = app.close;
-  [server, browser] = await Promise.all([startHttpServer(app, { port: 0 }), launchBrowser()]);
+  [c, browser] = await Promise.all([
+    startConsole({ readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null })) }),
+    launchBrowser(),
+  ]);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await closeApp?.();
-  await store?.close();
+  await c?.close();
 });
 
-/** `coursemail worker --once` beside the console, as on the server. */
+/** `coursemail worker --once` beside the console, as on the server: the console starts a send, the worker sends. */
 function runWorker(): Promise<{ code: number | null; err: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, NO_COLOR: '1' },
+  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', c.root], {
+    cwd: c.root,
+    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: c.secret, NO_COLOR: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -64,23 +35,12 @@ function runWorker(): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
 }
 
-async function signIn(page: import('playwright-core').Page): Promise<void> {
-  await page.goto(`${server.url}/admin/sign-in`);
-  const before = new Set((await mails()).map((m) => m.messageId));
-  await page.fill('input[name=email]', COACH);
-  await page.click('button[type=submit]');
-  await waitFor(async () => (await mails()).some((m) => m.subject === 'Your coursemail sign-in link' && !before.has(m.messageId)), 'the sign-in mail', 10_000);
-  const mail = (await mails()).find((m) => m.subject === 'Your coursemail sign-in link' && !before.has(m.messageId))!;
-  await page.goto(server.url + new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec(mail.text ?? '')![0]).pathname);
-  await page.locator('[data-testid="sign-in"]').click();
-  await page.waitForURL(new RegExp(`${server.url}/admin/$`));
-}
-
 describe('the console in Chromium', () => {
-  it('test-sends a broadcast, then sends it to the 3 readers (the worker beside it sends), audited', async () => {
+  // A deadline, not a speed check: the worker process builds every series before it sends.
+  it('test-sends a broadcast, then sends it to the 3 readers (the worker beside it sends), audited', { timeout: 90_000 }, async () => {
     const page = await browser.newPage();
-    await signIn(page);
-    await page.goto(`${server.url}/admin/broadcasts/news`);
+    await c.signIn(page);
+    await page.goto(`${c.server.url}/admin/broadcasts/news`);
     expect(await page.locator('[data-testid="broadcast-state"]').innerText()).toBe('draft');
     await page.locator('[data-testid="action-test"]').click();
     await page.locator('[data-testid="confirm-form"]').waitFor();
@@ -98,12 +58,12 @@ describe('the console in Chromium', () => {
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Started broadcast \d+ to 3 recipients/);
     const worker = await runWorker();
     expect([worker.code, worker.err]).toEqual([0, '']);
-    const copies = (await mails()).filter((m) => m.subject?.startsWith('News for') && m.subject.endsWith(': news'));
+    const copies = (await c.mails()).filter((m) => m.subject?.startsWith('News for') && m.subject.endsWith(': news'));
     expect(copies.map((m) => [m.to].flat()[0]?.text).sort()).toEqual([...READERS].sort());
     await page.reload();
     await page.locator('[data-testid="broadcast-state"][data-state="sent"]').waitFor({ timeout: 20_000 });
 
-    await page.goto(`${server.url}/admin/audit`);
+    await page.goto(`${c.server.url}/admin/audit`);
     const actions = await page.locator('[data-testid="audit"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-action')));
     expect(actions).toEqual(['broadcast.send', 'broadcast.test', 'sign-in']);
     await page.close();
@@ -112,22 +72,21 @@ describe('the console in Chromium', () => {
 
   it('signs in through the emailed link (button, then POST), shows status, finds a reader and unsubscribes them, and the audit log says so', async () => {
     const page = await browser.newPage();
-    await page.goto(`${server.url}/admin/status`);
+    await page.goto(`${c.server.url}/admin/status`);
     // No session: sent to sign in.
     await page.waitForURL(/\/admin\/sign-in$/);
-    const before = new Set((await mails()).map((m) => m.messageId));
+    const before = new Set((await c.signInMails()).map((m) => m.file));
     await page.fill('input[name=email]', COACH);
     await page.click('button[type=submit]');
     await page.getByText('Check your inbox').waitFor();
-    const fresh = async () => (await mails()).filter((m) => m.subject === 'Your coursemail sign-in link' && !before.has(m.messageId));
-    await waitFor(async () => (await fresh()).length === 1, 'the sign-in mail', 10_000);
-    const mail = (await fresh())[0]!;
+    const fresh = await c.newSignInMails(before);
+    expect(fresh).toHaveLength(1);
+    const mail = fresh[0]!;
     expect([mail.to].flat()[0]?.text).toBe(COACH);
-    const link = new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec(mail.text ?? '')![0]);
     // Opening the link only shows the button; pressing it posts, and signs in.
-    await page.goto(server.url + link.pathname);
+    await page.goto(c.server.url + signInPath(mail.text));
     await page.locator('[data-testid="sign-in"]').click();
-    await page.waitForURL(new RegExp(`${server.url}/admin/$`));
+    await page.waitForURL(new RegExp(`${c.server.url}/admin/$`));
     expect(await page.locator('[data-testid="sign-out"]').count()).toBe(1);
     // Every link on the preview's page stays inside the console.
     const hrefs = await page.locator('a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')!));
@@ -139,7 +98,7 @@ describe('the console in Chromium', () => {
     expect(await page.locator('h1').first().innerText()).toMatch(/Status/);
     expect(await page.content()).toMatch(/complaint/i);
 
-    await page.goto(`${server.url}/admin/readers`);
+    await page.goto(`${c.server.url}/admin/readers`);
     expect(await page.locator('[data-testid="readers"] tbody tr').count()).toBe(3);
     await page.fill('input[name=q]', 'BOB');
     await page.click('form[role=search] button');
@@ -150,9 +109,9 @@ describe('the console in Chromium', () => {
     await page.locator('[data-testid="unsubscribe"]').click();
     await page.locator('[data-testid="notice"]').waitFor();
     expect(await page.locator('[data-testid="status"]').innerText()).toBe('unsubscribed');
-    expect((await store.subscribers.findByEmail('bob.stone@example.com'))?.status).toBe('unsubscribed');
+    expect((await c.store.subscribers.findByEmail('bob.stone@example.com'))?.status).toBe('unsubscribed');
 
-    await page.goto(`${server.url}/admin/readers?status=unsubscribed`);
+    await page.goto(`${c.server.url}/admin/readers?status=unsubscribed`);
     expect(await page.locator('[data-testid="readers"] tbody tr').allInnerTexts()).toEqual([expect.stringContaining('bob.stone@example.com')]);
 
     await page.getByRole('link', { name: 'Audit log' }).first().click();
@@ -163,7 +122,7 @@ describe('the console in Chromium', () => {
     // Sign out: the same cookie no longer opens anything.
     await page.locator('[data-testid="sign-out"]').click();
     await page.waitForURL(/\/admin\/sign-in$/);
-    await page.goto(`${server.url}/admin/readers`);
+    await page.goto(`${c.server.url}/admin/readers`);
     await page.waitForURL(/\/admin\/sign-in$/);
     await page.close();
   });

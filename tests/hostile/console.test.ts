@@ -1,26 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createConsoleApp, SESSION_IDLE_MS, SIGN_IN_LIMITS, SIGN_IN_TTL_MS } from '../../src/server/admin/index.ts';
 import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
 import { createPreviewApp, PreviewBuilder } from '../../src/server/preview/index.ts';
 import { openServeApp } from '../../src/server/serve-app.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
-import { writeBroadcast } from '../broadcast/support.ts';
-import { tempProject } from '../support/project.ts';
-import { waitFor } from '../support/wait.ts';
+import type { Store } from '../../src/store/index.ts';
+import { COACH, signInPath, startConsole, type RunningConsole } from '../support/console.ts';
 
-const COACH = 'coach@example.com';
-const SECRET = randomBytes(32).toString('hex');
-
+let c: RunningConsole;
 let root: string;
 let store: Store;
 let server: RunningServer;
-let close: () => Promise<void>;
+let secret: string;
 let now = Date.now();
 const clock = () => new Date(now);
 
@@ -32,16 +27,10 @@ const client = () => `203.0.113.${++clients}`;
 const cookiesOf = (r: Response) => Object.fromEntries(r.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
 const jar = (cookies: Record<string, string>) => Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
 
-async function outbox(): Promise<{ file: string; to: string; text: string }[]> {
-  const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
-  const mails = await Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
-  return mails.map((m, i) => ({ file: files[i]!, to: [m.to].flat()[0]?.text ?? '', text: m.text ?? '' }));
-}
-const signInMails = async () => (await outbox()).filter((m) => m.text.includes('/admin/sign-in/'));
+const outbox = async () => (await c.mails()).map((m) => ({ file: m.file, to: [m.to].flat()[0]?.text ?? '', text: m.text ?? '' }));
 /** Links asked for and never used still land in the outbox: wait for them, so no later test takes one for its own. */
-const landed = async (count: number, since: Set<string>) => waitFor(async () => (await signInMails()).filter((m) => !since.has(m.file)).length >= count, `${count} sign-in mail(s)`, 10_000);
-const files = async () => new Set((await signInMails()).map((m) => m.file));
+const landed = async (count: number, since: Set<string>) => c.newSignInMails(since, count);
+const files = async () => new Set((await c.signInMails()).map((m) => m.file));
 
 function post(path: string, opts: { cookies?: Record<string, string>; body?: Record<string, string>; origin?: string | null; ip: string; headers?: Record<string, string> }) {
   const headers: Record<string, string> = { 'X-Forwarded-For': opts.ip, 'Content-Type': 'application/x-www-form-urlencoded', ...opts.headers };
@@ -54,14 +43,12 @@ const get = (path: string, cookies?: Record<string, string>, accept = 'text/html
 
 /** Asks for a link as one browser; resolves with that browser's cookies and the link's path. */
 async function requestLink(ip: string): Promise<{ browser: Record<string, string>; path: string }> {
-  const seen = new Set((await signInMails()).map((m) => m.file));
+  const seen = await files();
   const r = await post('/admin/sign-in', { body: { email: COACH }, ip });
   expect(r.status).toBe(200);
   const browser = cookiesOf(r);
-  const fresh = async () => (await signInMails()).filter((m) => !seen.has(m.file));
-  await waitFor(async () => (await fresh()).length > 0, 'the sign-in mail', 10_000, () => logged.join('\n'));
-  const mail = (await fresh())[0]!;
-  return { browser, path: new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec(mail.text)![0]).pathname };
+  const [mail] = await c.newSignInMails(seen, 1, () => logged.join('\n'));
+  return { browser, path: signInPath(mail!.text) };
 }
 
 async function signIn(ip = client()): Promise<Record<string, string>> {
@@ -76,25 +63,22 @@ const csrfOf = async (session: Record<string, string>) => /console_csrf=([A-Za-z
 
 beforeAll(async () => {
   // Reached by name over https, as behind Caddy: links in mail point there.
-  root = tempProject({ config: (c) => Object.assign(c, { admins: [COACH], publicUrl: 'https://coach.example.com' }) });
-  writeBroadcast(root, 'news');
-  store = await openStore({ sqlitePath: join(root, 'data', 'store.sqlite') });
-  const app = await openServeApp({ root, store, config: loadConfig(root), secret: SECRET, series: new Map(), clock, trustProxy: true, log: (l) => logged.push(l), console: { watch: false, limits: { perAddress: { burst: 100, perHour: 100 } } } });
-  server = await startHttpServer(app, { port: 0 });
-  close = app.close;
+  c = await startConsole({
+    config: (cfg) => void (cfg.publicUrl = 'https://coach.example.com'),
+    serve: { clock, trustProxy: true, log: (l) => logged.push(l), console: { watch: false, limits: { perAddress: { burst: 100, perHour: 100 } } } },
+  });
+  ({ root, store, server, secret } = c);
 });
 
 afterAll(async () => {
-  await server?.close();
-  await close?.();
-  await store?.close();
+  await c?.close();
 });
 
 describe('the console refuses what it must', () => {
   it('every /admin route answers 401 or a redirect to sign-in without a session, and with a forged one', async () => {
     // Every route the preview has (the console serves them all), and the console's own.
     const preview = createPreviewApp({ builder: new PreviewBuilder(root), transport: () => { throw new Error('unused'); } });
-    const own = createConsoleApp({ store, config: loadConfig(root), secret: SECRET, clock, transport: () => { throw new Error('unused'); }, preview });
+    const own = createConsoleApp({ store, config: loadConfig(root), secret, clock, transport: () => { throw new Error('unused'); }, preview });
     // Sign-in is the one part open to all, by design (its own tests are below).
     const ownRoutes = own.routes.filter((r) => !r.path.startsWith('/admin/sign-in'));
     expect(ownRoutes.map((r) => r.path)).toEqual(expect.arrayContaining(['/admin/audit', '/admin/audit.csv', '/admin/readers', '/admin/readers.csv', '/admin/readers/:id/forget', '/admin/sign-out/everywhere']));
@@ -223,7 +207,7 @@ describe('the console refuses what it must', () => {
 
   it('sign-in requests are limited per client and per address, with the same answer for any address', async () => {
     // The limits as shipped (the server above raises the per-address one: its tests sign in often).
-    const app = await openServeApp({ root, store, config: loadConfig(root), secret: SECRET, series: new Map(), clock, trustProxy: true, console: { watch: false } });
+    const app = await openServeApp({ root, store, config: loadConfig(root), secret, series: new Map(), clock, trustProxy: true, console: { watch: false } });
     const limited = await startHttpServer(app, { port: 0 });
     const ask = (email: string, ip: string) => fetch(`${limited.url}/admin/sign-in`, { method: 'POST', headers: { Origin: limited.url, 'X-Forwarded-For': ip, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }) });
     try {
@@ -293,20 +277,16 @@ describe('the console refuses what it must', () => {
 
 describe('without admins', () => {
   it('serve has no console: every /admin path is the public 404', async () => {
-    const plain = tempProject();
-    const s = await openStore({ sqlitePath: join(plain, 'data', 'store.sqlite') });
-    const app = await openServeApp({ root: plain, store: s, config: loadConfig(plain), secret: SECRET, series: new Map(), console: { watch: false } });
-    const srv = await startHttpServer(app, { port: 0 });
+    const plain = await startConsole({ admins: [] });
+    const srv = plain.server;
     try {
-      expect(app.console).toBe(false);
+      expect(plain.app.console).toBe(false);
       for (const path of ['/admin', '/admin/', '/admin/sign-in', '/admin/status', '/admin/audit']) expect((await fetch(srv.url + path)).status, path).toBe(404);
       const r = await fetch(`${srv.url}/admin/sign-in`, { method: 'POST', headers: { Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `email=${COACH}` });
       expect(r.status).toBe(404);
-      expect(existsSync(join(plain, 'outbox'))).toBe(false);
+      expect(existsSync(join(plain.root, 'outbox'))).toBe(false);
     } finally {
-      await srv.close();
-      await app.close();
-      await s.close();
+      await plain.close();
     }
   });
 });

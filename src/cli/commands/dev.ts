@@ -64,7 +64,7 @@ export const devCommand = (io: CliIO) =>
       if (args['allow-remote']) io.out(`  remote: listening on ${args.host}, answering only to Host localhost${[...dev.allowedHosts()].map((h) => `, ${h}`).join('')}; any other name gets 403 (add one with --allowed-host NAME)`);
       builder.onChange((event, data) => {
         if (event === 'outbox') io.out(`  outbox: ${data}`);
-        else if (builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);
+        else if (event === 'version' && builder.last) io.out(`  rebuilt ${builder.last.scope} in ${builder.last.ms.toFixed(0)} ms`);
       });
       if (args.open && !(await openBrowser(dev.url))) io.out('  (no browser to open here: visit the URL above)');
       await new Promise<void>((resolve) => {

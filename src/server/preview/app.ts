@@ -15,7 +15,7 @@ import { page } from './layout.ts';
 import { Notices } from './notices.ts';
 import { claimsOf, resolveMessage, seriesRef, type MessageRef } from './messages.ts';
 import { OUTBOX_PAGE_SCRIPT, outboxMessagePage, outboxPage, readOutboxMessage } from './outbox-page.ts';
-import { seriesPage } from './series-page.ts';
+import { seriesBroadcasts, seriesPage } from './series-page.ts';
 import type { PreviewBuilder } from './state.ts';
 import { createStatusPage } from './status-page.ts';
 
@@ -94,7 +94,11 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.use('/send-test', ownPost);
   app.use('/broadcasts/*', ownPost);
 
-  app.get('/', async (c) => render(c, 'Series', seriesPage(builder, { statuses: await statusesOf({ builder, hooks: opts.dev, now }), signUp: opts.dev?.signUp }), POLL_SCRIPT));
+  app.get('/', async (c) => {
+    const statuses = await statusesOf({ builder, hooks: opts.dev, now });
+    if (c.req.query('part') === 'broadcasts') return c.html(seriesBroadcasts(builder.broadcasts, statuses, now()).value);
+    return render(c, 'Series', seriesPage(builder, { statuses, signUp: opts.dev?.signUp, now: now() }), POLL_SCRIPT);
+  });
 
   const messagePage = async (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);

@@ -138,15 +138,22 @@ export function confirmPage(i: ConfirmPageInput): SafeHtml {
     ${i.refusal || i.nothingToDo ? html`<p><a href="${base}">Back to the broadcast</a></p>` : form}`;
 }
 
-/** Replaces each `[data-poll][data-live=true]` element with a fresh copy from its URL until it is no longer live. */
+/**
+ * Replaces each `[data-poll][data-live=true]` element with a fresh copy from its URL until it
+ * is no longer live; on a `broadcasts` event (a send started or cancelled, in any tab) every
+ * `[data-poll]` element once, so a list that was still catches a send that has begun.
+ */
 export const POLL_SCRIPT = `
 (() => {
+  let timer;
+  const refresh = (els) => Promise.all(els.map((el) => fetch(el.dataset.poll).then((r) => (r.ok ? r.text() : null)).then((h) => { if (h !== null && el.isConnected) el.outerHTML = h; }).catch(() => {})));
+  const later = () => { timer ??= setTimeout(tick, 1000); };
   const tick = () => {
+    timer = undefined;
     const live = [...document.querySelectorAll('[data-poll][data-live="true"]')];
-    if (!live.length) return;
-    Promise.all(live.map((el) => fetch(el.dataset.poll).then((r) => (r.ok ? r.text() : null)).then((h) => { if (h !== null) el.outerHTML = h; }).catch(() => {})))
-      .then(() => setTimeout(tick, 1000));
+    if (live.length) refresh(live).then(later);
   };
-  setTimeout(tick, 1000);
+  later();
+  window.coursemailEvents?.addEventListener('broadcasts', () => refresh([...document.querySelectorAll('[data-poll]')]).then(later));
 })();
 `;

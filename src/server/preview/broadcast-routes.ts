@@ -192,6 +192,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const { project, draft, slug } = reviewed;
     try {
       const started = await startSend({ project, store }, draft, { now: ctx.now() });
+      builder.signal('broadcasts', slug);
       if (started.outcome === 'already-sent') return after(c, slug, true, `Broadcast ${started.broadcast.id} was already sent; nothing to do.`);
       if (started.outcome === 'scheduled') {
         hooks.kick();
@@ -298,6 +299,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     }
     try {
       const { broadcast, cancelled } = await cancelBroadcast(store, slug, ctx.now());
+      builder.signal('broadcasts', slug);
       return after(
         c,
         slug,

@@ -5,7 +5,7 @@ import type { SendWindow } from '../../course/types.ts';
 import { firstLessonPromise } from '../../schedule/index.ts';
 import { fillMessage, sampleRecipient } from '../../send/test-send.ts';
 import type { BroadcastStatus } from '../../broadcast/index.ts';
-import { stateLabel } from './broadcast-pages.ts';
+import { isLive, stateLabel } from './broadcast-pages.ts';
 import type { BroadcastView } from './broadcasts.ts';
 import { html, type SafeHtml } from './html.ts';
 import { problemList } from './layout.ts';
@@ -37,6 +37,8 @@ export interface SeriesPageOptions {
   statuses?: Map<string, BroadcastStatus>;
   /** The sign-up form is served here: each series links to it. */
   signUp?: boolean;
+  /** The preview's clock: which sends are still moving. */
+  now: Date;
 }
 
 function signUpLine(id: string): SafeHtml {
@@ -72,10 +74,15 @@ function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeH
   </section>`;
 }
 
-function broadcastsSection(broadcasts: Map<string, BroadcastView>, statuses: Map<string, BroadcastStatus> | undefined): SafeHtml {
+/**
+ * The series page's broadcast list. With the store (dev) it is fetched again from `/?part=broadcasts`
+ * every second while a send moves, and once when a send starts or is cancelled (POLL_SCRIPT).
+ */
+export function seriesBroadcasts(broadcasts: Map<string, BroadcastView>, statuses: Map<string, BroadcastStatus> | undefined, now: Date): SafeHtml {
   if (!broadcasts.size) return html``;
   const draftWhen = (b: BroadcastView) => (b.parsed?.sendAt ? b.parsed.sendAt.toISOString().slice(0, 16).replace('T', ' ') : 'draft');
-  return html`<section class="card" data-testid="broadcasts"><h2>Broadcasts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.${statuses ? html` Status and sending: <a href="/broadcasts">Broadcasts</a>.` : ''}</p>
+  const poll = statuses ? html` data-poll="/?part=broadcasts" data-live="${String([...broadcasts.keys()].some((slug) => isLive(statuses.get(slug), now)))}"` : '';
+  return html`<section class="card" data-testid="broadcasts"${poll}><h2>Broadcasts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.${statuses ? html` Status and sending: <a href="/broadcasts">Broadcasts</a>.` : ''}</p>
     <ol class="timeline">${[...broadcasts.values()].map(
       (b) => html`<li data-broadcast="${b.name}" data-state="${statuses?.get(b.name)?.state ?? 'draft'}"><a class="row" href="/broadcasts/${b.name}">
         <span class="when" data-testid="state">${statuses ? stateLabel(statuses.get(b.name)) : draftWhen(b)}<small>${b.parsed?.series ? `to ${b.parsed.series}` : 'to everyone'}</small></span>
@@ -86,12 +93,12 @@ function broadcastsSection(broadcasts: Map<string, BroadcastView>, statuses: Map
     )}</ol></section>`;
 }
 
-export function seriesPage(builder: PreviewBuilder, opts: SeriesPageOptions = {}): SafeHtml {
+export function seriesPage(builder: PreviewBuilder, opts: SeriesPageOptions): SafeHtml {
   const config = builder.project?.config;
   const views = [...builder.series.values()].sort((a, b) => a.id.localeCompare(b.id));
   return html`<h1>Series</h1>
     <p class="muted">Each series as one subscriber receives it: the confirmation at sign-up, then each lesson on its day, inside the send window.</p>
     ${config ? views.map((v) => seriesSection(config, v, !!opts.signUp)) : ''}
     ${config && !views.length ? html`<p class="card">No series yet: add <code>series/&lt;id&gt;/series.yaml</code> and lessons <code>01-slug.md</code>.</p>` : ''}
-    ${broadcastsSection(builder.broadcasts, opts.statuses)}`;
+    ${seriesBroadcasts(builder.broadcasts, opts.statuses, opts.now)}`;
 }

@@ -21,7 +21,7 @@ export interface RebuildPlan {
   broadcasts?: boolean;
 }
 
-export type PreviewEvent = 'version' | 'outbox';
+export type PreviewEvent = 'version' | 'outbox' | 'broadcasts';
 
 export interface RebuildRecord {
   scope: string;
@@ -61,7 +61,7 @@ export class PreviewBuilder {
     return `${this.run}-${this.counter}`;
   }
 
-  /** `version` after every rebuild; `outbox` when the outbox folder gains or loses a message. */
+  /** `version` after every rebuild; `outbox` when the outbox folder gains or loses a message; `broadcasts` when a send starts or is cancelled. */
   onChange(listener: (event: PreviewEvent, data: string) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
