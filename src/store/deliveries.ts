@@ -4,6 +4,7 @@ import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import { updateEach } from './batch-update.ts';
+import { recordIntents } from './signup-intents.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
@@ -34,12 +35,13 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       return db.transaction().execute(async (trx) => {
         let added = 0;
         for (const part of chunks(values)) {
-          const r = await trx
-            .insertInto('deliveries')
-            .values(part)
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          added += Number(r.numInsertedOrUpdatedRows ?? 0n);
+          const insert = trx.insertInto('deliveries').values(part).onConflict((oc) => oc.doNothing());
+          // A confirmation carries its sign-up's intent (the CLI's `subscribers add` queues them here).
+          if (part.some((d) => d.kind === 'confirm')) {
+            const queued = await insert.returning(['id', 'kind', 'subscriber_id', 'series_id', 'created_at']).execute();
+            await recordIntents(trx, queued.filter((q) => q.kind === 'confirm'));
+            added += queued.length;
+          } else added += Number((await insert.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
         }
         return added;
       });
