@@ -92,7 +92,7 @@ function gate(deps: ConsoleDeps) {
     if (changing) {
       const given = c.req.query('console_csrf') ?? c.req.header('x-csrf-token') ?? '';
       if (!sameSecret(given, admin.csrf)) return c.text('Refused: the form does not carry this session’s token. Reload the page and try again.', 403);
-      const body = await readCappedBytes(c.req.raw, BODY_LIMIT);
+      const body = await readCappedBytes(c, BODY_LIMIT);
       if (body === TOO_LARGE) return c.text(`The request body is over ${BODY_LIMIT / 1024} KB.`, 413);
       c.set('body', body);
     }
