@@ -84,7 +84,7 @@ describe.each(['sqlite', 'postgres'] as const)('a sign-up made before 0027_signu
 });
 
 forEachDatabase((db) => {
-  it('a confirmation queued in bulk (`subscribers add` and import) stores the intent too, the latest one winning', async () => {
+  it('a confirmation queued in bulk (`subscribers add` and import) stores the intent too, and erasure removes it', async () => {
     const { store } = await db.fresh();
     const now = new Date(t0);
     const r = await store.subscribers.createPending({ email: 'cy@example.com', firstName: null, timezone: null, consentSource: 'cli', now });
@@ -94,5 +94,8 @@ forEachDatabase((db) => {
     expect(await store.subscribers.signUpIntent(r.subscriber.id)).toEqual({ seriesId: SERIES, requestedAt: now });
     const activated = await store.subscribers.activate(r.subscriber.id, { now, seriesId: await requestedSeries(store.subscribers, r.subscriber.id), nonce: r.subscriber.confirmNonce! });
     expect(activated.outcome === 'activated' && activated.enrollment?.seriesId).toBe(SERIES);
+    // Erasure takes the intent with the reader.
+    await store.subscribers.forget('cy@example.com', now);
+    expect(await store.subscribers.signUpIntent(r.subscriber.id)).toBeNull();
   });
 });
