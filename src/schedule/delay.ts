@@ -1,5 +1,6 @@
 import type { Delay } from '../course/types.ts';
-import { localInstants, MINUTE_MS, offsetBefore, wallClock, type ZoneOffsets } from './local-time.ts';
+import { DateTime } from 'luxon';
+import { dateAfter, localInstants, MINUTE_MS, wallClock, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
 const WRITTEN = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$/;
@@ -29,16 +30,18 @@ export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: n
   const notes: string[] = [];
   let at = from;
   if (days > 0) {
-    const w = wallClock(zone, from);
-    const naive = Date.UTC(w.year, w.month - 1, w.day + days, w.hour, w.minute, w.second, w.millisecond);
-    const hits = localInstants(zone, naive);
-    const wall = new Date(naive).toISOString().slice(0, 16).replace('T', ' ');
+    const start = wallClock(zone, from);
+    const date = dateAfter(start, days);
+    const wall = { year: date.year, month: date.month, day: date.day, hour: start.hour, minute: start.minute, second: start.second, millisecond: start.millisecond };
+    const hits = localInstants(zone, wall);
+    const written = () => `${date.toISODate()} ${start.toFormat('HH:mm')}`;
     if (hits.length === 0) {
-      at = naive - offsetBefore(zone, naive) * MINUTE_MS;
-      notes.push(`${wall} does not exist in ${zone.name} (clocks spring forward); the delay ends at ${formatLocal(at, zone.name)}`);
+      // Luxon moves the skipped reading forward by the gap.
+      at = DateTime.fromObject(wall, { zone }).toMillis();
+      notes.push(`${written()} does not exist in ${zone.name} (clocks spring forward); the delay ends at ${formatLocal(at, zone.name)}`);
     } else {
-      at = hits[0] as number;
-      if (hits.length > 1) notes.push(`${wall} occurs twice in ${zone.name} (clocks fall back); the delay ends at the first, ${formatLocal(at, zone.name)}`);
+      at = hits[0]!;
+      if (hits.length > 1) notes.push(`${written()} occurs twice in ${zone.name} (clocks fall back); the delay ends at the first, ${formatLocal(at, zone.name)}`);
     }
   }
   return { at: at + minutes * MINUTE_MS, notes };

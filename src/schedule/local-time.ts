@@ -1,26 +1,12 @@
-import { IANAZone } from 'luxon';
+import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
 /** Wider than any UTC offset, so [naive − this, naive + DAY + this) covers a whole local day. */
 const OFFSET_REACH_MS = 18 * 3_600_000;
 
-/** The local wall-clock reading of an instant in one zone. */
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-  /** 1 = Monday … 7 = Sunday. */
-  weekday: number;
-  /** Minutes east of UTC. */
-  offset: number;
-  /** The wall-clock reading written as if it were a UTC instant: the key for local arithmetic. */
-  naive: number;
-}
+/** The local wall-clock reading of an instant in one zone (weekday 1 = Monday). */
+export type WallClock = DateTime<true>;
 
 interface DaySpan {
   before: number;
@@ -30,19 +16,40 @@ interface DaySpan {
 }
 
 /**
- * A zone's UTC offsets, memoised per UTC day. An Intl lookup costs ~13 µs and the scheduler
- * runs once per enrollment, so each day is looked up once. Assumes at most one offset change
- * per UTC day, which holds for the tz database's current rules.
+ * A Luxon zone whose UTC offsets are memoised per UTC day: an Intl lookup costs ~13 µs and the
+ * scheduler runs once per enrollment. Assumes at most one offset change per UTC day, which
+ * holds for the tz database's current rules.
  */
-export class ZoneOffsets {
+export class ZoneOffsets extends Zone<true> {
   private readonly days = new Map<number, DaySpan>();
 
-  constructor(
-    readonly name: string,
-    private readonly zone: IANAZone,
-  ) {}
+  constructor(private readonly zone: Zone<true>) {
+    super();
+  }
 
-  offset(ts: number): number {
+  override get type() {
+    return 'memoised-iana';
+  }
+  override get name() {
+    return this.zone.name;
+  }
+  override get isUniversal() {
+    return false;
+  }
+  override get isValid() {
+    return true as const;
+  }
+  override offsetName(ts: number, options: ZoneOffsetOptions) {
+    return this.zone.offsetName(ts, options);
+  }
+  override formatOffset(ts: number, format: ZoneOffsetFormat) {
+    return this.zone.formatOffset(ts, format);
+  }
+  override equals(other: Zone) {
+    return other.type === this.type && other.name === this.name;
+  }
+
+  override offset(ts: number): number {
     const span = this.span(Math.floor(ts / DAY_MS));
     return span.at !== null && ts >= span.at ? span.after : span.before;
   }
@@ -87,42 +94,36 @@ const tables = new Map<string, ZoneOffsets>();
 export function zoneOffsets(name: string): ZoneOffsets {
   let table = tables.get(name);
   if (!table) {
-    table = new ZoneOffsets(name, IANAZone.create(name));
+    table = new ZoneOffsets(IANAZone.create(name) as Zone<true>);
     tables.set(name, table);
   }
   return table;
 }
 
 export function wallClock(zone: ZoneOffsets, ts: number): WallClock {
-  const offset = zone.offset(ts);
-  const naive = ts + offset * MINUTE_MS;
-  const d = new Date(naive);
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-    millisecond: d.getUTCMilliseconds(),
-    weekday: ((d.getUTCDay() + 6) % 7) + 1,
-    offset,
-    naive,
-  };
+  return DateTime.fromMillis(ts, { zone }) as WallClock;
 }
 
+/** A reading of the wall clock, to the millisecond. */
+export type Wall = { year: number; month: number; day: number; hour: number; minute: number; second?: number; millisecond?: number };
+
 /**
- * Every instant whose wall clock reads `naive`, ascending: one normally, none when the
+ * Every instant whose wall clock reads `wall`, ascending: one normally, none when the
  * reading falls in a spring-forward gap, two when a fall-back repeats it.
  */
-export function localInstants(zone: ZoneOffsets, naive: number): number[] {
-  const offsets = new Set([zone.offset(naive - DAY_MS), zone.offset(naive), zone.offset(naive + DAY_MS)]);
-  const found: number[] = [];
-  for (const o of offsets) {
-    const ts = naive - o * MINUTE_MS;
-    if (zone.offset(ts) === o && !found.includes(ts)) found.push(ts);
-  }
-  return found.sort((a, b) => a - b);
+export function localInstants(zone: ZoneOffsets, wall: Wall): number[] {
+  const found = DateTime.fromObject(wall, { zone });
+  // Luxon moves a skipped reading forward by the gap.
+  if (found.day !== wall.day || found.hour !== wall.hour || found.minute !== wall.minute) return [];
+  return found
+    .getPossibleOffsets()
+    .map((d) => d.toMillis())
+    .sort((a, b) => a - b);
+}
+
+/** The calendar date `days` after `date`, as a UTC midnight: whole days are exact in UTC (and Luxon's `plus` costs ~30 µs). */
+export function dateAfter(date: { year: number; month: number; day: number }, days: number): DateTime<true> {
+  return DateTime.fromMillis(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS, { zone: 'utc' }) as DateTime<true>;
 }
 
 /** Clock changes whose instant falls on the local calendar day starting at `naiveMidnight`. */
@@ -133,9 +134,4 @@ export function transitionsOnLocalDay(zone: ZoneOffsets, naiveMidnight: number):
       const local = ts + zone.offset(ts) * MINUTE_MS;
       return local >= naiveMidnight && local < naiveMidnight + DAY_MS;
     });
-}
-
-/** The offset in force just before a spring-forward gap or fall-back overlap around `naive`. */
-export function offsetBefore(zone: ZoneOffsets, naive: number): number {
-  return zone.offset(naive - DAY_MS);
 }

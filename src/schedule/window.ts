@@ -1,6 +1,6 @@
 import type { SendWindow, Weekday } from '../course/types.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { localInstants, MINUTE_MS, transitionsOnLocalDay, wallClock, type WallClock, type ZoneOffsets } from './local-time.ts';
+import { dateAfter, localInstants, transitionsOnLocalDay, wallClock, type WallClock, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -50,16 +50,16 @@ export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { 
   if (inWindow(from, c)) return { at, notes: [] };
 
   for (let i = 0; i < SEARCH_DAYS; i++) {
-    const midnight = Date.UTC(from.year, from.month - 1, from.day + i);
-    if (!c.days[((new Date(midnight).getUTCDay() + 6) % 7) + 1]) continue;
-    const openings = localInstants(zone, midnight + c.start * MINUTE_MS);
+    const day = dateAfter(from, i);
+    if (!c.days[day.weekday]) continue;
+    const openings = localInstants(zone, { year: day.year, month: day.month, day: day.day, hour: Math.floor(c.start / 60), minute: c.start % 60 });
     // Besides the opening time, the wall clock can enter the window only by jumping into it.
-    const jumps = transitionsOnLocalDay(zone, midnight);
+    const jumps = transitionsOnLocalDay(zone, day.toMillis());
     const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(wallClock(zone, ts), c)).sort((a, b) => a - b);
     const opening = ahead[0];
     if (opening === undefined) continue;
     const notes = [`${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`];
-    const date = new Date(midnight).toISOString().slice(0, 10);
+    const date = day.toISODate();
     if (openings.length === 0) notes.push(`${window.start} does not exist on ${date} in ${zone.name} (clocks spring forward); the window opened at the jump`);
     else if (!openings.includes(opening)) notes.push(`the clock change on ${date} in ${zone.name} moved the wall clock into the window`);
     else if (openings.length > 1) {

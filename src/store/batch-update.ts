@@ -1,63 +1,51 @@
-import { sql } from 'kysely';
+import { sql, type Compilable, type Expression, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Ctx, Executor } from './rows.ts';
+import type { Database } from './schema.ts';
 
 type Column = 'bigint' | 'text';
 type Value = string | number | null;
-
-export interface BatchUpdate {
-  table: 'deliveries' | 'enrollments';
-  /** `{name}` stands for the row's own value of that name, in `set` and `where` alike. */
-  set: string;
-  /** Name the target's columns with the table (`deliveries.id = {id}`): on Postgres the rows' table `v` is joined beside it. */
-  where: string;
-  returning?: string;
+type Table = 'deliveries' | 'enrollments';
+class RowValue {
+  constructor(readonly name: string) {}
 }
 
+type Update<T extends Table> = UpdateQueryBuilder<Database, T, T, UpdateResult>;
+
 /**
- * One UPDATE applied to every row of a batch with that row's own values; the number of
- * rows changed, and what `returning` names of them.
+ * One UPDATE applied to every row of a batch with that row's own values (`v('name')` in the
+ * builder); the number of rows changed, and the rows returned when the builder asks for them.
  *
  * SQLite: the statement prepared once and run per row, by primary key, inside the
- * transaction Kysely holds — a few microseconds a row. One statement for the batch would
- * need a `case id when … end` per column, which SQLite tries branch by branch for every
- * row (100 × 50 comparisons a column), or an `update … from json_each(?)`, which it drives
- * from the target table, reading the JSON again for every row.
- * Postgres: one statement joined to the rows as a JSON record set `v`, one round trip; its
- * text is the same whatever the batch size.
+ * transaction Kysely holds. One statement for the batch would need a `case id when … end`
+ * per column, which SQLite tries branch by branch for every row, or an `update … from
+ * json_each(?)`, which it drives from the target table, reading the JSON again for every row.
+ * Postgres: one statement joined to the rows as a JSON record set `v`, one round trip.
  */
-export async function updateEach<K extends string, R = never>(
+export async function updateEach<T extends Table, K extends string, R = never>(
   ctx: Ctx,
   trx: Executor,
-  update: BatchUpdate,
+  table: T,
   columns: Record<K, Column>,
   rows: Record<NoInfer<K>, Value>[],
+  build: (update: Update<T>, v: (name: K) => Expression<any>) => Compilable<any>,
 ): Promise<{ changed: number; returned: R[] }> {
   if (rows.length === 0) return { changed: 0, returned: [] };
-  const returning = update.returning ? ` returning ${update.returning}` : '';
-  const names: K[] = [];
-  const placeholder = (as: (name: K) => string) => (_: string, name: string) => {
-    if (!(name in columns)) throw new Error(`{${name}} in an update of ${update.table} is not one of the batch's columns`);
-    return as(name as K);
-  };
   if (ctx.sqlite) {
-    const text = `update ${update.table} set ${update.set} where ${update.where}${returning}`.replace(
-      /\{(\w+)\}/g,
-      placeholder((name) => (names.push(name), '?')),
-    );
-    const stmt = ctx.sqlite.prepare(text);
+    // Compiled once with a marker where each row's value goes, then run per row: building
+    // the query per row cost ~400 µs a row, more than sending the message.
+    const compiled = build(trx.updateTable(table) as Update<T>, (name) => sql.val(new RowValue(name))).compile();
+    const stmt = ctx.sqlite.prepare(compiled.sql);
     let changed = 0;
     const returned: R[] = [];
     for (const row of rows) {
-      const params = names.map((n) => row[n]);
-      if (returning) returned.push(...(stmt.all(params) as R[]));
+      const params = compiled.parameters.map((p) => (p instanceof RowValue ? row[p.name as K] : p));
+      if (stmt.reader) returned.push(...(stmt.all(params) as R[]));
       else changed += Number(stmt.run(params).changes);
     }
-    return { changed: returning ? returned.length : changed, returned };
+    return { changed: stmt.reader ? returned.length : changed, returned };
   }
-  const v = (s: string) => sql.raw(s.replace(/\{(\w+)\}/g, placeholder((name) => `v.${name}`)));
   const defs = (Object.keys(columns) as K[]).map((n) => sql`${sql.ref(n)} ${sql.raw(columns[n])}`);
-  const r = await sql<R>`update ${sql.table(update.table)} set ${v(update.set)}
-    from jsonb_to_recordset(cast(${JSON.stringify(rows)} as jsonb)) as v(${sql.join(defs)})
-    where ${v(update.where)}${sql.raw(returning)}`.execute(trx);
+  const v = sql`(select * from jsonb_to_recordset(cast(${JSON.stringify(rows)} as jsonb)) as r(${sql.join(defs)}))`.as('v');
+  const r = await trx.executeQuery<R>(build((trx.updateTable(table) as Update<T>).from(v) as unknown as Update<T>, (name) => sql.ref(`v.${name}`)));
   return { changed: Number(r.numAffectedRows ?? BigInt(r.rows.length)), returned: r.rows };
 }

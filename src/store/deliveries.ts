@@ -4,6 +4,7 @@ import { suppressSubscriber } from './effects.ts';
 import type { DeliveriesTable } from './schema.ts';
 import { chunks, deliveryFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
 import { updateEach } from './batch-update.ts';
+import { recordIntents } from './signup-intents.ts';
 import type { BroadcastCounts, DeliveryOutcome, DeliveryStore, LeaseHolder, LessonCounts, NewDelivery, StatusCounts } from './types.ts';
 
 function row(d: NewDelivery, now: number): Insertable<DeliveriesTable> {
@@ -34,12 +35,13 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       return db.transaction().execute(async (trx) => {
         let added = 0;
         for (const part of chunks(values)) {
-          const r = await trx
-            .insertInto('deliveries')
-            .values(part)
-            .onConflict((oc) => oc.doNothing())
-            .executeTakeFirst();
-          added += Number(r.numInsertedOrUpdatedRows ?? 0n);
+          const insert = trx.insertInto('deliveries').values(part).onConflict((oc) => oc.doNothing());
+          // A confirmation carries its sign-up's intent (the CLI's `subscribers add` queues them here).
+          if (part.some((d) => d.kind === 'confirm')) {
+            const queued = await insert.returning(['id', 'kind', 'subscriber_id', 'series_id', 'created_at']).execute();
+            await recordIntents(trx, queued.filter((q) => q.kind === 'confirm'));
+            added += queued.length;
+          } else added += Number((await insert.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
         }
         return added;
       });
@@ -241,6 +243,9 @@ async function settleBroadcastsOf(trx: Executor, ids: number[], at: number): Pro
     .execute();
 }
 
+// Literals, not bound values: SQLite uses the partial status indexes only for a literal (claim.ts).
+const [QUEUED, SENDING, SENT, FAILED] = [sql.lit<'queued'>('queued'), sql.lit<'sending'>('sending'), sql.lit<'sent'>('sent'), sql.lit<'failed'>('failed')];
+
 type Sent = Extract<DeliveryOutcome, { status: 'sent' }>;
 type Failed = Extract<DeliveryOutcome, { status: 'failed' }>;
 type Retry = Extract<DeliveryOutcome, { status: 'retry' }>;
@@ -265,14 +270,7 @@ async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[
   const { changed } = await updateEach(
     ctx,
     trx,
-    {
-      table: 'deliveries',
-      // The key stays on a retry: the batch is resent whole under it (see claim.ts).
-      set: retry
-        ? "status = 'queued', error = {error}, due_at = {due}, attempts = attempts + 1, lease_owner = null, lease_until = null"
-        : "status = 'failed', error = {error}, lease_owner = null, lease_until = null",
-      where: `deliveries.id = {id} and status = 'sending'${lease ? ' and lease_owner = {owner} and batch_key = {key}' : ''}`,
-    },
+    'deliveries',
     { id: 'bigint', error: 'text', due: 'bigint', owner: 'text', key: 'text' },
     pairs.map((p) => ({
       id: p.id,
@@ -281,6 +279,17 @@ async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[
       owner: lease?.owner ?? null,
       key: lease?.batchKey ?? null,
     })),
+    (update, v) =>
+      update
+        // The key stays on a retry: the batch is resent whole under it (see claim.ts).
+        .set(
+          retry
+            ? { status: QUEUED, error: v('error'), due_at: v('due'), attempts: sql`attempts + 1`, lease_owner: null, lease_until: null }
+            : { status: FAILED, error: v('error'), lease_owner: null, lease_until: null },
+        )
+        .where('deliveries.id', '=', v('id'))
+        .where('status', '=', SENDING)
+        .$if(lease !== undefined, (q) => q.where('lease_owner', '=', v('owner')).where('batch_key', '=', v('key'))),
   );
   return changed;
 }
@@ -311,17 +320,19 @@ interface SentRow {
 async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(sent);
   if (pairs.length === 0) return 0;
-  const { returned: changed } = await updateEach<'id' | 'provider' | 'at' | 'note' | 'key', SentRow>(
+  const { returned: changed } = await updateEach<'deliveries', 'id' | 'provider' | 'at' | 'note' | 'key', SentRow>(
     ctx,
     trx,
-    {
-      table: 'deliveries',
-      set: "status = 'sent', provider_id = {provider}, sent_at = {at}, lease_owner = null, lease_until = null, error = {note}",
-      where: `deliveries.id = {id} and ${lease ? "status in ('sending', 'queued') and batch_key = {key}" : "status = 'sending'"}`,
-      returning: 'deliveries.subscriber_id, deliveries.series_id, deliveries.step_slug, deliveries.sent_at, deliveries.id, deliveries.kind',
-    },
+    'deliveries',
     { id: 'bigint', provider: 'text', at: 'bigint', note: 'text', key: 'text' },
     pairs.map((p) => ({ id: p.id, provider: p.o.providerId, at: ms(p.o.at), note: p.o.note ?? null, key: lease?.batchKey ?? null })),
+    (update, v) =>
+      update
+        .set({ status: SENT, provider_id: v('provider'), sent_at: v('at'), lease_owner: null, lease_until: null, error: v('note') })
+        .where('deliveries.id', '=', v('id'))
+        .$if(lease !== undefined, (q) => q.where('status', 'in', [SENDING, QUEUED]).where('batch_key', '=', v('key')))
+        .$if(lease === undefined, (q) => q.where('status', '=', SENDING))
+        .returning(['deliveries.subscriber_id', 'deliveries.series_id', 'deliveries.step_slug', 'deliveries.sent_at', 'deliveries.id', 'deliveries.kind']),
   );
   // Each enrollment's latest lesson among those just sent (a batch rarely holds two of one).
   const latest = new Map<string, { sub: number; series: string; slug: string | null; at: number; id: number }>();
@@ -336,13 +347,14 @@ async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHol
   await updateEach(
     ctx,
     trx,
-    {
-      table: 'enrollments',
-      set: 'last_step_slug = {slug}, last_sent_at = {at}, paused_minutes = 0',
-      where: 'enrollments.subscriber_id = {sub} and enrollments.series_id = {series}',
-    },
+    'enrollments',
     { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' },
     [...latest.values()],
+    (update, v) =>
+      update
+        .set({ last_step_slug: v('slug'), last_sent_at: v('at'), paused_minutes: 0 })
+        .where('enrollments.subscriber_id', '=', v('sub'))
+        .where('enrollments.series_id', '=', v('series')),
   );
   return changed.length;
 }

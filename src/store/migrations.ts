@@ -15,6 +15,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '0021_install_value': installValue(),
         '0022_consent_log': consentLog(dialect),
         '0026_admin_sessions': adminSessions(dialect),
+        '0027_signup_intent': signupIntent(),
         '0028_broadcast_drafts': broadcastDrafts(dialect),
       };
     },
@@ -256,6 +257,30 @@ function adminSessions(dialect: Dialect): Migration {
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
+    },
+  };
+}
+
+/**
+ * Sign-ups' intent, stored (it was inferred from the newest confirmation row). Filled from
+ * that same row, so a link mailed before the upgrade still enrolls in the series it named.
+ */
+function signupIntent(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('signup_intents')
+        .addColumn('subscriber_id', 'integer', (c) => c.primaryKey().references('subscribers.id').onDelete('cascade'))
+        .addColumn('series_id', 'text', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('confirm_delivery_id', 'integer')
+        .execute();
+      await sql`insert into signup_intents (subscriber_id, series_id, requested_at, confirm_delivery_id)
+        select d.subscriber_id, d.series_id, d.created_at, d.id from deliveries d
+        where d.kind = 'confirm' and d.subscriber_id is not null and d.series_id is not null
+          and not exists (select 1 from deliveries n
+            where n.subscriber_id = d.subscriber_id and n.kind = 'confirm' and n.series_id is not null
+              and (n.created_at > d.created_at or (n.created_at = d.created_at and n.id > d.id)))`.execute(db);
     },
   };
 }

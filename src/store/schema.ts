@@ -113,9 +113,19 @@ export interface ResignupsTable {
   requested_at: Millis;
 }
 
+/** What a sign-up asked for, kept until it is confirmed: read by the confirm link and its cooldown. */
+export interface SignupIntentsTable {
+  subscriber_id: number;
+  series_id: string;
+  requested_at: Millis;
+  /** The latest confirmation email queued for it. */
+  confirm_delivery_id: number | null;
+}
+
 export interface Database {
   consent_log: ConsentLogTable;
   resignups: ResignupsTable;
+  signup_intents: SignupIntentsTable;
   subscribers: SubscribersTable;
   enrollments: EnrollmentsTable;
   deliveries: DeliveriesTable;

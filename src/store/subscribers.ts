@@ -5,6 +5,7 @@ import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } fr
 import { enrollIn } from './enrollments.ts';
 import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
+import { confirmedRecently, recordIntents } from './signup-intents.ts';
 import { importBatch, nonce, withHeldData } from './subscriber-bulk.ts';
 import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.ts';
 
@@ -129,15 +130,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         const row = await trx.selectFrom('subscribers').select('status').where('id', '=', key).executeTakeFirst();
         const waiting = row?.status === 'unsubscribed' ? await trx.selectFrom('resignups').select('subscriber_id').where('subscriber_id', '=', key).executeTakeFirst() : undefined;
         if (!row || !(row.status === 'pending' || waiting)) return false;
-        const recent = await trx
-          .selectFrom('deliveries')
-          .select('id')
-          .where('subscriber_id', '=', key)
-          .where('kind', '=', 'confirm')
-          .where('status', 'not in', ['cancelled', 'failed'])
-          .where('created_at', '>', ms(quietSince))
-          .executeTakeFirst();
-        if (recent) return false;
+        if (await confirmedRecently(trx, key, ms(quietSince))) return false;
         // A fresh link retires the old ones: only the newest email confirms.
         if (renewNonce && waiting) await trx.updateTable('resignups').set({ nonce: nonce() }).where('subscriber_id', '=', key).execute();
         else if (renewNonce) await trx.updateTable('subscribers').set({ confirm_nonce: nonce(), updated_at: t }).where('id', '=', key).execute();
@@ -145,9 +138,18 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
           .insertInto('deliveries')
           .values({ kind: 'confirm', subscriber_id: key, series_id: seriesId, status: 'queued', due_at: t, created_at: t })
           .onConflict((oc) => oc.doNothing())
+          .returning(['id', 'subscriber_id', 'series_id', 'created_at'])
           .executeTakeFirst();
-        return Number(added.numInsertedOrUpdatedRows ?? 0n) > 0;
+        if (added) await recordIntents(trx, [added]);
+        return added !== undefined;
       });
+    },
+
+    async signUpIntent(id) {
+      const key = toId(id);
+      if (key === null) return null;
+      const row = await db.selectFrom('signup_intents').select(['series_id', 'requested_at']).where('subscriber_id', '=', key).executeTakeFirst();
+      return row ? { seriesId: row.series_id, requestedAt: new Date(Number(row.requested_at)) } : null;
     },
 
     async findByEmail(email) {

@@ -279,9 +279,11 @@ export interface SubscriberStore {
   /**
    * Queues a confirmation email for a pending subscriber or a waiting re-sign-up, unless one
    * was queued or sent after `quietSince`; with `renewNonce`, a fresh link that retires the
-   * old ones. One transaction; returns whether it queued.
+   * old ones. Records `seriesId` as the sign-up's intent. One transaction; returns whether it queued.
    */
   requestConfirmation(id: string, opts: { seriesId: string; now: Date; renewNonce?: boolean; quietSince: Date }): Promise<boolean>;
+  /** What the sign-up asked for: the series of the latest confirmation queued for it. */
+  signUpIntent(id: string): Promise<{ seriesId: string; requestedAt: Date } | null>;
   findByEmail(email: string): Promise<Subscriber | null>;
   getById(id: string): Promise<Subscriber | null>;
   list(opts: Page & { status?: SubscriberStatus }): Promise<Subscriber[]>;

@@ -100,7 +100,7 @@ function gate(deps: ConsoleDeps) {
       const given = c.req.query('console_csrf') ?? c.req.header('x-csrf-token') ?? '';
       if (!sameSecret(given, admin.csrf)) return c.text('Refused: the form does not carry this session’s token. Reload the page and try again.', 403);
       const limit = c.req.path === IMPORT_PATH ? IMPORT_BODY_LIMIT : BODY_LIMIT;
-      const body = await readCappedBytes(c.req.raw, limit);
+      const body = await readCappedBytes(c, limit);
       if (body === TOO_LARGE) return c.text(`The request body is over ${limit / 1024} KB.`, 413);
       c.set('body', body);
     }

@@ -58,7 +58,7 @@ export function signInRoutes(app: Hono, deps: SignInDeps): void {
     const now = deps.clock();
     const slow = () => page(c, 'Too many requests', html`<h1>Too many requests</h1><p>Please wait a few minutes and try again.</p>`, 429);
     if (!perClient.take(clientKey(c, deps.trustProxy ?? false), now.getTime()).ok) return slow();
-    const body = await readFields(c.req.raw, BODY_LIMIT);
+    const body = await readFields(c, BODY_LIMIT);
     if (!body.ok) return page(c, 'Bad request', html`<h1>Bad request</h1><p>${body.message}</p>`, body.status);
     const email = (body.fields.email ?? '').trim().toLowerCase();
     if (!email || email.length > 320) return page(c, 'Sign in', html`<h1>Sign in</h1><p>Enter your address. <a href="/admin/sign-in">Back</a></p>`, 400);

@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 
 /** Fields of a form or JSON body: strings only (anything else is dropped, never coerced). */
@@ -20,8 +21,8 @@ export function mediaType(req: Request): string {
 }
 
 /** At most `limit` bytes of body (see readCappedBytes), decoded as strict UTF-8. */
-export async function readLimited(req: Request, limit: number): Promise<{ ok: true; text: string } | { ok: false; status: 400 | 413; message: string }> {
-  const bytes = await readCappedBytes(req, limit);
+export async function readLimited(c: Context, limit: number): Promise<{ ok: true; text: string } | { ok: false; status: 400 | 413; message: string }> {
+  const bytes = await readCappedBytes(c, limit);
   if (bytes === TOO_LARGE) return tooLarge(limit);
   try {
     return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
@@ -33,10 +34,10 @@ export async function readLimited(req: Request, limit: number): Promise<{ ok: tr
 const tooLarge = (limit: number) => ({ ok: false as const, status: 413 as const, message: `The request body is over ${Math.round(limit / 1024)} KB.` });
 
 /** A form post or a JSON object; any other content type is refused (415) before reading. */
-export async function readFields(req: Request, limit: number): Promise<BodyResult> {
-  const kind = TYPES[mediaType(req)];
+export async function readFields(c: Context, limit: number): Promise<BodyResult> {
+  const kind = TYPES[mediaType(c.req.raw)];
   if (!kind) return { ok: false, status: 415, message: 'Send the form as application/x-www-form-urlencoded or as application/json.' };
-  const body = await readLimited(req, limit);
+  const body = await readLimited(c, limit);
   if (!body.ok) return body;
   const fields: Fields = Object.create(null) as Fields;
   if (kind === 'form') {

@@ -1,9 +1,9 @@
 import type { Context, Hono } from 'hono';
+import { awaitsConfirmation, freshLinkSeries, queueConfirmation, requestedSeries } from '../../signup/index.ts';
 import { verifyToken } from '../../tokens/index.ts';
 import { gateBody, gateOrigin, gateRate, markApplied, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, freshLinkOffer, lessonOneWhen, noLongerValid } from './pages.ts';
-import { awaitsConfirmation, queueConfirmation, requestedSeries } from './sign-up.ts';
 
 const SIGN_UP_AGAIN = 'This address is no longer subscribed. To join again, sign up from the course page.';
 
@@ -40,9 +40,9 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
     // Unsubscribed with a re-sign-up waiting: its link confirms like a first one.
-    if (subscriber.status !== 'pending' && !(subscriber.status === 'unsubscribed' && subscriber.confirmNonce)) return left(c);
+    if (!awaitsConfirmation(subscriber)) return left(c);
     if (subscriber.confirmNonce !== nonce) return superseded(c, token);
-    const seriesId = await requestedSeries(ctx.store, id);
+    const seriesId = await requestedSeries(ctx.store.subscribers, id);
     const info = seriesId ? ctx.series.get(seriesId) : undefined;
     return respond(c, ctx, 200, 'Confirm your subscription', confirmPrompt(token, info?.title, lessonOneWhen(info, subscriber.timezone, ctx.clock())));
   });
@@ -67,9 +67,10 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const subscriber = await ctx.store.subscribers.getById(verified.payload.s);
     if (!subscriber) return gone(c);
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
-    const seriesId = (await awaitsConfirmation(ctx.store, subscriber.id)) ? await requestedSeries(ctx.store, subscriber.id) : null;
+    const seriesId = await freshLinkSeries(ctx.store.subscribers, subscriber);
     if (!seriesId) return left(c);
-    await queueConfirmation(ctx, subscriber.id, seriesId, now, { renewNonce: true });
+    const queued = await queueConfirmation(ctx.store.subscribers, { subscriberId: subscriber.id, seriesId, now, cooldownMinutes: ctx.limits.confirmCooldownMinutes, renewNonce: true });
+    if (queued) ctx.kick?.();
     return respond(c, ctx, 200, 'Check your inbox', checkInbox());
   });
 
@@ -78,7 +79,7 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const link = current(c, token);
     if (link instanceof Response) return link;
     const { id, nonce } = link;
-    const seriesId = await requestedSeries(ctx.store, id);
+    const seriesId = await requestedSeries(ctx.store.subscribers, id);
     const now = ctx.clock();
     const result = await ctx.store.subscribers.activate(id, { now, seriesId, nonce });
     if (result.outcome === 'activated') markApplied(c);

@@ -74,7 +74,7 @@ export function gateRate(c: Context, ctx: PublicContext): Gate<null> {
 }
 
 export async function gateBody(c: Context, ctx: PublicContext): Promise<Gate<BodyResult & { ok: true }>> {
-  const body = await readFields(c.req.raw, ctx.limits.bodyBytes);
+  const body = await readFields(c, ctx.limits.bodyBytes);
   if (body.ok) return { ok: true, value: body };
   const title = body.status === 413 ? 'Too much data' : body.status === 415 ? 'Unsupported format' : 'Bad request';
   return { ok: false, response: refusal(c, ctx, body.status, title, body.message) as Response };

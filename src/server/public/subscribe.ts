@@ -1,10 +1,10 @@
 import type { Context, Hono } from 'hono';
+import { queueConfirmation } from '../../signup/index.ts';
 import { normalizeEmail, nameProblem, readTimezone, sanitizeName } from '../../subscribers/index.ts';
 import { clientHash, gateBody, gateOrigin, gateRate, refusal, type PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 import { checkOrigin, corsHeaders } from './origin.ts';
 import { CHECK_INBOX, checkInbox, FIELDS, subscribePage } from './pages.ts';
-import { queueConfirmation } from './sign-up.ts';
 
 /**
  * `GET/POST /subscribe/:series`. Whatever happens to the address — new, pending, active,
@@ -81,7 +81,8 @@ export function subscribeRoutes(app: Hono, ctx: PublicContext): void {
       now,
     });
     if (result.outcome === 'created' || result.outcome === 'pending' || result.outcome === 'reopened') {
-      await queueConfirmation(ctx, result.subscriber.id, s.id, now);
+      const sign = { subscriberId: result.subscriber.id, seriesId: s.id, now, cooldownMinutes: ctx.limits.confirmCooldownMinutes };
+      if (await queueConfirmation(ctx.store.subscribers, sign)) ctx.kick?.();
     }
     return answer();
   });

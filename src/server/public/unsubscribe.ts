@@ -25,7 +25,7 @@ export function unsubscribeRoutes(app: Hono, ctx: PublicContext): void {
   });
 
   app.post('/u/:token', async (c) => {
-    const body = await readLimited(c.req.raw, ctx.limits.bodyBytes);
+    const body = await readLimited(c, ctx.limits.bodyBytes);
     if (!body.ok) return refusal(c, ctx, body.status, body.status === 413 ? 'Too much data' : 'Bad request', body.message);
     const verified = verifyToken('unsubscribe', c.req.param('token'), ctx.secret, ctx.clock());
     if (!verified.ok) {

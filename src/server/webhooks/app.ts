@@ -43,7 +43,7 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   const app = new Hono();
 
   app.post('/webhooks/resend', async (c) => {
-    const body = await readCappedBody(c.req.raw, maxBytes);
+    const body = await readCappedBody(c, maxBytes);
     if (body === TOO_LARGE) {
       deps.log({ level: 'warn', message: `refused a webhook body over ${maxBytes} bytes` });
       return c.json({ error: `body over ${maxBytes} bytes` }, 413);
