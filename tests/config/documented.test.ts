@@ -41,13 +41,20 @@ describe('the config keys are documented', () => {
     const table = section.slice(0, section.indexOf('\n### ') === -1 ? undefined : section.indexOf('\n### '));
     for (const line of table.split('\n')) {
       const cells = /^\| `([\w.]+)` \|(.*)\|$/.exec(line);
-      if (cells) rows.set(cells[1]!, cells[2]!.split(' | ').map((c) => c.trim()));
+      if (cells)
+        rows.set(
+          cells[1]!,
+          cells[2]!.split(' | ').map((c) => c.trim()),
+        );
     }
     const missing = keys.filter((k) => !rows.has(k));
     expect(missing, 'keys with no row in README.md "Configuration"').toEqual([]);
     for (const key of keys) {
       const [type, fallback, example] = rows.get(key)!;
-      expect([type, fallback, example].every((cell) => cell !== undefined && cell !== ''), `${key}: type, default and example`).toBe(true);
+      expect(
+        [type, fallback, example].every((cell) => cell !== undefined && cell !== ''),
+        `${key}: type, default and example`,
+      ).toBe(true);
     }
     // A row for a key the schema does not have would document something that is refused.
     expect([...rows.keys()].filter((k) => !keys.includes(k))).toEqual([]);

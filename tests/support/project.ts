@@ -68,7 +68,9 @@ export function realIdentity(c: Record<string, unknown>): void {
     publicUrl: 'https://mail.leecoaching.org',
     consultationUrl: 'https://leecoaching.org/book',
     // Every link the course names, on the real-looking domain: a placeholder one is refused too.
-    links: Object.fromEntries(Object.keys((c.links as Record<string, string> | undefined) ?? { 'coaching-for-physicians': '' }).map((k) => [k, `https://leecoaching.org/${k}`])),
+    links: Object.fromEntries(
+      Object.keys((c.links as Record<string, string> | undefined) ?? { 'coaching-for-physicians': '' }).map((k) => [k, `https://leecoaching.org/${k}`]),
+    ),
   });
 }
 
