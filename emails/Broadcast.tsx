@@ -16,7 +16,7 @@ export interface BroadcastProps {
 export function Broadcast({ subject, preheader, bodyHtml, cta, footer }: BroadcastProps) {
   return (
     <Layout title={subject} preheader={preheader} footer={footer}>
-      {/* The author's block, sanitized; the guard checks the footer comes after it, outside it. */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the author's block, sanitized (src/render/author-html.ts); the guard checks the footer comes after it, outside it. */}
       <div data-author-content="true" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
       <CallToAction cta={cta} />
     </Layout>

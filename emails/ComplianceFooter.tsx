@@ -23,9 +23,9 @@ export function ComplianceFooter({ footer }: { footer: FooterContent }) {
     <Section data-compliance-footer="true" style={{ padding: '8px 0 0' }}>
       <Hr style={{ border: 'none', borderTop: `1px solid ${palette.rule}`, margin: '24px 0 16px' }} />
       <Text style={{ ...small, color: palette.text, fontWeight: 600 }}>
-        {footer.crisisParts.map((part, i) =>
+        {footer.crisisParts.map((part) =>
           part.href ? (
-            <Link key={i} href={part.href} style={link}>
+            <Link key={part.href} href={part.href} style={link}>
               {part.text}
             </Link>
           ) : (

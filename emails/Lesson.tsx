@@ -25,7 +25,7 @@ export function Lesson({ seriesTitle, step, stepCount, subject, preheader, bodyH
       <Text style={{ margin: '0 0 20px', fontSize: '13px', color: palette.muted, fontFamily: 'Helvetica,Arial,sans-serif' }}>
         {`${seriesTitle} · Lesson ${step} of ${stepCount}`}
       </Text>
-      {/* The author's block, sanitized; the guard checks the footer comes after it, outside it. */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: the author's block, sanitized (src/render/author-html.ts); the guard checks the footer comes after it, outside it. */}
       <div data-author-content="true" dangerouslySetInnerHTML={{ __html: bodyHtml }} />
       <CallToAction cta={cta} />
     </Layout>

@@ -79,7 +79,7 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
     for (const step of course.steps) {
       // One lesson that cannot be rendered (a Markdown nesting bomb overflows the parser's
       // stack) is named, and the other lessons are still rendered and checked.
-      let built;
+      let built: BuiltMessage;
       try {
         built = await renderChecked(project, { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step }, step);
       } catch (err) {

@@ -4,6 +4,8 @@ import { configSchema, type Config } from './schema.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 
 export const CONFIG_FILE = 'coursemail.config.json';
+/** The README section that lists every key (a test keeps the two in step). */
+export const CONFIG_DOCS = 'README.md, section "Configuration"';
 
 /**
  * `"__proto__"` keys at any depth. JSON.parse makes them ordinary keys, but zod drops one
@@ -42,7 +44,7 @@ export function validateConfig(raw: unknown, file = CONFIG_FILE): { config?: Con
 export function loadConfig(root: string): Config {
   const file = join(root, CONFIG_FILE);
   if (!existsSync(file)) {
-    throw new CoursemailError('config.missing', `No ${CONFIG_FILE} in ${root}. Create one (see README, "Configuration").`);
+    throw new CoursemailError('config.missing', `No ${CONFIG_FILE} in ${root}. Write one with "coursemail init"; every key is listed in ${CONFIG_DOCS}.`);
   }
   let raw: unknown;
   try {

@@ -26,7 +26,9 @@ export class ResendClient extends Resend {
       return { data: null, error: { status: null, message: cause?.message ?? (err as Error)?.message ?? String(err) }, headers: null };
     }
     const headers: Record<string, string> = {};
-    response.headers.forEach((value, name) => (headers[name] = value));
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
     if (!response.ok) return { data: null, error: readError(response.status, body), headers };
     try {
       return { data: JSON.parse(body) as T, error: null, headers };

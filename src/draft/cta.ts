@@ -52,8 +52,8 @@ export function readCta(sentence: string, textBefore: () => string): CtaCandidat
   let text: string;
   if (click) text = click[1] ? capitalize(click[1].trim()) : 'Learn more';
   else {
-    const verb = (action?.[1] as string).toLowerCase();
-    let object = (action?.[2] as string).trim().replace(/[,:;]+$/, '');
+    const verb = (action![1] as string).toLowerCase();
+    let object = (action![2] as string).trim().replace(/[,:;]+$/, '');
     if (PRONOUN.test(object)) {
       const offers = [...textBefore().matchAll(OFFER_NOUN)];
       const offer = offers[offers.length - 1]?.[0];

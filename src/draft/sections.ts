@@ -164,7 +164,9 @@ export function splitLong(sections: Section[], { min, max }: WordBudget): Sectio
     const before = parts[parts.length - 2];
     if (before && lastWords < min && lastWords + before.reduce((sum, b) => sum + blockWords(b), 0) <= max) before.push(...(parts.pop() as Block[]));
 
-    parts.forEach((blocks, k) => out.push({ title: section.title, blocks, headed: section.headed, ...(k === 0 && section.notes ? { notes: section.notes } : {}), ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) }));
+    parts.forEach((blocks, k) => {
+      out.push({ title: section.title, blocks, headed: section.headed, ...(k === 0 && section.notes ? { notes: section.notes } : {}), ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) });
+    });
   }
   return out;
 }

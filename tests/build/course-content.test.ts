@@ -4,7 +4,7 @@ import { decodeHTML } from 'entities';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSeries, loadProject } from '../../src/build/index.ts';
 import { linkResolver, loadConfig } from '../../src/config/index.ts';
-import { REPO, runCli, tempProject } from '../support/project.ts';
+import { FIXTURE, REPO, runCli, SHIPPED_BROADCAST, SHIPPED_SERIES, tempProject } from '../support/project.ts';
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ');
 /** What a reader sees of some HTML: tags gone, entities decoded, whitespace collapsed. */
@@ -25,7 +25,7 @@ describe('the built course says what FACTS.md says', () => {
   let dir = '';
   const built = (name: string) => readFileSync(join(dir, name), 'utf8');
   beforeAll(async () => {
-    const root = tempProject();
+    const root = tempProject({ shipped: true });
     const { code, err } = await runCli(['build', '--root', root]);
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -81,8 +81,9 @@ describe('the built course says what FACTS.md says', () => {
   });
 
   it('every link: in the course and the broadcast names a URL in config, and the broadcast button goes to its article', () => {
-    const resolve = linkResolver(loadConfig(REPO));
-    const files = [...readdirSync(join(REPO, 'series/physician-coaching')).filter((f) => f.endsWith('.md')).map((f) => join(REPO, 'series/physician-coaching', f)), join(REPO, 'broadcasts/welcome-new-article.md')];
+    const resolve = linkResolver(loadConfig(FIXTURE));
+    const series = join(REPO, SHIPPED_SERIES);
+    const files = [...readdirSync(series).filter((f) => f.endsWith('.md')).map((f) => join(series, f)), join(REPO, SHIPPED_BROADCAST)];
     let names = 0;
     for (const file of files) {
       for (const m of readFileSync(file, 'utf8').matchAll(/link:([\w-]+)/g)) {
@@ -91,7 +92,7 @@ describe('the built course says what FACTS.md says', () => {
       }
     }
     expect(names).toBeGreaterThanOrEqual(5);
-    const broadcast = readFileSync(join(REPO, 'broadcasts/welcome-new-article.md'), 'utf8');
+    const broadcast = readFileSync(join(REPO, SHIPPED_BROADCAST), 'utf8');
     expect(resolve(/href: "link:([\w-]+)"/.exec(broadcast)![1]!)).toBe('https://example.com/what-a-coaching-conversation-sounds-like');
     expect(broadcast).toMatch(/composite/);
     expect(built('02-what-the-evidence-shows.html')).toContain('href="https://example.com/physician-burnout-solutions-that-work"');

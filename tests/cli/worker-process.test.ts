@@ -6,7 +6,7 @@ import { loadBroadcast, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeResend } from '../support/fake-resend.ts';
-import { REPO, tempProject } from '../support/project.ts';
+import { FIXTURE, REPO, tempProject } from '../support/project.ts';
 import { killWorkers, resendProject, SECRET, seedDueLessons, spawnWorker, stopWorker, waitFor } from '../support/worker-process.ts';
 
 /** `node bin/coursemail.mjs worker --once --root ROOT` with the given extra environment. */
@@ -34,7 +34,7 @@ function lengthen(file: string) {
 
 /** The example broadcast copied into the project, lengthened when `long`. */
 function withExampleBroadcast(root: string, long = false): string {
-  cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
+  cpSync(join(FIXTURE, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
   if (long) lengthen(join(root, 'broadcasts/welcome-new-article.md'));
   return root;
 }

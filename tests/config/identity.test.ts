@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { configSchema, identityProblems, type Config } from '../../src/config/index.ts';
 
-const example = configSchema.parse(JSON.parse(readFileSync(new URL('../../coursemail.config.json', import.meta.url), 'utf8')));
+const example = configSchema.parse(JSON.parse(readFileSync(new URL('../fixtures/project/coursemail.config.json', import.meta.url), 'utf8')));
 
 const real: Config = configSchema.parse({
   sender: { name: 'Dr. Lee Coaching', email: 'lee@leecoaching.org', replyTo: 'lee@leecoaching.org' },

@@ -1,17 +1,10 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSeries, loadProject } from '../../src/build/index.ts';
 import { CLAIM_RULES, claimRules, lintClaims } from '../../src/lint/index.ts';
 import { startPreview, type RunningPreview } from '../../src/server/preview/index.ts';
-import { REPO, runCli, tempProject } from '../support/project.ts';
-
-/** A temp project with the shipped broadcasts too (tempProject copies series/ only). */
-function projectWithBroadcasts(opts: Parameters<typeof tempProject>[0] = {}): string {
-  const root = tempProject(opts);
-  cpSync(join(REPO, 'broadcasts'), join(root, 'broadcasts'), { recursive: true });
-  return root;
-}
+import { runCli, tempProject } from '../support/project.ts';
 
 const FILE = 'series/x/01-seeded.md';
 const rules = claimRules().rules;
@@ -99,7 +92,7 @@ describe('the claims lint', () => {
 
 describe('coursemail check runs the claims lint', () => {
   it('passes the shipped course and broadcast with no claim warnings', async () => {
-    const root = projectWithBroadcasts();
+    const root = tempProject({ shipped: true });
     expect(readFileSync(join(root, 'broadcasts/welcome-new-article.md'), 'utf8')).toContain('composite');
     const { code, out, err } = await runCli(['check', '--root', root]);
     expect(err).toBe('');
@@ -108,7 +101,7 @@ describe('coursemail check runs the claims lint', () => {
   });
 
   it('lists seeded claims with file:line as warnings (exit 0), honours claim-ok, and takes words added in config', async () => {
-    const root = projectWithBroadcasts({ config: (c) => (c.lint = { claims: { add: ['life-changing'] } }) });
+    const root = tempProject({ broadcasts: true, config: (c) => (c.lint = { claims: { add: ['life-changing'] } }) });
     const lesson = join(root, 'series/physician-coaching/03-coaching-vs-therapy.md');
     const lines = readFileSync(lesson, 'utf8').split('\n');
     const at = lines.indexOf('Neither is "better." They do different jobs.');

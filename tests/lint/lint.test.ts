@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSeries, loadProject } from '../../src/build/index.ts';
 import { clientSupport, contrastRatio, lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintMessage, lintPhoneWidth, lintUnfilled, parseColor } from '../../src/lint/index.ts';
 import { fillMessage, sampleRecipient } from '../../src/send/test-send.ts';
-import { REPO } from '../support/project.ts';
+import { FIXTURE } from '../support/project.ts';
 
 const rules = (ws: { rule: string }[]) => ws.map((w) => w.rule);
 const page = (body: string, attrs = ' lang="en"') => `<!DOCTYPE html><html${attrs}><head><title>t</title></head><body>${body}</body></html>`;
@@ -140,7 +140,7 @@ describe('client support (caniemail data)', () => {
 
 describe('the course as built', () => {
   it('every lesson template of the shipped course passes the lint; filled with a sample it still has no placeholder left', async () => {
-    const project = await loadProject(REPO);
+    const project = await loadProject(FIXTURE);
     const { built } = await buildSeries(project, 'physician-coaching');
     for (const { message } of [...built!.steps, built!.confirm]) {
       expect(lintMessage(message, { filled: false }), message.subject).toEqual([]);

@@ -7,7 +7,7 @@ import { complianceChecklist } from '../../src/render/guard.ts';
 import { markdownToEmailHtml } from '../../src/render/markdown.ts';
 import { startPreview } from '../../src/server/preview/index.ts';
 import { renderMessage } from '../../src/render/render-message.ts';
-import { REPO, runCli, tempProject, writeFile } from '../support/project.ts';
+import { FIXTURE, runCli, tempProject, writeFile } from '../support/project.ts';
 
 const noLinks = () => undefined;
 const md = (text: string) => markdownToEmailHtml(text, noLinks);
@@ -46,7 +46,7 @@ describe('author HTML is sanitized for email', () => {
 
 describe('the guard judges where the footer sits in the rendered email', () => {
   it('refuses a footer inside the author block, before it, twice, or without the 988 links; and anything that could run', async () => {
-    const project = await loadProject(REPO);
+    const project = await loadProject(FIXTURE);
     const real = await renderMessage({ kind: 'lesson', engine: 'react', subject: 'S', preheader: 'P', body: 'Hello' }, project);
     const ctx = { footer: { senderName: real.senderName, postalAddress: project.config.postalAddress }, unsubscribeUrl: '{{unsubscribeUrl}}' };
     const failed = (html: string) => complianceChecklist({ html, text: real.text }, ctx).filter((c) => !c.ok).map((c) => c.rule);

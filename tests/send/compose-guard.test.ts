@@ -4,7 +4,7 @@ import { compileMessage } from '../../src/personalize/index.ts';
 import { composeMessage, type ComposeInput } from '../../src/send/compose.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { subscriberLinks } from '../../src/tokens/index.ts';
-import { REPO } from '../support/project.ts';
+import { FIXTURE } from '../support/project.ts';
 
 /**
  * The send-time guard runs the content rules once per template and `{{#if}}` branch choice
@@ -16,7 +16,7 @@ let project: Project;
 let message: { kind: 'lesson'; subject: string; html: string; text: string; senderName: string; senderEmail: string };
 
 beforeAll(async () => {
-  project = await loadProject(REPO);
+  project = await loadProject(FIXTURE);
   const { built } = await buildSeries(project, 'physician-coaching');
   message = built!.steps[0]!.message as typeof message;
 });

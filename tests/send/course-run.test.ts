@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { DateTime } from 'luxon';
@@ -7,7 +7,7 @@ import { loadProject } from '../../src/build/index.ts';
 import { createOutboxTransport } from '../../src/deliver/index.ts';
 import { buildCatalog, Worker } from '../../src/send/index.ts';
 import { openStore } from '../../src/store/index.ts';
-import { REPO, tempProject } from '../support/project.ts';
+import { FIXTURE, tempProject } from '../support/project.ts';
 
 const SECRET = 's'.repeat(40);
 
@@ -55,7 +55,7 @@ describe('a full course run through the outbox', () => {
     const local = mails.map((m) => DateTime.fromJSDate(m.date!).setZone('America/Chicago').toFormat('ccc yyyy-LL-dd HH:mm'));
     expect(local).toEqual(['Tue 2026-12-01 19:30', 'Fri 2026-12-04 08:00', 'Sun 2026-12-06 08:00', 'Wed 2026-12-09 08:00', 'Sat 2026-12-12 08:00']);
     const subjects = mails.map((m) => m.subject);
-    const manifestSubjects = readdirSync(join(REPO, 'series/physician-coaching')).filter((f) => f.endsWith('.md')).length;
+    const manifestSubjects = readdirSync(join(FIXTURE, 'series/physician-coaching')).filter((f) => f.endsWith('.md')).length;
     expect(subjects).toHaveLength(manifestSubjects);
     expect(subjects[0]).toBe('What physician coaching is, and what it is not');
     expect(subjects[4]).toBe('The bottom line: which kind of support do you need?');

@@ -8,7 +8,7 @@ import { createOutboxTransport } from '../../src/deliver/index.ts';
 import { buildCatalog, Worker, type Catalog } from '../../src/send/index.ts';
 import { rowIdOf } from '../../src/tokens/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
-import { REPO } from '../support/project.ts';
+import { tempProject } from '../support/project.ts';
 
 /**
  * Issue 22 (6): what a sent message carries out names its delivery only opaquely. The
@@ -23,7 +23,7 @@ const t0 = new Date('2026-12-02T15:00:00Z');
 let project: Project;
 let catalog: Catalog;
 beforeAll(async () => {
-  project = await loadProject(REPO);
+  project = await loadProject(tempProject());
   catalog = await buildCatalog(project, [SERIES]);
 });
 

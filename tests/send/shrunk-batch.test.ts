@@ -7,7 +7,7 @@ import type { Store } from '../../src/store/index.ts';
 import { rowIdOf } from '../../src/tokens/index.ts';
 import { forEachDatabase } from '../support/databases.ts';
 import { startFakeResend } from '../support/fake-resend.ts';
-import { REPO } from '../support/project.ts';
+import { tempProject } from '../support/project.ts';
 
 /**
  * A worker sends a batch, the provider accepts it, and the worker dies before recording.
@@ -24,7 +24,7 @@ const t0 = new Date('2026-12-02T15:00:00Z');
 let project: Project;
 let catalog: Catalog;
 beforeAll(async () => {
-  project = await loadProject(REPO);
+  project = await loadProject(tempProject());
   catalog = await buildCatalog(project, [SERIES]);
 });
 

@@ -104,7 +104,7 @@ forEachDatabase((db) => {
     expect(result.imported).toBe(expected.rows - expected.bad.length - expected.duplicates - 2);
     expect(result.imported).toBe(result.active + result.pending);
     expect(result.bad.map((b) => b.line)).toEqual(expected.bad.map((b) => b.line));
-    result.bad.forEach((b, i) => expect(b.reason).toMatch(expected.bad[i]!.reason));
+    for (const [i, b] of result.bad.entries()) expect(b.reason).toMatch(expected.bad[i]!.reason);
     expect(result.needConfirmation).toHaveLength(result.pending);
 
     const counts = await store.subscribers.countByStatus();

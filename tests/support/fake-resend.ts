@@ -412,9 +412,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
       const ids = emails.map(() => randomUUID());
       const doneAt = now();
-      emails.forEach((email, i) =>
-        received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, apiKey, at: doneAt, ...(keepEmails ? { email } : {}) }),
-      );
+      for (const [i, email] of emails.entries()) {
+        received.push({ id: ids[i]!, deliveryId: deliveryIdOf(email), idempotencyKey, apiKey, at: doneAt, ...(keepEmails ? { email } : {}) });
+      }
       const answered = ids.slice(0, Math.max(0, ids.length - (faults.missingIds ?? 0)));
       const responseBody = JSON.stringify(path === '/emails' ? { id: ids[0] } : { data: answered.map((id) => ({ id })) });
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'done', fingerprint, status: 200, body: responseBody });

@@ -47,7 +47,7 @@ describe('signed tokens', () => {
     const payloads = ids.map((t) => JSON.parse(Buffer.from(t.split('.')[0]!, 'base64url').toString()) as { s: string });
     for (const p of payloads) expect(p.s).toMatch(/^[\w-]{22}$/);
     expect(new Set(payloads.map((p) => p.s)).size).toBe(4);
-    ids.forEach((t, i) => expect(verifyToken('preferences', t, SECRET, now)).toEqual({ ok: true, payload: { s: String(i + 1) } }));
+    for (const [i, t] of ids.entries()) expect(verifyToken('preferences', t, SECRET, now)).toEqual({ ok: true, payload: { s: String(i + 1) } });
     const sealed = publicId(SECRET, 'subscriber', '7');
     expect(rowIdOf(SECRET, 'subscriber', sealed)).toBe('7');
     expect(rowIdOf(SECRET, 'delivery', sealed)).toBeNull();

@@ -6,13 +6,13 @@ import { buildSeries, loadProject, type Project } from '../../../src/build/index
 import type { BuiltSeries } from '../../../src/build/build-series.ts';
 import { createOutboxTransport } from '../../../src/deliver/index.ts';
 import { sendTest } from '../../../src/send/test-send.ts';
-import { REPO } from '../../support/project.ts';
+import { FIXTURE } from '../../support/project.ts';
 import { activeSubscriber, harness, token } from './support.ts';
 
 let project: Project;
 let built: BuiltSeries;
 beforeAll(async () => {
-  project = await loadProject(REPO);
+  project = await loadProject(FIXTURE);
   built = (await buildSeries(project, 'physician-coaching')).built!;
 });
 
