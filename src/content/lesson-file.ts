@@ -1,7 +1,6 @@
-import type { CallToAction, Delay } from '../course/types.ts';
-import { checkPlaceholders, type MessageKind } from '../personalize/model.ts';
+import { parseDelay, type CallToAction, type Delay } from '../course/index.ts';
+import { checkPlaceholders } from '../personalize/model.ts';
 import type { Problem } from '../shared/index.ts';
-import { parseDelay } from './delay.ts';
 import { parseYamlBlock, splitFrontmatter } from './yaml-block.ts';
 
 export interface ParsedMessageFile {
@@ -117,4 +116,3 @@ export function resolveCta(cta: ParsedMessageFile['cta'], resolveLink: (name: st
   return { text: cta.text, href: resolveLink(link), link };
 }
 
-export type { MessageKind };
