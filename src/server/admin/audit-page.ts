@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Hono } from 'hono';
-import { html } from '../preview/html.ts';
+import { html } from '../html.ts';
 import type { ConsoleDeps, ConsoleEnv } from './app.ts';
 import { adminPage } from './layout.ts';
 

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 /** The console's own pages (sign-in, audit, readers); the preview's pages keep their layout. */
 export function adminPage(title: string, body: SafeHtml, signedIn?: { email: string; csrf: string }): string {
