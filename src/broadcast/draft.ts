@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
-import { listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import { BROADCASTS_DIR, listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
-import { BROADCASTS_DIR, contentHash } from './file.ts';
-
-export { BROADCASTS_DIR, contentHash } from './file.ts';
+import { contentHash } from './file.ts';
 
 /** One `broadcasts/<slug>.md`, read, hashed, rendered once and guarded. */
 export interface BroadcastDraft {

@@ -5,7 +5,8 @@
  * the preview UI call these functions; the worker takes `broadcastMessages(...).lookup` and
  * calls `releaseScheduledBroadcasts` each pass.
  */
-export { loadBroadcast, listBroadcastSlugs, slugOf, contentHash, BROADCASTS_DIR, type BroadcastDraft } from './draft.ts';
+export { loadBroadcast, listBroadcastSlugs, slugOf, type BroadcastDraft } from './draft.ts';
+export { contentHash } from './file.ts';
 export { broadcastMessages, type BroadcastMessages } from './messages.ts';
 export { countRecipients, sampleRecipients } from './audience.ts';
 export { planSend, startSend, releaseScheduledBroadcasts, type BroadcastContext, type SendAction, type SendPlan, type StartResult } from './send.ts';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
 import type { Transport } from '../send/index.ts';
-import { configuredTransport } from '../send/test-send.ts';
+import { configuredTransport } from '../deliver/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 

@@ -21,7 +21,7 @@ import {
 } from '../../broadcast/index.ts';
 import { loadProject } from '../../build/index.ts';
 import { StopRunError } from '../../send/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
 import { signingSecret } from '../../tokens/index.ts';

@@ -1,7 +1,7 @@
 import { rowIdOf } from '../../tokens/index.ts';
 import { broadcastMessages } from '../../broadcast/index.ts';
 import type { Config } from '../../config/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
 import type { Transport } from '../../send/transport.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';

@@ -13,7 +13,7 @@ import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/i
 import type { Project } from '../../build/index.ts';
 import type { Config } from '../../config/index.ts';
 import { Worker, type Transport } from '../../send/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
 import { devSigningSecret, rowIdOf, type DevSecret } from '../../tokens/index.ts';
