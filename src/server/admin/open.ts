@@ -6,7 +6,8 @@ import type { Transport } from '../../send/transport.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import { createPreviewApp, PreviewBuilder, watchProject } from '../preview/index.ts';
-import { createConsoleApp, type ConsoleDeps } from './app.ts';
+import { createConsoleApp } from './app.ts';
+import type { ConsoleDeps } from './deps.ts';
 
 export interface OpenConsoleOptions {
   root: string;

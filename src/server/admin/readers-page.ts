@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { SubscriberStatus } from '../../store/index.ts';
 import { exportSubscribers, forgetSubscriber } from '../../subscribers/index.ts';
 import { html } from '../html.ts';
-import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { adminPage } from './layout.ts';
 
 const PAGE = 25;
