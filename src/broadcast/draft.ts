@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
 import { BROADCASTS_DIR, listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import type { Course } from '../course/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import { contentHash } from './file.ts';
@@ -49,11 +50,22 @@ export function listBroadcastSlugs(root: string): string[] {
 }
 
 /**
+ * The series a broadcast names, as the caller has it: its course, or `missing` (no such
+ * series) or `broken` (it does not load). The CLI reads series/; the preview passes what it built.
+ */
+export type SeriesLookup = (id: string) => Course | 'missing' | 'broken';
+
+const seriesOnDisk = (project: Project): SeriesLookup => (id) => {
+  if (!listSeries(project.root).includes(id)) return 'missing';
+  return loadSeries(project.root, id, project.resolveLink).course ?? 'broken';
+};
+
+/**
  * Reads and renders a broadcast the way a lesson is: the Broadcast template of the series'
  * engine (React by default), its title and sender when `series` names one, then the
  * compliance guard. Every problem is returned; `built` only when there are none.
  */
-export async function loadBroadcast(project: Project, slug: string): Promise<BroadcastDraft> {
+export async function loadBroadcast(project: Project, slug: string, series: SeriesLookup = seriesOnDisk(project)): Promise<BroadcastDraft> {
   const file = `${BROADCASTS_DIR}/${slug}.md`;
   const path = join(project.root, file);
   if (!existsSync(path)) throw new CoursemailError('broadcast.missing', `${file} does not exist.`);
@@ -65,15 +77,12 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
   const { message: parsed, problems } = parseMessageFile(read.text, file, 'broadcast');
   if (!parsed) return { slug, file, hash, checks: [], problems };
 
-  let course;
+  let course: Course | undefined;
   if (parsed.series) {
-    if (!listSeries(project.root).includes(parsed.series)) {
-      problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
-    } else {
-      const loaded = loadSeries(project.root, parsed.series, project.resolveLink);
-      course = loaded.course;
-      if (!course) problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
-    }
+    const found = series(parsed.series);
+    if (found === 'missing') problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
+    else if (found === 'broken') problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
+    else course = found;
   }
   try {
     const built = await renderChecked(project, {

@@ -5,7 +5,7 @@
  * the preview UI call these functions; the worker takes `broadcastMessages(...).lookup` and
  * calls `releaseScheduledBroadcasts` each pass.
  */
-export { loadBroadcast, listBroadcastSlugs, slugOf, type BroadcastDraft } from './draft.ts';
+export { loadBroadcast, listBroadcastSlugs, slugOf, type BroadcastDraft, type SeriesLookup } from './draft.ts';
 export { contentHash } from './file.ts';
 export { broadcastMessages, type BroadcastMessages } from './messages.ts';
 export { countRecipients, sampleRecipients } from './audience.ts';
