@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
-import { workerId, type Transport } from '../send/index.ts';
 import { configuredTransport } from '../deliver/index.ts';
+import { workerId, type Transport } from '../send/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 

@@ -18,8 +18,8 @@ import {
   type SendPlan,
 } from '../../broadcast/index.ts';
 import { loadProject } from '../../build/index.ts';
-import { StopRunError, workerId } from '../../send/index.ts';
 import { configuredTransport } from '../../deliver/index.ts';
+import { StopRunError, workerId } from '../../send/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
