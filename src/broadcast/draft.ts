@@ -1,12 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { messageProblems, renderChecked, type BuiltMessage, type Project } from '../build/index.ts';
-import { listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import { BROADCASTS_DIR, listSeries, loadSeries, parseMessageFile, readContentFile, resolveCta, type ParsedMessageFile } from '../content/index.ts';
+import type { Course } from '../course/index.ts';
 import type { ComplianceCheck } from '../render/guard.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
-import { BROADCASTS_DIR, contentHash } from './file.ts';
-
-export { BROADCASTS_DIR, contentHash } from './file.ts';
+import { contentHash } from './file.ts';
 
 /** One `broadcasts/<slug>.md`, read, hashed, rendered once and guarded. */
 export interface BroadcastDraft {
@@ -52,8 +51,19 @@ export function listBroadcastSlugs(root: string): string[] {
     .sort();
 }
 
+/**
+ * The series a broadcast names, as the caller has it: its course, or `missing` (no such
+ * series) or `broken` (it does not load). The CLI reads series/; the preview passes what it built.
+ */
+export type SeriesLookup = (id: string) => Course | 'missing' | 'broken';
+
+const seriesOnDisk = (project: Project): SeriesLookup => (id) => {
+  if (!listSeries(project.root).includes(id)) return 'missing';
+  return loadSeries(project.root, id, project.resolveLink).course ?? 'broken';
+};
+
 /** Reads `broadcasts/<slug>.md` with a lesson file's checks, then `renderBroadcast`. */
-export async function loadBroadcast(project: Project, slug: string): Promise<BroadcastDraft> {
+export async function loadBroadcast(project: Project, slug: string, series: SeriesLookup = seriesOnDisk(project)): Promise<BroadcastDraft> {
   const file = `${BROADCASTS_DIR}/${slug}.md`;
   const path = join(project.root, file);
   if (!existsSync(path)) throw new CoursemailError('broadcast.missing', `${file} does not exist.`);
@@ -61,7 +71,7 @@ export async function loadBroadcast(project: Project, slug: string): Promise<Bro
   const read = readContentFile(path, file);
   if ('problem' in read) return { slug, file, hash: '', checks: [], problems: [read.problem] };
   // The hash is of the raw bytes, as recorded when a send starts (a BOM counts).
-  return renderBroadcast(project, { slug, file, text: read.text, hash: contentHash(readFileSync(path)) });
+  return renderBroadcast(project, { slug, file, text: read.text, hash: contentHash(readFileSync(path)) }, series);
 }
 
 /** A broadcast's source wherever it is kept (a file, a console draft): what `renderBroadcast` reads. */
@@ -80,20 +90,17 @@ export interface BroadcastSource {
  * compliance guard. Files and console drafts both come through here: one render path.
  * Every problem is returned; `built` only when there are none.
  */
-export async function renderBroadcast(project: Project, source: BroadcastSource): Promise<BroadcastDraft> {
+export async function renderBroadcast(project: Project, source: BroadcastSource, series: SeriesLookup = seriesOnDisk(project)): Promise<BroadcastDraft> {
   const { slug, file, hash } = source;
   const { message: parsed, problems } = parseMessageFile(source.text, file, 'broadcast');
   if (!parsed) return { slug, file, hash, checks: [], problems };
 
-  let course;
+  let course: Course | undefined;
   if (parsed.series) {
-    if (!listSeries(project.root).includes(parsed.series)) {
-      problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
-    } else {
-      const loaded = loadSeries(project.root, parsed.series, project.resolveLink);
-      course = loaded.course;
-      if (!course) problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
-    }
+    const found = series(parsed.series);
+    if (found === 'missing') problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
+    else if (found === 'broken') problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
+    else course = found;
   }
   try {
     const built = await renderChecked(project, {

@@ -5,7 +5,8 @@
  * the preview UI call these functions; the worker takes `broadcastMessages(...).lookup` and
  * calls `releaseScheduledBroadcasts` each pass.
  */
-export { loadBroadcast, listBroadcastSlugs, renderBroadcast, slugOf, contentHash, BROADCASTS_DIR, type BroadcastDraft, type BroadcastSource } from './draft.ts';
+export { loadBroadcast, listBroadcastSlugs, renderBroadcast, slugOf, type BroadcastDraft, type BroadcastSource, type SeriesLookup } from './draft.ts';
+export { contentHash } from './file.ts';
 export { draftFileText, exportDraft, renderStoredDraft, slugProblem, storedDraftSource, type ExportResult } from './stored-draft.ts';
 export { broadcastMessages, type BroadcastMessages } from './messages.ts';
 export { countRecipients, sampleRecipients } from './audience.ts';

@@ -1,12 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Project } from '../build/index.ts';
+import { BROADCASTS_DIR } from '../content/index.ts';
 import { entryOf, type CatalogEntry } from '../send/catalog.ts';
 import type { BroadcastLookup } from '../send/worker.ts';
 import type { Store } from '../store/index.ts';
 import { loadBroadcast, renderBroadcast, type BroadcastDraft } from './draft.ts';
 import { storedDraftSource } from './stored-draft.ts';
-import { BROADCASTS_DIR, contentHash } from './file.ts';
+import { contentHash } from './file.ts';
 
 /**
  * The messages of broadcasts being sent, compiled once per broadcast per process.

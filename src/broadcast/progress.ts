@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { BROADCASTS_DIR } from '../content/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import type { Broadcast, BroadcastCounts, Store } from '../store/index.ts';
-import { BROADCASTS_DIR, contentHash, listBroadcastSlugs } from './draft.ts';
+import { listBroadcastSlugs } from './draft.ts';
+import { contentHash } from './file.ts';
 
 /** A broadcast and where its copies are. `cancelled` includes recipients who left mid-send. */
 export interface BroadcastProgress {

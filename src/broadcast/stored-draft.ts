@@ -5,7 +5,8 @@ import type { Project } from '../build/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import type { BroadcastDraftFields } from '../store/index.ts';
 import { renderBroadcast, type BroadcastDraft, type BroadcastSource } from './draft.ts';
-import { BROADCASTS_DIR, contentHash } from './file.ts';
+import { BROADCASTS_DIR } from '../content/index.ts';
+import { contentHash } from './file.ts';
 
 /** A console draft's slug: a file name in broadcasts/ and a URL segment, nothing that could be a path. */
 export const DRAFT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;

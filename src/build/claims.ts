@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BROADCASTS_DIR } from '../broadcast/file.ts';
 import type { Config } from '../config/index.ts';
+import { BROADCASTS_DIR } from '../content/index.ts';
 import { claimRules, lintClaims, type ClaimFinding } from '../lint/index.ts';
 
 const markdownIn = (root: string, dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith('.md')).sort().map((f) => `${dir}/${f}`) : []);

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatOffset } from '../content/index.ts';
+import { formatOffset } from '../course/index.ts';
 import type { BuiltSeries } from './build-series.ts';
 
 export interface ManifestStep {

@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig, type Config } from '../config/index.ts';
-import type { Transport } from '../send/index.ts';
-import { configuredTransport } from '../send/test-send.ts';
+import { configuredTransport } from '../deliver/index.ts';
+import { workerId, type Transport } from '../send/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../store/index.ts';
 import { signingSecret } from '../tokens/index.ts';
 
@@ -52,7 +50,7 @@ export async function openRuntime(opts: { root: string; now?: string; env?: Node
     transport,
     secret,
     clock: clockFrom(opts.now),
-    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner: workerId(),
     close: async () => {
       await transport.close();
       await store.close();

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import type { CallToAction, Delay } from '../course/types.ts';
-import { checkPlaceholders, type MessageKind } from '../personalize/model.ts';
+import { parseDelay, type CallToAction, type Delay, type MessageKind } from '../course/index.ts';
+import { checkPlaceholders } from '../personalize/model.ts';
 import type { Problem } from '../shared/index.ts';
-import { parseDelay } from './delay.ts';
 import { validateEntries } from './validate-entries.ts';
 import { parseYamlBlock, splitFrontmatter } from './yaml-block.ts';
 
@@ -99,4 +98,3 @@ export function resolveCta(cta: ParsedMessageFile['cta'], resolveLink: (name: st
   return { text: cta.text, href: resolveLink(link), link };
 }
 
-export type { MessageKind };

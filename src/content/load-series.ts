@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { LinkResolver } from '../config/index.ts';
-import type { Course, Step } from '../course/types.ts';
+import { LESSON_FILE, lessonOrder, toSteps, type Course, type Lesson } from '../course/index.ts';
 import type { Problem } from '../shared/index.ts';
 import { parseMessageFile, resolveCta } from './lesson-file.ts';
 import { readContentFile } from './read-file.ts';
@@ -9,7 +9,6 @@ import { validateSeriesFile } from './series-file.ts';
 import { parseYamlBlock } from './yaml-block.ts';
 
 export const SERIES_FILE = 'series.yaml';
-const LESSON_FILE = /^(\d{2,3})-([a-z0-9][a-z0-9-]*)\.md$/;
 
 export function listSeries(root: string): string[] {
   const dir = join(root, 'series');
@@ -38,10 +37,9 @@ export function loadSeries(root: string, id: string, resolveLink: LinkResolver):
   const { meta, problems: metaProblems } = block.problems.length ? { meta: undefined, problems: [] } : validateSeriesFile(block.entries, rel(seriesPath));
   problems.push(...metaProblems);
 
-  const files = readdirSync(dir).filter((f) => f.endsWith('.md')).sort();
-  const steps: Step[] = [];
+  const files = lessonOrder(readdirSync(dir));
+  const lessons: Lesson[] = [];
   const slugs = new Set<string>();
-  let offset = 0;
   for (const name of files) {
     const file = rel(join(dir, name));
     const m = LESSON_FILE.exec(name);
@@ -61,21 +59,9 @@ export function loadSeries(root: string, id: string, resolveLink: LinkResolver):
     problems.push(...parsed.problems);
     if (!parsed.message) continue;
     const { subject, preheader, delay, cta, body, bodyLine } = parsed.message;
-    offset += delay!.minutes;
-    steps.push({
-      step: steps.length + 1,
-      slug,
-      subject,
-      preheader,
-      delay: delay!,
-      offsetMinutes: offset,
-      body,
-      cta: resolveCta(cta, resolveLink),
-      file,
-      bodyLine,
-    });
+    lessons.push({ slug, subject, preheader, delay: delay!, body, cta: resolveCta(cta, resolveLink), file, bodyLine });
   }
   if (files.length === 0) problems.push({ code: 'series.empty', file: rel(dir), message: 'the series has no lessons (NN-slug.md files)' });
   if (problems.length || !meta) return { problems };
-  return { problems, course: { id, ...meta, steps, dir: rel(dir) } };
+  return { problems, course: { id, ...meta, steps: toSteps(lessons), dir: rel(dir) } };
 }

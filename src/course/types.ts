@@ -5,6 +5,9 @@ export interface Delay {
   minutes: number;
 }
 
+/** The kinds of message a course sends: each has its own placeholders (personalize) and footer (render). */
+export type MessageKind = 'lesson' | 'broadcast' | 'confirm';
+
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /**
@@ -25,7 +28,7 @@ export interface CallToAction {
   link?: string;
 }
 
-/** One lesson in order. `step` is 1-based; `dayOffset` is the sum of delays up to it. */
+/** One lesson in order. `step` is 1-based; `offsetMinutes` is the sum of delays up to it. */
 export interface Step {
   step: number;
   slug: string;

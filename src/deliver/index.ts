@@ -4,7 +4,7 @@
  * with pacing, retries and an idempotency key per batch. Every one refuses a message
  * without a text part or one-click unsubscribe headers.
  */
-export { createTransport, type TransportKind, type TransportOptions } from './create-transport.ts';
+export { configuredTransport, createTransport, type TransportKind, type TransportOptions } from './create-transport.ts';
 export { createOutboxTransport, type OutboxOptions } from './outbox.ts';
 export { createSmtpTransport, type SmtpOptions } from './smtp.ts';
 export { createResendTransport, type ResendTransportOptions } from './resend.ts';

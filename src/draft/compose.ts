@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { formatOffset } from '../content/index.ts';
+import { formatOffset } from '../course/index.ts';
 import { kebab } from './cross-refs.ts';
 import { sectionWords } from './sections.ts';
 import { sentences, trimAtWord } from './sentences.ts';

@@ -1,4 +1,4 @@
-import { parseDelay } from '../content/index.ts';
+import { parseDelay } from '../course/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { markdownBlocks } from './blocks.ts';
 import { dropBoilerplate } from './clean.ts';

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { MessageKind } from './model.ts';
+import type { MessageKind } from '../course/index.ts';
 
 export interface CompilableMessage {
   kind: MessageKind;

@@ -1,6 +1,5 @@
 import Handlebars from 'handlebars';
-
-export type MessageKind = 'lesson' | 'broadcast' | 'confirm';
+import type { MessageKind } from '../course/index.ts';
 
 /**
  * The per-recipient data model: the only names a template may use. Anything else is a

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.ts';
-import type { MessageKind } from '../personalize/model.ts';
+import type { MessageKind } from '../course/index.ts';
 
 /**
  * The compliance footer's wording: the one source both template engines render and the

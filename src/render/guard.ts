@@ -1,5 +1,4 @@
 import { decodeHTML } from 'entities';
-import type { Problem } from '../shared/index.ts';
 import { CRISIS_FRAGMENTS, CRISIS_LINKS, DISCLAIMER, type FooterContent } from './footer.ts';
 import { htmlStructure } from './structure.ts';
 
@@ -200,10 +199,4 @@ function recipientRules(msg: RenderedParts, ctx: GuardContext, failuresOnly: boo
     why: footerEnd < 0 ? 'footer not found in HTML' : `footer ends at ${(footerEnd / 1024).toFixed(1)} KB, ${footerOk ? 'inside' : 'past'} the ${HTML_BUDGET_BYTES / 1024} KB budget`,
   });
   return failuresOnly ? checks.filter((c) => !c.ok) : checks;
-}
-
-export function complianceProblems(msg: RenderedParts, ctx: GuardContext, file?: string): Problem[] {
-  return complianceChecklist(msg, ctx)
-    .filter((c) => !c.ok)
-    .map((c) => ({ code: `compliance.${c.rule}`, file, message: `compliance: ${c.why}` }));
 }

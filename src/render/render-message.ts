@@ -1,8 +1,7 @@
 import { createElement } from 'react';
 import { render } from '@react-email/render';
 import type { Config, LinkResolver } from '../config/index.ts';
-import type { CallToAction } from '../course/types.ts';
-import type { MessageKind } from '../personalize/model.ts';
+import type { CallToAction, MessageKind } from '../course/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 import { footerContent } from './footer.ts';
 import { markdownToEmailHtml } from './markdown.ts';

@@ -9,3 +9,4 @@ export { composeMessage, type ComposeInput } from './compose.ts';
 export { buildCatalog, entryOf, sourceCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
 export { enqueueDue, type EnqueueResult } from './enqueue-due.ts';
 export { Worker, type WorkerOptions, type RunSummary, type BatchSummary, type BroadcastLookup } from './worker.ts';
+export { workerId } from './worker-id.ts';

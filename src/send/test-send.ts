@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { identityProblems, type Config } from '../config/index.ts';
-import { createTransport } from '../deliver/index.ts';
+import type { Config } from '../config/index.ts';
 import { compileMessage, personalize, type CompiledMessage, type PersonalizedMessage, type Recipient } from '../personalize/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import type { RenderedMessage } from '../render/render-message.ts';
@@ -85,23 +83,6 @@ export function sampleOutgoing(input: SampleOutgoing): OutgoingMessage {
     subjectPrefix: input.subjectPrefix,
     now: input.now,
   });
-}
-
-/**
- * The transport `config.transport` names; outbox files go to `<root>/outbox`. Keys come from
- * `env`; `messageIdSeed` is the store's (`store.messageIdSeed()`) where a store is open.
- * The one place a real transport is made from config: it refuses the example's placeholder identity.
- */
-export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env, messageIdSeed?: string): Transport {
-  const placeholders = identityProblems(config, config.transport);
-  if (placeholders.length) throw new CoursemailError('config.placeholder', `coursemail.config.json still has placeholder values; a real send through ${config.transport} needs real ones:`, placeholders);
-  const seed = messageIdSeed === undefined ? {} : { messageIdSeed };
-  if (config.transport === 'smtp') {
-    if (!config.smtp) throw new CoursemailError('config.smtp', 'transport is "smtp" but coursemail.config.json has no "smtp" section (host, port).');
-    return createTransport('smtp', { ...config.smtp, env, ...seed });
-  }
-  if (config.transport === 'resend') return createTransport('resend', { requestsPerSecond: config.resend.requestsPerSecond, env });
-  return createTransport('outbox', { dir: join(root, 'outbox'), ...seed });
 }
 
 export interface TestSendInput {

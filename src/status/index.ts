@@ -8,5 +8,5 @@ export { statusReport } from './report.ts';
 export { readStatus, type StatusSource } from './source.ts';
 export { complaintRate, COMPLAINT_LIMIT, COMPLAINT_WARN_ABOVE } from './complaint-rate.ts';
 export { formatStatus, complaintLine, percent, COLUMNS } from './table.ts';
-export { unreported, LEGEND, type Unreported } from './reach.ts';
+export { unreported, LEGEND } from './reach.ts';
 export type * from './types.ts';

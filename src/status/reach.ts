@@ -1,12 +1,4 @@
-import type { Figures } from './types.ts';
-
-export type Column = keyof Figures;
-
-/** Columns a transport cannot fill, and the words shown in their place. */
-export interface Unreported {
-  columns: Column[];
-  label: string;
-}
+import type { Unreported } from './types.ts';
 
 /**
  * Delivered, bounced and complained come back only from a provider's reports (Resend's

@@ -1,5 +1,5 @@
-import { LEGEND, type Unreported } from './reach.ts';
-import type { ComplaintRate, Figures, StatusReport } from './types.ts';
+import { LEGEND } from './reach.ts';
+import type { ComplaintRate, Figures, StatusReport, Unreported } from './types.ts';
 
 export const COLUMNS = ['sent', 'delivered', 'bounced', 'complained', 'unsubscribed', 'failed', 'due'] as const;
 

@@ -1,5 +1,3 @@
-import type { Unreported } from './reach.ts';
-
 /**
  * What the status report is made from — the store's counts, declared here by their
  * consumer so this folder imports no store code — and what it makes.
@@ -110,6 +108,12 @@ export interface BroadcastStatus extends Figures {
   subject: string;
   status: string;
   recipients: number | null;
+}
+
+/** Columns a transport cannot fill, and the words shown in their place. */
+export interface Unreported {
+  columns: (keyof Figures)[];
+  label: string;
 }
 
 export type ComplaintLevel = 'ok' | 'warning' | 'over';

@@ -1,37 +1,19 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../support/project.ts';
-
-const SRC = join(REPO, 'src');
-
-function files(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(name) ? [p] : [];
-  });
-}
-
-/** The stage folder (`src/<stage>/…`) a file or import target belongs to. */
-const stageOf = (file: string) => relative(SRC, file).split(/[\\/]/)[0] ?? '';
-
-function imports(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  const specs = [...text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? m[2]!);
-  return specs.map((s) => resolve(dirname(file), s)).filter((p) => p.startsWith(SRC));
-}
+import { importsOf, sourceFiles, SRC, stageOf } from './import-graph.ts';
 
 /** ARCHITECTURE.md's dependency rule: imports point inward, toward the pure stages. */
 const FORBIDDEN: Record<string, string[]> = {
-  content: ['store', 'deliver', 'server', 'cli', 'send', 'build'],
-  course: ['store', 'deliver', 'server', 'cli', 'send', 'build'],
-  render: ['store', 'deliver', 'server', 'cli', 'send', 'build'],
-  personalize: ['store', 'deliver', 'server', 'cli', 'send', 'build'],
-  schedule: ['store', 'deliver', 'server', 'cli', 'send', 'build'],
-  build: ['store', 'deliver', 'server', 'cli', 'send'],
+  content: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast', 'render'],
+  render: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast', 'content', 'personalize'],
+  personalize: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast', 'content', 'render'],
+  schedule: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
+  build: ['store', 'deliver', 'server', 'cli', 'send', 'broadcast'],
   store: ['deliver', 'server', 'cli', 'send'],
+  // deliver implements the Transport that send declares; send never reaches for a transport.
   deliver: ['store', 'server', 'cli'],
-  send: ['server', 'cli'],
+  send: ['server', 'cli', 'deliver', 'broadcast'],
   server: ['cli'],
   draft: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
   lint: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
@@ -41,8 +23,25 @@ const FORBIDDEN: Record<string, string[]> = {
   broadcast: ['server', 'cli'],
 };
 
+/** `course` is the innermost stage: lessons in order, delays, message kinds. It imports only `shared`. */
+const ONLY: Record<string, string[]> = { course: ['shared'] };
+
+/** Within server/: each part imports shared helpers (server/*.ts), never a sibling it does not mount. */
+const SERVER_FORBIDDEN: Record<string, string[]> = {
+  public: ['preview', 'admin', 'dev', 'webhooks'],
+  webhooks: ['preview', 'admin', 'dev', 'public'],
+  preview: ['public', 'admin', 'dev', 'webhooks'],
+  admin: ['dev', 'webhooks'],
+};
+
+/** `server/<part>` for a file in a sub-folder of server/, else undefined. */
+function serverPart(file: string): string | undefined {
+  const parts = relative(SRC, file).split(/[\\/]/);
+  return parts[0] === 'server' && parts.length > 2 ? parts[1] : undefined;
+}
+
 describe('the dependency rule', () => {
-  const all = files(SRC);
+  const all = sourceFiles();
   it('finds the source files', () => {
     expect(all.length).toBeGreaterThan(10);
   });
@@ -50,15 +49,27 @@ describe('the dependency rule', () => {
     const violations: string[] = [];
     for (const file of all) {
       const from = stageOf(file);
-      for (const target of imports(file)) {
+      for (const target of importsOf(file)) {
         const to = stageOf(target);
-        if (to !== from && FORBIDDEN[from]?.includes(to)) violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (${from} → ${to})`);
+        if (to === from) continue;
+        if (FORBIDDEN[from]?.includes(to) || (ONLY[from] && !ONLY[from].includes(to))) violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (${from} → ${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+  it('the parts of the server import shared helpers, not each other (public never imports the preview)', () => {
+    const violations: string[] = [];
+    for (const file of all) {
+      const from = serverPart(file);
+      for (const target of from ? importsOf(file) : []) {
+        const to = serverPart(target);
+        if (to && to !== from && SERVER_FORBIDDEN[from!]?.includes(to)) violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (server/${from} → server/${to})`);
       }
     }
     expect(violations).toEqual([]);
   });
   it('nothing imports the CLI', () => {
-    const offenders = all.filter((f) => stageOf(f) !== 'cli' && imports(f).some((t) => stageOf(t) === 'cli'));
+    const offenders = all.filter((f) => stageOf(f) !== 'cli' && importsOf(f).some((t) => stageOf(t) === 'cli'));
     expect(offenders.map((f) => relative(REPO, f))).toEqual([]);
   });
 });

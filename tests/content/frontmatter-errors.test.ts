@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDelay } from '../../src/content/index.ts';
+import { parseDelay } from '../../src/course/index.ts';
 import { parseMessageFile } from '../../src/content/lesson-file.ts';
 import { runCli, tempProject } from '../support/project.ts';
 

@@ -3,7 +3,6 @@
  * due for that reader, in the same second. Whatever the worker had already claimed before
  * the webhook committed may still go (it is in flight); nothing else may, ever.
  */
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { loadProject } from '../../src/build/index.ts';
 import { createResendTransport } from '../../src/deliver/index.ts';

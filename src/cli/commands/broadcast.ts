@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { defineCommand } from 'citty';
@@ -20,8 +18,8 @@ import {
   type SendPlan,
 } from '../../broadcast/index.ts';
 import { loadProject } from '../../build/index.ts';
-import { StopRunError } from '../../send/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
+import { StopRunError, workerId } from '../../send/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv } from '../../store/index.ts';
 import { signingSecret } from '../../tokens/index.ts';
@@ -228,7 +226,7 @@ export const broadcastCommand = (io: CliIO) =>
               transport,
               config: project.config,
               secret,
-              owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+              owner: workerId(),
               clock: now,
               messages,
               broadcastId: started.broadcast.id,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { buildSeries, loadProject } from '../../build/index.ts';
-import { configuredTransport, isSampleId, sendTest, SAMPLE_SUBSCRIBERS } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
+import { isSampleId, sendTest, SAMPLE_SUBSCRIBERS } from '../../send/test-send.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { printProblems, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';

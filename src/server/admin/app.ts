@@ -1,37 +1,19 @@
 import { Hono, type Context } from 'hono';
-import type { Project } from '../../build/index.ts';
-import type { Course } from '../../course/types.ts';
 import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { auditRoutes } from './audit-page.ts';
 import { IMPORT_BODY_LIMIT, IMPORT_PATH, importRoutes } from './import-page.ts';
 import { broadcastDraftRoutes } from './broadcast-routes.ts';
 import { readerRoutes } from './readers-page.ts';
 import { dropCookie, readCookie, SESSION_COOKIE } from './cookies.ts';
+import type { Admin, ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { isStateChanging, sameOrigin } from './guard.ts';
 import { signOutForms } from './layout.ts';
 import { forward } from './mount.ts';
 import { csrfToken, sameSecret, sha256 } from './secrets.ts';
-import { signInRoutes, type SignInDeps } from './sign-in.ts';
+import { signInRoutes } from './sign-in.ts';
 
 export const SESSION_IDLE_MS = 12 * 3600_000;
 const BODY_LIMIT = 256 * 1024;
-
-export interface ConsoleDeps extends SignInDeps {
-  /** The courses as built now: the readers page filters by course and step. */
-  courses?: () => Pick<Course, 'id' | 'title' | 'steps'>[];
-  /** The project as built now (config, templates): the broadcast editor renders with it. */
-  project?: () => Project | undefined;
-  /** The preview's app (`createPreviewApp`), served under /admin behind sign-in. */
-  preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> };
-}
-
-export interface Admin {
-  email: string;
-  sessionHash: string;
-  csrf: string;
-}
-
-export type ConsoleEnv = { Variables: { admin: Admin; body: Buffer | undefined } };
 
 /** The preview's actions that change something, and what the audit log calls them. */
 const AUDITED: [RegExp, string][] = [

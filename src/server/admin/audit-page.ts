@@ -1,7 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Hono } from 'hono';
-import { html } from '../preview/html.ts';
-import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import { html } from '../html.ts';
+import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { adminPage } from './layout.ts';
 
 const PAGE = 50;

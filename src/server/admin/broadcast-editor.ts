@@ -6,7 +6,7 @@ import type { Problem } from '../../shared/index.ts';
 import type { BroadcastDraftFields, StoredBroadcastDraft } from '../../store/index.ts';
 import { findingsCards } from '../preview/email-page.ts';
 import { frameDocument } from '../preview/frame.ts';
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 export const EMPTY_FIELDS: BroadcastDraftFields = { slug: '', subject: '', preheader: '', seriesId: null, sendAt: null, ctaText: null, ctaHref: null, body: '' };
 

@@ -16,9 +16,9 @@ import type { Transport } from '../../send/transport.ts';
 import type { BroadcastDraftFields, StoredBroadcastDraft } from '../../store/index.ts';
 import { actionError } from '../preview/action-error.ts';
 import { confirmPage, isLive, POLL_SCRIPT, stateLabel, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { PREVIEW_STYLE } from '../preview/layout.ts';
-import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { EDITOR_SCRIPT, EDITOR_STYLE, editorPage, EMPTY_FIELDS, fieldsOf, previewPanel } from './broadcast-editor.ts';
 import { adminPage } from './layout.ts';
 

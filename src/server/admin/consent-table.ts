@@ -1,5 +1,5 @@
 import type { ConsentEvent } from '../../store/index.ts';
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 
 /** What the log's `detail` keys mean, in the order shown; any other key is shown as it is stored. */
 const DETAIL: [key: string, label: (v: string | number) => string][] = [

@@ -2,8 +2,8 @@ import { stringify } from 'csv-stringify/sync';
 import type { Context, Hono } from 'hono';
 import { neutralizeFormula, type BadRow } from '../../subscribers/index.ts';
 import { POLL_SCRIPT } from '../preview/broadcast-pages.ts';
-import { html, raw, type SafeHtml } from '../preview/html.ts';
-import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
+import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { ImportJobs, type ImportJob } from './import-jobs.ts';
 import { adminPage } from './layout.ts';
 

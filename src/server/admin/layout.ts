@@ -1,4 +1,4 @@
-import { html, raw, type SafeHtml } from '../preview/html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 /** The console's own pages (sign-in, audit, readers); the preview's pages keep their layout. */
 /** `extra`: a page's own style (before the console's, which wins on layout) and script. */

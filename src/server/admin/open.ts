@@ -1,12 +1,13 @@
 import { rowIdOf } from '../../tokens/index.ts';
 import { broadcastMessages } from '../../broadcast/index.ts';
 import type { Config } from '../../config/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
 import type { Transport } from '../../send/transport.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { Store } from '../../store/index.ts';
 import { createPreviewApp, PreviewBuilder, watchProject } from '../preview/index.ts';
-import { createConsoleApp, type ConsoleDeps } from './app.ts';
+import { createConsoleApp } from './app.ts';
+import type { ConsoleDeps } from './deps.ts';
 
 export interface OpenConsoleOptions {
   root: string;

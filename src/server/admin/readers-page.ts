@@ -1,8 +1,8 @@
 import type { Context, Hono } from 'hono';
 import type { SubscriberStatus } from '../../store/index.ts';
 import { exportSubscribers, forgetSubscriber } from '../../subscribers/index.ts';
-import { html } from '../preview/html.ts';
-import type { ConsoleDeps, ConsoleEnv } from './app.ts';
+import { html } from '../html.ts';
+import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { consentTable } from './consent-table.ts';
 import { adminPage } from './layout.ts';
 

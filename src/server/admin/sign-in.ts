@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { Config } from '../../config/index.ts';
 import type { OutgoingMessage, Transport } from '../../send/transport.ts';
 import type { Store } from '../../store/index.ts';
-import { html } from '../preview/html.ts';
+import { html } from '../html.ts';
 import { readFields } from '../public/body.ts';
 import { clientKey, RateLimiter } from '../public/rate-limit.ts';
 import { BROWSER_COOKIE, dropCookie, putCookie, readCookie, SESSION_COOKIE } from './cookies.ts';

@@ -5,15 +5,13 @@
  * project's store. The worker sends what the preview has built, so a saved edit is what
  * goes out next.
  */
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
 import type { Project } from '../../build/index.ts';
 import type { Config } from '../../config/index.ts';
-import { Worker, type Transport } from '../../send/index.ts';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
+import { Worker, workerId, type Transport } from '../../send/index.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
 import { devSigningSecret, rowIdOf, type DevSecret } from '../../tokens/index.ts';
@@ -147,7 +145,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       return undefined;
     };
     if (builder.project) transportReady();
-    const owner = `${hostname()}:${process.pid}:dev-${randomUUID().slice(0, 8)}`;
+    const owner = workerId('dev-');
     const loop = new WorkerLoop({
       store,
       owner,

@@ -10,7 +10,7 @@ import { broadcastRoutes, statusesOf, type DevHooks, type PageStatus } from './b
 import { FormGuard, sameOriginPost } from './csrf.ts';
 import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage, headersPanel } from './email-page.ts';
 import { frameDocument, isScheme } from './frame.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { page } from './layout.ts';
 import { Notices } from './notices.ts';
 import { claimsOf, resolveMessage, seriesRef, type MessageRef } from './messages.ts';

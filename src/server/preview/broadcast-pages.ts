@@ -2,7 +2,7 @@ import type { BroadcastStatus } from '../../broadcast/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import type { BroadcastView } from './broadcasts.ts';
 import type { FormGuard } from './csrf.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { problemList } from './layout.ts';
 
 export const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');

@@ -18,7 +18,7 @@ import type { Store } from '../../store/index.ts';
 import { actionError } from './action-error.ts';
 import { broadcastsTable, confirmPage, POLL_SCRIPT, sendingCard, when, type ConfirmPageInput } from './broadcast-pages.ts';
 import type { FormGuard } from './csrf.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { Notices } from './notices.ts';
 import type { PreviewBuilder } from './state.ts';
 

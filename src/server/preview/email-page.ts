@@ -9,7 +9,7 @@ import { GMAIL_CLIP_BYTES, HTML_BUDGET_BYTES } from '../../render/guard.ts';
 import { formatProblem } from '../../shared/index.ts';
 import { fillMessage, filledChecklist, sampleOutgoing, sampleRecipient, SAMPLE_SUBSCRIBERS, type SampleId } from '../../send/test-send.ts';
 import { SCHEMES } from './frame.ts';
-import { html, raw, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 import { problemList } from './layout.ts';
 import { wireHeaders } from './wire.ts';
 import type { ResolvedMessage } from './messages.ts';

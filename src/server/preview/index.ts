@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Hono } from 'hono';
-import { configuredTransport } from '../../send/test-send.ts';
+import { configuredTransport } from '../../deliver/index.ts';
 import type { Transport } from '../../send/transport.ts';
 import { assertBindable, startHttpServer, type ListenOptions } from '../http.ts';
 import { createPreviewApp } from './app.ts';

@@ -1,5 +1,5 @@
 import { formatProblem, type Problem } from '../../shared/index.ts';
-import { html, raw, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 /** Also beside the console's own layout on its pages that show an email's findings. */
 export const PREVIEW_STYLE = `

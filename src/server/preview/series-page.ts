@@ -1,13 +1,13 @@
 import type { BuiltMessage } from '../../build/index.ts';
 import type { Config } from '../../config/index.ts';
-import { formatOffset } from '../../content/index.ts';
+import { formatOffset } from '../../course/index.ts';
 import type { SendWindow } from '../../course/types.ts';
 import { firstLessonPromise } from '../../schedule/index.ts';
 import { fillMessage, sampleRecipient } from '../../send/test-send.ts';
 import type { BroadcastStatus } from '../../broadcast/index.ts';
 import { isLive, stateLabel } from './broadcast-pages.ts';
 import type { BroadcastView } from './broadcasts.ts';
-import { html, type SafeHtml } from './html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { problemList } from './layout.ts';
 import type { PreviewBuilder, SeriesView } from './state.ts';
 

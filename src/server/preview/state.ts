@@ -135,6 +135,9 @@ export class PreviewBuilder {
 
   private async buildAllBroadcasts(): Promise<Map<string, BroadcastView>> {
     if (!this.project || this.projectProblems.length) return new Map();
-    return buildBroadcasts(this.project, this.series);
+    return buildBroadcasts(this.project, (id) => {
+      const view = this.series.get(id);
+      return view ? (view.built?.course ?? 'broken') : 'missing';
+    });
   }
 }

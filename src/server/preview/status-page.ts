@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { COLUMNS, complaintLine, LEGEND, readStatus, type CourseOutline, type Figures, type StatusReport, type StatusSource, type Unreported } from '../../status/index.ts';
-import { html, raw, type SafeHtml } from './html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 import { page } from './layout.ts';
 
 export interface StatusPageDeps {

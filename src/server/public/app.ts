@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { html } from '../preview/html.ts';
+import { html } from '../html.ts';
 import { confirmRoutes } from './confirm.ts';
 import { publicContext, refusal, wasApplied } from './context.ts';
 import type { PublicDeps } from './deps.ts';

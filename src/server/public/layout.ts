@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { CRISIS_LINE } from '../../render/footer.ts';
-import { html, raw, type SafeHtml } from '../preview/html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 import type { PublicDeps } from './deps.ts';
 import { STYLESHEET, TIMEZONE_SCRIPT } from './headers.ts';
 

@@ -1,6 +1,6 @@
 import type { Step } from '../../course/types.ts';
 import { firstLessonPromise } from '../../schedule/index.ts';
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import { zoneField } from './zone-field.ts';
 import type { SeriesInfo } from './deps.ts';
 

@@ -1,5 +1,5 @@
 import type { ConsentEvent, Delivery, Enrollment, SubscriberData } from '../../store/index.ts';
-import { html, type SafeHtml } from '../preview/html.ts';
+import { html, type SafeHtml } from '../html.ts';
 import type { SeriesInfo } from './deps.ts';
 import { zoneField } from './zone-field.ts';
 

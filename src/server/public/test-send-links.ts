@@ -1,6 +1,6 @@
 import type { Context, Hono, Next } from 'hono';
 import { isSampleToken, type TokenPurpose } from '../../tokens/index.ts';
-import { html } from '../preview/html.ts';
+import { html } from '../html.ts';
 import type { PublicContext } from './context.ts';
 import { respond } from './layout.ts';
 

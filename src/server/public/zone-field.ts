@@ -1,5 +1,5 @@
 import { zoneChoices } from '../../subscribers/index.ts';
-import { html, raw, type SafeHtml } from '../preview/html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
 
 let options: string | undefined;
 

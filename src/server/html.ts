@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../render/escape.ts';
+import { escapeHtml } from '../render/escape.ts';
 
 /** Markup that is already safe; anything else interpolated into `html` is escaped. */
 export class SafeHtml {

@@ -1,4 +1,4 @@
-import type { Delay } from '../course/types.ts';
+import type { Delay } from './types.ts';
 
 const UNIT_MINUTES: Record<string, number> = { d: 1440, h: 60, m: 1 };
 const PART = /^(\d{1,4})([dhm])$/;
