@@ -20,6 +20,8 @@ const FORBIDDEN: Record<string, string[]> = {
   tokens: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
   status: ['deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
   subscribers: ['deliver', 'server', 'cli', 'send', 'broadcast'],
+  // The sign-up's rules (intent, cooldown) are domain: they declare a store port and import no layer.
+  signup: ['store', 'deliver', 'server', 'cli', 'send', 'build', 'broadcast'],
   broadcast: ['server', 'cli'],
 };
 
