@@ -14,6 +14,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '0002_lean_delivery_indexes': leanDeliveryIndexes(),
         '0021_install_value': installValue(),
         '0022_consent_log': consentLog(dialect),
+        '0023_broadcast_message': broadcastMessage(),
         '0026_admin_sessions': adminSessions(dialect),
       };
     },
@@ -255,6 +256,15 @@ function adminSessions(dialect: Dialect): Migration {
         .addColumn('action', 'text', (c) => c.notNull())
         .addColumn('detail', 'text', (c) => c.notNull())
         .execute();
+    },
+  };
+}
+
+/** A broadcast keeps the message it was confirmed with, compiled: workers send it without rendering. */
+function broadcastMessage(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('broadcasts').addColumn('message', 'text').execute();
     },
   };
 }

@@ -178,6 +178,15 @@ export interface Suppression {
   createdAt: Date;
 }
 
+/** A broadcast as rendered and guarded when it was confirmed, placeholders unfilled. */
+export interface BroadcastMessage {
+  subject: string;
+  html: string;
+  text: string;
+  senderName: string;
+  senderEmail: string;
+}
+
 export interface Broadcast {
   id: string;
   slug: string;
@@ -368,9 +377,12 @@ export interface BroadcastStore {
     subject: string;
     seriesId?: string | null;
     sendAt?: Date | null;
+    message?: BroadcastMessage;
     now: Date;
   }): Promise<Broadcast>;
   getById(id: string): Promise<Broadcast | null>;
+  /** The rendered message the broadcast was confirmed with; null when none was stored. */
+  messageOf(id: string): Promise<BroadcastMessage | null>;
   /** The newest broadcast with this slug (a `--force-new` send makes a newer one). */
   getBySlug(slug: string): Promise<Broadcast | null>;
   list(): Promise<Broadcast[]>;
