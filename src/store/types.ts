@@ -318,7 +318,8 @@ export interface EnrollmentStore {
   pause(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
   /** Adds the minutes held to `pausedMinutes`. */
   resume(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
-  complete(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
+  /** Marks these enrollments (by id) completed, in one statement a chunk; returns how many changed. */
+  complete(enrollmentIds: readonly string[]): Promise<number>;
   /** Status active (paused ones included: the scheduler reports them paused), subscriber active and not suppressed. */
   listActiveEnrollments(opts: Page & { seriesId?: string }): Promise<ActiveEnrollment[]>;
   countByStep(): Promise<EnrollmentCount[]>;
