@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUTPUT_DIR, type Manifest } from '../build/write-output.ts';
-import { sourcesHash } from '../build/sources.ts';
+import { sourcesHash, sourcesStamp } from '../build/sources.ts';
 import { linkResolver, loadConfig, CONFIG_FILE, type Config } from '../config/index.ts';
 import { listSeries, loadSeries } from '../content/index.ts';
 import type { Course } from '../course/types.ts';
@@ -67,10 +67,16 @@ export async function sourceCatalog(root: string, config: Config, onBuild?: (sta
   const courses = new Map<string, Course>();
   let entries = new Map<string, CatalogEntry>();
   let hashes = '';
+  let stamp = '';
   const load = async () => {
     const ids = listSeries(root);
+    const stampNow = sourcesStamp(root, ids);
+    if (stampNow === stamp) return;
     const now = ids.map((id) => sourcesHash(root, id));
-    if (now.join() === hashes) return;
+    if (now.join() === hashes) {
+      stamp = stampNow;
+      return;
+    }
     if (hashes && JSON.stringify(loadConfig(root)) !== JSON.stringify(config)) {
       throw new CoursemailError('catalog.config', `${CONFIG_FILE} changed since this worker started: restart it to send with the new settings; nothing is sent until then`);
     }
@@ -97,6 +103,7 @@ export async function sourceCatalog(root: string, config: Config, onBuild?: (sta
     courses.clear();
     for (const [id, c] of nextCourses) courses.set(id, c);
     hashes = now.join();
+    stamp = stampNow;
   };
   await load();
   return { courses, lesson: (seriesId, slug) => entries.get(`${seriesId}/${slug}`), confirm: (seriesId) => entries.get(seriesId), refresh: load };
