@@ -42,8 +42,8 @@ const cpuMs = (pid: number) => [...threadCpuMs(pid).values()].reduce((a, b) => a
  * fake Resend server: from its first `batch:` line, the batches of the next WINDOW_S seconds;
  * then SIGTERM. Memory and CPU from /proc/PID of that process.
  */
-export async function workerWindow(root: string, server: FakeServer, databaseUrl: string | undefined, nodeArgs: string[] = []): Promise<WindowRun> {
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO, 'bin/coursemail.mjs'), 'worker', '--root', root, '--idle-ms', '1000'], {
+export async function workerWindow(root: string, server: FakeServer, databaseUrl: string | undefined): Promise<WindowRun> {
+  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--root', root, '--idle-ms', '1000'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, DATABASE_URL: databaseUrl ?? '', COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: 're_bench', RESEND_BASE_URL: server.url },
@@ -96,7 +96,7 @@ export async function workerWindow(root: string, server: FakeServer, databaseUrl
 
 type Kind = 'drip' | 'broadcast';
 
-/** A fresh database of `n` active subscribers: enrolled with lesson 1 due (drip), or sent the example broadcast (broadcast). */
+/** The project built, and a fresh database of `n` active subscribers: enrolled with lesson 1 due (drip), or sent the example broadcast (broadcast). */
 export async function prepare(kind: Kind, db: Db, root: string, n: number): Promise<void> {
   // As a deployment would: the worker reads its catalog from the build output.
   execFileSync(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'build', '--root', root], { stdio: 'ignore' });
