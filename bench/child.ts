@@ -94,7 +94,7 @@ async function work(): Promise<void> {
         owner: `bench-${process.pid}-${i}`,
         clock: () => new Date(),
         kinds,
-        broadcasts: broadcastMessages(project, store).lookup,
+        broadcasts: broadcastMessages(store).lookup,
         plans: i === 0,
         onBatch: (b) => {
           sent += b.sent;

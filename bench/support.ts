@@ -64,11 +64,12 @@ export function cliProject(dir: string, name: string): { root: string; sqlitePat
   // A real send refuses the example's placeholder identity (src/config/identity.ts).
   Object.assign(config, {
     sender: { name: 'Bench Coaching', email: 'bench@benchcoaching.org' },
+    coach: { name: 'Dr. Robin Bench', credentials: 'MD, certified physician coach' },
     postalAddress: '12 Harbor Road, Suite 3, Portland, ME 04101, USA',
     siteUrl: 'https://benchcoaching.org',
     publicUrl: 'https://mail.benchcoaching.org',
     consultationUrl: 'https://benchcoaching.org/book',
-    links: { 'coaching-for-physicians': 'https://benchcoaching.org/physicians' },
+    links: Object.fromEntries(Object.keys(config.links as object).map((name) => [name, `https://benchcoaching.org/${name}`])),
   });
   writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
   symlinkSync(join(REPO, 'series'), join(root, 'series'));

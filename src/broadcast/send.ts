@@ -147,12 +147,15 @@ export async function startSend(ctx: BroadcastContext, draft: BroadcastDraft, op
         replaced = { broadcast: existing.broadcast, cancelled: r?.cancelled ?? 0 };
       }
       const parsed = draft.parsed!;
+      const { subject, html, text, senderName, senderEmail } = draft.built!.message;
       const created = await store.broadcasts.create({
         slug: draft.slug,
         contentHash: draft.hash,
         subject: parsed.subject,
         seriesId: parsed.series ?? null,
         sendAt: parsed.sendAt ?? null,
+        // What workers send: the message as rendered and guarded now, whatever the file becomes.
+        message: { subject, html, text, senderName, senderEmail },
         now: opts.now,
       });
       if (action.kind === 'schedule') return { outcome: 'scheduled', broadcast: created, replaced };

@@ -7,6 +7,7 @@ import { bodyWarnings, linkField } from '../render/body-warnings.ts';
 import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
+import { sourcesHash } from './sources.ts';
 import { withSignOff } from './sign-off.ts';
 import { stripClaimMarkers } from '../lint/index.ts';
 
@@ -23,6 +24,8 @@ export interface BuiltStep extends BuiltMessage {
 
 export interface BuiltSeries {
   course: Course;
+  /** `sourcesHash` taken before the build read anything: output carrying it is that build's. */
+  sources: string;
   engine: Engine;
   steps: BuiltStep[];
   confirm: BuiltMessage;
@@ -69,6 +72,7 @@ export async function renderChecked(project: Project, src: Parameters<typeof ren
  * guarded. Returns all problems of all files; `built` only when there are none.
  */
 export async function buildSeries(project: Project, id: string, opts: { engine?: Engine } = {}): Promise<{ built?: BuiltSeries; problems: Problem[]; warnings?: Problem[] }> {
+  const sources = sourcesHash(project.root, id);
   const { course, problems } = loadSeries(project.root, id, project.resolveLink);
   if (!course) return { problems };
   const engine = opts.engine ?? course.engine;
@@ -101,7 +105,7 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
     });
     problems.push(...messageProblems(confirm, `${course.dir} (confirmation email)`));
     if (problems.length) return { problems, warnings };
-    return { problems, warnings, built: { course, engine, steps, confirm } };
+    return { problems, warnings, built: { course, sources, engine, steps, confirm } };
   } catch (err) {
     if (err instanceof CoursemailError) return { problems: [...problems, ...(err.problems.length ? err.problems : [{ code: err.code, file: course.dir, message: err.message }])] };
     return { problems: [...problems, { code: 'render', file: course.dir, message: `rendering failed: ${(err as Error).message}` }] };

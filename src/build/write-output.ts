@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { formatOffset } from '../course/index.ts';
 import type { BuiltSeries } from './build-series.ts';
 
+/** Where `coursemail build` writes, under the project root; the worker reads its catalog here. */
+export const OUTPUT_DIR = 'previews';
+
 export interface ManifestStep {
   step: number;
   slug: string;
@@ -19,6 +22,9 @@ export interface ManifestStep {
 
 export interface Manifest {
   series: string;
+  /** What it was built from (`sourcesHash`): the worker sends from this output only while the sources still hash to it. */
+  sources: string;
+  sender: { name: string; email: string };
   title: string;
   engine: string;
   sendWindow: BuiltSeries['course']['sendWindow'];
@@ -31,6 +37,8 @@ export function manifestFor(built: BuiltSeries): Manifest {
   const { course } = built;
   return {
     series: course.id,
+    sources: built.sources,
+    sender: { name: built.confirm.message.senderName, email: built.confirm.message.senderEmail },
     title: course.title,
     engine: built.engine,
     sendWindow: course.sendWindow,
@@ -40,7 +48,7 @@ export function manifestFor(built: BuiltSeries): Manifest {
       return {
         step: step.step,
         slug: step.slug,
-        subject: step.subject,
+        subject: message.subject,
         preheader: step.preheader,
         delay: step.delay.raw,
         delayMinutes: step.delay.minutes,

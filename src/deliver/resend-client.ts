@@ -18,7 +18,9 @@ export class ResendClient extends Resend {
     let response: Response;
     let body: string;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, options);
+      // Bytes, not the SDK's JSON string: undici would copy a string (toUSVString) and encode
+      // it again, ~1 MB a batch and a tenth of the worker's CPU.
+      response = await fetch(`${this.baseUrl}${path}`, typeof options.body === 'string' ? { ...options, body: Buffer.from(options.body) } : options);
       body = await response.text();
     } catch (err) {
       // Refused, reset or timed out (the request's signal): the same request may pass later.

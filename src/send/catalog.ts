@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSeries, loadProject, type BuiltMessage, type Project } from '../build/index.ts';
-import { CONFIG_FILE } from '../config/index.ts';
-import { listSeries } from '../content/index.ts';
+import { OUTPUT_DIR, type Manifest } from '../build/write-output.ts';
+import { sourcesHash, sourcesStamp } from '../build/sources.ts';
+import { linkResolver, loadConfig, CONFIG_FILE, type Config } from '../config/index.ts';
+import { listSeries, loadSeries } from '../content/index.ts';
 import type { Course } from '../course/types.ts';
 import { compileMessage, type CompiledMessage } from '../personalize/index.ts';
+import type { MessageKind } from '../course/index.ts';
 import { CoursemailError } from '../shared/index.ts';
 
 export interface CatalogEntry {
@@ -25,70 +27,85 @@ export interface Catalog {
   refresh?(): Promise<void>;
 }
 
-export function entryOf(built: BuiltMessage): CatalogEntry {
-  const { kind, subject, html, text, senderName, senderEmail } = built.message;
+/** A rendered message, placeholders unfilled. */
+export interface RenderedParts {
+  kind: MessageKind;
+  subject: string;
+  html: string;
+  text: string;
+  senderName: string;
+  senderEmail: string;
+}
+
+export function entryOf({ kind, subject, html, text, senderName, senderEmail }: RenderedParts): CatalogEntry {
   return { compiled: compileMessage({ kind, subject, html, text }), sender: { name: senderName, email: senderEmail }, subject };
 }
 
+/** The build output `coursemail build` wrote for a series, if it was built from the sources as they are now. */
+function fromOutput(root: string, config: Config, id: string, sources: string, entries: Map<string, CatalogEntry>): Course | undefined {
+  const dir = join(root, OUTPUT_DIR, id);
+  const file = join(dir, 'manifest.json');
+  if (!existsSync(file)) return undefined;
+  const m = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
+  if (m.sources !== sources || !m.sender || !m.steps || !m.confirm) return undefined;
+  const { course } = loadSeries(root, id, linkResolver(config));
+  if (!course) return undefined;
+  const read = (kind: MessageKind, p: { subject: string; html: string; text: string }) =>
+    entryOf({ kind, subject: p.subject, html: readFileSync(join(dir, p.html), 'utf8'), text: readFileSync(join(dir, p.text), 'utf8'), senderName: m.sender!.name, senderEmail: m.sender!.email });
+  for (const s of m.steps) entries.set(`${id}/${s.slug}`, read('lesson', s));
+  entries.set(id, read('confirm', m.confirm));
+  return course;
+}
+
 /**
- * Builds (renders and guards) every series. A series that does not build stops it with
- * its problems: nothing is sent until every series builds.
+ * The worker's catalog, read from the build output (`previews/`), so a worker started after
+ * `coursemail build` never loads the renderers. Series whose output is missing or older than
+ * their sources are built here instead (`onBuild` is told which): a stale catalog is never sent.
+ * Before each batch the sources are hashed again and a change is read or built the same way;
+ * a changed config is refused instead: the worker's footer checks use the one it started with.
  */
-export async function buildCatalog(project: Project, seriesIds = listSeries(project.root)): Promise<Catalog> {
+export async function sourceCatalog(root: string, config: Config, onBuild?: (stale: string[]) => void): Promise<Catalog> {
   const courses = new Map<string, Course>();
-  const entries = new Map<string, CatalogEntry>();
-  for (const id of seriesIds) {
-    const { built, problems } = await buildSeries(project, id);
-    if (!built) throw new CoursemailError('catalog', `Series "${id}" does not build; nothing will be sent until it does:`, problems);
-    courses.set(id, built.course);
-    for (const s of built.steps) entries.set(`${id}/${s.step.slug}`, entryOf(s));
-    entries.set(id, entryOf(built.confirm));
-  }
-  return { courses, lesson: (seriesId, slug) => entries.get(`${seriesId}/${slug}`), confirm: (seriesId) => entries.get(seriesId) };
-}
-
-/** Path, size and modification time of every file a catalog is built from: cheap enough to take before each batch. */
-function sourcesStamp(project: Project): string {
-  const files = [join(project.root, CONFIG_FILE)];
-  for (const dir of [join(project.root, 'series'), project.emailsDir]) {
-    if (existsSync(dir)) for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) files.push(join(dir, f));
-  }
-  return files
-    .sort()
-    .map((f) => {
-      const s = statSync(f, { throwIfNoEntry: false });
-      return `${f}\0${s?.size}\0${s?.mtimeMs}`;
-    })
-    .join('\n');
-}
-
-/**
- * The worker's catalog: built in this process at start, and built again before the next
- * batch whenever a lesson, template or the config changed since. A catalog older than its
- * sources is never sent from: until a rebuild succeeds, `refresh` throws with its problems.
- * A changed config is refused instead: the worker's footer checks use the one it started with.
- */
-export async function sourceCatalog(started: Project): Promise<Catalog> {
-  const { root, config } = started;
-  let project = started;
-  let stamp = sourcesStamp(project);
-  let current = await buildCatalog(project);
-  const courses = new Map(current.courses);
-  return {
-    courses,
-    lesson: (seriesId, slug) => current.lesson(seriesId, slug),
-    confirm: (seriesId) => current.confirm(seriesId),
-    async refresh() {
-      const now = sourcesStamp(project);
-      if (now === stamp) return;
-      project = await loadProject(root, { fresh: true });
-      if (JSON.stringify(project.config) !== JSON.stringify(config)) {
-        throw new CoursemailError('catalog.config', `${CONFIG_FILE} changed since this worker started: restart it to send with the new settings; nothing is sent until then`);
+  let entries = new Map<string, CatalogEntry>();
+  let hashes = '';
+  let stamp = '';
+  const load = async () => {
+    const ids = listSeries(root);
+    const stampNow = sourcesStamp(root, ids);
+    if (stampNow === stamp) return;
+    const now = ids.map((id) => sourcesHash(root, id));
+    if (now.join() === hashes) {
+      stamp = stampNow;
+      return;
+    }
+    if (hashes && JSON.stringify(loadConfig(root)) !== JSON.stringify(config)) {
+      throw new CoursemailError('catalog.config', `${CONFIG_FILE} changed since this worker started: restart it to send with the new settings; nothing is sent until then`);
+    }
+    const next = new Map<string, CatalogEntry>();
+    const nextCourses = new Map<string, Course>();
+    const stale: string[] = [];
+    ids.forEach((id, i) => {
+      const course = fromOutput(root, config, id, now[i]!, next);
+      if (course) nextCourses.set(id, course);
+      else stale.push(id);
+    });
+    if (stale.length) {
+      onBuild?.(stale);
+      // Only here are the renderers loaded (and they stay loaded).
+      const [{ loadProject }, { buildCatalog }] = await Promise.all([import('../build/project.ts'), import('./build-catalog.ts')]);
+      const built = await buildCatalog(await loadProject(root, { fresh: true }), stale);
+      for (const id of stale) {
+        nextCourses.set(id, built.courses.get(id)!);
+        for (const s of built.courses.get(id)!.steps) next.set(`${id}/${s.slug}`, built.lesson(id, s.slug)!);
+        next.set(id, built.confirm(id)!);
       }
-      current = await buildCatalog(project);
-      stamp = now;
-      courses.clear();
-      for (const [id, c] of current.courses) courses.set(id, c);
-    },
+    }
+    entries = next;
+    courses.clear();
+    for (const [id, c] of nextCourses) courses.set(id, c);
+    hashes = now.join();
+    stamp = stampNow;
   };
+  await load();
+  return { courses, lesson: (seriesId, slug) => entries.get(`${seriesId}/${slug}`), confirm: (seriesId) => entries.get(seriesId), refresh: load };
 }

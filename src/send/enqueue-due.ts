@@ -21,6 +21,7 @@ export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, 
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     const rows: NewDelivery[] = [];
+    const completed: string[] = [];
     for (const e of page) {
       result.scanned++;
       const course = catalog.courses.get(e.seriesId);
@@ -35,11 +36,11 @@ export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, 
       if (next.kind === 'due') {
         rows.push({ kind: 'lesson', subscriberId: e.subscriberId, seriesId: e.seriesId, stepSlug: next.step.slug, stepNumber: next.step.step, dueAt: next.dueAt });
       } else if (next.kind === 'complete') {
-        await store.enrollments.complete(e.subscriberId, e.seriesId);
-        result.completed++;
+        completed.push(e.id);
       }
     }
     if (rows.length) result.enqueued += await store.deliveries.enqueue(rows, now);
+    if (completed.length) result.completed += await store.enrollments.complete(completed);
     if (page.length < pageSize) break;
   }
   return result;

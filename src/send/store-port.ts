@@ -21,7 +21,7 @@ export interface SendStore {
   };
   readonly enrollments: {
     listActiveEnrollments(opts: { limit: number; after?: string }): Promise<ActiveEnrollment[]>;
-    complete(subscriberId: string, seriesId: string): Promise<unknown>;
+    complete(enrollmentIds: readonly string[]): Promise<number>;
   };
 }
 

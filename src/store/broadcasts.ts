@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { settleBroadcasts } from './effects.ts';
 import { broadcastFrom, ms, toId, type Ctx, type Executor } from './rows.ts';
-import type { BroadcastStore } from './types.ts';
+import type { BroadcastMessage, BroadcastStore } from './types.ts';
 
 /** Who a broadcast goes to: active, not suppressed, enrolled (not stopped) in the series when set. */
 function audience(db: Executor, seriesId: string | null) {
@@ -40,7 +40,7 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
       return rows.map((r) => r.email);
     },
 
-    async create({ slug, contentHash, subject, seriesId, sendAt, now }) {
+    async create({ slug, contentHash, subject, seriesId, sendAt, message, now }) {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('broadcasts')
@@ -55,6 +55,7 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
             created_at: ms(now),
             started_at: null,
             finished_at: null,
+            message: message ? JSON.stringify(message) : null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -67,6 +68,13 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
       if (key === null) return null;
       const row = await db.selectFrom('broadcasts').selectAll().where('id', '=', key).executeTakeFirst();
       return row ? broadcastFrom(row) : null;
+    },
+
+    async messageOf(id) {
+      const key = toId(id);
+      if (key === null) return null;
+      const row = await db.selectFrom('broadcasts').select('message').where('id', '=', key).executeTakeFirst();
+      return row?.message ? (JSON.parse(row.message) as BroadcastMessage) : null;
     },
 
     async getBySlug(slug) {

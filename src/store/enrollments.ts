@@ -124,19 +124,13 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       });
     },
 
-    async complete(subscriberId, seriesId) {
-      const key = toId(subscriberId);
-      if (key === null) return null;
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .updateTable('enrollments')
-          .set({ status: 'completed' })
-          .where('subscriber_id', '=', key)
-          .where('series_id', '=', seriesId)
-          .returningAll()
-          .executeTakeFirst();
-        return row ? enrollmentFrom(row) : null;
-      });
+    async complete(enrollmentIds) {
+      let changed = 0;
+      for (const part of chunks(enrollmentIds.flatMap((id) => toId(id) ?? []))) {
+        const r = await db.updateTable('enrollments').set({ status: 'completed' }).where('id', 'in', part).where('status', '=', 'active').executeTakeFirst();
+        changed += Number(r.numUpdatedRows);
+      }
+      return changed;
     },
 
     async listActiveEnrollments({ seriesId, limit, after }) {

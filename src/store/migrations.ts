@@ -17,6 +17,7 @@ export function migrations(dialect: Dialect): MigrationProvider {
         '0026_admin_sessions': adminSessions(dialect),
         '0027_signup_intent': signupIntent(),
         '0028_broadcast_drafts': broadcastDrafts(dialect),
+        '0029_broadcast_message': broadcastMessage(),
       };
     },
   };
@@ -311,6 +312,15 @@ function broadcastDrafts(dialect: Dialect): Migration {
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_by', 'text', (c) => c.notNull())
         .execute();
+    },
+  };
+}
+
+/** A broadcast keeps the message it was confirmed with, compiled: workers send it without rendering. */
+function broadcastMessage(): Migration {
+  return {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('broadcasts').addColumn('message', 'text').execute();
     },
   };
 }

@@ -83,6 +83,8 @@ export interface BroadcastsTable {
   created_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
+  /** JSON of `BroadcastMessage`; null for a broadcast started before 0023. */
+  message: string | null;
 }
 
 export interface WebhookEventsTable {

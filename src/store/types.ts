@@ -180,6 +180,15 @@ export interface Suppression {
   createdAt: Date;
 }
 
+/** A broadcast as rendered and guarded when it was confirmed, placeholders unfilled. */
+export interface BroadcastMessage {
+  subject: string;
+  html: string;
+  text: string;
+  senderName: string;
+  senderEmail: string;
+}
+
 export interface Broadcast {
   id: string;
   slug: string;
@@ -313,7 +322,8 @@ export interface EnrollmentStore {
   pause(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
   /** Adds the minutes held to `pausedMinutes`. */
   resume(subscriberId: string, seriesId: string, now: Date): Promise<Enrollment | null>;
-  complete(subscriberId: string, seriesId: string): Promise<Enrollment | null>;
+  /** Marks these enrollments (by id) completed, in one statement a chunk; returns how many changed. */
+  complete(enrollmentIds: readonly string[]): Promise<number>;
   /** Status active (paused ones included: the scheduler reports them paused), subscriber active and not suppressed. */
   listActiveEnrollments(opts: Page & { seriesId?: string }): Promise<ActiveEnrollment[]>;
   countByStep(): Promise<EnrollmentCount[]>;
@@ -377,9 +387,12 @@ export interface BroadcastStore {
     subject: string;
     seriesId?: string | null;
     sendAt?: Date | null;
+    message?: BroadcastMessage;
     now: Date;
   }): Promise<Broadcast>;
   getById(id: string): Promise<Broadcast | null>;
+  /** The rendered message the broadcast was confirmed with; null when none was stored. */
+  messageOf(id: string): Promise<BroadcastMessage | null>;
   /** The newest broadcast with this slug (a `--force-new` send makes a newer one). */
   getBySlug(slug: string): Promise<Broadcast | null>;
   list(): Promise<Broadcast[]>;

@@ -21,8 +21,7 @@ async function send(store: Store, root: string, slug: string, between?: () => Pr
   const started = await startSend({ project, store }, draft, { now: t0 });
   if (started.outcome !== 'sending') throw new Error(started.outcome);
   await between?.();
-  const messages = broadcastMessages(project, store);
-  messages.remember(started.broadcast.id, draft);
+  const messages = broadcastMessages(store);
   const transport = resendTo(server!);
   const last = await runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'test', clock: () => t0, messages, broadcastId: started.broadcast.id });
   await transport.close();

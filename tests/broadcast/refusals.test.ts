@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { broadcastMessages, broadcastStatuses, loadBroadcast, planSend, runBroadcast, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
+import { personalize } from '../../src/personalize/index.ts';
 import { Worker } from '../../src/send/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -100,8 +101,7 @@ describe('editing the file mid-send', () => {
     const id = started.broadcast.id;
 
     // This process sends one batch, then the author edits the file.
-    const messages = broadcastMessages(project, store);
-    messages.remember(id, draft);
+    const messages = broadcastMessages(store);
     const transport = resendTo(server);
     const worker: Worker = new Worker({
       store,
@@ -134,15 +134,20 @@ describe('editing the file mid-send', () => {
     );
     expect((await broadcastStatuses({ root, store }, t0, 'news'))[0]).toMatchObject({ state: 'sending', changed: true, progress: { sent: 100 } });
 
-    // The process that started it keeps what was confirmed; any other process refuses, saying why.
-    expect(typeof (await messages.lookup(id))).toBe('object');
-    expect(await broadcastMessages(project, store).lookup(id)).toMatch(/^broadcasts\/news\.md changed after broadcast \d+ started: restore/);
+    // Every process, this one or a fresh one, sends what was confirmed: the message stored with the broadcast.
+    for (const m of [messages, broadcastMessages(store)]) {
+      const entry = await m.lookup(id);
+      if (typeof entry !== 'object') throw new Error(String(entry));
+      const text = personalize(entry.compiled, { firstName: 'Ana', unsubscribeUrl: 'https://x.test/u', preferencesUrl: 'https://x.test/p' }).text;
+      expect(text).not.toContain('An edited paragraph.');
+      expect(text).toContain('A new article is out.');
+    }
 
     const forced = await startSend(ctx, edited, { now: t0, forceNew: true });
     expect(forced).toMatchObject({ outcome: 'sending', total: pop.all.size, replaced: { broadcast: { id }, cancelled: pop.all.size - 100 } });
     if (forced.outcome !== 'sending') throw new Error(forced.outcome);
     expect((await store.broadcasts.getById(id))?.status).toBe('cancelled');
-    const fresh = broadcastMessages(project, store);
+    const fresh = broadcastMessages(store);
     const last = await runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'second', clock: () => t0, messages: fresh, broadcastId: forced.broadcast.id });
     expect(last).toMatchObject({ sent: pop.all.size, failed: 0 });
     expect(server.received).toHaveLength(100 + pop.all.size);
@@ -154,8 +159,8 @@ describe('editing the file mid-send', () => {
   });
 });
 
-describe('a render that fails', () => {
-  it('is not kept: the next copy renders the broadcast again', { timeout: 60_000 }, async () => {
+describe('a lookup that fails', () => {
+  it('is not kept: the next copy reads the broadcast again', { timeout: 60_000 }, async () => {
     const root = tempProject();
     writeBroadcast(root, 'news');
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
@@ -163,18 +168,31 @@ describe('a render that fails', () => {
     const project = await loadProject(root);
     const started = await startSend({ project, store }, await loadBroadcast(project, 'news'), { now: t0 });
     if (started.outcome !== 'sending') throw new Error(started.outcome);
-    let renders = 0;
-    const messages = broadcastMessages(project, store, async (p, slug) => {
-      renders++;
-      if (renders === 1) throw new Error('rendering crashed');
-      return loadBroadcast(p, slug);
+    let reads = 0;
+    const messages = broadcastMessages({
+      broadcasts: {
+        ...store.broadcasts,
+        messageOf: async (id) => {
+          reads++;
+          if (reads === 1) throw new Error('database away');
+          return store.broadcasts.messageOf(id);
+        },
+      },
     });
-    await expect(messages.lookup(started.broadcast.id)).rejects.toThrow('rendering crashed');
+    await expect(messages.lookup(started.broadcast.id)).rejects.toThrow('database away');
     const entry = await messages.lookup(started.broadcast.id);
     expect(typeof entry).toBe('object');
-    // …and a success is kept: no third render.
+    // …and a success is kept: no third read.
     expect(await messages.lookup(started.broadcast.id)).toBe(entry);
-    expect(renders).toBe(2);
+    expect(reads).toBe(2);
+    await store.close();
+  });
+
+  it('a broadcast without a stored message is refused, naming what to do', { timeout: 60_000 }, async () => {
+    const root = tempProject();
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    const b = await store.broadcasts.create({ slug: 'old', contentHash: 'h', subject: 'Old', now: t0 });
+    expect(await broadcastMessages(store).lookup(b.id)).toBe(`broadcast ${b.id} was started by a coursemail that did not store its message: cancel it and send broadcasts/old.md again with --force-new`);
     await store.close();
   });
 });

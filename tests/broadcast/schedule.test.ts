@@ -39,7 +39,7 @@ async function setup() {
     secret: SECRET,
     owner: 'daemon',
     clock: () => now,
-    broadcasts: broadcastMessages(project, store).lookup,
+    broadcasts: broadcastMessages(store).lookup,
     beforePass: (when) => releaseScheduledBroadcasts(store, when),
   });
   return { root, store, project, worker, server, setNow: (d: Date) => (now = d) };
@@ -102,7 +102,7 @@ describe('scheduled broadcasts and cancel', () => {
       secret: SECRET,
       owner: 'sender',
       clock: () => at(40),
-      broadcasts: broadcastMessages(project, store).lookup,
+      broadcasts: broadcastMessages(store).lookup,
       kinds: ['broadcast'],
       batchSize: 100,
       onBatch: () => first.stop(),

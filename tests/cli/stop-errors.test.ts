@@ -4,7 +4,7 @@ import { openStore } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
 import { realIdentity, tempProject } from '../support/project.ts';
 import { startSmtpServer, type TestSmtpServer } from '../support/smtp.ts';
-import { deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker } from '../support/worker-process.ts';
+import { built, deliveryRows, killWorkers, resendProject, seedDueLessons, spawnWorker } from '../support/worker-process.ts';
 
 let resend: FakeResend | undefined;
 let smtp: TestSmtpServer | undefined;
@@ -17,7 +17,9 @@ afterEach(async () => {
 
 const sqlite = (root: string) => ({ sqlitePath: join(root, 'data/coursemail.sqlite') });
 
+/** Built (workers start after `coursemail build`) with `n` lessons due. */
 async function seeded(root: string, n: number): Promise<string> {
+  await built(root);
   const store = await openStore(sqlite(root));
   await seedDueLessons(store, n);
   await store.close();

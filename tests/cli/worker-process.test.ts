@@ -6,7 +6,7 @@ import { loadBroadcast, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeResend } from '../support/fake-resend.ts';
-import { FIXTURE, REPO, tempProject } from '../support/project.ts';
+import { FIXTURE, REPO, runCli, tempProject } from '../support/project.ts';
 import { killWorkers, resendProject, SECRET, seedDueLessons, spawnWorker, stopWorker, waitFor } from '../support/worker-process.ts';
 
 /** `node bin/coursemail.mjs worker --once --root ROOT` with the given extra environment. */
@@ -21,6 +21,27 @@ function runWorker(root: string, env: Record<string, string> = {}, args: string[
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   return new Promise<{ pid: number; code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, out, err })));
+}
+
+/** `worker --once` in a process that then lists the rendering libraries it loaded (CommonJS ones register in Module._cache). */
+function workerLoading(root: string) {
+  const script = `const { main } = await import('./src/cli/main.ts');
+const code = await main(['worker', '--once', '--root', ${JSON.stringify(root)}]);
+const { default: Module } = await import('node:module');
+console.log('LOADED ' + JSON.stringify(Object.keys(Module._cache).filter((k) => ['mjml-core', 'react-dom', '@react-email/render'].some((m) => k.includes('/node_modules/' + m + '/')))));
+process.exitCode = code;`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: REPO,
+    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  return new Promise<{ code: number | null; out: string; err: string; renderers: string[] }>((resolve) =>
+    child.on('close', (code) => resolve({ code, out, err, renderers: JSON.parse(/^LOADED (.*)$/m.exec(out)?.[1] ?? 'null') as string[] })),
+  );
 }
 
 /**
@@ -46,7 +67,27 @@ async function startExampleBroadcast(root: string, store: Store): Promise<void> 
 }
 
 describe('the `coursemail worker` process', () => {
-  it('sends what is due and a broadcast it renders itself (the copies carry its subject)', { timeout: 90_000 }, async () => {
+  it('started after `coursemail build` it sends from the build output without loading the renderers; output older than its sources is built again', { timeout: 120_000 }, async () => {
+    const root = tempProject();
+    const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
+    await seedDueLessons(store, 2);
+    await store.close();
+    const build = await runCli(['build', '--root', root]);
+    expect(build.code, build.err).toBe(0);
+    const fresh = await workerLoading(root);
+    expect(fresh.out, fresh.err).toMatch(/done: \d+ lessons scheduled, 2 sent, 0 failed/);
+    expect(fresh.err).not.toContain('building');
+    expect(fresh.renderers).toEqual([]);
+
+    // A lesson edited after the build: its output is stale, so this run builds the series itself.
+    appendFileSync(join(root, 'series/physician-coaching/02-what-the-evidence-shows.md'), '\n\nOne more plain sentence.\n');
+    const stale = await workerLoading(root);
+    expect(stale.code, stale.err).toBe(0);
+    expect(stale.err).toContain('building physician-coaching in this process: previews/ is missing or older than the sources (run `coursemail build`');
+    expect(stale.renderers.length).toBeGreaterThan(0);
+  });
+
+  it('sends what is due and a broadcast from the message stored when it was started (the copies carry its subject)', { timeout: 90_000 }, async () => {
     const root = withExampleBroadcast(tempProject());
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 2);

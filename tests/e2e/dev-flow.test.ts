@@ -157,7 +157,8 @@ describe('coursemail dev as a process (what npm start runs)', () => {
     child.stderr.on('data', (d) => (err += d));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const url = await until('the start-up lines', () => (/sign-up: (http:\/\/127\.0\.0\.1:\d+)\/subscribe\//.exec(out)?.[1] ?? undefined), 60_000);
+      // The webhook line is the last of the start-up lines: the pipe may hand them over in several reads.
+      const url = await until('the start-up lines', () => (/webhooks: (http:\/\/127\.0\.0\.1:\d+)\/webhooks\/resend/.exec(out)?.[1] ?? undefined), 60_000);
       expect(out).toContain(`coursemail dev: ${url}`);
       expect(out).toContain(`sign-up: ${url}/subscribe/${SERIES}`);
       expect(out).toContain('COURSEMAIL_SECRET is not set');

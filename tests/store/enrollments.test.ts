@@ -19,7 +19,8 @@ forEachDatabase((db) => {
     // Active but suppressed by hand: not listed, or each pass would queue a lesson that claim cancels.
     await store.suppressions.add('e4@example.com', 'manual', t0);
     await store.enrollments.enroll(ids[4]!, 'other', t0);
-    await store.enrollments.complete(ids[4]!, 'coaching');
+    const done = (await store.enrollments.listForSubscribers([ids[4]!])).find((e) => e.seriesId === 'coaching')!;
+    expect(await store.enrollments.complete([done.id])).toBe(1);
     await store.deliveries.enqueue(
       [
         { kind: 'lesson', subscriberId: ids[0]!, seriesId: 'coaching', stepSlug: 'one', dueAt: t0 },

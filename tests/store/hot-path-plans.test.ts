@@ -54,3 +54,41 @@ it('claiming, recording and releasing a batch never scans the deliveries table',
   }
   db.close();
 });
+
+it('recording a broadcast batch finds its broadcast by the rows’ ids, even with statistics taken before the send', async () => {
+  const options = await freshDatabase('sqlite');
+  const store = await openStore(options);
+  await store.subscribers.importBatch(
+    Array.from({ length: 50 }, (_, i) => ({ email: `b${i}@example.com`, firstName: null, timezone: 'UTC', consentAt: t0, consentSource: 'test' })),
+    { now: t0 },
+  );
+  // Statistics from before the broadcast, when the deliveries table was empty.
+  const raw = new BetterSqlite3(options.sqlitePath!);
+  raw.exec('analyze');
+  raw.close();
+  const b = await store.broadcasts.create({ slug: 'news', contentHash: 'h', subject: 'News', now: t0 });
+  await store.broadcasts.snapshotRecipients(b.id, {}, t0);
+
+  const seen = new Set<string>();
+  BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, source: string) {
+    seen.add(source);
+    return prepare.call(this, source);
+  } as typeof prepare;
+  const batch = await store.deliveries.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: t0 });
+  await store.deliveries.recordOutcomes(
+    batch!.deliveries.map((d, i) => ({ id: d.id, status: 'sent', providerId: `p${i}`, at: t0 })),
+    { owner: 'w', batchKey: batch!.batchKey },
+  );
+  BetterSqlite3.prototype.prepare = prepare;
+  await store.close();
+
+  const db = new BetterSqlite3(options.sqlitePath!, { readonly: true });
+  const statements = [...seen].filter((s) => /\bdeliveries\b/.test(s) && /^\s*(select|update)/i.test(s));
+  for (const s of statements) {
+    const params = (s.match(/\?/g) ?? []).map(() => 0);
+    const plan = (db.prepare(`explain query plan ${s}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+    // A range over the broadcast's index reads every row of the send, per batch.
+    expect(plan.filter((p) => /\((broadcast_id|due_at|lease_until)>\?\)/.test(p) && !/due_at<\?|lease_until<\?/.test(p)), `${s}\n${plan.join('\n')}`).toEqual([]);
+  }
+  db.close();
+});

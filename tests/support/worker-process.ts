@@ -14,7 +14,7 @@ import { startLocalPostgres, type LocalPostgres } from './embedded-postgres.ts';
 import pg from 'pg';
 import type { Store, StoreOptions } from '../../src/store/index.ts';
 import { rowIdOf } from '../../src/tokens/index.ts';
-import { REPO, realIdentity, tempProject } from './project.ts';
+import { REPO, realIdentity, runCli, tempProject } from './project.ts';
 
 export const SECRET = 'fault-tests-secret-'.padEnd(40, 'x');
 export const SERIES = 'physician-coaching';
@@ -128,6 +128,13 @@ export function resendProject(): string {
       realIdentity(c);
     },
   });
+}
+
+/** `coursemail build`, as a deployment runs before starting workers: they read their catalog from its output. */
+export async function built(root: string): Promise<string> {
+  const r = await runCli(['build', '--root', root]);
+  if (r.code !== 0) throw new Error(`coursemail build failed: ${r.err}`);
+  return root;
 }
 
 export { waitFor } from './wait.ts';

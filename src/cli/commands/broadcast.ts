@@ -208,8 +208,7 @@ export const broadcastCommand = (io: CliIO) =>
             return 0;
           }
           io.out(`${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients via ${transport.name}${started.resumed ? '; copies already sent are not sent again' : ''}.`);
-          const messages = broadcastMessages(project, store);
-          messages.remember(started.broadcast.id, draft);
+          const messages = broadcastMessages(store);
           const controller = new AbortController();
           const interrupt = () => {
             io.err('stopping after the batch in flight… (run the same command again to resume)');

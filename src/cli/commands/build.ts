@@ -1,6 +1,6 @@
 import { defineCommand } from 'citty';
 import { resolve } from 'node:path';
-import { buildSeries, loadProject, projectClaims, writeSeriesOutput } from '../../build/index.ts';
+import { buildSeries, loadProject, OUTPUT_DIR, projectClaims, writeSeriesOutput } from '../../build/index.ts';
 import { listSeries } from '../../content/index.ts';
 import { formatClaim } from '../../lint/index.ts';
 import { CoursemailError, type Problem } from '../../shared/index.ts';
@@ -38,7 +38,7 @@ export async function runBuild(opts: BuildOptions, io: CliIO): Promise<number> {
     printProblems(io, problems, opts.write ? 'Build refused: nothing was written' : 'Check failed');
     return 1;
   }
-  const outDir = resolve(root, opts.out ?? 'previews');
+  const outDir = resolve(root, opts.out ?? OUTPUT_DIR);
   for (const b of built) {
     if (opts.write) {
       const { dir, manifest } = writeSeriesOutput(b, outDir);

@@ -1,7 +1,9 @@
 import { defineCommand } from 'citty';
-import { broadcastMessages, releaseScheduledBroadcasts } from '../../broadcast/index.ts';
-import { loadProject } from '../../build/index.ts';
-import { sourceCatalog, Worker, type BroadcastLookup, type Catalog, type RunSummary } from '../../send/index.ts';
+import { broadcastMessages } from '../../broadcast/messages.ts';
+import { releaseScheduledBroadcasts } from '../../broadcast/release.ts';
+import { sourceCatalog, type Catalog } from '../../send/catalog.ts';
+import { Worker, type RunSummary } from '../../send/worker.ts';
+import { OUTPUT_DIR } from '../../build/write-output.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import type { CliIO } from '../output.ts';
 import { openRuntime } from '../runtime.ts';
@@ -33,13 +35,13 @@ export const workerCommand = (io: CliIO) =>
       const leaseMs = positiveInt('lease-ms', args['lease-ms'], 24 * 3600_000);
       const idleMs = Number(args['idle-ms']);
       const rt = await openRuntime({ root: args.root, now: args.now, allowEphemeralSecret: false });
-      // Every series built once, here: sending only fills the compiled messages.
+      // Sending only fills compiled messages: lessons from the build output, broadcasts from their rows.
       let catalog: Catalog;
-      let broadcasts: BroadcastLookup;
+      const broadcasts = broadcastMessages(rt.store).lookup;
       try {
-        const project = await loadProject(rt.root);
-        catalog = await sourceCatalog(project);
-        broadcasts = broadcastMessages(project, rt.store).lookup;
+        catalog = await sourceCatalog(rt.root, rt.config, (stale) =>
+          io.err(`building ${stale.join(', ')} in this process: ${OUTPUT_DIR}/ is missing or older than the sources (run \`coursemail build\` before starting workers to keep the renderers out of their memory)`),
+        );
       } catch (err) {
         await rt.close();
         throw err;

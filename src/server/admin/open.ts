@@ -1,5 +1,4 @@
 import { rowIdOf } from '../../tokens/index.ts';
-import { broadcastMessages } from '../../broadcast/index.ts';
 import type { Config } from '../../config/index.ts';
 import { configuredTransport } from '../../deliver/index.ts';
 import type { Transport } from '../../send/transport.ts';
@@ -37,7 +36,7 @@ export async function openConsole(opts: OpenConsoleOptions): Promise<{ app: { fe
   await builder.rebuild({ config: true });
   if (!builder.project) throw new CoursemailError('console.project', 'The console cannot start: the project does not build (run `coursemail check`).');
   const transport = opts.transport ?? (() => configuredTransport(opts.config, opts.root));
-  const preview = createPreviewApp({ builder, transport, now: clock, dev: { store: opts.store, messages: broadcastMessages(builder.project, opts.store), kick: () => undefined, deliveryRowId: (id) => rowIdOf(opts.secret, 'delivery', id) } });
+  const preview = createPreviewApp({ builder, transport, now: clock, dev: { store: opts.store, kick: () => undefined, deliveryRowId: (id) => rowIdOf(opts.secret, 'delivery', id) } });
   const app = createConsoleApp({ store: opts.store, config: opts.config, secret: opts.secret, clock, transport, trustProxy: opts.trustProxy, log: opts.log, limits: opts.limits, preview, project: () => builder.project, courses: () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : [])) });
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
   return { app, close: async () => void (await watcher?.close()) };

@@ -112,9 +112,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
         return linksUrl();
       },
     };
-    // Templates and config as rebuilt last: a scheduled broadcast released later renders with them.
-    const project = new Proxy({} as Project, { get: (_, key) => Reflect.get(projectNow(), key) });
-    const messages = broadcastMessages(project, store);
+    const messages = broadcastMessages(store);
 
     // The worker's transport follows the config: checked before every pass (never during one),
     // so switching `transport` or its `smtp`/`resend` section in coursemail.config.json takes
@@ -203,7 +201,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
       now: clock,
       extend,
-      dev: { store, messages, kick, signUp: true, webhooks: !!webhooks, workerProblem: () => loop.problem(), deliveryRowId: (id) => rowIdOf(secret, 'delivery', id) },
+      dev: { store, kick, signUp: true, webhooks: !!webhooks, workerProblem: () => loop.problem(), deliveryRowId: (id) => rowIdOf(secret, 'delivery', id) },
     });
     serverUrl = preview.url;
     loop.start();

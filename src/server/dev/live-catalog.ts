@@ -23,7 +23,7 @@ export function liveCatalog(builder: PreviewBuilder): LiveCatalog {
   const compiled = new WeakMap<RenderedMessage, CatalogEntry>();
   const entry = (m: BuiltMessage) => {
     let e = compiled.get(m.message);
-    if (!e) compiled.set(m.message, (e = entryOf(m)));
+    if (!e) compiled.set(m.message, (e = entryOf(m.message)));
     return e;
   };
   const refresh = () => {

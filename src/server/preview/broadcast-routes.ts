@@ -9,7 +9,6 @@ import {
   progressOf,
   sendBroadcastTest,
   startSend,
-  type BroadcastMessages,
   type BroadcastStatus,
   type SendPlan,
 } from '../../broadcast/index.ts';
@@ -23,12 +22,11 @@ import type { Notices } from './notices.ts';
 import type { PreviewBuilder } from './state.ts';
 
 /**
- * What the preview needs to send for real (`coursemail dev` passes it): the store, the
- * messages the in-process worker sends broadcasts with, and a way to wake that worker.
+ * What the preview needs to send for real (`coursemail dev` passes it): the store and a way
+ * to wake the in-process worker.
  */
 export interface DevHooks {
   store: Store;
-  messages: BroadcastMessages;
   /** Wakes the in-process worker: a started send goes out now, not after its idle pause. */
   kick(): void;
   /** The public sign-up form is served beside the preview: the series page links to it. */
@@ -198,8 +196,6 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
         hooks.kick();
         return after(c, slug, true, `Scheduled broadcast ${started.broadcast.id} for ${when(started.broadcast.sendAt)}: the worker sends it then, if coursemail dev (or a worker) is running. Recipients are fixed when it goes.`);
       }
-      // This process sends exactly the version that was confirmed, whatever happens to the file next.
-      hooks.messages.remember(started.broadcast.id, draft);
       hooks.kick();
       return after(c, slug, true, `${started.resumed ? 'Resumed' : 'Started'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; where it stands is below.`);
     } catch (err) {

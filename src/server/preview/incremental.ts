@@ -1,4 +1,5 @@
 import { buildSeries, messageProblems, renderChecked, type BuiltSeries, type BuiltStep, type Project } from '../../build/index.ts';
+import { sourcesHash } from '../../build/sources.ts';
 import { loadSeries } from '../../content/index.ts';
 import type { Step } from '../../course/types.ts';
 import type { Problem } from '../../shared/index.ts';
@@ -16,6 +17,7 @@ function sameSource(a: Step, b: Step): boolean {
  */
 export async function rebuildSeries(project: Project, id: string, prev: BuiltSeries | undefined): Promise<{ built?: BuiltSeries; problems: Problem[] }> {
   if (!prev) return buildSeries(project, id);
+  const sources = sourcesHash(project.root, id);
   const { course, problems } = loadSeries(project.root, id, project.resolveLink);
   if (!course) return { problems };
   const shared =
@@ -48,7 +50,7 @@ export async function rebuildSeries(project: Project, id: string, prev: BuiltSer
       steps.push({ ...built, step });
     }
     if (problems.length) return { problems };
-    return { problems, built: { course, engine: course.engine, steps, confirm: prev.confirm } };
+    return { problems, built: { course, sources, engine: course.engine, steps, confirm: prev.confirm } };
   } catch {
     return buildSeries(project, id);
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type StoreOptions } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Issue 7's crash test: a worker process is SIGKILLed while a batch request is in flight at
@@ -22,7 +22,7 @@ afterEach(async () => {
 
 describe.each(['sqlite', 'postgres'] as const)('a worker killed mid-batch and restarted (%s)', (kind) => {
   it('sends every due delivery exactly once', { timeout: 60_000 }, async () => {
-    const root = resendProject();
+    const root = await built(resendProject());
     const options: StoreOptions = kind === 'sqlite' ? { sqlitePath: join(root, 'data/coursemail.sqlite') } : await freshDatabase('postgres');
     const store = await openStore(options);
     await seedDueLessons(store, DUE);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Four worker processes (one of them running two loops with --concurrency 2) share 20,000
@@ -20,7 +20,7 @@ afterEach(async () => {
 
 describe('4 worker processes against one Postgres', () => {
   it(`send ${DUE.toLocaleString('en-US')} due deliveries: all sent, none twice, every process sent some`, { timeout: 120_000 }, async () => {
-    const root = resendProject();
+    const root = await built(resendProject());
     const options = await freshDatabase('postgres');
     const store = await openStore(options);
     await seedDueLessons(store, DUE);

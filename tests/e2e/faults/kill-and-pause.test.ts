@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, type WorkerProcess, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, type WorkerProcess, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Three workers on one Postgres with 3 s leases. One is SIGKILLed with a batch in flight;
@@ -24,7 +24,7 @@ const batchLines = (w: WorkerProcess) => w.out().split('\n').filter((l) => l.sta
 
 describe('one worker SIGKILLed, another SIGSTOPped past its lease (Postgres)', () => {
   it('0 duplicates, 0 lost; the paused worker’s late record changes nothing', { timeout: 90_000 }, async () => {
-    const root = resendProject();
+    const root = await built(resendProject());
     const options = await freshDatabase('postgres');
     const store = await openStore(options);
     await seedDueLessons(store, DUE);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, startOwnPostgres, statusCounts, stopWorker, type OwnPostgres, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, startOwnPostgres, statusCounts, stopWorker, type OwnPostgres, waitFor } from '../../support/worker-process.ts';
 
 /**
  * Postgres goes away mid-run (a fast shutdown ends every session, as a restart or a
@@ -34,7 +34,7 @@ describe('Postgres restarted mid-run', () => {
     await store.close();
     // Slow answers: batches are in flight at the provider when the database goes.
     server = await startFakeResend({ requestsPerSecond: null, keepEmails: false, faults: { delayMs: 150 } });
-    const root = resendProject();
+    const root = await built(resendProject());
     const workers = ['a', 'b'].map((name) =>
       spawnWorker({ root, resendUrl: server!.url, databaseUrl: options.databaseUrl, name, args: ['--lease-ms', '3000', '--idle-ms', '200'] }),
     );

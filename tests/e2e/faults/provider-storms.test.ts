@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend, type FakeResendFaults } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * The provider misbehaves in four storms, one after another as the run goes, 30 % of
@@ -29,7 +29,7 @@ afterEach(async () => {
 
 describe('provider storms', () => {
   it('500s, 429 bursts, answers past the timeout, resets: every delivery sent once or failed with a reason', { timeout: 180_000 }, async () => {
-    const root = resendProject();
+    const root = await built(resendProject());
     const options = await freshDatabase('postgres');
     const store = await openStore(options);
     await seedDueLessons(store, DUE);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
 
 /**
  * SQLite mode with two worker processes on the same file: allowed, and serialized safely.
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 describe('SQLite: two worker processes on one file', () => {
   it('are serialized safely: all sent, none twice, both took part', { timeout: 60_000 }, async () => {
-    const root = resendProject();
+    const root = await built(resendProject());
     const options = { sqlitePath: join(root, 'data/coursemail.sqlite') };
     const store = await openStore(options);
     await seedDueLessons(store, DUE);
