@@ -60,6 +60,8 @@ export interface RunSummary {
   sent: number;
   failed: number;
   retried: number;
+  /** Lessons put back for their next send window (see BatchSummary.held). */
+  held: number;
   batches: number;
 }
 
@@ -122,7 +124,7 @@ export class Worker {
    * connection busy while one of them does its database work and fill.
    */
   async drain(): Promise<RunSummary> {
-    const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, batches: 0 };
+    const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 };
     let batch = this.stopping ? null : await this.o.store.deliveries.claim(this.claimOptions());
     while (batch) {
       try {
@@ -149,6 +151,7 @@ export class Worker {
       summary.sent += b.sent;
       summary.failed += b.failed;
       summary.retried += b.retried;
+      summary.held += b.held;
       this.o.onBatch?.(b);
       // Asked to stop while the next batch was being claimed (from onBatch, say): it goes
       // back to the queue untouched, under its key, and is claimed whole later.

@@ -61,7 +61,7 @@ export const workerCommand = (io: CliIO) =>
             broadcasts,
             beforePass: (now) => releaseScheduledBroadcasts(rt.store, now),
             plans: i === 0,
-            onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
+            onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${heldNote(b.held)}${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
             onError: (e, wait) => io.err(`pass failed: ${e instanceof Error ? e.message : String(e)}${wait ? `; trying again in ${wait / 1000} s` : ''}`),
           }),
       );
@@ -80,10 +80,10 @@ export const workerCommand = (io: CliIO) =>
           const enqueued = await workers[0]!.plan();
           const drained = await Promise.all(workers.map((w) => w.drain()));
           const s = drained.reduce<RunSummary>(
-            (a, b) => ({ enqueued: a.enqueued + b.enqueued, sent: a.sent + b.sent, failed: a.failed + b.failed, retried: a.retried + b.retried, batches: a.batches + b.batches }),
-            { enqueued, sent: 0, failed: 0, retried: 0, batches: 0 },
+            (a, b) => ({ enqueued: a.enqueued + b.enqueued, sent: a.sent + b.sent, failed: a.failed + b.failed, retried: a.retried + b.retried, held: a.held + b.held, batches: a.batches + b.batches }),
+            { enqueued, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 },
           );
-          io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry`);
+          io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry${heldNote(s.held)}`);
         } else {
           io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}${loops}); Ctrl-C to stop`);
           await Promise.all(workers.map((w) => w.run(idleMs)));
@@ -96,3 +96,6 @@ export const workerCommand = (io: CliIO) =>
       return 0;
     },
   });
+
+/** A batch of lessons claimed after their window closed reads "0 sent": say where they went. */
+const heldNote = (held: number) => (held ? `, ${held} held for the next send window` : '');
