@@ -15,7 +15,7 @@ import type { Project } from '../../build/index.ts';
 import type { Transport } from '../../send/transport.ts';
 import type { BroadcastDraftFields, StoredBroadcastDraft } from '../../store/index.ts';
 import { actionError } from '../preview/action-error.ts';
-import { confirmPage, isLive, POLL_SCRIPT, stateLabel, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
+import { confirmPage, sendFacts, isLive, POLL_SCRIPT, stateLabel, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { PREVIEW_STYLE } from '../preview/layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
@@ -275,22 +275,13 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     const plan = await planSend({ project, store }, draft, { now: deps.clock(), forceNew });
     const a = plan.action;
     const to = `${n(plan.recipients)} recipient${plan.recipients === 1 ? '' : 's'}`;
-    const failed = plan.checks.filter((ch) => !ch.ok);
     const input: ConfirmPageInput = {
       slug: d.slug,
       base: `/admin/drafts/${d.id}`,
       list: '/admin/drafts',
       action: 'send',
       title: a.kind === 'resume' ? `Resume sending “${plan.subject}”?` : `Send “${plan.subject}”?`,
-      facts: [
-        ['Subject', plan.subject, 'confirm-subject'],
-        ['Recipients', html`<b data-testid="confirm-count">${n(plan.recipients)}</b> ${a.kind === 'resume' ? 'still to go' : plan.seriesId ? `subscribers of ${plan.seriesId}` : 'active subscribers'} (not unsubscribed, bounced or suppressed)`],
-        ['Sample', plan.sample.length ? plan.sample.join(', ') : '(nobody)'],
-        ['Size', plan.htmlBytes ? `${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled` : '—'],
-        ['Guard', plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`],
-        ['Transport', project.config.transport],
-        ['This will be', a.kind === 'schedule' ? `a new broadcast, scheduled for ${when(a.sendAt)}` : a.kind === 'resume' ? `resume broadcast ${a.broadcast.id}; nobody gets a second copy` : `a new broadcast${plan.replaces ? `, cancelling the rest of broadcast ${plan.replaces.broadcast.id}` : ''}, sent by the worker beside the console at its next pass`],
-      ],
+      facts: sendFacts(plan, project.config.transport, a.kind === 'schedule' ? `a new broadcast, scheduled for ${when(a.sendAt)}` : a.kind === 'resume' ? `resume broadcast ${a.broadcast.id}; nobody gets a second copy` : `a new broadcast${plan.replaces ? `, cancelling the rest of broadcast ${plan.replaces.broadcast.id}` : ''}, sent by the worker beside the console at its next pass`),
       hidden: { hash: draft.hash, ...(forceNew ? { new: 'yes' } : {}) },
       confirmText: a.kind === 'schedule' ? `Yes, schedule “${plan.subject}” (${to} now)` : `Yes, send “${plan.subject}” to ${to}`,
       button: a.kind === 'schedule' ? `Schedule for ${when(a.sendAt)}` : `Send to ${to}`,

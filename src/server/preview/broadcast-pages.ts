@@ -1,4 +1,4 @@
-import type { BroadcastStatus } from '../../broadcast/index.ts';
+import type { BroadcastStatus, SendPlan } from '../../broadcast/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import type { BroadcastView } from './broadcasts.ts';
 import type { FormGuard } from './csrf.ts';
@@ -120,6 +120,21 @@ export interface ConfirmPageInput {
   /** The broadcast's page, which the form posts under (default `/broadcasts/<slug>`), and the list it is in. */
   base?: string;
   list?: string;
+}
+
+/** The facts a send's confirmation shows, the same in the preview and the console; `nextStep` says what the send will be. */
+export function sendFacts(plan: SendPlan, transport: string, nextStep: string): ConfirmPageInput['facts'] {
+  const a = plan.action;
+  const failed = plan.checks.filter((ch) => !ch.ok);
+  return [
+    ['Subject', plan.subject, 'confirm-subject'],
+    ['Recipients', html`<b data-testid="confirm-count">${n(plan.recipients)}</b> ${a.kind === 'resume' ? 'still to go' : plan.seriesId ? `subscribers of ${plan.seriesId}` : 'active subscribers'} (not unsubscribed, bounced or suppressed)`],
+    ['Sample', plan.sample.length ? plan.sample.join(', ') : '(nobody)'],
+    ['Size', plan.htmlBytes ? `${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled` : '—'],
+    ['Guard', plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`],
+    ['Transport', transport],
+    ['This will be', nextStep],
+  ];
 }
 
 /** A confirmation step: the facts, and a POST form with the token and a required checkbox. */

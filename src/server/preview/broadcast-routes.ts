@@ -15,7 +15,7 @@ import {
 import type { Transport } from '../../send/transport.ts';
 import type { Store } from '../../store/index.ts';
 import { actionError } from './action-error.ts';
-import { broadcastsTable, confirmPage, POLL_SCRIPT, sendingCard, when, type ConfirmPageInput } from './broadcast-pages.ts';
+import { broadcastsTable, confirmPage, sendFacts, POLL_SCRIPT, sendingCard, when, type ConfirmPageInput } from './broadcast-pages.ts';
 import type { FormGuard } from './csrf.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Notices } from './notices.ts';
@@ -142,20 +142,11 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const plan = await planSend({ project, store }, draft, { now: ctx.now() });
     const a = plan.action;
     const planned = plannedAs(plan);
-    const failed = plan.checks.filter((ch) => !ch.ok);
     const input: ConfirmPageInput = {
       slug,
       action: 'send',
       title: a.kind === 'resume' ? `Resume sending “${plan.subject}”?` : `Send “${plan.subject}”?`,
-      facts: [
-        ['Subject', plan.subject, 'confirm-subject'],
-        ['Recipients', html`<b data-testid="confirm-count">${n(plan.recipients)}</b> ${a.kind === 'resume' ? 'still to go' : plan.seriesId ? `subscribers of ${plan.seriesId}` : 'active subscribers'} (not unsubscribed, bounced or suppressed)`],
-        ['Sample', plan.sample.length ? plan.sample.join(', ') : '(nobody)'],
-        ['Size', plan.htmlBytes ? `${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled` : '—'],
-        ['Guard', plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`],
-        ['Transport', project.config.transport],
-        ['This will be', planned.nextStep],
-      ],
+      facts: sendFacts(plan, project.config.transport, planned.nextStep),
       hidden: { hash: draft.hash },
       confirmText: planned.confirm,
       button: planned.button,
