@@ -1,18 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
-import { openServeApp } from '../../src/server/serve-app.ts';
-import { openStore, type Store } from '../../src/store/index.ts';
 import { subscriberLinks } from '../../src/tokens/index.ts';
 import { launchBrowser } from '../support/browser.ts';
+import { COACH, startConsole, type RunningConsole } from '../support/console.ts';
 import { axe, overflowing } from '../support/page-checks.ts';
-import { REPO, tempProject } from '../support/project.ts';
+import { REPO } from '../support/project.ts';
 import { waitFor } from '../support/wait.ts';
 
 /**
@@ -20,71 +16,29 @@ import { waitFor } from '../support/wait.ts';
  * preview, save it, test-send it to the signed-in coach, send it to 3 readers (the worker
  * beside the console sends), and read both in the audit log. Then its pages at 375 px.
  */
-const COACH = 'coach@example.com';
-const SECRET = randomBytes(32).toString('hex');
 const READERS = ['ann.lee@example.com', 'bob.stone@example.com', 'cara.diaz@example.com'];
 const ARTIFACTS = join(REPO, 'tests/.artifacts');
 
-let root: string;
+let c: RunningConsole;
 let config: Config;
-let store: Store;
-let server: RunningServer;
 let browser: Browser;
-let closeApp: () => Promise<void>;
 let draftPath: string;
 
-const mails = async (): Promise<(ParsedMail & { file: string })[]> => {
-  const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
-  return Promise.all(files.map(async (file) => Object.assign(await simpleParser(readFileSync(join(dir, file))), { file })));
-};
 const toOf = (m: ParsedMail) => [m.to].flat()[0]?.text;
 
 beforeAll(async () => {
-  // A long folder name, as console-width's: a path shown on a page must still fit 375 px.
-  root = tempProject({ prefix: `project-${'deep'.repeat(16)}-`, config: (c) => void (c.admins = [COACH]) });
-  config = loadConfig(root);
-  store = await openStore({ sqlitePath: join(root, 'data', 'coursemail.sqlite') });
-  const now = new Date();
-  await store.subscribers.importBatch(
-    READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null, consentAt: now, consentSource: 'test' })),
-    { now, seriesId: null },
-  );
-  const app = await openServeApp({ root, store, config, secret: SECRET, series: new Map(), console: { watch: false } });
-  closeApp = app.close;
-  [server, browser] = await Promise.all([startHttpServer(app, { port: 0 }), launchBrowser()]);
+  [c, browser] = await Promise.all([
+    // A long folder name, as console-width's: a path shown on a page must still fit 375 px.
+    startConsole({ prefix: `project-${'deep'.repeat(16)}-`, readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null })) }),
+    launchBrowser(),
+  ]);
+  config = loadConfig(c.root);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await server?.close();
-  await closeApp?.();
-  await store?.close();
+  await c?.close();
 });
-
-/** `coursemail worker --once` beside the console, as on the server. */
-function runWorker(): Promise<{ code: number | null; err: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: SECRET, NO_COLOR: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.url}/admin/sign-in`);
-  const before = new Set((await mails()).map((m) => m.file));
-  await page.fill('input[name=email]', COACH);
-  await page.click('button[type=submit]');
-  const fresh = async () => (await mails()).find((m) => m.subject === 'Your coursemail sign-in link' && !before.has(m.file));
-  await waitFor(async () => !!(await fresh()), 'the sign-in mail', 10_000);
-  await page.goto(server.url + new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec((await fresh())!.text ?? '')![0]).pathname);
-  await page.locator('[data-testid="sign-in"]').click();
-  await page.waitForURL(new RegExp(`${server.url}/admin/$`));
-}
 
 /** The footer every copy carries, in the plain-text part. */
 function expectFooter(m: ParsedMail): void {
@@ -97,7 +51,7 @@ describe('the console’s broadcast editor in Chromium', () => {
   let page: Page;
   beforeAll(async () => {
     page = await browser.newPage();
-    await signIn(page);
+    await c.signIn(page);
   });
   afterAll(() => page.close());
 
@@ -126,7 +80,7 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.locator('[data-testid="save"]').click();
     await page.waitForURL(/\/admin\/drafts\/\d+\?done=Saved/);
     draftPath = new URL(page.url()).pathname;
-    expect((await store.broadcastDrafts.getBySlug('spring-note'))?.subject).toBe('Spring notes for {{#if firstName}}{{firstName}}{{else}}you{{/if}}');
+    expect((await c.store.broadcastDrafts.getBySlug('spring-note'))?.subject).toBe('Spring notes for {{#if firstName}}{{firstName}}{{else}}you{{/if}}');
     expect(await page.locator('[data-testid="draft-state"]').getAttribute('data-state')).toBe('draft');
 
     // A test to the signed-in coach, with the footer.
@@ -137,7 +91,7 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.locator('[data-testid="confirm-button"]').click();
     await page.waitForURL(/\/admin\/drafts\/\d+\?done=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Sent “\[TEST\] Spring notes for Maya” to coach@example.com via outbox/);
-    const tests = (await mails()).filter((m) => m.subject === '[TEST] Spring notes for Maya');
+    const tests = (await c.mails()).filter((m) => m.subject === '[TEST] Spring notes for Maya');
     expect(tests.map(toOf)).toEqual([COACH]);
     expectFooter(tests[0]!);
 
@@ -151,10 +105,10 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.waitForURL(/\/admin\/drafts\/\d+\?done=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Started broadcast \d+ to 3 recipients/);
     // No file was written: the worker takes the message from the draft in the database.
-    expect(existsSync(join(root, 'broadcasts', 'spring-note.md'))).toBe(false);
-    const worker = await runWorker();
+    expect(existsSync(join(c.root, 'broadcasts', 'spring-note.md'))).toBe(false);
+    const worker = await c.runWorker();
     expect([worker.code, worker.err]).toEqual([0, '']);
-    const copies = (await mails()).filter((m) => m.subject?.startsWith('Spring notes for '));
+    const copies = (await c.mails()).filter((m) => m.subject?.startsWith('Spring notes for '));
     expect(copies.map((m) => [toOf(m), m.subject]).sort()).toEqual([
       ['ann.lee@example.com', 'Spring notes for Ann'],
       ['bob.stone@example.com', 'Spring notes for Bob'],
@@ -162,17 +116,17 @@ describe('the console’s broadcast editor in Chromium', () => {
     ]);
     for (const m of copies) {
       expectFooter(m);
-      const reader = (await store.subscribers.findByEmail(toOf(m)!))!;
-      expect(m.text).toContain(subscriberLinks(config.publicUrl, SECRET, reader.id).unsubscribeUrl);
+      const reader = (await c.store.subscribers.findByEmail(toOf(m)!))!;
+      expect(m.text).toContain(subscriberLinks(config.publicUrl, c.secret, reader.id).unsubscribeUrl);
     }
     await page.reload();
     expect(await page.locator('[data-testid="draft-state"]').getAttribute('data-state')).toBe('sent');
 
     // The broadcasts list shows it beside the file broadcasts, as written in the console (no file).
-    await page.goto(`${server.url}/admin/broadcasts`);
+    await page.goto(`${c.server.url}/admin/broadcasts`);
     expect(await page.locator('[data-broadcast="spring-note"]').innerText()).toMatch(/spring-note \(written in the console\)[\s\S]*Spring notes for[\s\S]*sent 3\/3/);
 
-    await page.goto(`${server.url}/admin/audit`);
+    await page.goto(`${c.server.url}/admin/audit`);
     const rows = await page.locator('[data-testid="audit"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action'), tr.querySelectorAll('td')[3]?.textContent ?? '']));
     expect(rows.map(([a]) => a)).toEqual(['broadcast.send', 'broadcast.test', 'draft.create', 'sign-in']);
     expect(rows[0]![1]).toMatch(/^draft “spring-note”: Started broadcast \d+ to 3 recipients/);
@@ -180,11 +134,11 @@ describe('the console’s broadcast editor in Chromium', () => {
   });
 
   it('exports the draft to broadcasts/<slug>.md, the file the CLI reads, never over a file unless asked; edited after its send, it goes again only as a new broadcast', { timeout: 120_000 }, async () => {
-    await page.goto(server.url + draftPath);
+    await page.goto(c.server.url + draftPath);
     await page.locator('[data-testid="export"]').click();
     await page.waitForURL(/\?done=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toBe('Exported to broadcasts/spring-note.md.');
-    const file = readFileSync(join(root, 'broadcasts', 'spring-note.md'), 'utf8');
+    const file = readFileSync(join(c.root, 'broadcasts', 'spring-note.md'), 'utf8');
     expect(file).toMatch(/^---\nsubject: /);
     expect(file).toContain('A **new article** is out');
     await page.fill('textarea[name=body]', 'Edited after the export.');
@@ -193,7 +147,7 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.locator('[data-testid="export"]').click();
     await page.waitForURL(/\?failed=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Not exported: broadcasts\/spring-note\.md exists and differs/);
-    expect(readFileSync(join(root, 'broadcasts', 'spring-note.md'), 'utf8')).toBe(file);
+    expect(readFileSync(join(c.root, 'broadcasts', 'spring-note.md'), 'utf8')).toBe(file);
 
     // Edited after it was sent: a send is refused as the CLI refuses it, and goes only as a new broadcast.
     await page.locator('[data-testid="action-send"]').click();
@@ -204,10 +158,10 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.locator('[data-testid="confirm-button"]').click();
     await page.waitForURL(/\?done=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Started broadcast \d+ to 3 recipients/);
-    const worker = await runWorker();
+    const worker = await c.runWorker();
     expect([worker.code, worker.err]).toEqual([0, '']);
     // The file still holds the first version; the worker sends the draft's, which is what was confirmed.
-    const edited = (await mails()).filter((m) => m.text?.includes('Edited after the export.'));
+    const edited = (await c.mails()).filter((m) => m.text?.includes('Edited after the export.'));
     expect(edited.map(toOf).sort()).toEqual(READERS);
   });
 });
@@ -216,7 +170,7 @@ describe.each([375, 1280] as const)('the editor’s pages at %i px', (width) => 
   let page: Page;
   beforeAll(async () => {
     page = await browser.newPage({ viewport: { width, height: 900 } });
-    await signIn(page);
+    await c.signIn(page);
   });
   afterAll(() => page.close());
 
@@ -227,7 +181,7 @@ describe.each([375, 1280] as const)('the editor’s pages at %i px', (width) => 
     ['test confirmation', () => `${draftPath}/test`],
     ['send confirmation', () => `${draftPath}/send`],
   ])('the %s page fits the viewport and has no serious accessibility violation', async (type, path) => {
-    await page.goto(server.url + path());
+    await page.goto(c.server.url + path());
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, `console-broadcast-${width}-${type.replace(/\W+/g, '-')}.png`), fullPage: true });
     expect({ type, overflowing: await overflowing(page), axe: await axe(page) }).toEqual({ type, overflowing: [], axe: [] });

@@ -1,10 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.ts';
 import { COACH, signInPath, startConsole, type RunningConsole } from '../support/console.ts';
-import { REPO } from '../support/project.ts';
 
 const READERS = ['ann.lee@example.com', 'bob.stone@example.com', 'cara.diaz@example.com'];
 
@@ -22,18 +19,6 @@ afterAll(async () => {
   await browser?.close();
   await c?.close();
 });
-
-/** `coursemail worker --once` beside the console, as on the server: the console starts a send, the worker sends. */
-function runWorker(): Promise<{ code: number | null; err: string }> {
-  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', c.root], {
-    cwd: c.root,
-    env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: c.secret, NO_COLOR: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
-}
 
 describe('the console in Chromium', () => {
   // A deadline, not a speed check: the worker process builds every series before it sends.
@@ -56,7 +41,7 @@ describe('the console in Chromium', () => {
     await page.locator('[data-testid="confirm-button"]').click();
     await page.waitForURL(/\/admin\/broadcasts\/news\?notice=/);
     expect(await page.locator('[data-testid="notice"]').innerText()).toMatch(/^Started broadcast \d+ to 3 recipients/);
-    const worker = await runWorker();
+    const worker = await c.runWorker();
     expect([worker.code, worker.err]).toEqual([0, '']);
     const copies = (await c.mails()).filter((m) => m.subject?.startsWith('News for') && m.subject.endsWith(': news'));
     expect(copies.map((m) => [m.to].flat()[0]?.text).sort()).toEqual([...READERS].sort());

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { startHttpServer, type RunningServer } from '../../src/server/http.ts';
 import { openServeApp, type ServeAppOptions } from '../../src/server/serve-app.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { writeBroadcast } from '../broadcast/support.ts';
-import { tempProject } from './project.ts';
+import { REPO, tempProject } from './project.ts';
 import { waitFor } from './wait.ts';
 
 export const COACH = 'coach@example.com';
@@ -28,6 +29,8 @@ export interface ConsoleOptions {
   readers?: { email: string; firstName: string | null; timezone: string | null; origin?: { file: string; row: number } }[];
   /** openServeApp's options beyond the project's own (clock, trustProxy, log, the console's limits). */
   serve?: Partial<Omit<ServeAppOptions, 'root' | 'store' | 'config' | 'secret' | 'series'>>;
+  /** The store the app is given, made from the real one (see holdImports); `readers` and RunningConsole.store stay on the real one. */
+  wrapStore?: (store: Store) => Store;
 }
 
 type ServeApp = Awaited<ReturnType<typeof openServeApp>>;
@@ -45,12 +48,33 @@ export interface RunningConsole {
   newSignInMails(before: Set<string>, count?: number, state?: () => string): Promise<OutboxMail[]>;
   /** Signs a browser page in as the coach: asks for a link, opens it, presses its button. */
   signIn(page: Page): Promise<void>;
+  /** `coursemail worker --once` beside the console, as on the server: the console starts a send, the worker sends. */
+  runWorker(): Promise<{ code: number | null; err: string }>;
   close(): Promise<void>;
 }
 
 /** The path of the sign-in link in a mail's text (`/admin/sign-in/…`). */
 export function signInPath(text: string | undefined): string {
   return new URL(/https?:\/\/\S+\/admin\/sign-in\/\S+/.exec(text ?? '')![0]).pathname;
+}
+
+/**
+ * `store` with each subscribers.importBatch held until the test calls the release it pushes
+ * onto `waiting`: a running import's progress, seen without timing.
+ */
+export function holdImports(store: Store): { held: Store; waiting: (() => void)[] } {
+  const waiting: (() => void)[] = [];
+  const held: Store = {
+    ...store,
+    subscribers: {
+      ...store.subscribers,
+      importBatch: async (...args: Parameters<Store['subscribers']['importBatch']>) => {
+        await new Promise<void>((release) => waiting.push(release));
+        return store.subscribers.importBatch(...args);
+      },
+    },
+  };
+  return { held, waiting };
 }
 
 /**
@@ -77,7 +101,7 @@ export async function startConsole(opts: ConsoleOptions = {}): Promise<RunningCo
       { now, seriesId: null },
     );
   }
-  const app = await openServeApp({ root, store, config: loadConfig(root), secret, series: new Map(), console: { watch: false }, ...opts.serve });
+  const app = await openServeApp({ root, store: opts.wrapStore?.(store) ?? store, config: loadConfig(root), secret, series: new Map(), console: { watch: false }, ...opts.serve });
   const server = await startHttpServer(app, { port: 0 });
 
   const mails = async (): Promise<OutboxMail[]> => {
@@ -109,6 +133,16 @@ export async function startConsole(opts: ConsoleOptions = {}): Promise<RunningCo
       await page.goto(server.url + signInPath(mail!.text));
       await page.locator('[data-testid="sign-in"]').click();
       await page.waitForURL(new RegExp(`${server.url}/admin/$`));
+    },
+    runWorker() {
+      const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: secret, NO_COLOR: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      return new Promise((resolve) => child.on('close', (code) => resolve({ code, err })));
     },
     async close() {
       await server.close();

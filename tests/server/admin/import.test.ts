@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { Store } from '../../../src/store/index.ts';
+import { holdImports } from '../../support/console.ts';
 import { forEachDatabase } from '../../support/databases.ts';
 import { until } from '../../support/wait.ts';
 import { COACH, COURSE, signedInConsole, tableRows } from './support.ts';
@@ -37,22 +37,6 @@ async function importAndWait(con: Console, csv: string, name = 'people.csv', ser
     return /data-state="running"/.test(markup) ? undefined : markup;
   });
   return { job, card };
-}
-
-/** Holds each import batch until the test lets it go: the progress of a running import, seen without timing. */
-function heldStore(store: Store) {
-  const waiting: (() => void)[] = [];
-  const held: Store = {
-    ...store,
-    subscribers: {
-      ...store.subscribers,
-      importBatch: async (...args: Parameters<Store['subscribers']['importBatch']>) => {
-        await new Promise<void>((release) => waiting.push(release));
-        return store.subscribers.importBatch(...args);
-      },
-    },
-  };
-  return { held, waiting };
 }
 
 forEachDatabase((db) => {
@@ -100,7 +84,7 @@ forEachDatabase((db) => {
 
   it('shows the rows read while the import runs, batch by batch, then the summary', async () => {
     const { store } = await db.fresh();
-    const { held, waiting } = heldStore(store);
+    const { held, waiting } = holdImports(store);
     const con = await signedInConsole(held);
     // Three batches of up to 1000 rows, and a file over the 256 KB other console forms may send.
     const rows = Array.from({ length: 2500 }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com,Reader,,yes,${'a note the import ignores '.repeat(4)}`);
