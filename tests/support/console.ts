@@ -10,6 +10,7 @@ import { openServeApp, type ServeAppOptions } from '../../src/server/serve-app.t
 import { openStore, type Store } from '../../src/store/index.ts';
 import { writeBroadcast } from '../broadcast/support.ts';
 import { REPO, tempProject } from './project.ts';
+import { built } from './worker-process.ts';
 import { waitFor } from './wait.ts';
 
 export const COACH = 'coach@example.com';
@@ -48,7 +49,7 @@ export interface RunningConsole {
   newSignInMails(before: Set<string>, count?: number, state?: () => string): Promise<OutboxMail[]>;
   /** Signs a browser page in as the coach: asks for a link, opens it, presses its button. */
   signIn(page: Page): Promise<void>;
-  /** `coursemail worker --once` beside the console, as on the server: the console starts a send, the worker sends. */
+  /** `coursemail build` then `coursemail worker --once` beside the console, as on the server: the console starts a send, the worker sends. */
   runWorker(): Promise<{ code: number | null; err: string }>;
   close(): Promise<void>;
 }
@@ -134,7 +135,9 @@ export async function startConsole(opts: ConsoleOptions = {}): Promise<RunningCo
       await page.locator('[data-testid="sign-in"]').click();
       await page.waitForURL(new RegExp(`${server.url}/admin/$`));
     },
-    runWorker() {
+    async runWorker() {
+      // As on the server: `coursemail build` on deploy, so the worker reads previews/ and renders nothing.
+      await built(root);
       const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--once', '--root', root], {
         cwd: root,
         env: { ...process.env, DATABASE_URL: '', COURSEMAIL_SECRET: secret, NO_COLOR: '1' },
