@@ -2,7 +2,7 @@ import { buildSeries, type Project } from '../build/index.ts';
 import { listSeries } from '../content/index.ts';
 import type { Course } from '../course/types.ts';
 import { CoursemailError } from '../shared/index.ts';
-import { entryOf, type Catalog, type CatalogEntry } from './catalog.ts';
+import { entryOf, type Catalog, type CatalogEntry } from './catalog-entry.ts';
 
 /**
  * Builds (renders and guards) every series in this process, loading the renderers. A series

@@ -4,42 +4,11 @@ import { OUTPUT_DIR, type Manifest } from '../build/write-output.ts';
 import { sourcesHash, sourcesStamp } from '../build/sources.ts';
 import { linkResolver, loadConfig, CONFIG_FILE, type Config } from '../config/index.ts';
 import { listSeries, loadSeries } from '../content/index.ts';
-import type { Course } from '../course/types.ts';
-import { compileMessage, type CompiledMessage } from '../personalize/index.ts';
-import type { MessageKind } from '../course/index.ts';
+import type { Course, MessageKind } from '../course/index.ts';
+import { entryOf, type Catalog, type CatalogEntry } from './catalog-entry.ts';
 import { CoursemailError } from '../shared/index.ts';
 
-export interface CatalogEntry {
-  compiled: CompiledMessage;
-  sender: { name: string; email: string };
-  subject: string;
-}
-
-/**
- * Every series compiled once: lessons by (series, slug) and each series' confirmation.
- * Sending then only fills; nothing is rendered per recipient.
- */
-export interface Catalog {
-  courses: Map<string, Course>;
-  lesson(seriesId: string, slug: string): CatalogEntry | undefined;
-  confirm(seriesId: string): CatalogEntry | undefined;
-  /** Brings the catalog up to date with its sources, or throws: the worker calls it before each pass and batch. */
-  refresh?(): Promise<void>;
-}
-
-/** A rendered message, placeholders unfilled. */
-export interface RenderedParts {
-  kind: MessageKind;
-  subject: string;
-  html: string;
-  text: string;
-  senderName: string;
-  senderEmail: string;
-}
-
-export function entryOf({ kind, subject, html, text, senderName, senderEmail }: RenderedParts): CatalogEntry {
-  return { compiled: compileMessage({ kind, subject, html, text }), sender: { name: senderName, email: senderEmail }, subject };
-}
+export { entryOf, type Catalog, type CatalogEntry, type RenderedParts } from './catalog-entry.ts';
 
 /** The build output `coursemail build` wrote for a series, if it was built from the sources as they are now. */
 function fromOutput(root: string, config: Config, id: string, sources: string, entries: Map<string, CatalogEntry>): Course | undefined {

@@ -106,9 +106,9 @@ describe('a console draft is a broadcast file kept in the database', () => {
 
     await store.broadcastDrafts.update(saved.draft.id, fields({ body: 'Edited after the send started.' }), { revision: 1, by: 'coach@example.com', now: t0 });
     // What was confirmed is what the rest of the send carries: the message stored with the broadcast.
-    const entry = await broadcastMessages(store).lookup(started.broadcast.id);
-    expect(typeof entry).not.toBe('string');
-    expect(JSON.stringify(entry)).toContain('A new article is out.');
-    expect(JSON.stringify(entry)).not.toContain('Edited after the send started.');
+    expect(typeof (await broadcastMessages(store).lookup(started.broadcast.id))).not.toBe('string');
+    const stored = (await store.broadcasts.messageOf(started.broadcast.id))!;
+    expect(stored.text).toContain('A new article is out.');
+    expect(`${stored.html}${stored.text}`).not.toContain('Edited after the send started.');
   });
 });
