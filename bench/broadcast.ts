@@ -59,7 +59,11 @@ interface SendRun {
 }
 
 /** One broadcast from start to finish through the real path, timed and with its RSS high-water mark. */
-async function sendOnce(ctx: { project: Awaited<ReturnType<typeof loadProject>>; store: Store; url: string }, draft: BroadcastDraft, expected: number): Promise<SendRun> {
+async function sendOnce(
+  ctx: { project: Awaited<ReturnType<typeof loadProject>>; store: Store; url: string },
+  draft: BroadcastDraft,
+  expected: number,
+): Promise<SendRun> {
   const { project, store } = ctx;
   const snapStart = performance.now();
   const started = await startSend({ project, store }, draft, { now: new Date() });
@@ -182,7 +186,13 @@ export async function benchBroadcast(): Promise<Figure[]> {
         unit: 'MB',
         slow: { name: `while sending to ${k(SMALL)}`, value: small.peakMb },
       },
-      { issue: 8, name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`, value: big.snapshotMs, unit: 'ms', slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs } },
+      {
+        issue: 8,
+        name: `recipient snapshot of ${k(SUBSCRIBERS)} (one INSERT … SELECT)`,
+        value: big.snapshotMs,
+        unit: 'ms',
+        slow: { name: `of ${k(SMALL)}`, value: small.snapshotMs },
+      },
     ];
   } finally {
     for (const store of stores) await store.close();

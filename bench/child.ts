@@ -118,7 +118,12 @@ async function work(): Promise<void> {
     planMs = performance.now() - t0;
   }
   // The window counts sending only: it starts once the scheduler pass is done.
-  const timer = seconds === undefined ? undefined : setTimeout(() => workers.forEach((w) => w.stop()), seconds * 1000);
+  const timer =
+    seconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          for (const w of workers) w.stop();
+        }, seconds * 1000);
   const summaries: RunSummary[] = await Promise.all(workers.map((w) => w.drain()));
   const ms = performance.now() - t0;
   const endedAt = Date.now();
@@ -201,7 +206,14 @@ async function importMode(): Promise<void> {
       const email = normalizeEmail(rec[col('email')] ?? '');
       const zone = validateTimezone(rec[col('timezone')] ?? '');
       if ('problem' in email || 'problem' in zone || rec.length > header!.length) bad++;
-      else rows.push({ email: email.email, firstName: sanitizeName(rec[col('first_name')] ?? ''), timezone: zone.timezone, consentAt: now, consentSource: 'bench' });
+      else
+        rows.push({
+          email: email.email,
+          firstName: sanitizeName(rec[col('first_name')] ?? ''),
+          timezone: zone.timezone,
+          consentAt: now,
+          consentSource: 'bench',
+        });
     }
     live();
     let imported = 0;

@@ -50,7 +50,17 @@ export async function benchDrip(): Promise<Figure[]> {
       try {
         const capacity = LIMITED_RPS * 100 * LIMITED_SECONDS;
         const db = await enrolledDatabase(dir, `limited-${loops}`, capacity + 2_000);
-        const run = await runChild<WorkResult>(['work', `sqlite:${db.path}`, server.url, String(LIMITED_RPS), '--plan', '--loops', String(loops), '--seconds', String(LIMITED_SECONDS + 1)]).result;
+        const run = await runChild<WorkResult>([
+          'work',
+          `sqlite:${db.path}`,
+          server.url,
+          String(LIMITED_RPS),
+          '--plan',
+          '--loops',
+          String(loops),
+          '--seconds',
+          String(LIMITED_SECONDS + 1),
+        ]).result;
         const s = await server.stats();
         if (run.sent !== s.received) throw new Error(`limited drip: worker recorded ${run.sent} sent, server received ${s.received}`);
         const first = s.acceptedAt[0] ?? 0;

@@ -99,7 +99,10 @@ export async function benchImport(): Promise<Figure[]> {
         name: `import memory: growth of the live heap (after a full GC) from ${k(SMALL)} to ${k(BIG)} rows (${growth(small).toFixed(1)} → ${growth(big).toFixed(1)} MB over the process's start)`,
         value: heapGrowth,
         unit: 'MB',
-        slow: { name: `whole file in memory: ${growth(slurpSmall).toFixed(1)} → ${growth(slurpBig).toFixed(1)} MB`, value: growth(slurpBig) - growth(slurpSmall) },
+        slow: {
+          name: `whole file in memory: ${growth(slurpSmall).toFixed(1)} → ${growth(slurpBig).toFixed(1)} MB`,
+          value: growth(slurpBig) - growth(slurpSmall),
+        },
         target: `flat: < 5 MB more at ${k(BIG)} than at ${k(SMALL)}`,
         met: heapGrowth < 5,
       },

@@ -66,7 +66,14 @@ for (const suite of suites) {
   } catch (err) {
     // One broken suite must not cost the others' figures; the report says it failed.
     console.error(err);
-    figures.push({ issue: suite.issue, name: `${suite.name} suite FAILED: ${(err as Error).message.split('\n')[0]}`, value: NaN, unit: '', target: 'the suite runs', met: false });
+    figures.push({
+      issue: suite.issue,
+      name: `${suite.name} suite FAILED: ${(err as Error).message.split('\n')[0]}`,
+      value: NaN,
+      unit: '',
+      target: 'the suite runs',
+      met: false,
+    });
   }
   console.log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
 }

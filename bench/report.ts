@@ -22,7 +22,10 @@ export function machine(): string {
 }
 
 /** 1-, 5- and 15-minute load averages: above ~1 per core, every figure measures contention too. */
-export const load = () => loadavg().map((l) => l.toFixed(2)).join(' / ');
+export const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
 
 export interface RunInfo {
   /** Load averages when the run started and when it ended. */

@@ -46,7 +46,8 @@ async function scaleOn(kind: 'SQLite' | 'Postgres', db: Db): Promise<Figure[]> {
     const many = await send(db, server.url, WORKERS);
     const load4 = loadPerCore();
     const stats = await server.stats();
-    if (stats.received !== one.sent + many.sent) throw new Error(`${kind}: workers recorded ${one.sent + many.sent} sent, the server received ${stats.received}`);
+    if (stats.received !== one.sent + many.sent)
+      throw new Error(`${kind}: workers recorded ${one.sent + many.sent} sent, the server received ${stats.received}`);
     const n = k(SUBSCRIBERS);
     const growth = (snap.peakRss - snap.baseRss) / MB;
     return [

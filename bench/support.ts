@@ -7,7 +7,6 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_SQLITE_PATH, emailHash } from '../src/store/index.ts';
 import { startLocalPostgres } from '../tests/support/embedded-postgres.ts';
-import type { Figure } from './report.ts';
 
 /** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
 
@@ -199,7 +198,10 @@ export async function seed(db: Db, o: SeedOptions): Promise<void> {
          from n`,
       ).run(o.subscribers, t, t, t);
       if (o.enrollIn) {
-        d.prepare(`insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, ?, ?, 0, 'active' from subscribers`).run(o.enrollIn, t);
+        d.prepare(`insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, ?, ?, 0, 'active' from subscribers`).run(
+          o.enrollIn,
+          t,
+        );
       }
     })();
     d.pragma('wal_checkpoint(TRUNCATE)');
@@ -217,14 +219,16 @@ export async function seed(db: Db, o: SeedOptions): Promise<void> {
       [o.subscribers, t],
     );
     if (o.enrollIn) {
-      await client.query(`insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, $1, $2, 0, 'active' from subscribers`, [o.enrollIn, t]);
+      await client.query(
+        `insert into enrollments (subscriber_id, series_id, started_at, paused_minutes, status) select id, $1, $2, 0, 'active' from subscribers`,
+        [o.enrollIn, t],
+      );
     }
     await client.query('analyze');
   } finally {
     await client.end();
   }
 }
-
 
 /** A throwaway Postgres (the `embedded-postgres` package), durability off as in the tests; `stop` deletes it. */
 export async function startPostgres(): Promise<{ url: (database: string) => string; createDatabase(name: string): Promise<void>; stop(): Promise<void> }> {

@@ -62,7 +62,14 @@ export async function workerWindow(root: string, server: FakeServer, databaseUrl
       if (finished) return;
       finished = true;
       if (idle) clearTimeout(idle);
-      const run: WindowRun = { rate: sent / ((lastAt - firstAt) / 1000), sent, planS: (firstAt - readyAt) / 1000, baseRss, peakRss: procStatus(pid, 'VmHWM'), cpuUs: ((cpuMs(pid) - cpuAtFirst) * 1000) / sent };
+      const run: WindowRun = {
+        rate: sent / ((lastAt - firstAt) / 1000),
+        sent,
+        planS: (firstAt - readyAt) / 1000,
+        baseRss,
+        peakRss: procStatus(pid, 'VmHWM'),
+        cpuUs: ((cpuMs(pid) - cpuAtFirst) * 1000) / sent,
+      };
       child.kill('SIGTERM');
       void exited.then(() => resolve(run));
     };
@@ -198,7 +205,8 @@ export async function benchWorker(): Promise<Figure[]> {
             run = await workerWindow(project.root, server, db.kind === 'postgres' ? db.url : undefined);
             const stats = await server.stats();
             if (stats.duplicates !== 0) throw new Error(`${name}: ${stats.duplicates} duplicates at the server`);
-            if (stats.received < run.sent) throw new Error(`${name}: the worker recorded ${run.sent} in its window, the server received ${stats.received} in all`);
+            if (stats.received < run.sent)
+              throw new Error(`${name}: the worker recorded ${run.sent} in its window, the server received ${stats.received} in all`);
           } finally {
             server.close();
           }

@@ -11,6 +11,8 @@ export function confirmSubscriptionMjml({ seriesTitle, subject, firstLesson, pre
     p(e(`Please confirm that you want to receive the email course “${seriesTitle}”. ${firstLesson}`)),
   ].join('');
   // The address is one long word: broken anywhere, or it would widen the email past a phone's screen.
-  const after = p(`If the button does not work, copy this address into your browser: <a href="{{confirmUrl}}" style="${emailStyles.addressLink}">{{confirmUrl}}</a>`);
+  const after = p(
+    `If the button does not work, copy this address into your browser: <a href="{{confirmUrl}}" style="${emailStyles.addressLink}">{{confirmUrl}}</a>`,
+  );
   return mjmlLayout({ title: subject, preheader, contentHtml, cta: { text: 'Yes, send me the course', href: '{{confirmUrl}}' }, afterHtml: after, footer });
 }

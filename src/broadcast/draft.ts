@@ -36,7 +36,10 @@ export function slugOf(root: string, fileArg: string, cwd = process.cwd()): stri
   const isBare = !/[\\/]/.test(fileArg) && !fileArg.endsWith('.md');
   const path = isBare ? join(dir, `${fileArg}.md`) : [resolve(cwd, fileArg), resolve(root, fileArg)].find(inDir);
   if (!path || !inDir(path)) {
-    throw new CoursemailError('broadcast.file', `"${fileArg}" is not a broadcast: give a .md file in ${relative(cwd, dir) || dir}/ (e.g. broadcasts/new-article.md).`);
+    throw new CoursemailError(
+      'broadcast.file',
+      `"${fileArg}" is not a broadcast: give a .md file in ${relative(cwd, dir) || dir}/ (e.g. broadcasts/new-article.md).`,
+    );
   }
   return basename(path, '.md');
 }
@@ -57,10 +60,12 @@ export function listBroadcastSlugs(root: string): string[] {
  */
 export type SeriesLookup = (id: string) => Course | 'missing' | 'broken';
 
-const seriesOnDisk = (project: Project): SeriesLookup => (id) => {
-  if (!listSeries(project.root).includes(id)) return 'missing';
-  return loadSeries(project.root, id, project.resolveLink).course ?? 'broken';
-};
+const seriesOnDisk =
+  (project: Project): SeriesLookup =>
+  (id) => {
+    if (!listSeries(project.root).includes(id)) return 'missing';
+    return loadSeries(project.root, id, project.resolveLink).course ?? 'broken';
+  };
 
 /** Reads `broadcasts/<slug>.md` with a lesson file's checks, then `renderBroadcast`. */
 export async function loadBroadcast(project: Project, slug: string, series: SeriesLookup = seriesOnDisk(project)): Promise<BroadcastDraft> {
@@ -99,20 +104,25 @@ export async function renderBroadcast(project: Project, source: BroadcastSource,
   if (parsed.series) {
     const found = series(parsed.series);
     if (found === 'missing') problems.push({ code: 'broadcast.series', file, field: 'series', message: `no series "${parsed.series}" under series/` });
-    else if (found === 'broken') problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
+    else if (found === 'broken')
+      problems.push({ code: 'broadcast.series', file, field: 'series', message: `series "${parsed.series}" does not load (run coursemail check)` });
     else course = found;
   }
   try {
-    const built = await renderChecked(project, {
-      kind: 'broadcast',
-      engine: course?.engine ?? 'react',
-      subject: parsed.subject,
-      preheader: parsed.preheader,
-      body: parsed.body,
-      cta: resolveCta(parsed.cta, project.resolveLink),
-      seriesTitle: course?.title,
-      sender: course?.sender,
-    }, { file, bodyLine: parsed.bodyLine });
+    const built = await renderChecked(
+      project,
+      {
+        kind: 'broadcast',
+        engine: course?.engine ?? 'react',
+        subject: parsed.subject,
+        preheader: parsed.preheader,
+        body: parsed.body,
+        cta: resolveCta(parsed.cta, project.resolveLink),
+        seriesTitle: course?.title,
+        sender: course?.sender,
+      },
+      { file, bodyLine: parsed.bodyLine },
+    );
     problems.push(...messageProblems(built, file));
     return { slug, file, hash, parsed, built: problems.length ? undefined : built, rendered: built, checks: built.checks, problems };
   } catch (err) {

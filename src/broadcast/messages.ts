@@ -21,7 +21,8 @@ export function broadcastMessages(store: Pick<Store, 'broadcasts'>): BroadcastMe
     const row = await store.broadcasts.getById(id);
     if (!row) return `broadcast ${id} no longer exists`;
     const message = await store.broadcasts.messageOf(id);
-    if (!message) return `broadcast ${id} was started by a coursemail that did not store its message: cancel it and send ${BROADCASTS_DIR}/${row.slug}.md again with --force-new`;
+    if (!message)
+      return `broadcast ${id} was started by a coursemail that did not store its message: cancel it and send ${BROADCASTS_DIR}/${row.slug}.md again with --force-new`;
     return entryOf({ kind: 'broadcast', ...message });
   }
 

@@ -30,7 +30,10 @@ function progressFrom(broadcast: Broadcast, c: Pick<BroadcastCounts, keyof typeo
 
 export async function progressOf(store: Store, broadcast: Broadcast, now: Date): Promise<BroadcastProgress> {
   const counts = await store.deliveries.counts(now);
-  return progressFrom(broadcast, counts.broadcasts.find((c) => c.broadcastId === broadcast.id));
+  return progressFrom(
+    broadcast,
+    counts.broadcasts.find((c) => c.broadcastId === broadcast.id),
+  );
 }
 
 /** One line of `broadcast status` and of the preview's list: a draft file, its newest broadcast, or both. */
@@ -63,7 +66,12 @@ export async function broadcastStatuses(ctx: { root: string; store: Store }, now
       slug: s,
       file: exists ? `${BROADCASTS_DIR}/${s}.md` : undefined,
       state: b?.status ?? 'draft',
-      progress: b ? progressFrom(b, counts.find((c) => c.broadcastId === b.id)) : undefined,
+      progress: b
+        ? progressFrom(
+            b,
+            counts.find((c) => c.broadcastId === b.id),
+          )
+        : undefined,
       changed: !!b && exists && contentHash(readFileSync(path)) !== b.contentHash,
       drafted: drafted.has(s),
     };
@@ -74,7 +82,8 @@ export async function broadcastStatuses(ctx: { root: string; store: Store }, now
 export async function cancelBroadcast(store: Store, slug: string, now: Date): Promise<{ broadcast: Broadcast; cancelled: number }> {
   const b = await store.broadcasts.getBySlug(slug);
   if (!b) throw new CoursemailError('broadcast.not-started', `broadcasts/${slug}.md has not been sent or scheduled: nothing to cancel.`);
-  if (b.status === 'sent') throw new CoursemailError('broadcast.finished', `Broadcast ${b.id} (broadcasts/${slug}.md) has already been sent in full: nothing left to cancel.`);
+  if (b.status === 'sent')
+    throw new CoursemailError('broadcast.finished', `Broadcast ${b.id} (broadcasts/${slug}.md) has already been sent in full: nothing left to cancel.`);
   if (b.status === 'cancelled') throw new CoursemailError('broadcast.finished', `Broadcast ${b.id} (broadcasts/${slug}.md) was already cancelled.`);
   const r = await store.broadcasts.cancel(b.id, now);
   return { broadcast: (await store.broadcasts.getById(b.id)) ?? b, cancelled: r?.cancelled ?? 0 };

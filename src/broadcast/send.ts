@@ -52,16 +52,26 @@ export type StartResult =
   | { outcome: 'already-sent'; broadcast: Broadcast };
 
 const unfinished = (b: Broadcast) => b.status === 'draft' || b.status === 'scheduled' || b.status === 'sending';
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : 'an unknown date');
+const day = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'an unknown date');
 
 function decide(draft: BroadcastDraft, existing: BroadcastProgress | undefined, now: Date, forceNew: boolean, transport: Config['transport']): SendAction {
   if (!draft.built || !draft.parsed) {
-    return { kind: 'refused', code: 'broadcast.refused', reason: `Not sent: ${draft.file} does not pass the checks, so not a single message went out.`, problems: draft.problems };
+    return {
+      kind: 'refused',
+      code: 'broadcast.refused',
+      reason: `Not sent: ${draft.file} does not pass the checks, so not a single message went out.`,
+      problems: draft.problems,
+    };
   }
   // A link the text promises but the config has no URL for: fine in the outbox, not for readers.
   const missing = draft.built.warnings.filter((w) => w.code === 'link.missing');
   if (missing.length && transport !== 'outbox') {
-    return { kind: 'refused', code: 'broadcast.links', reason: `Not sent: ${draft.file} links to ${missing.length === 1 ? 'a name' : 'names'} with no URL in coursemail.config.json, so not a single message went out.`, problems: missing };
+    return {
+      kind: 'refused',
+      code: 'broadcast.links',
+      reason: `Not sent: ${draft.file} links to ${missing.length === 1 ? 'a name' : 'names'} with no URL in coursemail.config.json, so not a single message went out.`,
+      problems: missing,
+    };
   }
   const sendAt = draft.parsed.sendAt;
   const fresh: SendAction = sendAt && sendAt > now ? { kind: 'schedule', sendAt } : { kind: 'start' };
@@ -84,7 +94,12 @@ function decide(draft: BroadcastDraft, existing: BroadcastProgress | undefined, 
   }
   if (b.status === 'sent') return { kind: 'done', broadcast: b };
   if (b.status === 'cancelled') {
-    return { kind: 'refused', code: 'broadcast.cancelled', reason: `Refused: broadcast ${b.id} (${draft.file}) was cancelled on ${day(b.finishedAt)}; pass --force-new to send it again as a new broadcast.`, problems: [] };
+    return {
+      kind: 'refused',
+      code: 'broadcast.cancelled',
+      reason: `Refused: broadcast ${b.id} (${draft.file}) was cancelled on ${day(b.finishedAt)}; pass --force-new to send it again as a new broadcast.`,
+      problems: [],
+    };
   }
   if (b.status === 'scheduled' && b.sendAt && b.sendAt > now) return { kind: 'wait', broadcast: b };
   return { kind: 'resume', broadcast: b };
@@ -101,7 +116,11 @@ export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opt
   const action = decide(draft, existing, opts.now, opts.forceNew ?? false, ctx.project.config.transport);
   const seriesId = action.kind === 'resume' || action.kind === 'wait' || action.kind === 'done' ? action.broadcast.seriesId : (draft.parsed?.series ?? null);
   const recipients =
-    action.kind === 'done' ? 0 : action.kind === 'resume' && existing && existing.broadcast.total !== null ? existing.queued + existing.sending : await countRecipients(ctx.store, seriesId);
+    action.kind === 'done'
+      ? 0
+      : action.kind === 'resume' && existing && existing.broadcast.total !== null
+        ? existing.queued + existing.sending
+        : await countRecipients(ctx.store, seriesId);
   const message = draft.built?.message;
   return {
     draft,

@@ -12,7 +12,9 @@ import { contentHash } from './file.ts';
 export const DRAFT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export function slugProblem(slug: string): string | undefined {
-  return DRAFT_SLUG.test(slug) ? undefined : `"${slug}" is not a usable name: use 1–64 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. spring-update).`;
+  return DRAFT_SLUG.test(slug)
+    ? undefined
+    : `"${slug}" is not a usable name: use 1–64 lower-case letters, digits and hyphens, starting with a letter or digit (e.g. spring-update).`;
 }
 
 /**

@@ -9,8 +9,21 @@ import type { BroadcastDraft } from './draft.ts';
  * for a sample reader, through the given transport. Refused like a real send when the draft
  * has problems.
  */
-export async function sendBroadcastTest(input: { draft: BroadcastDraft; config: Config; transport: Transport; now: Date; to?: string }): Promise<TestSendResult> {
+export async function sendBroadcastTest(input: {
+  draft: BroadcastDraft;
+  config: Config;
+  transport: Transport;
+  now: Date;
+  to?: string;
+}): Promise<TestSendResult> {
   const { draft } = input;
   if (!draft.built) throw new CoursemailError('broadcast.refused', `Test not sent: ${draft.file} does not pass the checks.`, draft.problems);
-  return sendTest({ message: draft.built.message, config: input.config, transport: input.transport, now: input.now, to: input.to, tags: { broadcast: draft.slug } });
+  return sendTest({
+    message: draft.built.message,
+    config: input.config,
+    transport: input.transport,
+    now: input.now,
+    to: input.to,
+    tags: { broadcast: draft.slug },
+  });
 }

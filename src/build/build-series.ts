@@ -36,7 +36,10 @@ export const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
 /** Renders, then guards: failed checks and template placeholders outside the model become problems. */
 export function messageProblems(built: BuiltMessage, file: string): Problem[] {
   const problems: Problem[] = built.checks.filter((c) => !c.ok).map((c) => ({ code: `compliance.${c.rule}`, file, message: `compliance: ${c.why}` }));
-  for (const [part, source] of [['HTML', built.message.html], ['text', built.message.text]] as const) {
+  for (const [part, source] of [
+    ['HTML', built.message.html],
+    ['text', built.message.text],
+  ] as const) {
     for (const p of checkPlaceholders(source, built.message.kind)) {
       problems.push({ code: 'placeholder.template', file, message: `rendered ${part} (from the templates in emails/): ${p.message}` });
     }
@@ -52,7 +55,10 @@ export interface BodySource {
 
 export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0], where?: BodySource): Promise<BuiltMessage> {
   const body = src.body === undefined ? undefined : withSignOff(stripClaimMarkers(src.body), project.config.coach);
-  const message = await renderMessage({ ...src, subject: stripClaimMarkers(src.subject).trim(), preheader: stripClaimMarkers(src.preheader).trim(), body }, project);
+  const message = await renderMessage(
+    { ...src, subject: stripClaimMarkers(src.subject).trim(), preheader: stripClaimMarkers(src.preheader).trim(), body },
+    project,
+  );
   const checks = complianceChecklist(message, {
     footer: { senderName: message.senderName, postalAddress: project.config.postalAddress },
     unsubscribeUrl: TEMPLATE_UNSUBSCRIBE,
@@ -71,7 +77,11 @@ export async function renderChecked(project: Project, src: Parameters<typeof ren
  * Compiles one series: every lesson and its confirmation email, each rendered once and
  * guarded. Returns all problems of all files; `built` only when there are none.
  */
-export async function buildSeries(project: Project, id: string, opts: { engine?: Engine } = {}): Promise<{ built?: BuiltSeries; problems: Problem[]; warnings?: Problem[] }> {
+export async function buildSeries(
+  project: Project,
+  id: string,
+  opts: { engine?: Engine } = {},
+): Promise<{ built?: BuiltSeries; problems: Problem[]; warnings?: Problem[] }> {
   const sources = sourcesHash(project.root, id);
   const { course, problems } = loadSeries(project.root, id, project.resolveLink);
   if (!course) return { problems };
@@ -85,10 +95,17 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
       // stack) is named, and the other lessons are still rendered and checked.
       let built: BuiltMessage;
       try {
-        built = await renderChecked(project, { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step }, step);
+        built = await renderChecked(
+          project,
+          { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step },
+          step,
+        );
       } catch (err) {
         if (err instanceof CoursemailError) throw err;
-        const reason = err instanceof RangeError ? 'the Markdown is nested too deeply (quotes, lists or HTML thousands of levels deep)' : (err as Error).message.split('\n')[0];
+        const reason =
+          err instanceof RangeError
+            ? 'the Markdown is nested too deeply (quotes, lists or HTML thousands of levels deep)'
+            : (err as Error).message.split('\n')[0];
         problems.push({ code: 'render', file: step.file, message: `rendering failed: ${reason}` });
         continue;
       }
@@ -107,7 +124,8 @@ export async function buildSeries(project: Project, id: string, opts: { engine?:
     if (problems.length) return { problems, warnings };
     return { problems, warnings, built: { course, sources, engine, steps, confirm } };
   } catch (err) {
-    if (err instanceof CoursemailError) return { problems: [...problems, ...(err.problems.length ? err.problems : [{ code: err.code, file: course.dir, message: err.message }])] };
+    if (err instanceof CoursemailError)
+      return { problems: [...problems, ...(err.problems.length ? err.problems : [{ code: err.code, file: course.dir, message: err.message }])] };
     return { problems: [...problems, { code: 'render', file: course.dir, message: `rendering failed: ${(err as Error).message}` }] };
   }
 }

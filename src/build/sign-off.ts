@@ -9,6 +9,9 @@ const escapeMarkdown = (s: string) => s.replace(/[\\`*_[\]#|~!]/g, '\\$&');
  */
 export function withSignOff(body: string, coach: Config['coach']): string {
   if (!coach) return body;
-  const who = [coach.name, coach.credentials].filter(Boolean).map((s) => escapeMarkdown(s as string)).join(', ');
+  const who = [coach.name, coach.credentials]
+    .filter(Boolean)
+    .map((s) => escapeMarkdown(s as string))
+    .join(', ');
   return `${body.replace(/\s+$/, '')}\n\n— ${who}\n`;
 }

@@ -30,7 +30,13 @@ export function clockFrom(nowArg?: string): () => Date {
 }
 
 /** Wires the edges for a command: the config, the store, the transport, the secret. */
-export async function openRuntime(opts: { root: string; now?: string; env?: NodeJS.ProcessEnv; allowEphemeralSecret?: boolean; transport?: Transport }): Promise<Runtime> {
+export async function openRuntime(opts: {
+  root: string;
+  now?: string;
+  env?: NodeJS.ProcessEnv;
+  allowEphemeralSecret?: boolean;
+  transport?: Transport;
+}): Promise<Runtime> {
   const env = opts.env ?? process.env;
   const root = resolve(opts.root);
   const config = loadConfig(root);

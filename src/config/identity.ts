@@ -9,7 +9,10 @@ const PLACEHOLDER_TLDS = ['example', 'test', 'invalid', 'localhost'];
 
 /** Why a host cannot be a real sender's or reader's destination, or undefined when it can. */
 function placeholderHost(raw: string): string | undefined {
-  const host = raw.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const host = raw
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (host === 'localhost') return 'localhost only reaches this machine';
   if (isIP(host)) {
     if (/^127\./.test(host) || host === '::1' || host === '0.0.0.0' || host === '::') return `${host} is a loopback address`;
@@ -39,7 +42,8 @@ type IdentityFields = Pick<Config, 'sender' | 'postalAddress' | 'siteUrl' | 'pub
 export function identityProblems(config: IdentityFields, transportKind: Config['transport']): Problem[] {
   if (transportKind === 'outbox') return [];
   const problems: Problem[] = [];
-  const add = (field: string, message: string) => problems.push({ code: 'config.placeholder', file: CONFIG_FILE, field, message: `${message} (transport "${transportKind}" sends real email)` });
+  const add = (field: string, message: string) =>
+    problems.push({ code: 'config.placeholder', file: CONFIG_FILE, field, message: `${message} (transport "${transportKind}" sends real email)` });
 
   const addresses: [string, string | undefined, string][] = [
     ['sender.email', config.sender.email, 'the address you send from, on a domain you have verified with your provider'],

@@ -21,8 +21,17 @@ export const configSchema = z
     /** The person who writes the course: signs each lesson and broadcast, and is named in the footer's "Sent by". */
     coach: z
       .object({
-        name: z.string().trim().min(1, 'coach name is required').regex(/^[^{}<>]*$/, 'coach name cannot contain { } < >'),
-        credentials: z.string().trim().min(1).regex(/^[^{}<>]*$/, 'coach credentials cannot contain { } < >').optional(),
+        name: z
+          .string()
+          .trim()
+          .min(1, 'coach name is required')
+          .regex(/^[^{}<>]*$/, 'coach name cannot contain { } < >'),
+        credentials: z
+          .string()
+          .trim()
+          .min(1)
+          .regex(/^[^{}<>]*$/, 'coach credentials cannot contain { } < >')
+          .optional(),
       })
       .strict()
       .optional(),
@@ -57,7 +66,9 @@ export const configSchema = z
       .object({
         claims: z
           .object({
-            add: z.array(z.union([z.string().trim().min(2), z.object({ phrase: z.string().trim().min(2), reason: z.string().trim().min(1) }).strict()])).default([]),
+            add: z
+              .array(z.union([z.string().trim().min(2), z.object({ phrase: z.string().trim().min(2), reason: z.string().trim().min(1) }).strict()]))
+              .default([]),
             remove: z.array(z.string().trim().min(1)).default([]),
           })
           .strict()

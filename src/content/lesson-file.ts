@@ -34,7 +34,9 @@ function line(field: 'subject' | 'preheader', max: number, kind: MessageKind) {
 const cta = z.strictObject(
   {
     text: z.string({ error: MUST_BE_CTA }).transform((t) => t.trim()),
-    href: z.string({ error: MUST_BE_CTA }).regex(/^(https:\/\/|link:[a-z0-9-]+$)/i, { error: (i) => `cta.href "${String(i.input)}" must be an https URL or link:NAME` }),
+    href: z
+      .string({ error: MUST_BE_CTA })
+      .regex(/^(https:\/\/|link:[a-z0-9-]+$)/i, { error: (i) => `cta.href "${String(i.input)}" must be an https URL or link:NAME` }),
   },
   { error: MUST_BE_CTA },
 );
@@ -60,7 +62,10 @@ const FRONTMATTER = {
     subject: line('subject', 78, 'broadcast'),
     preheader: line('preheader', 150, 'broadcast'),
     cta: cta.optional(),
-    series: z.string({ error: 'series must be a series id' }).regex(/^[a-z0-9][a-z0-9-]*$/, 'series must be a series id').optional(),
+    series: z
+      .string({ error: 'series must be a series id' })
+      .regex(/^[a-z0-9][a-z0-9-]*$/, 'series must be a series id')
+      .optional(),
     sendAt: sendAt.optional(),
   }),
 };
@@ -71,11 +76,17 @@ const FRONTMATTER = {
  */
 export function parseMessageFile(text: string, file: string, kind: 'lesson' | 'broadcast'): { message?: ParsedMessageFile; problems: Problem[] } {
   if (text.replace(/^\uFEFF/, '').trim() === '') {
-    return { problems: [{ code: 'frontmatter.missing', file, line: 1, message: 'the file is empty: it needs a --- frontmatter block (subject, preheader…) and a body' }] };
+    return {
+      problems: [
+        { code: 'frontmatter.missing', file, line: 1, message: 'the file is empty: it needs a --- frontmatter block (subject, preheader…) and a body' },
+      ],
+    };
   }
   const split = splitFrontmatter(text);
   if (!split) {
-    return { problems: [{ code: 'frontmatter.missing', file, line: 1, message: 'file must start with a --- frontmatter block (subject, preheader…) closed by ---' }] };
+    return {
+      problems: [{ code: 'frontmatter.missing', file, line: 1, message: 'file must start with a --- frontmatter block (subject, preheader…) closed by ---' }],
+    };
   }
   const block = parseYamlBlock(split.yaml, file, split.yamlLine);
   if (block.problems.length) return { problems: block.problems };
@@ -97,4 +108,3 @@ export function resolveCta(cta: ParsedMessageFile['cta'], resolveLink: (name: st
   const link = cta.href.slice(5);
   return { text: cta.text, href: resolveLink(link), link };
 }
-

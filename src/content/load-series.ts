@@ -13,10 +13,12 @@ export const SERIES_FILE = 'series.yaml';
 export function listSeries(root: string): string[] {
   const dir = join(root, 'series');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    // A dangling symlink under series/ is not a series (statSync would throw on it).
-    .filter((id) => statSync(join(dir, id), { throwIfNoEntry: false })?.isDirectory() && existsSync(join(dir, id, SERIES_FILE)))
-    .sort();
+  return (
+    readdirSync(dir)
+      // A dangling symlink under series/ is not a series (statSync would throw on it).
+      .filter((id) => statSync(join(dir, id), { throwIfNoEntry: false })?.isDirectory() && existsSync(join(dir, id, SERIES_FILE)))
+      .sort()
+  );
 }
 
 /**

@@ -20,7 +20,10 @@ export function readContentFile(path: string, file: string): { text: string } | 
     const st = statSync(path);
     if (!st.isFile()) return problem('file.type', `${st.isDirectory() ? 'a directory' : 'not a regular file'}, where a text file is expected`);
     if (st.size > MAX_CONTENT_BYTES) {
-      return problem('file.size', `the file is ${Math.ceil(st.size / 1024)} KB; the limit is ${MAX_CONTENT_BYTES / 1024} KB (an email past ~100 KB is clipped by Gmail)`);
+      return problem(
+        'file.size',
+        `the file is ${Math.ceil(st.size / 1024)} KB; the limit is ${MAX_CONTENT_BYTES / 1024} KB (an email past ~100 KB is clipped by Gmail)`,
+      );
     }
     bytes = readFileSync(path);
   } catch (err) {

@@ -42,13 +42,22 @@ const SERIES = z.strictObject({
     .default('America/New_York'),
   sendWindow: z
     .strictObject(
-      { start: hhmm('start', '08:00'), end: hhmm('end', '11:00'), days: z.array(z.enum(WEEKDAYS, { error: MUST_LIST_DAYS }), { error: MUST_LIST_DAYS }).min(1, MUST_LIST_DAYS).default([...WEEKDAYS]) },
+      {
+        start: hhmm('start', '08:00'),
+        end: hhmm('end', '11:00'),
+        days: z
+          .array(z.enum(WEEKDAYS, { error: MUST_LIST_DAYS }), { error: MUST_LIST_DAYS })
+          .min(1, MUST_LIST_DAYS)
+          .default([...WEEKDAYS]),
+      },
       { error: (i) => (i.code === 'unrecognized_keys' ? `sendWindow: unknown key(s) ${i.keys.join(', ')}` : 'sendWindow must be { start, end, days }') },
     )
     // Said beside a problem with the days too, so one run names both.
     .refine((w) => w.start < w.end, { error: 'sendWindow.start must be before end', when: (p) => p.issues.every((i) => i.path?.[0] === 'days') })
     .default({ start: '08:00', end: '11:00', days: [...WEEKDAYS] }),
-  sender: z.strictObject({ name: z.string({ error: MUST_BE_SENDER }).optional(), email: z.string({ error: MUST_BE_SENDER }).optional() }, { error: MUST_BE_SENDER }).optional(),
+  sender: z
+    .strictObject({ name: z.string({ error: MUST_BE_SENDER }).optional(), email: z.string({ error: MUST_BE_SENDER }).optional() }, { error: MUST_BE_SENDER })
+    .optional(),
   // Allowed as it always was, though nothing reads it (links live in the config).
   links: z.unknown().optional(),
 });

@@ -32,7 +32,12 @@ const describe = (message: string) =>
 export function parseYamlBlock(source: string, file: string, firstLine = 1): YamlBlock {
   const size = Buffer.byteLength(source);
   if (size > MAX_YAML_BYTES) {
-    return { entries: [], problems: [{ code: 'yaml.size', file, line: firstLine, message: `the YAML block is ${Math.ceil(size / 1024)} KB; the limit is ${MAX_YAML_BYTES / 1024} KB` }] };
+    return {
+      entries: [],
+      problems: [
+        { code: 'yaml.size', file, line: firstLine, message: `the YAML block is ${Math.ceil(size / 1024)} KB; the limit is ${MAX_YAML_BYTES / 1024} KB` },
+      ],
+    };
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });

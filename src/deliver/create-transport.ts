@@ -36,7 +36,12 @@ export function createTransport<K extends TransportKind>(kind: K, options: Trans
  */
 export function configuredTransport(config: Config, root: string, env: Record<string, string | undefined> = process.env, messageIdSeed?: string): Transport {
   const placeholders = identityProblems(config, config.transport);
-  if (placeholders.length) throw new CoursemailError('config.placeholder', `coursemail.config.json still has placeholder values; a real send through ${config.transport} needs real ones:`, placeholders);
+  if (placeholders.length)
+    throw new CoursemailError(
+      'config.placeholder',
+      `coursemail.config.json still has placeholder values; a real send through ${config.transport} needs real ones:`,
+      placeholders,
+    );
   const seed = messageIdSeed === undefined ? {} : { messageIdSeed };
   if (config.transport === 'smtp') {
     if (!config.smtp) throw new CoursemailError('config.smtp', 'transport is "smtp" but coursemail.config.json has no "smtp" section (host, port).');

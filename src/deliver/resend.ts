@@ -71,7 +71,8 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
     const ids = Array.isArray(data?.data) ? data.data.map((d) => (typeof d?.id === 'string' && d.id ? d.id : null)) : [];
     const missing = messages.length - ids.slice(0, messages.length).filter(Boolean).length;
     const note = `Resend accepted batch key ${batchKey} but answered ${ids.length} ids for ${messages.length} messages`;
-    if (missing > 0 || ids.length !== messages.length) warn(`${note}; recorded as sent, ${missing} without a provider id (the key keeps a retry from sending again).`);
+    if (missing > 0 || ids.length !== messages.length)
+      warn(`${note}; recorded as sent, ${missing} without a provider id (the key keeps a retry from sending again).`);
     return messages.map((m, i) => {
       const providerId = ids[i] ?? null;
       return providerId ? { id: m.id, status: 'sent', providerId } : { id: m.id, status: 'sent', providerId: null, note };
@@ -90,7 +91,9 @@ export function createResendTransport(options: ResendTransportOptions = {}): Tra
     for (let attempt = 1; ; attempt++) {
       await limiter.take();
       // The client's answer (resend-client.ts), typed by what it returns rather than the SDK's type.
-      const res = (await client.batch.send(payload, { idempotencyKey: batchKey, signal: AbortSignal.timeout(timeoutMs) })) as unknown as ResendAnswer<{ data?: { id?: unknown }[] }>;
+      const res = (await client.batch.send(payload, { idempotencyKey: batchKey, signal: AbortSignal.timeout(timeoutMs) })) as unknown as ResendAnswer<{
+        data?: { id?: unknown }[];
+      }>;
       const holdOff = holdOffMs(res.headers);
       if (holdOff !== undefined) limiter.closeFor(holdOff);
 

@@ -11,7 +11,12 @@ export function placeholderChecks(config: Config): CheckResult[] {
   const real = config.transport === 'outbox';
   const problems = identityProblems(config, real ? 'resend' : config.transport);
   if (problems.length === 0) return [ok('config: real values', 'no placeholder left in coursemail.config.json')];
-  return problems.map((p) => fail('config: placeholder', formatProblem({ ...p, file: undefined, message: real ? p.message.replace(' (transport "resend" sends real email)', '') : p.message })));
+  return problems.map((p) =>
+    fail(
+      'config: placeholder',
+      formatProblem({ ...p, file: undefined, message: real ? p.message.replace(' (transport "resend" sends real email)', '') : p.message }),
+    ),
+  );
 }
 
 export function publicUrlCheck(config: Config): CheckResult {

@@ -24,7 +24,8 @@ function txtLookup(env: NodeJS.ProcessEnv): Lookup {
   };
 }
 
-const unanswered = (name: string, host: string, err: Error) => fail(name, `DNS did not answer for ${host} (${err.message}): check your network, then run doctor again.`);
+const unanswered = (name: string, host: string, err: Error) =>
+  fail(name, `DNS did not answer for ${host} (${err.message}): check your network, then run doctor again.`);
 
 /** Exactly one `v=spf1` record at `host`, naming `include` when there is one to name. */
 async function spf(lookup: Lookup, host: string, include: string | undefined, hint: string): Promise<CheckResult> {
@@ -50,7 +51,8 @@ async function dkim(lookup: Lookup, host: string, expected: string | undefined):
   if (records instanceof Error) return unanswered(name, host, records);
   const key = records.find((r) => /(^|;)\s*p=[A-Za-z0-9+/=]+/.test(r));
   if (!key) return fail(name, `no DKIM key at ${host}: add the TXT record ${host} shown at resend.com/domains (it starts "p=MIGf…").`);
-  if (expected && bare(key) !== bare(expected)) return fail(name, `the key at ${host} is not the one Resend signs with: replace the TXT record's value with the one shown at resend.com/domains.`);
+  if (expected && bare(key) !== bare(expected))
+    return fail(name, `the key at ${host} is not the one Resend signs with: replace the TXT record's value with the one shown at resend.com/domains.`);
   return ok(name, `key published at ${host}${expected ? ', the one Resend signs with' : ''}`);
 }
 
@@ -64,7 +66,8 @@ async function dmarc(lookup: Lookup, domain: string): Promise<CheckResult> {
   if (found.length === 0) return fail(name, `no DMARC record at ${host} (Gmail and Yahoo require one of bulk senders): add ${add}.`);
   if (found.length > 1) return fail(name, `${found.length} DMARC records at ${host} (receivers ignore them all): keep one.`);
   const policy = /(?:^|;)\s*p\s*=\s*([a-z]+)/i.exec(found[0]!)?.[1]?.toLowerCase();
-  if (!policy || !['none', 'quarantine', 'reject'].includes(policy)) return fail(name, `the DMARC record at ${host} ("${found[0]}") has no valid policy: make it ${add}.`);
+  if (!policy || !['none', 'quarantine', 'reject'].includes(policy))
+    return fail(name, `the DMARC record at ${host} ("${found[0]}") has no valid policy: make it ${add}.`);
   return ok(name, `${host}: p=${policy}`);
 }
 
@@ -77,7 +80,11 @@ export async function dnsChecks(config: Config, env: NodeJS.ProcessEnv, expected
   const domain = config.sender.email.split('@').pop()!.toLowerCase();
   const lookup = txtLookup(env);
   if (config.transport === 'resend') {
-    return Promise.all([spf(lookup, `send.${domain}`, 'amazonses.com', ' (as listed at resend.com/domains)'), dkim(lookup, `resend._domainkey.${domain}`, expected.dkimValue), dmarc(lookup, domain)]);
+    return Promise.all([
+      spf(lookup, `send.${domain}`, 'amazonses.com', ' (as listed at resend.com/domains)'),
+      dkim(lookup, `resend._domainkey.${domain}`, expected.dkimValue),
+      dmarc(lookup, domain),
+    ]);
   }
   const host = config.smtp?.host ?? 'your SMTP provider';
   return Promise.all([

@@ -15,11 +15,15 @@ export function transportCheck(config: Config, env: NodeJS.ProcessEnv): CheckRes
     case 'outbox':
       return fail(name, 'the outbox only writes .eml files and reaches nobody: set "transport" to "resend" (or "smtp") in coursemail.config.json.');
     case 'resend':
-      return env.RESEND_API_KEY ? ok(name, 'RESEND_API_KEY is set') : fail(name, 'RESEND_API_KEY is not set: create an API key at resend.com/api-keys and put it in the env file.');
+      return env.RESEND_API_KEY
+        ? ok(name, 'RESEND_API_KEY is set')
+        : fail(name, 'RESEND_API_KEY is not set: create an API key at resend.com/api-keys and put it in the env file.');
     case 'smtp': {
       if (!config.smtp) return fail(name, 'the config has no "smtp" section: add { "host": …, "port": … } from your provider.');
       const missing = ['SMTP_USER', 'SMTP_PASS'].filter((v) => !env[v]);
-      return missing.length ? fail(name, `${missing.join(' and ')} not set: put your provider's SMTP login in the env file.`) : ok(name, `${config.smtp.host}:${config.smtp.port}, login set`);
+      return missing.length
+        ? fail(name, `${missing.join(' and ')} not set: put your provider's SMTP login in the env file.`)
+        : ok(name, `${config.smtp.host}:${config.smtp.port}, login set`);
     }
   }
 }

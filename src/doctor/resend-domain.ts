@@ -21,9 +21,17 @@ export async function resendChecks(env: NodeJS.ProcessEnv, senderDomain: string)
     const res = await client.domains.list(after ? { limit: 100, after } : { limit: 100 });
     if (res.error) {
       if (res.error.name === 'restricted_api_key') {
-        return { results: [ok(keyName, 'the key works (sending access only)'), warn(domainName, 'a sending-only key cannot read domains: check the domain shows "Verified" at resend.com/domains.')] };
+        return {
+          results: [
+            ok(keyName, 'the key works (sending access only)'),
+            warn(domainName, 'a sending-only key cannot read domains: check the domain shows "Verified" at resend.com/domains.'),
+          ],
+        };
       }
-      const fix = res.error.name === 'invalid_api_key' || res.error.name === 'missing_api_key' ? 'create a new key at resend.com/api-keys and put it in RESEND_API_KEY.' : 'try again, or check status.resend.com.';
+      const fix =
+        res.error.name === 'invalid_api_key' || res.error.name === 'missing_api_key'
+          ? 'create a new key at resend.com/api-keys and put it in RESEND_API_KEY.'
+          : 'try again, or check status.resend.com.';
       return { results: [fail(keyName, `Resend refused it (${res.error.name}: ${res.error.message}): ${fix}`)] };
     }
     found.push(...res.data.data);
@@ -32,9 +40,16 @@ export async function resendChecks(env: NodeJS.ProcessEnv, senderDomain: string)
   }
   const keyOk = ok(keyName, 'the key works');
   const domain = found.find((d) => d.name.toLowerCase() === senderDomain.toLowerCase());
-  if (!domain) return { results: [keyOk, fail(domainName, `not added to Resend: add ${senderDomain} at resend.com/domains and create the DNS records it lists.`)] };
+  if (!domain)
+    return { results: [keyOk, fail(domainName, `not added to Resend: add ${senderDomain} at resend.com/domains and create the DNS records it lists.`)] };
   const detail = await client.domains.get(domain.id);
   const dkimValue = detail.data?.records.find((r) => r.record === 'DKIM' && r.type === 'TXT')?.value;
   if (domain.status === 'verified') return { results: [keyOk, ok(domainName, 'verified in Resend')], dkimValue };
-  return { results: [keyOk, fail(domainName, `${domain.status.replace('_', ' ')} in Resend: add the DNS records listed at resend.com/domains, then press "Verify DNS Records".`)], dkimValue };
+  return {
+    results: [
+      keyOk,
+      fail(domainName, `${domain.status.replace('_', ' ')} in Resend: add the DNS records listed at resend.com/domains, then press "Verify DNS Records".`),
+    ],
+    dkimValue,
+  };
 }

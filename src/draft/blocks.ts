@@ -21,8 +21,7 @@ export function plainText(tokens: Token[] | undefined): string {
     else if (t.type === 'table') {
       const table = t as Tokens.Table;
       out += [table.header, ...table.rows].map((row) => row.map((cell) => plainText(cell.tokens)).join(' ')).join('\n');
-    }
-    else if (t.type === 'image' || t.type === 'html' || t.type === 'def' || t.type === 'space') continue;
+    } else if (t.type === 'image' || t.type === 'html' || t.type === 'def' || t.type === 'space') continue;
     else if (t.type === 'br') out += '\n';
     else if (t.type === 'codespan' || t.type === 'escape') out += (t as Tokens.Codespan).text;
     else if (t.type === 'code') out += (t as Tokens.Code).text;

@@ -2,7 +2,8 @@ import { countWords, trimAtWord } from './sentences.ts';
 import type { Block } from './types.ts';
 
 const DISCLAIMER_START = /^(?:important note|disclaimer|medical disclaimer|legal disclaimer|please note: this (?:article|post|content))\b/i;
-const NOT_ADVICE = /\bnot\b[^.!?]{0,80}?\b(?:medical|clinical|psychological|psychiatric|legal|financial|health(?:care)?|professional)\b[^.!?]{0,60}?\badvice\b/i;
+const NOT_ADVICE =
+  /\bnot\b[^.!?]{0,80}?\b(?:medical|clinical|psychological|psychiatric|legal|financial|health(?:care)?|professional)\b[^.!?]{0,60}?\badvice\b/i;
 const INFO_ONLY = /\bfor (?:general )?informational (?:and educational )?purposes only\b/i;
 const DISCLAIMER_HEADING = /^(?:important note|(?:medical |legal )?disclaimers?)$/i;
 
@@ -36,7 +37,11 @@ export function isNavigation(block: Block, trailing = false): boolean {
   return (
     lines.length > 0 &&
     lines.every((line) => {
-      const parts = line.trim().split(SEPARATOR).map((p) => p.trim()).filter(Boolean);
+      const parts = line
+        .trim()
+        .split(SEPARATOR)
+        .map((p) => p.trim())
+        .filter(Boolean);
       return countWords(line) <= 16 && parts.length > 0 && parts.every((p) => item(p, trailing || parts.length > 1));
     })
   );

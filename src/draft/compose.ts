@@ -46,7 +46,11 @@ function preheaderOf(section: Section, subject: string): string {
   const prose = section.blocks.filter((b) => b.kind === 'paragraph' || b.kind === 'list' || b.kind === 'quote').slice(0, 3);
   let preheader = '';
   // Images and code leave gaps in the plain reading ("an image ."); close them up.
-  const text = prose.map((b) => b.text).join(' ').replace(/\s+/g, ' ').replace(/ ([.,;:!?])/g, '$1');
+  const text = prose
+    .map((b) => b.text)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .replace(/ ([.,;:!?])/g, '$1');
   for (const sentence of sentences(text)) {
     preheader = preheader ? `${preheader} ${sentence}` : sentence;
     if (preheader.length >= 40 || preheader.length >= PREHEADER_MAX) break;

@@ -12,7 +12,10 @@ const TITLE = String.raw`([^.;,()!?\n—–\[\]]+?)`;
 const CLAUSE_END = String.raw`(?=[.!?]["”’')]*(?:\s|$)|[;,()]|\s[—–-]\s|\s*$)`;
 const PATTERNS: Array<{ re: RegExp; bareIsIn?: boolean }> = [
   {
-    re: new RegExp(String.raw`\b(?:explored|covered|discussed|described|explained|detailed|outlined|examined|unpacked|summari[sz]ed|reviewed)\s+(?:(?:in\s+)?(?:more|greater|full|much more)\s+(?:depth|detail)\s+)?(?:in|on)\s+${TITLE}${CLAUSE_END}`, 'gi'),
+    re: new RegExp(
+      String.raw`\b(?:explored|covered|discussed|described|explained|detailed|outlined|examined|unpacked|summari[sz]ed|reviewed)\s+(?:(?:in\s+)?(?:more|greater|full|much more)\s+(?:depth|detail)\s+)?(?:in|on)\s+${TITLE}${CLAUSE_END}`,
+      'gi',
+    ),
   },
   { re: new RegExp(String.raw`\b(?:is|are)\s+in\s+${TITLE}${CLAUSE_END}`, 'gi'), bareIsIn: true },
   { re: new RegExp(String.raw`(?:^|[.!?]\s+|\()\s*see(?:\s+also)?\s+${TITLE}${CLAUSE_END}`, 'gi') },

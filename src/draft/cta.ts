@@ -3,7 +3,8 @@ import { Lexer } from 'marked';
 import { sentenceSpans } from './sentences.ts';
 import type { Block, DraftCta } from './types.ts';
 
-const VERBS = 'request|book|schedule|arrange|reserve|claim|read|learn|see|find out|download|get|grab|sign up|register|join|subscribe|start|watch|listen|contact us|reach out|apply|take|try|explore|access|order|buy';
+const VERBS =
+  'request|book|schedule|arrange|reserve|claim|read|learn|see|find out|download|get|grab|sign up|register|join|subscribe|start|watch|listen|contact us|reach out|apply|take|try|explore|access|order|buy';
 /**
  * "You can request one here." / "Read more here." / "…, book a call below." The verb must
  * open the sentence or a clause (after a comma, "you can", "please"…) and at most six words
@@ -62,7 +63,8 @@ export function readCta(sentence: string, textBefore: () => string): CtaCandidat
     text = capitalize(`${verb}${object ? ` ${object}` : verb === 'read' || verb === 'learn' ? ' more' : ''}`);
   }
   if (text.length > 60) text = 'Learn more';
-  const meeting = MEETING.test(text) || (!!action && /^(?:request|book|schedule|arrange|reserve|claim)$/i.test(action[1] as string) && MEETING.test(textBefore()));
+  const meeting =
+    MEETING.test(text) || (!!action && /^(?:request|book|schedule|arrange|reserve|claim)$/i.test(action[1] as string) && MEETING.test(textBefore()));
   if (href && /^https:\/\//i.test(href)) return { text, url: href, meeting };
   return { text, otherUrl: href, meeting };
 }

@@ -11,13 +11,19 @@ export function decodeArticle(bytes: Uint8Array, fileName: string): string {
   }
   const nul = bytes.indexOf(0);
   if (nul !== -1) {
-    throw new CoursemailError('draft.binary', `${fileName} is a binary file (a NUL byte at offset ${nul}), not an article. Export it as Markdown, HTML or plain text.`);
+    throw new CoursemailError(
+      'draft.binary',
+      `${fileName} is a binary file (a NUL byte at offset ${nul}), not an article. Export it as Markdown, HTML or plain text.`,
+    );
   }
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new CoursemailError('draft.encoding', `${fileName} is not valid UTF-8 (is it binary, or saved in another encoding such as Windows-1252?). Save it as UTF-8 and run again.`);
+    throw new CoursemailError(
+      'draft.encoding',
+      `${fileName} is not valid UTF-8 (is it binary, or saved in another encoding such as Windows-1252?). Save it as UTF-8 and run again.`,
+    );
   }
   return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 }

@@ -50,7 +50,11 @@ function fallbackTitle(blocks: Block[]): string {
   return trimAtWord((sentences(prose.replace(/\s+/g, ' '))[0] ?? '').replace(/[.!?]+$/, ''), 60) || 'Untitled course';
 }
 
-const normalizeTitle = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalizeTitle = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** A first `#` heading that is the only one of its level is the article's title, not a section. */
 function takeTitleHeading(blocks: Block[], metaTitle: string | undefined): string | undefined {
@@ -81,7 +85,8 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const text = decodeArticle(bytes, fileName);
   const { meta, body, warning } = stripArticleFrontmatter(text);
   const warnings: string[] = warning ? [warning] : [];
-  if (!body.trim()) throw new CoursemailError('draft.empty', `${fileName} has no text to turn into lessons${text.trim() ? ' (only frontmatter)' : ' (the file is empty)'}.`);
+  if (!body.trim())
+    throw new CoursemailError('draft.empty', `${fileName} has no text to turn into lessons${text.trim() ? ' (only frontmatter)' : ' (the file is empty)'}.`);
 
   const format = detectFormat(body, fileName);
   const capacity = MAX_LESSONS * budget.max;
@@ -98,7 +103,10 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const titleHeading = takeTitleHeading(blocks, meta.title);
   const stated = meta.title ?? titleHeading ?? (format === 'html' ? htmlTitle(body) : undefined);
   const title = stated ?? fallbackTitle(blocks);
-  if (!stated) warnings.push(`the article has no title (a # heading, <h1> or <title>, or a short first line without a full stop), so the series is titled "${title}"; change it in series.yaml`);
+  if (!stated)
+    warnings.push(
+      `the article has no title (a # heading, <h1> or <title>, or a short first line without a full stop), so the series is titled "${title}"; change it in series.yaml`,
+    );
 
   const cleaned = dropBoilerplate(blocks);
   warnings.push(...cleaned.warnings);
@@ -124,10 +132,15 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   const sections = splitSections(linked, SPLIT_DEPTH[format]);
   const fitted = absorbEmpty(splitLong(mergeShort(sections, budget, options.mergeBelow), budget));
   if (!sections.some((s) => s.title)) {
-    warnings.push(`no section headings found, so the text was cut by the word budget into ${fitted.length} lesson${fitted.length === 1 ? '' : 's'}; give each a subject that says what it is about`);
+    warnings.push(
+      `no section headings found, so the text was cut by the word budget into ${fitted.length} lesson${fitted.length === 1 ? '' : 's'}; give each a subject that says what it is about`,
+    );
   }
   if (fitted.length > MAX_LESSONS) {
-    throw new CoursemailError('draft.too-long', `${fileName} would make ${fitted.length} lessons; at most ${MAX_LESSONS} fit. Draft a course from one part of it, or raise --words.`);
+    throw new CoursemailError(
+      'draft.too-long',
+      `${fileName} would make ${fitted.length} lessons; at most ${MAX_LESSONS} fit. Draft a course from one part of it, or raise --words.`,
+    );
   }
 
   const proper = properNouns(linked.filter((b) => b.kind !== 'heading').map((b) => b.text));
@@ -136,7 +149,10 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   fitted.forEach((section, k) => {
     const at = `lesson ${k + 1} (${lessons[k]?.fileName})`;
     warnings.push(...(section.notes ?? []).map((note) => `${at}: ${note}`));
-    if (fitted.length > 1 && section.title && sectionWords(section) < floor) warnings.push(`${at} has only ${sectionWords(section)} words, under the ${floor}-word floor, but no neighbour could take it (a merge joins at most two headed sections, within ${budget.max} words): add to it or join it by hand`);
+    if (fitted.length > 1 && section.title && sectionWords(section) < floor)
+      warnings.push(
+        `${at} has only ${sectionWords(section)} words, under the ${floor}-word floor, but no neighbour could take it (a merge joins at most two headed sections, within ${budget.max} words): add to it or join it by hand`,
+      );
   });
   // Only a lesson's first call-to-action is a button; a second stays a sentence and needs no URL.
   for (const { ctas } of lessons) if (ctas[0]?.href.startsWith('link:cta-')) names.todo.push({ name: ctas[0].href.slice(5), text: ctas[0].text });
@@ -144,7 +160,8 @@ export function draftSeries(bytes: Uint8Array, options: DraftOptions): Draft {
   warnings.push(...lessonWarnings(lessons, linksTodo, relativeTargets, budget));
 
   const firstProse = linked.find((b) => b.kind === 'paragraph')?.text;
-  const description = meta.description ?? (firstProse ? trimAtWord(sentences(firstProse.replace(/\s+/g, ' '))[0] ?? '', 200) : `An email course from the article "${title}".`);
+  const description =
+    meta.description ?? (firstProse ? trimAtWord(sentences(firstProse.replace(/\s+/g, ' '))[0] ?? '', 200) : `An email course from the article "${title}".`);
   return {
     title,
     description,
@@ -179,7 +196,9 @@ function lessonWarnings(lessons: ComposedLesson[], linksTodo: LinkTodo[], relati
       const entry = todo.get(m[1] as string);
       if (entry && !entry.name.startsWith('cta-')) {
         const was = relativeTargets.has(entry.name) ? ` (the article linked it to ${relativeTargets.get(entry.name)}, an address no inbox can open)` : '';
-        out.push(`${at}: "${entry.text}" links to link:${entry.name}${was}; add its URL under "links" in coursemail.config.json (listed in series.yaml links.todo); until then it reads as plain text`);
+        out.push(
+          `${at}: "${entry.text}" links to link:${entry.name}${was}; add its URL under "links" in coursemail.config.json (listed in series.yaml links.todo); until then it reads as plain text`,
+        );
       }
     }
     if (lesson.words > budget.max) out.push(`${at} has ${lesson.words} words, more than ${budget.max}: one block in it could not be cut`);

@@ -47,7 +47,26 @@ const code: FormatCallback = (elem, walk, builder) => {
 };
 
 const surround = (mark: string) => ({ format: 'inlineSurround', options: { prefix: mark, suffix: mark } });
-const skipped = ['script', 'style', 'noscript', 'template', 'iframe', 'object', 'embed', 'svg', 'canvas', 'form', 'button', 'input', 'select', 'textarea', 'nav', 'footer', 'aside', 'head'];
+const skipped = [
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'iframe',
+  'object',
+  'embed',
+  'svg',
+  'canvas',
+  'form',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'nav',
+  'footer',
+  'aside',
+  'head',
+];
 
 const options = (base: string) => ({
   wordwrap: false as const,
@@ -88,6 +107,10 @@ export function htmlToMarkdown(html: string): string {
 export function htmlTitle(html: string): string | undefined {
   const m = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html);
   if (!m) return undefined;
-  const title = decodeHTML(m[1] as string).replace(/\s+/g, ' ').trim().split(/\s[|–—-]\s/)[0]?.trim();
+  const title = decodeHTML(m[1] as string)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/\s[|–—-]\s/)[0]
+    ?.trim();
   return title || undefined;
 }

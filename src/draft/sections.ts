@@ -66,7 +66,8 @@ export function mergeShort(input: Section[], { min, max }: WordBudget, below = M
   const [intro, first] = sections;
   // An introduction long enough to stand alone stays lesson 1 when both would pass `max`:
   // joined, they would be cut again, and the first section's heading lost to "(2/2)".
-  if (intro && first && !intro.title && (sectionWords(intro) < min || sectionWords(intro) + sectionWords(first) <= max)) sections.splice(0, 2, merge(intro, first));
+  if (intro && first && !intro.title && (sectionWords(intro) < min || sectionWords(intro) + sectionWords(first) <= max))
+    sections.splice(0, 2, merge(intro, first));
   const stuck = new Set<Section>();
   for (;;) {
     const candidates = sections.filter((s) => !stuck.has(s) && headedOf(s) === 1 && sectionWords(s) < below);
@@ -106,7 +107,13 @@ function pieces(block: Block, max: number): Block[] {
     if (n > max) {
       push();
       const tokens = sentence.split(/(?<=\s)/);
-      for (let k = 0; k < tokens.length; k += max) chunks.push(tokens.slice(k, k + max).join('').trim());
+      for (let k = 0; k < tokens.length; k += max)
+        chunks.push(
+          tokens
+            .slice(k, k + max)
+            .join('')
+            .trim(),
+        );
       continue;
     }
     if (words + n > max) push();
@@ -165,7 +172,13 @@ export function splitLong(sections: Section[], { min, max }: WordBudget): Sectio
     if (before && lastWords < min && lastWords + before.reduce((sum, b) => sum + blockWords(b), 0) <= max) before.push(...(parts.pop() as Block[]));
 
     parts.forEach((blocks, k) => {
-      out.push({ title: section.title, blocks, headed: section.headed, ...(k === 0 && section.notes ? { notes: section.notes } : {}), ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}) });
+      out.push({
+        title: section.title,
+        blocks,
+        headed: section.headed,
+        ...(k === 0 && section.notes ? { notes: section.notes } : {}),
+        ...(parts.length > 1 ? { part: { index: k + 1, of: parts.length } } : {}),
+      });
     });
   }
   return out;

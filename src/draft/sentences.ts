@@ -1,5 +1,29 @@
 /** Abbreviations whose period does not end a sentence ("Coaching vs. therapy", "e.g. sleep"). */
-const ABBREVIATIONS = new Set(['vs', 'v', 'e.g', 'i.e', 'eg', 'ie', 'cf', 'dr', 'mr', 'mrs', 'ms', 'prof', 'st', 'no', 'fig', 'al', 'approx', 'inc', 'ltd', 'jr', 'sr', 'u.s', 'etc']);
+const ABBREVIATIONS = new Set([
+  'vs',
+  'v',
+  'e.g',
+  'i.e',
+  'eg',
+  'ie',
+  'cf',
+  'dr',
+  'mr',
+  'mrs',
+  'ms',
+  'prof',
+  'st',
+  'no',
+  'fig',
+  'al',
+  'approx',
+  'inc',
+  'ltd',
+  'jr',
+  'sr',
+  'u.s',
+  'etc',
+]);
 
 /** A sentence end: terminal punctuation, optional closing quotes/brackets, then space or the end. */
 const END = /[.!?]+["”’')\]*_]*(?=\s|$)/g;

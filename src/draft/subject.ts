@@ -1,7 +1,37 @@
 import { sentences, trimAtWord } from './sentences.ts';
 
 /** Words title case leaves lower-case; their capitals carry no information. */
-const MINOR = new Set(['a', 'an', 'the', 'and', 'but', 'or', 'nor', 'for', 'so', 'yet', 'as', 'at', 'by', 'in', 'of', 'off', 'on', 'per', 'to', 'up', 'via', 'vs', 'vs.', 'with', 'from', 'into', 'onto', 'over', 'than']);
+const MINOR = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'but',
+  'or',
+  'nor',
+  'for',
+  'so',
+  'yet',
+  'as',
+  'at',
+  'by',
+  'in',
+  'of',
+  'off',
+  'on',
+  'per',
+  'to',
+  'up',
+  'via',
+  'vs',
+  'vs.',
+  'with',
+  'from',
+  'into',
+  'onto',
+  'over',
+  'than',
+]);
 
 const letters = (w: string) => w.replace(/[^\p{L}]/gu, '');
 
@@ -51,7 +81,10 @@ function lowerWord(word: string, proper: Set<string>): string {
  * kept), the first letter capitalised, and at most 78 characters, cut at a word.
  */
 export function subjectFromTitle(title: string, proper: Set<string>, max = 78): string {
-  let s = title.replace(/\s+/g, ' ').trim().replace(/[\s.:;,!—–-]+$/u, '');
+  let s = title
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[\s.:;,!—–-]+$/u, '');
   const words = s.split(' ');
   const allCaps = letters(s).length > 3 && letters(s) === letters(s).toUpperCase() && words.length > 1;
   if (allCaps) s = s.toLowerCase();

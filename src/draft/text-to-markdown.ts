@@ -57,7 +57,8 @@ export function textToMarkdown(text: string): string {
   if (first && first.length > 1 && titleFirstLine(first, true)) paragraphs.splice(0, 1, [first[0] as string], first.slice(1));
   return paragraphs
     .map((para, i) => {
-      if (i === 0 ? titleFirstLine(para, paragraphs.length > 1) : isTitleLine(para, i < paragraphs.length - 1)) return `${i === 0 ? '#' : '##'} ${escapeLine((para[0] as string).trim())}`;
+      if (i === 0 ? titleFirstLine(para, paragraphs.length > 1) : isTitleLine(para, i < paragraphs.length - 1))
+        return `${i === 0 ? '#' : '##'} ${escapeLine((para[0] as string).trim())}`;
       if (BULLET.test(para[0] as string) || NUMBERED.test(para[0] as string)) {
         return para
           .map((line) => {

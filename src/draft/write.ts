@@ -19,7 +19,10 @@ const FILE_NAME = /^(?!\.{1,2}$)[^/\\\0]+$/;
  */
 export function writeSeriesFolder(root: string, id: string, files: SeriesFile[], opts: { force: boolean }): string {
   if (!SERIES_ID.test(id)) {
-    throw new CoursemailError('args', `series id "${id}" must be lowercase letters, digits and dashes, starting with a letter or digit (it becomes the folder series/${id}/)`);
+    throw new CoursemailError(
+      'args',
+      `series id "${id}" must be lowercase letters, digits and dashes, starting with a letter or digit (it becomes the folder series/${id}/)`,
+    );
   }
   const parent = join(root, 'series');
   const target = join(parent, id);

@@ -25,13 +25,46 @@ const https = (v: string) => (v.startsWith('https://') ? undefined : 'must start
 export const QUESTIONS: Question[] = [
   { flag: 'sender-name', message: 'Sender name (shown in the inbox)', placeholder: 'Dr. Jane Rivera Coaching', validate: rule(sender.shape.name) },
   { flag: 'sender-email', message: 'Sender address (on a domain you own)', placeholder: 'jane@mail.your-practice.com', validate: rule(sender.shape.email) },
-  { flag: 'coach-name', message: 'Your name as the coach (signs each lesson; optional)', placeholder: 'Jane Rivera', optional: true, validate: rule(coach.unwrap().shape.name) },
-  { flag: 'coach-credentials', message: 'Your credentials (optional)', placeholder: 'MD, PCC', optional: true, validate: rule(coach.unwrap().shape.credentials.unwrap()) },
-  { flag: 'postal-address', message: 'Postal address (the law requires one in every email)', placeholder: '200 Harbor Road, Suite 4, Portland, ME 04101, USA', validate: rule(postalAddress) },
-  { flag: 'public-url', message: 'Public URL where coursemail serve answers (https)', placeholder: 'https://mail.your-practice.com', validate: rule(publicUrl, https) },
+  {
+    flag: 'coach-name',
+    message: 'Your name as the coach (signs each lesson; optional)',
+    placeholder: 'Jane Rivera',
+    optional: true,
+    validate: rule(coach.unwrap().shape.name),
+  },
+  {
+    flag: 'coach-credentials',
+    message: 'Your credentials (optional)',
+    placeholder: 'MD, PCC',
+    optional: true,
+    validate: rule(coach.unwrap().shape.credentials.unwrap()),
+  },
+  {
+    flag: 'postal-address',
+    message: 'Postal address (the law requires one in every email)',
+    placeholder: '200 Harbor Road, Suite 4, Portland, ME 04101, USA',
+    validate: rule(postalAddress),
+  },
+  {
+    flag: 'public-url',
+    message: 'Public URL where coursemail serve answers (https)',
+    placeholder: 'https://mail.your-practice.com',
+    validate: rule(publicUrl, https),
+  },
   { flag: 'site-url', message: 'Your website', placeholder: 'https://your-practice.com', validate: rule(siteUrl) },
-  { flag: 'consultation-url', message: 'Where readers book a consultation', placeholder: 'https://your-practice.com/consultation', validate: rule(consultationUrl) },
-  { flag: 'test-address', message: 'Your own address for test sends (optional)', placeholder: 'jane@your-practice.com', optional: true, validate: rule(testAddress.unwrap()) },
+  {
+    flag: 'consultation-url',
+    message: 'Where readers book a consultation',
+    placeholder: 'https://your-practice.com/consultation',
+    validate: rule(consultationUrl),
+  },
+  {
+    flag: 'test-address',
+    message: 'Your own address for test sends (optional)',
+    placeholder: 'jane@your-practice.com',
+    optional: true,
+    validate: rule(testAddress.unwrap()),
+  },
 ];
 
 export const TRANSPORTS = ['resend', 'smtp', 'outbox'] as const;

@@ -25,7 +25,9 @@ function configFrom(a: InitAnswers): ConfigInput {
   return {
     sender: { name: a['sender-name'].trim(), email: a['sender-email'].trim() },
     // Credentials without a name stay, so that the schema names the missing coach.name.
-    ...(a['coach-name'] || a['coach-credentials'] ? { coach: { name: (a['coach-name'] ?? '').trim(), ...(a['coach-credentials'] ? { credentials: a['coach-credentials'].trim() } : {}) } } : {}),
+    ...(a['coach-name'] || a['coach-credentials']
+      ? { coach: { name: (a['coach-name'] ?? '').trim(), ...(a['coach-credentials'] ? { credentials: a['coach-credentials'].trim() } : {}) } }
+      : {}),
     postalAddress: a['postal-address'].trim(),
     siteUrl: a['site-url'],
     publicUrl: a['public-url'],
@@ -62,7 +64,10 @@ export function envExample(secret: string, publicUrl: string): string {
 export function assertWritable(root: string, opts: { force: boolean }): void {
   const existing = [CONFIG_FILE, ENV_EXAMPLE].map((f) => join(root, f)).filter((f) => existsSync(f));
   if (existing.length && !opts.force) {
-    throw new CoursemailError('init.exists', `${existing.join(' and ')} already exist(s): nothing was written. Run with --force to replace (a fresh clone holds the example config).`);
+    throw new CoursemailError(
+      'init.exists',
+      `${existing.join(' and ')} already exist(s): nothing was written. Run with --force to replace (a fresh clone holds the example config).`,
+    );
   }
 }
 

@@ -19,14 +19,23 @@ export interface ClaimRule {
 const RECORDS = 'false as written: coaching creates ordinary records (a booking, an invoice, a coach’s notes); say "no medical record"';
 
 export const CLAIM_RULES: readonly ClaimRule[] = [
-  { id: 'proven', pattern: /\bproven\b/gi, reason: 'an absolute claim: the trials were small or pilot trials with volunteers; say what they found', negatable: true },
+  {
+    id: 'proven',
+    pattern: /\bproven\b/gi,
+    reason: 'an absolute claim: the trials were small or pilot trials with volunteers; say what they found',
+    negatable: true,
+  },
   { id: 'guarantee', pattern: /\bguarantee[sd]?\b/gi, reason: 'no outcome of coaching can be guaranteed', negatable: true },
   { id: 'cure', pattern: /\bcure[sd]?\b/gi, reason: 'a clinical claim: coaching cures nothing, it is not clinical care', negatable: true },
   { id: 'treat', pattern: /\btreat(?:s|ed|ing|ments?)?\b/gi, reason: 'a clinical claim: coaching is not treatment', aboutCoaching: true, negatable: true },
   { id: 'diagnose', pattern: /\bdiagnos(?:e|es|ed|ing)\b/gi, reason: 'a clinical claim: diagnosis is for clinicians, not coaching', negatable: true },
   { id: 'no record', pattern: /\bno records?\b/gi, reason: RECORDS },
   { id: 'records-free', pattern: /\brecords?[- ]free\b/gi, reason: RECORDS },
-  { id: 'nothing to disclose', pattern: /\bnothing to disclose\b/gi, reason: 'a legal assurance: what must be disclosed depends on the exact question on each form' },
+  {
+    id: 'nothing to disclose',
+    pattern: /\bnothing to disclose\b/gi,
+    reason: 'a legal assurance: what must be disclosed depends on the exact question on each form',
+  },
   { id: '100%', pattern: /\b100\s?(?:%|per ?cent\b)/gi, reason: 'an absolute claim: results vary by person and programme' },
   { id: 'always/never works', pattern: /\b(?:always|never) works?\b/gi, reason: 'an absolute claim: results vary by person and programme' },
 ];
@@ -71,7 +80,9 @@ export function claimRules(settings: Config['lint']['claims'] = { add: [], remov
   const all = [...CLAIM_RULES, ...added];
   const remove = new Set(settings.remove.map((r) => r.toLowerCase()));
   const known = new Set(all.map((r) => r.id.toLowerCase()));
-  const problems = [...remove].filter((r) => !known.has(r)).map((r) => `lint.claims.remove: "${r}" is not a claims rule (rules: ${all.map((x) => `"${x.id}"`).join(', ')})`);
+  const problems = [...remove]
+    .filter((r) => !known.has(r))
+    .map((r) => `lint.claims.remove: "${r}" is not a claims rule (rules: ${all.map((x) => `"${x.id}"`).join(', ')})`);
   return { rules: all.filter((r) => !remove.has(r.id.toLowerCase())), problems };
 }
 

@@ -22,7 +22,8 @@ const STYLE_BLOCK = 'ignores the email’s style block: the phone-width and dark
 
 /** Features the templates use on purpose, knowing some apps ignore them: why that is fine. */
 const HARMLESS: Record<string, string> = {
-  'color-scheme meta tag': 'Tells apps that honour it the email has its own dark styles; the others ignore it and show the light version, or invert it themselves.',
+  'color-scheme meta tag':
+    'Tells apps that honour it the email has its own dark styles; the others ignore it and show the light version, or invert it themselves.',
   'target attribute': 'Links open in a new tab or window either way.',
   cursor: 'Only changes the mouse pointer over a link or button.',
   '<body> element': 'The app wraps the email in its own page; the content and the footer are unchanged.',

@@ -61,7 +61,9 @@ const MEDIA_FEATURES: [RegExp, string][] = [
 type Stats = Record<string, Record<string, Record<string, string>>>;
 
 function mediaFeatureIssues(html: string, clients: string[]): ClientSupportIssue[] {
-  const queries = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].flatMap((m) => [...(m[1] ?? '').matchAll(/@media([^{]*)\{/gi)].map((q) => q[1] ?? ''));
+  const queries = [...html.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/gi)].flatMap((m) =>
+    [...(m[1] ?? '').matchAll(/@media([^{]*)\{/gi)].map((q) => q[1] ?? ''),
+  );
   if (!queries.length) return [];
   const wanted = clients.map((g) => new RegExp(`^${g.replace(/[.]/g, '\\.').replace(/\*/g, '[^.]*')}$`));
   const out: ClientSupportIssue[] = [];

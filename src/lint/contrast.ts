@@ -31,7 +31,15 @@ export function lintContrast(html: string): LintWarning[] {
       const inherits = (v: string | undefined) => v === undefined || v === 'inherit' || v === 'initial' || v === 'unset';
       const bgValue = style.get('background-color') ?? style.get('background') ?? t.attrs.bgcolor;
       const ownBg = parseColor(style.get('background-color')) ?? colorInShorthand(style.get('background')) ?? parseColor(t.attrs.bgcolor);
-      const background = inherits(bgValue) ? top.background : !ownBg ? undefined : ownBg.a >= 1 ? ownBg : top.background ? over(ownBg, top.background) : undefined;
+      const background = inherits(bgValue)
+        ? top.background
+        : !ownBg
+          ? undefined
+          : ownBg.a >= 1
+            ? ownBg
+            : top.background
+              ? over(ownBg, top.background)
+              : undefined;
       const color = inherits(style.get('color')) ? top.color : parseColor(style.get('color'));
       const weight = style.get('font-weight');
       const frame: Frame = {

@@ -15,7 +15,9 @@ export function lintImages(html: string): LintWarning[] {
     if (!/^https:\/\//i.test(src)) {
       warnings.push({
         rule: 'image-src',
-        message: /^data:/i.test(src) ? `image ${name.slice(0, 30)} is a data: URI: Gmail and Outlook do not show them` : `image ${name} is not an absolute https URL`,
+        message: /^data:/i.test(src)
+          ? `image ${name.slice(0, 30)} is a data: URI: Gmail and Outlook do not show them`
+          : `image ${name} is not an absolute https URL`,
       });
     }
     const style = parseStyle(t.attrs.style);

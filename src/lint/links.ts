@@ -49,22 +49,38 @@ export function lintLinks(html: string, opts: LintOptions): LintWarning[] {
       const origin = /^http:\/\/(?:localhost|127\.0\.0\.1|\[::1\])(?::\d+)?(?=[/?#]|$)/i.exec(href)?.[0];
       if (origin) local.set(origin, (local.get(origin) ?? 0) + 1);
       else once({ rule: 'link-https', message: `link ${short(href)} is http, not https: clients may flag it and readers' data travels in clear` });
-    }
-    else if (!/^https:\/\//i.test(href)) once({ rule: 'link-absolute', message: `link ${short(href)} is not an absolute https URL: it cannot work from an inbox` });
-    const words = label.toLowerCase().replace(/[.!:,»›→]+$/g, '').trim();
-    if (VAGUE_TEXT.has(words)) once({ rule: 'link-text', message: `link text “${label}” says nothing out of context: name where it goes (e.g. “read the trial summary”)` });
-    else if (!label && !link.imageAlt.some((a) => a.trim())) once({ rule: 'link-text', message: `link ${short(href)} has no text (and no image alt): screen readers announce only the URL` });
+    } else if (!/^https:\/\//i.test(href))
+      once({ rule: 'link-absolute', message: `link ${short(href)} is not an absolute https URL: it cannot work from an inbox` });
+    const words = label
+      .toLowerCase()
+      .replace(/[.!:,»›→]+$/g, '')
+      .trim();
+    if (VAGUE_TEXT.has(words))
+      once({ rule: 'link-text', message: `link text “${label}” says nothing out of context: name where it goes (e.g. “read the trial summary”)` });
+    else if (!label && !link.imageAlt.some((a) => a.trim()))
+      once({ rule: 'link-text', message: `link ${short(href)} has no text (and no image alt): screen readers announce only the URL` });
   }
   for (const [origin, n] of local) {
-    warnings.push({ rule: 'link-https', message: `${n === 1 ? 'a link goes' : `${n} links go`} to ${origin}, http on this machine: fine for local tests, but a real send needs an https publicUrl` });
+    warnings.push({
+      rule: 'link-https',
+      message: `${n === 1 ? 'a link goes' : `${n} links go`} to ${origin}, http on this machine: fine for local tests, but a real send needs an https publicUrl`,
+    });
   }
   return warnings;
 }
 
 /** A filled message must not show a reader any `{{…}}`, in any part. */
 export function lintUnfilled(msg: LintInput): LintWarning[] {
-  const parts: [string, string][] = [['subject', msg.subject], ['preheader', msg.preheader], ['HTML', msg.html], ['plain text', msg.text]];
+  const parts: [string, string][] = [
+    ['subject', msg.subject],
+    ['preheader', msg.preheader],
+    ['HTML', msg.html],
+    ['plain text', msg.text],
+  ];
   return parts
     .filter(([, s]) => s.includes('{{'))
-    .map(([part, s]) => ({ rule: 'placeholder-unfilled' as const, message: `the ${part} still contains “${short(s.slice(s.indexOf('{{'), s.indexOf('{{') + 40))}” after filling` }));
+    .map(([part, s]) => ({
+      rule: 'placeholder-unfilled' as const,
+      message: `the ${part} still contains “${short(s.slice(s.indexOf('{{'), s.indexOf('{{') + 40))}” after filling`,
+    }));
 }

@@ -41,7 +41,13 @@ export function lintPhoneWidth(html: string): LintWarning[] {
         name: t.name,
         fontPx: fontPx(style.get('font-size'), top.fontPx),
         breaks: top.breaks || breaksAnywhere(style),
-        skip: top.skip || t.name === 'head' || t.name === 'pre' || style.get('display') === 'none' || style.get('max-height') === '0' || style.get('white-space') === 'pre',
+        skip:
+          top.skip ||
+          t.name === 'head' ||
+          t.name === 'pre' ||
+          style.get('display') === 'none' ||
+          style.get('max-height') === '0' ||
+          style.get('white-space') === 'pre',
       };
       if (!t.selfClosing) stack.push(frame);
     } else if (t.type === 'close') {

@@ -1,6 +1,19 @@
 /** A lint finding: advice for the author, never a refusal (the compliance guard alone refuses). */
 export interface LintWarning {
-  rule: 'link-https' | 'link-absolute' | 'link-empty' | 'link-text' | 'placeholder-unfilled' | 'image-alt' | 'image-src' | 'image-size' | 'subject-length' | 'preheader-length' | 'lang' | 'contrast' | 'phone-width';
+  rule:
+    | 'link-https'
+    | 'link-absolute'
+    | 'link-empty'
+    | 'link-text'
+    | 'placeholder-unfilled'
+    | 'image-alt'
+    | 'image-src'
+    | 'image-size'
+    | 'subject-length'
+    | 'preheader-length'
+    | 'lang'
+    | 'contrast'
+    | 'phone-width';
   message: string;
 }
 

@@ -49,7 +49,11 @@ export function compileMessage(msg: CompilableMessage): CompiledMessage {
  */
 export function cleanField(value: string | null | undefined, max = 100): string {
   if (!value) return '';
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max);
+  return value
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max);
 }
 
 export function personalize(compiled: CompiledMessage, recipient: Recipient): PersonalizedMessage {

@@ -51,7 +51,8 @@ export function checkPlaceholders(template: string, kind: MessageKind): Placehol
       if (node.type === 'MustacheStatement') {
         const m = node as hbs.AST.MustacheStatement;
         if (!m.escaped) problems.push({ message: 'triple braces {{{…}}} are not allowed (they skip HTML escaping)', line });
-        if (m.params.length || m.hash) problems.push({ message: `helpers are not allowed in placeholders: {{${(m.path as hbs.AST.PathExpression).original} …}}`, line });
+        if (m.params.length || m.hash)
+          problems.push({ message: `helpers are not allowed in placeholders: {{${(m.path as hbs.AST.PathExpression).original} …}}`, line });
         else checkPath(m.path as hbs.AST.Expression, line);
       } else if (node.type === 'BlockStatement') {
         const b = node as hbs.AST.BlockStatement;

@@ -8,9 +8,52 @@ import { emailStyles as s } from './styles.ts';
  * reach the footer that follows it.
  */
 export const AUTHOR_TAGS = new Set([
-  'p', 'br', 'strong', 'b', 'em', 'i', 'u', 's', 'del', 'ins', 'sub', 'sup', 'code', 'pre', 'span', 'div',
-  'abbr', 'cite', 'q', 'mark', 'a', 'img', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-  'blockquote', 'hr', 'figure', 'figcaption', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
+  'p',
+  'br',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'del',
+  'ins',
+  'sub',
+  'sup',
+  'code',
+  'pre',
+  'span',
+  'div',
+  'abbr',
+  'cite',
+  'q',
+  'mark',
+  'a',
+  'img',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'ul',
+  'ol',
+  'li',
+  'dl',
+  'dt',
+  'dd',
+  'blockquote',
+  'hr',
+  'figure',
+  'figcaption',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
 ]);
 
 /** `data-cm-break` is the Markdown renderer's mark for a link whose text is one long word. */
@@ -27,7 +70,25 @@ export const AUTHOR_SCHEMES = ['http', 'https', 'mailto', 'tel', 'sms'];
 const IMAGE_SCHEMES = ['https', 'http'];
 
 /** Elements removed together with what they hold: their text is code, a document head or a widget. */
-export const DROPPED_WITH_CONTENT = ['script', 'style', 'template', 'title', 'textarea', 'noscript', 'iframe', 'object', 'embed', 'select', 'option', 'svg', 'math', 'head', 'xmp', 'noembed', 'noframes'];
+export const DROPPED_WITH_CONTENT = [
+  'script',
+  'style',
+  'template',
+  'title',
+  'textarea',
+  'noscript',
+  'iframe',
+  'object',
+  'embed',
+  'select',
+  'option',
+  'svg',
+  'math',
+  'head',
+  'xmp',
+  'noembed',
+  'noframes',
+];
 
 /** `cmph0x`: a protected `{{placeholder}}` standing in for a URL until rendering is done. */
 const PLACEHOLDER_TOKEN = /^cmph\d+x$/;

@@ -56,8 +56,10 @@ function htmlWarnings(located: Located[]): BodyWarning[] {
         return warn(parser.startIndex, `<${name}> removed${whole ? ' with its content' : ''}: email allows text, links, images and tables only`);
       }
       for (const [attr, value] of Object.entries(attribs)) {
-        if (attr === 'style') warn(parser.startIndex, `style="${value}" removed from <${name}>: the templates style every element, so nothing can hide or shrink text`);
-        else if (!(AUTHOR_ATTRIBUTES[name] ?? []).includes(attr)) warn(parser.startIndex, `${attr}= removed from <${name}>${/^on/i.test(attr) ? ': no scripts run in email' : ''}`);
+        if (attr === 'style')
+          warn(parser.startIndex, `style="${value}" removed from <${name}>: the templates style every element, so nothing can hide or shrink text`);
+        else if (!(AUTHOR_ATTRIBUTES[name] ?? []).includes(attr))
+          warn(parser.startIndex, `${attr}= removed from <${name}>${/^on/i.test(attr) ? ': no scripts run in email' : ''}`);
         else if ((attr === 'href' || attr === 'src') && !allowedUrl(value, name)) warn(parser.startIndex, badUrl(attr, value, name));
       }
       if (!VOID.has(name)) open.push({ name, line: lineAt(parser.startIndex) });
@@ -86,13 +88,15 @@ function htmlWarnings(located: Located[]): BodyWarning[] {
   }
   parser.end();
   const end = skipping ? skipped : unclosed;
-  if (end) warnings.push({ code: 'author-html', line: end.line, message: `<${end.name}> is never closed: everything after it in the message is removed with it` });
+  if (end)
+    warnings.push({ code: 'author-html', line: end.line, message: `<${end.name}> is never closed: everything after it in the message is removed with it` });
   // Elements still open when the body ends would wrap what follows: the sanitizer closes them there.
   for (const o of open) warnings.push({ code: 'author-html', line: o.line, message: `<${o.name}> is never closed: closed at the end of the message body` });
   return warnings;
 }
 
-const badUrl = (attr: string, value: string, tag: string) => `${attr}="${value.slice(0, 60)}" removed from <${tag}>: only ${tag === 'img' ? 'http(s) images' : 'http(s), mailto, tel and sms links'}`;
+const badUrl = (attr: string, value: string, tag: string) =>
+  `${attr}="${value.slice(0, 60)}" removed from <${tag}>: only ${tag === 'img' ? 'http(s) images' : 'http(s), mailto, tel and sms links'}`;
 
 /** Markdown links and images whose URL the sanitizer drops (`javascript:`, `data:`, relative). */
 function badMarkdownUrls(located: Located[]): BodyWarning[] {
@@ -113,7 +117,14 @@ function missingLinks(located: Located[], resolveLink: LinkResolver): BodyWarnin
     if (token.type !== 'link' || !token.href.startsWith('link:')) return [];
     const name = token.href.slice(5);
     if (resolveLink(name)) return [];
-    return [{ code: 'link.missing' as const, line, field: linkField(name), message: `link:${name} has no URL, so it shows as plain text: set its URL in coursemail.config.json` }];
+    return [
+      {
+        code: 'link.missing' as const,
+        line,
+        field: linkField(name),
+        message: `link:${name} has no URL, so it shows as plain text: set its URL in coursemail.config.json`,
+      },
+    ];
   });
 }
 

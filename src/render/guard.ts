@@ -18,7 +18,17 @@ export interface GuardContext {
 }
 
 export interface ComplianceCheck {
-  rule: 'plain-text' | 'disclaimer' | 'crisis-line' | 'sender' | 'postal-address' | 'footer-placement' | 'safe-html' | 'unsubscribe' | 'html-size' | 'footer-position';
+  rule:
+    | 'plain-text'
+    | 'disclaimer'
+    | 'crisis-line'
+    | 'sender'
+    | 'postal-address'
+    | 'footer-placement'
+    | 'safe-html'
+    | 'unsubscribe'
+    | 'html-size'
+    | 'footer-position';
   ok: boolean;
   /** What the rule requires, and when it fails, what is missing and where. */
   why: string;
@@ -97,7 +107,9 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
   checks.push({
     rule: 'disclaimer',
     ok: disclaimerMissing.length === 0,
-    why: disclaimerMissing.length ? `disclaimer sentence missing: ${disclaimerMissing.join('; ')}` : 'general-information disclaimer, coaching is not therapy or a substitute for care or a PHP',
+    why: disclaimerMissing.length
+      ? `disclaimer sentence missing: ${disclaimerMissing.join('; ')}`
+      : 'general-information disclaimer, coaching is not therapy or a substitute for care or a PHP',
   });
 
   const structure = htmlStructure(msg.html);
@@ -108,7 +120,9 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
   checks.push({
     rule: 'crisis-line',
     ok: crisisMissing.length === 0,
-    why: crisisMissing.length ? `crisis line incomplete: ${crisisMissing.join('; ')}` : '988 Suicide & Crisis Lifeline: call (tel:988) or text (sms:988) 988, chat 988lifeline.org, outside-US line',
+    why: crisisMissing.length
+      ? `crisis line incomplete: ${crisisMissing.join('; ')}`
+      : '988 Suicide & Crisis Lifeline: call (tel:988) or text (sms:988) 988, chat 988lifeline.org, outside-US line',
   });
 
   const senderMissing = ctx.footer.senderName.trim() ? both(ctx.footer.senderName) : ['config'];
@@ -120,7 +134,9 @@ export function contentChecks(msg: RenderedParts, ctx: GuardContext): Compliance
   checks.push({
     rule: 'safe-html',
     ok: structure.active.length === 0,
-    why: structure.active.length ? `the HTML holds what could run or collect data in an inbox: ${[...new Set(structure.active)].slice(0, 5).join(', ')}` : 'no script, event handler, form, frame or script/data URL',
+    why: structure.active.length
+      ? `the HTML holds what could run or collect data in an inbox: ${[...new Set(structure.active)].slice(0, 5).join(', ')}`
+      : 'no script, event handler, form, frame or script/data URL',
   });
   return checks;
 }
@@ -196,7 +212,10 @@ function recipientRules(msg: RenderedParts, ctx: GuardContext, failuresOnly: boo
   checks.push({
     rule: 'footer-position',
     ok: footerOk,
-    why: footerEnd < 0 ? 'footer not found in HTML' : `footer ends at ${(footerEnd / 1024).toFixed(1)} KB, ${footerOk ? 'inside' : 'past'} the ${HTML_BUDGET_BYTES / 1024} KB budget`,
+    why:
+      footerEnd < 0
+        ? 'footer not found in HTML'
+        : `footer ends at ${(footerEnd / 1024).toFixed(1)} KB, ${footerOk ? 'inside' : 'past'} the ${HTML_BUDGET_BYTES / 1024} KB budget`,
   });
   return failuresOnly ? checks.filter((c) => !c.ok) : checks;
 }

@@ -11,9 +11,13 @@ const selectors = [
   { selector: 'div[style*="display:none"]', format: 'skip' },
   { selector: 'a', options: { linkBrackets: ['<', '>'] as [string, string], hideLinkHrefIfSameAsText: true } },
   // The crisis line's links sit on its own words ("call", "text 988", "988lifeline.org"): the text says them already.
-  ...['a[href^="tel:"]', 'a[href^="sms:"]', 'a[href="https://988lifeline.org"]'].map((selector) => ({ selector, format: 'anchor', options: { ignoreHref: true } })),
+  ...['a[href^="tel:"]', 'a[href^="sms:"]', 'a[href="https://988lifeline.org"]'].map((selector) => ({
+    selector,
+    format: 'anchor',
+    options: { ignoreHref: true },
+  })),
 ];
 
 export function htmlToPlainText(html: string): string {
-  return toPlainText(html, { selectors, wordwrap: 78 }).trim() + '\n';
+  return `${toPlainText(html, { selectors, wordwrap: 78 }).trim()}\n`;
 }

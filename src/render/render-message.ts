@@ -49,7 +49,16 @@ async function renderHtml(src: MessageSource, env: RenderEnv): Promise<string> {
   const footer = footerContent(env.config, { kind: src.kind, seriesTitle: src.seriesTitle, sender: src.sender });
   const bodyHtml = src.body === undefined ? '' : markdownToEmailHtml(src.body, env.resolveLink);
   const t = env.templates;
-  const lessonProps = { seriesTitle: src.seriesTitle ?? '', step: src.step ?? 1, stepCount: src.stepCount ?? 1, subject: src.subject, preheader: src.preheader, bodyHtml, cta: src.cta, footer };
+  const lessonProps = {
+    seriesTitle: src.seriesTitle ?? '',
+    step: src.step ?? 1,
+    stepCount: src.stepCount ?? 1,
+    subject: src.subject,
+    preheader: src.preheader,
+    bodyHtml,
+    cta: src.cta,
+    footer,
+  };
   const broadcastProps = { subject: src.subject, preheader: src.preheader, bodyHtml, cta: src.cta, footer };
   const confirmProps = { seriesTitle: src.seriesTitle ?? '', subject: src.subject, firstLesson: src.firstLesson ?? '', preheader: src.preheader, footer };
   if (src.engine === 'react') {

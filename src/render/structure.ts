@@ -34,7 +34,8 @@ export function htmlStructure(html: string): HtmlStructure {
         if (ACTIVE_TAGS.has(name)) out.active.push(`<${name}>`);
         for (const [attr, value] of Object.entries(attribs)) {
           if (/^on/i.test(attr)) out.active.push(`${attr}= on <${name}>`);
-          if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(attr) && /^\s*(javascript|data|vbscript):/i.test(value)) out.active.push(`${attr}="${value.slice(0, 30)}" on <${name}>`);
+          if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(attr) && /^\s*(javascript|data|vbscript):/i.test(value))
+            out.active.push(`${attr}="${value.slice(0, 30)}" on <${name}>`);
         }
         const author = 'data-author-content' in attribs;
         const footer = 'data-compliance-footer' in attribs;

@@ -32,7 +32,15 @@ export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: n
   if (days > 0) {
     const start = wallClock(zone, from);
     const date = dateAfter(start, days);
-    const wall = { year: date.year, month: date.month, day: date.day, hour: start.hour, minute: start.minute, second: start.second, millisecond: start.millisecond };
+    const wall = {
+      year: date.year,
+      month: date.month,
+      day: date.day,
+      hour: start.hour,
+      minute: start.minute,
+      second: start.second,
+      millisecond: start.millisecond,
+    };
     const hits = localInstants(zone, wall);
     const written = () => `${date.toISODate()} ${start.toFormat('HH:mm')}`;
     if (hits.length === 0) {
@@ -41,7 +49,8 @@ export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: n
       notes.push(`${written()} does not exist in ${zone.name} (clocks spring forward); the delay ends at ${formatLocal(at, zone.name)}`);
     } else {
       at = hits[0]!;
-      if (hits.length > 1) notes.push(`${written()} occurs twice in ${zone.name} (clocks fall back); the delay ends at the first, ${formatLocal(at, zone.name)}`);
+      if (hits.length > 1)
+        notes.push(`${written()} occurs twice in ${zone.name} (clocks fall back); the delay ends at the first, ${formatLocal(at, zone.name)}`);
     }
   }
   return { at: at + minutes * MINUTE_MS, notes };

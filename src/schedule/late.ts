@@ -9,7 +9,12 @@ import { resolveZone } from './zone.ts';
  * opening, returned here. Undefined when it may go now: inside the window, or lesson 1 with
  * no delay, which goes at confirmation whatever the window (as `nextDue` schedules it).
  */
-export function heldUntil(course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>, stepSlug: string, subscriberTimezone: string | null, now: Date): Date | undefined {
+export function heldUntil(
+  course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>,
+  stepSlug: string,
+  subscriberTimezone: string | null,
+  now: Date,
+): Date | undefined {
   const index = course.steps.findIndex((s) => s.slug === stepSlug);
   if (index < 0 || (index === 0 && course.steps[0]!.delay.minutes === 0)) return undefined;
   const { zone } = resolveZone(subscriberTimezone, course.timezone);

@@ -128,10 +128,8 @@ export function dateAfter(date: { year: number; month: number; day: number }, da
 
 /** Clock changes whose instant falls on the local calendar day starting at `naiveMidnight`. */
 export function transitionsOnLocalDay(zone: ZoneOffsets, naiveMidnight: number): number[] {
-  return zone
-    .transitions(naiveMidnight - OFFSET_REACH_MS, naiveMidnight + DAY_MS + OFFSET_REACH_MS)
-    .filter((ts) => {
-      const local = ts + zone.offset(ts) * MINUTE_MS;
-      return local >= naiveMidnight && local < naiveMidnight + DAY_MS;
-    });
+  return zone.transitions(naiveMidnight - OFFSET_REACH_MS, naiveMidnight + DAY_MS + OFFSET_REACH_MS).filter((ts) => {
+    const local = ts + zone.offset(ts) * MINUTE_MS;
+    return local >= naiveMidnight && local < naiveMidnight + DAY_MS;
+  });
 }

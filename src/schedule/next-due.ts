@@ -50,10 +50,7 @@ export function nextDue(input: NextDueInput): NextDue {
 }
 
 /** The enrollments among `items` with a lesson due at `now`, each with what is due. */
-export function dueNow<T extends Omit<NextDueInput, 'now'>>(
-  items: Iterable<T>,
-  now: Date,
-): Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> {
+export function dueNow<T extends Omit<NextDueInput, 'now'>>(items: Iterable<T>, now: Date): Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> {
   const due: Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> = [];
   for (const item of items) {
     const next = nextDue({ ...item, now });

@@ -25,7 +25,14 @@ function clock(hhmm: string): { time: string; half: 'am' | 'pm' } {
 export function windowWords(w: SendWindow): string {
   const [a, b] = [clock(w.start), clock(w.end)];
   const range = a.half === b.half ? `${a.time} and ${b.time} ${b.half}` : `${a.time} ${a.half} and ${b.time} ${b.half}`;
-  const days = w.days.length === 7 ? '' : w.days.length === 5 && !w.days.includes('sat') && !w.days.includes('sun') ? ' on a weekday' : ` on ${WEEKDAYS.filter((d) => w.days.includes(d)).map((d) => DAY_NAMES[WEEKDAYS.indexOf(d)]).join(', ')}`;
+  const days =
+    w.days.length === 7
+      ? ''
+      : w.days.length === 5 && !w.days.includes('sat') && !w.days.includes('sun')
+        ? ' on a weekday'
+        : ` on ${WEEKDAYS.filter((d) => w.days.includes(d))
+            .map((d) => DAY_NAMES[WEEKDAYS.indexOf(d)])
+            .join(', ')}`;
   return `between ${range} your time${days}`;
 }
 
@@ -44,19 +51,37 @@ const AT_ONCE_MS = 60_000;
  * and the timeline. Without a reader it states the rule (the email is rendered once for all);
  * with one it is the scheduler's own answer in their zone, so the words cannot drift from it.
  */
-export function firstLessonPromise(course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>, reader?: { timezone: string | null; confirmedAt: Date }): FirstLessonPromise {
+export function firstLessonPromise(
+  course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>,
+  reader?: { timezone: string | null; confirmedAt: Date },
+): FirstLessonPromise {
   const first = course.steps[0];
   const make = (when: string, at: Date | null = null): FirstLessonPromise => ({ at, when, sentence: `The first lesson arrives ${when}.` });
   if (!first) return make('once the course has lessons');
-  if (!reader) return first.delay.minutes === 0 ? make('at once when you confirm') : make(`${delayWords(first.delay.minutes)} after you confirm, in the first send window ${windowWords(course.sendWindow)}`);
+  if (!reader)
+    return first.delay.minutes === 0
+      ? make('at once when you confirm')
+      : make(`${delayWords(first.delay.minutes)} after you confirm, in the first send window ${windowWords(course.sendWindow)}`);
   const { confirmedAt } = reader;
-  const next = nextDue({ course, enrollment: { startedAt: confirmedAt, lastStepSlug: null, lastSentAt: null, pausedAt: null, pausedMinutes: 0, sentSlugs: [] }, subscriberTimezone: reader.timezone, now: confirmedAt });
+  const next = nextDue({
+    course,
+    enrollment: { startedAt: confirmedAt, lastStepSlug: null, lastSentAt: null, pausedAt: null, pausedMinutes: 0, sentSlugs: [] },
+    subscriberTimezone: reader.timezone,
+    now: confirmedAt,
+  });
   if (next.kind !== 'due' && next.kind !== 'waiting') return make('once the course has lessons');
   if (next.dueAt.getTime() - confirmedAt.getTime() < AT_ONCE_MS) return make('at once', next.dueAt);
   const offsets = zoneOffsets(next.zone);
   const [from, to] = [wallClock(offsets, confirmedAt.getTime()), wallClock(offsets, next.dueAt.getTime())];
   const days = Math.round((Date.UTC(to.year, to.month - 1, to.day) - Date.UTC(from.year, from.month - 1, from.day)) / 86_400_000);
   const range = windowWords({ ...course.sendWindow, days: [...WEEKDAYS] });
-  const day = days === 0 ? 'later today' : days === 1 ? 'tomorrow' : days < 7 ? `on ${DAY_NAMES[to.weekday - 1]}` : `on ${DAY_NAMES[to.weekday - 1]} ${to.day} ${MONTHS[to.month - 1]}`;
+  const day =
+    days === 0
+      ? 'later today'
+      : days === 1
+        ? 'tomorrow'
+        : days < 7
+          ? `on ${DAY_NAMES[to.weekday - 1]}`
+          : `on ${DAY_NAMES[to.weekday - 1]} ${to.day} ${MONTHS[to.month - 1]}`;
   return make(`${day} ${range}`, next.dueAt);
 }

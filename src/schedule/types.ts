@@ -35,11 +35,7 @@ export interface Scheduled {
   notes: string[];
 }
 
-export type NextDue =
-  | ({ kind: 'due' } & Scheduled)
-  | ({ kind: 'waiting' } & Scheduled)
-  | { kind: 'paused' }
-  | { kind: 'complete' };
+export type NextDue = ({ kind: 'due' } & Scheduled) | ({ kind: 'waiting' } & Scheduled) | { kind: 'paused' } | { kind: 'complete' };
 
 export interface TimelineEntry {
   step: number;

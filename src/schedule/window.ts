@@ -58,7 +58,9 @@ export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { 
     const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(wallClock(zone, ts), c)).sort((a, b) => a - b);
     const opening = ahead[0];
     if (opening === undefined) continue;
-    const notes = [`${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`];
+    const notes = [
+      `${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`,
+    ];
     const date = day.toISODate();
     if (openings.length === 0) notes.push(`${window.start} does not exist on ${date} in ${zone.name} (clocks spring forward); the window opened at the jump`);
     else if (!openings.includes(opening)) notes.push(`the clock change on ${date} in ${zone.name} moved the wall clock into the window`);

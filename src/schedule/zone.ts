@@ -21,12 +21,13 @@ export function isValidZone(zone: string): boolean {
  */
 export function resolveZone(subscriberTimezone: string | null | undefined, courseTimezone: string): { zone: string; notes: string[] } {
   if (!isValidZone(courseTimezone)) {
-    throw new CoursemailError('schedule.timezone', `course time zone "${courseTimezone}" is not an IANA time zone (e.g. America/New_York); fix timezone in series.yaml`);
+    throw new CoursemailError(
+      'schedule.timezone',
+      `course time zone "${courseTimezone}" is not an IANA time zone (e.g. America/New_York); fix timezone in series.yaml`,
+    );
   }
   if (subscriberTimezone && isValidZone(subscriberTimezone)) return { zone: subscriberTimezone, notes: [] };
-  const why = subscriberTimezone
-    ? `subscriber time zone "${subscriberTimezone}" is not a valid IANA zone`
-    : 'subscriber has no time zone';
+  const why = subscriberTimezone ? `subscriber time zone "${subscriberTimezone}" is not a valid IANA zone` : 'subscriber has no time zone';
   return { zone: courseTimezone, notes: [`${why}; using the course's zone ${courseTimezone}`] };
 }
 

@@ -20,7 +20,14 @@ function fromOutput(root: string, config: Config, id: string, sources: string, e
   const { course } = loadSeries(root, id, linkResolver(config));
   if (!course) return undefined;
   const read = (kind: MessageKind, p: { subject: string; html: string; text: string }) =>
-    entryOf({ kind, subject: p.subject, html: readFileSync(join(dir, p.html), 'utf8'), text: readFileSync(join(dir, p.text), 'utf8'), senderName: m.sender!.name, senderEmail: m.sender!.email });
+    entryOf({
+      kind,
+      subject: p.subject,
+      html: readFileSync(join(dir, p.html), 'utf8'),
+      text: readFileSync(join(dir, p.text), 'utf8'),
+      senderName: m.sender!.name,
+      senderEmail: m.sender!.email,
+    });
   for (const s of m.steps) entries.set(`${id}/${s.slug}`, read('lesson', s));
   entries.set(id, read('confirm', m.confirm));
   return course;
@@ -48,7 +55,10 @@ export async function sourceCatalog(root: string, config: Config, onBuild?: (sta
       return;
     }
     if (hashes && JSON.stringify(loadConfig(root)) !== JSON.stringify(config)) {
-      throw new CoursemailError('catalog.config', `${CONFIG_FILE} changed since this worker started: restart it to send with the new settings; nothing is sent until then`);
+      throw new CoursemailError(
+        'catalog.config',
+        `${CONFIG_FILE} changed since this worker started: restart it to send with the new settings; nothing is sent until then`,
+      );
     }
     const next = new Map<string, CatalogEntry>();
     const nextCourses = new Map<string, Course>();

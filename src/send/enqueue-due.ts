@@ -29,12 +29,26 @@ export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, 
       if (!course || e.pendingSlugs.length) continue;
       const next = nextDue({
         course,
-        enrollment: { startedAt: e.startedAt, lastStepSlug: e.lastStepSlug, lastSentAt: e.lastSentAt, pausedAt: e.pausedAt, pausedMinutes: e.pausedMinutes, sentSlugs: e.sentSlugs },
+        enrollment: {
+          startedAt: e.startedAt,
+          lastStepSlug: e.lastStepSlug,
+          lastSentAt: e.lastSentAt,
+          pausedAt: e.pausedAt,
+          pausedMinutes: e.pausedMinutes,
+          sentSlugs: e.sentSlugs,
+        },
         subscriberTimezone: e.timezone,
         now,
       });
       if (next.kind === 'due') {
-        rows.push({ kind: 'lesson', subscriberId: e.subscriberId, seriesId: e.seriesId, stepSlug: next.step.slug, stepNumber: next.step.step, dueAt: next.dueAt });
+        rows.push({
+          kind: 'lesson',
+          subscriberId: e.subscriberId,
+          seriesId: e.seriesId,
+          stepSlug: next.step.slug,
+          stepNumber: next.step.step,
+          dueAt: next.dueAt,
+        });
       } else if (next.kind === 'complete') {
         completed.push(e.id);
       }

@@ -49,8 +49,16 @@ export function fillMessage(message: RenderedMessage, recipient: Recipient): Per
 }
 
 /** The guard over a filled message, as the preview lists it: the real unsubscribe URL must be in both parts. */
-export function filledChecklist(message: RenderedMessage, filled: PersonalizedMessage, recipient: Recipient, config: Pick<Config, 'postalAddress'>): ComplianceCheck[] {
-  return complianceChecklist(filled, { footer: { senderName: message.senderName, postalAddress: config.postalAddress }, unsubscribeUrl: recipient.unsubscribeUrl });
+export function filledChecklist(
+  message: RenderedMessage,
+  filled: PersonalizedMessage,
+  recipient: Recipient,
+  config: Pick<Config, 'postalAddress'>,
+): ComplianceCheck[] {
+  return complianceChecklist(filled, {
+    footer: { senderName: message.senderName, postalAddress: config.postalAddress },
+    unsubscribeUrl: recipient.unsubscribeUrl,
+  });
 }
 
 export interface SampleOutgoing {
@@ -110,7 +118,16 @@ export async function sendTest(input: TestSendInput): Promise<TestSendResult> {
   const to = input.to?.trim() || input.config.testAddress;
   if (!to) throw new CoursemailError('send-test.to', 'No test address: set "testAddress" in coursemail.config.json or pass --to.');
   const id = `test-${input.now.getTime()}-${randomBytes(3).toString('hex')}`;
-  const sent = sampleOutgoing({ message: input.message, config: input.config, sample: input.sample ?? 'named', to, id, now: input.now, tags: { kind: 'test', ...input.tags }, subjectPrefix: '[TEST] ' });
+  const sent = sampleOutgoing({
+    message: input.message,
+    config: input.config,
+    sample: input.sample ?? 'named',
+    to,
+    id,
+    now: input.now,
+    tags: { kind: 'test', ...input.tags },
+    subjectPrefix: '[TEST] ',
+  });
   const [outcome] = await input.transport.sendBatch([sent], id);
   if (outcome?.status !== 'sent') {
     throw new CoursemailError('send-test.failed', `The ${input.transport.name} transport did not send the test: ${outcome?.reason ?? 'no outcome returned'}`);

@@ -207,7 +207,11 @@ export class Worker {
     if (typeof entry === 'string') return entry;
     if (!entry) return d.kind === 'lesson' ? `lesson "${d.stepSlug}" is no longer in series "${d.seriesId}"` : `no message for ${d.kind} delivery`;
     if (!d.subscriberId) return 'the subscriber was erased';
-    const links: { unsubscribeUrl: string; preferencesUrl: string; confirmUrl?: string } = subscriberLinks(this.o.config.publicUrl, this.o.secret, d.subscriberId);
+    const links: { unsubscribeUrl: string; preferencesUrl: string; confirmUrl?: string } = subscriberLinks(
+      this.o.config.publicUrl,
+      this.o.secret,
+      d.subscriberId,
+    );
     if (d.kind === 'confirm') {
       const sub = await this.o.store.subscribers.getById(d.subscriberId);
       if (!sub?.confirmNonce) return 'nothing to confirm: the subscriber is no longer pending';
@@ -218,7 +222,17 @@ export class Worker {
     if (d.stepNumber !== null) tags.step = String(d.stepNumber);
     if (d.broadcastId) tags.broadcast = d.broadcastId;
     try {
-      return composeMessage(this.o.config, { deliveryId: d.id, publicId: publicId(this.o.secret, 'delivery', d.id), compiled: entry.compiled, sender: entry.sender, to: d.toEmail, firstName: d.firstName, links, tags, now });
+      return composeMessage(this.o.config, {
+        deliveryId: d.id,
+        publicId: publicId(this.o.secret, 'delivery', d.id),
+        compiled: entry.compiled,
+        sender: entry.sender,
+        to: d.toEmail,
+        firstName: d.firstName,
+        links,
+        tags,
+        now,
+      });
     } catch (err) {
       if (err instanceof CoursemailError) return err.message;
       throw err;

@@ -43,7 +43,10 @@ export function assertBindable(opts: ListenOptions): void {
  * Starts a Hono app (anything with `fetch`) on host:port and resolves once it listens.
  * Refuses a non-loopback host unless `allowRemote` is set: the preview can send mail.
  */
-export async function startHttpServer(app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, opts: ListenOptions = {}): Promise<RunningServer> {
+export async function startHttpServer(
+  app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
+  opts: ListenOptions = {},
+): Promise<RunningServer> {
   assertBindable(opts);
   const host = opts.host ?? '127.0.0.1';
   const server = createAdaptorServer({ fetch: app.fetch as never, hostname: host });

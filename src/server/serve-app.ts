@@ -28,10 +28,29 @@ export interface ServeAppOptions {
  */
 export async function openServeApp(opts: ServeAppOptions) {
   const clock = opts.clock ?? (() => new Date());
-  const publicApp = createPublicApp({ store: opts.store, config: opts.config, secret: opts.secret, clock, series: opts.series, trustProxy: opts.trustProxy, outboxDir: join(opts.root, 'outbox') });
-  const webhooks = opts.webhookSecret ? createWebhookApp({ store: opts.store, secret: opts.webhookSecret, clock, log: opts.webhookLog ?? (() => undefined) }) : undefined;
+  const publicApp = createPublicApp({
+    store: opts.store,
+    config: opts.config,
+    secret: opts.secret,
+    clock,
+    series: opts.series,
+    trustProxy: opts.trustProxy,
+    outboxDir: join(opts.root, 'outbox'),
+  });
+  const webhooks = opts.webhookSecret
+    ? createWebhookApp({ store: opts.store, secret: opts.webhookSecret, clock, log: opts.webhookLog ?? (() => undefined) })
+    : undefined;
   const console_ = opts.config.admins?.length
-    ? await openConsole({ root: opts.root, store: opts.store, config: opts.config, secret: opts.secret, clock, trustProxy: opts.trustProxy, log: opts.log, ...opts.console })
+    ? await openConsole({
+        root: opts.root,
+        store: opts.store,
+        config: opts.config,
+        secret: opts.secret,
+        clock,
+        trustProxy: opts.trustProxy,
+        log: opts.log,
+        ...opts.console,
+      })
     : undefined;
   return {
     webhooks: webhooks !== undefined,

@@ -13,7 +13,8 @@ export function percent(rate: number): string {
 export function complaintLine(c: ComplaintRate): string {
   if (c.rate === null) return `Complaint rate: nothing ${c.basis} yet (limit ${percent(c.limit)}).`;
   const head = `Complaint rate: ${percent(c.rate)} (${c.complained} of ${c.of} ${c.basis}; warning above ${percent(c.warnAbove)}, limit ${percent(c.limit)})`;
-  if (c.level === 'over') return `${head} — OVER THE LIMIT: Gmail and Yahoo block senders at this rate. Pause broadcasts and check who is being mailed and why.`;
+  if (c.level === 'over')
+    return `${head} — OVER THE LIMIT: Gmail and Yahoo block senders at this rate. Pause broadcasts and check who is being mailed and why.`;
   if (c.level === 'warning') return `${head} — warning: above 0.1 %. Check that every reader asked for this course.`;
   return `${head} — ok`;
 }
@@ -27,7 +28,15 @@ function table(rows: { label: string; figures: Figures }[], na: Unreported): str
   const labelWidth = Math.max(...rows.map((r) => r.label.length), 6);
   const widths = COLUMNS.map((c) => Math.max(c.length, ...rows.map((r) => value(r.figures, c).length)));
   const line = (label: string, values: string[]) => `  ${label.padEnd(labelWidth)}  ${values.map((v, i) => v.padStart(widths[i]!)).join('  ')}`.trimEnd();
-  return [line('', [...COLUMNS]), ...rows.map((r) => line(r.label, COLUMNS.map((c) => value(r.figures, c))))];
+  return [
+    line('', [...COLUMNS]),
+    ...rows.map((r) =>
+      line(
+        r.label,
+        COLUMNS.map((c) => value(r.figures, c)),
+      ),
+    ),
+  ];
 }
 
 /** The report as plain text for the terminal. */
@@ -36,12 +45,22 @@ export function formatStatus(report: StatusReport): string[] {
   if (report.series.length === 0 && report.broadcasts.length === 0) out.push('', 'Nothing sent or scheduled yet.');
   for (const s of report.series) {
     out.push('', s.title ? `Series “${s.title}” (${s.seriesId})` : `Series ${s.seriesId}`);
-    out.push(...table([...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${clip(l.subject ?? l.stepSlug)}`, figures: l })), { label: 'total', figures: s.total }], report.unreported));
+    out.push(
+      ...table(
+        [...s.lessons.map((l) => ({ label: `${l.stepNumber ?? '?'}. ${clip(l.subject ?? l.stepSlug)}`, figures: l })), { label: 'total', figures: s.total }],
+        report.unreported,
+      ),
+    );
     if (s.unsubscribedBeforeFirstLesson > 0) out.push(`  (${s.unsubscribedBeforeFirstLesson} unsubscribed before their first lesson)`);
   }
   if (report.broadcasts.length > 0) {
     out.push('', 'Broadcasts');
-    out.push(...table(report.broadcasts.map((b) => ({ label: `${b.slug} (${b.status})`, figures: b })), report.unreported));
+    out.push(
+      ...table(
+        report.broadcasts.map((b) => ({ label: `${b.slug} (${b.status})`, figures: b })),
+        report.unreported,
+      ),
+    );
   }
   const people = Object.entries(report.subscribers)
     .map(([status, n]) => `${n} ${status}`)

@@ -28,7 +28,8 @@ function counts(file: string): { subscribers: number; deliveries: number } {
  */
 export function backupSqlite(source: string, target: string, opts: { force: boolean }): BackupSummary {
   if (!existsSync(source)) throw new CoursemailError('backup.no-store', `No database at ${source}: nothing to back up.`);
-  if (existsSync(target) && !opts.force) throw new CoursemailError('backup.exists', `${target} already exists: choose another name, or pass --force to replace it.`);
+  if (existsSync(target) && !opts.force)
+    throw new CoursemailError('backup.exists', `${target} already exists: choose another name, or pass --force to replace it.`);
   // Written beside the target, then renamed: a half-written file never has the target's name.
   const partial = join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
   mkdirSync(dirname(target), { recursive: true });
@@ -68,16 +69,26 @@ export async function restoreSqlite(backup: string, target: string, now: Date): 
   if (!existsSync(backup)) throw new CoursemailError('restore.missing', `${backup} does not exist.`);
   const status = await schemaStatus({ sqlitePath: backup });
   if (status.state !== 'ready' || status.pending.includes('0001_initial')) {
-    throw new CoursemailError('restore.unreadable', `${backup} is not a coursemail SQLite database${status.state === 'unreachable' ? ` (${status.error})` : ''}.`);
+    throw new CoursemailError(
+      'restore.unreadable',
+      `${backup} is not a coursemail SQLite database${status.state === 'unreachable' ? ` (${status.error})` : ''}.`,
+    );
   }
-  if (status.unknown.length) throw new CoursemailError('restore.newer', `${backup} was made by a newer coursemail (migrations ${status.unknown.join(', ')}): upgrade before restoring it.`);
+  if (status.unknown.length)
+    throw new CoursemailError(
+      'restore.newer',
+      `${backup} was made by a newer coursemail (migrations ${status.unknown.join(', ')}): upgrade before restoring it.`,
+    );
   const source = new BetterSqlite3(backup, { readonly: true, fileMustExist: true });
   try {
     const check = source.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new CoursemailError('restore.corrupt', `${backup} fails SQLite's integrity check (${String(check)}): it cannot be restored.`);
     const leased = activeLeases(target, now);
     if (leased > 0) {
-      throw new CoursemailError('restore.leased', `A worker holds leases on ${leased} deliveries in ${target}: stop every worker (and serve, dev) first; a stopped worker's leases run out within --lease-ms.`);
+      throw new CoursemailError(
+        'restore.leased',
+        `A worker holds leases on ${leased} deliveries in ${target}: stop every worker (and serve, dev) first; a stopped worker's leases run out within --lease-ms.`,
+      );
     }
     await source.backup(target);
   } finally {

@@ -27,6 +27,7 @@ export async function updateEach<T extends Table, K extends string, R = never>(
   table: T,
   columns: Record<K, Column>,
   rows: Record<NoInfer<K>, Value>[],
+  // biome-ignore lint/suspicious/noExplicitAny: a row's value may go in any column; Kysely checks the update builder itself.
   build: (update: Update<T>, v: (name: K) => Expression<any>) => Compilable<any>,
 ): Promise<{ changed: number; returned: R[] }> {
   if (rows.length === 0) return { changed: 0, returned: [] };

@@ -36,7 +36,11 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
     },
 
     async sampleRecipients({ seriesId }, limit) {
-      const rows = await audience(db, seriesId ?? null).select('s.email').orderBy('s.id').limit(limit).execute();
+      const rows = await audience(db, seriesId ?? null)
+        .select('s.email')
+        .orderBy('s.id')
+        .limit(limit)
+        .execute();
       return rows.map((r) => r.email);
     },
 
@@ -119,11 +123,7 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
           .where('broadcast_id', '=', key)
           .executeTakeFirstOrThrow();
         const total = Number(count.n);
-        await trx
-          .updateTable('broadcasts')
-          .set({ status: 'sending', total, started_at: t })
-          .where('id', '=', key)
-          .execute();
+        await trx.updateTable('broadcasts').set({ status: 'sending', total, started_at: t }).where('id', '=', key).execute();
         // No recipients at all: it is finished as soon as it starts.
         await settleBroadcasts(trx, t);
         return { inserted, total };

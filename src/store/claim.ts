@@ -119,7 +119,15 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
   }
   const fresh = picked.filter((r) => r.batch_key === null);
   if (fresh.length === 0) return null;
-  const rows = await candidates(trx).where('d.id', 'in', fresh.map((r) => r.id)).orderBy('d.due_at').orderBy('d.id').execute();
+  const rows = await candidates(trx)
+    .where(
+      'd.id',
+      'in',
+      fresh.map((r) => r.id),
+    )
+    .orderBy('d.due_at')
+    .orderBy('d.id')
+    .execute();
   return take(trx, rows, randomUUID(), false, true, opts);
 }
 
@@ -195,11 +203,7 @@ async function take(
     );
   }
   for (const [why, ids] of refused) {
-    await trx
-      .updateTable('deliveries')
-      .set({ status: 'cancelled', error: why, lease_owner: null, lease_until: null })
-      .where('id', 'in', ids)
-      .execute();
+    await trx.updateTable('deliveries').set({ status: 'cancelled', error: why, lease_owner: null, lease_until: null }).where('id', 'in', ids).execute();
   }
   if (claimed.length > 0) {
     await trx
@@ -212,7 +216,11 @@ async function take(
         // Record where it went: the address at claim time is the one the message carries.
         to_email: eb.fn.coalesce('to_email', eb.selectFrom('subscribers').select('email').whereRef('subscribers.id', '=', 'deliveries.subscriber_id')),
       }))
-      .where('id', 'in', claimed.map((d) => Number(d.id)))
+      .where(
+        'id',
+        'in',
+        claimed.map((d) => Number(d.id)),
+      )
       .execute();
   }
   return { batchKey, deliveries: claimed, reclaimed, fresh };

@@ -2,9 +2,18 @@ import type { Executor } from './rows.ts';
 import type { ConsentEvent, ConsentEventName } from './types.ts';
 
 /** Appends one entry to a subscriber's consent log, inside the caller's transaction. */
-export async function logConsent(trx: Executor, subscriberId: number, event: ConsentEventName, at: number, detail: Record<string, string | number | null | undefined>): Promise<void> {
+export async function logConsent(
+  trx: Executor,
+  subscriberId: number,
+  event: ConsentEventName,
+  at: number,
+  detail: Record<string, string | number | null | undefined>,
+): Promise<void> {
   const kept = Object.fromEntries(Object.entries(detail).filter(([, v]) => v !== null && v !== undefined));
-  await trx.insertInto('consent_log').values({ subscriber_id: subscriberId, event, at, detail: JSON.stringify(kept) }).execute();
+  await trx
+    .insertInto('consent_log')
+    .values({ subscriber_id: subscriberId, event, at, detail: JSON.stringify(kept) })
+    .execute();
 }
 
 /** The logs of many subscribers, each oldest first. */

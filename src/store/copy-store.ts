@@ -16,8 +16,12 @@ const SKIP = /^(sqlite_|kysely_migration)/;
 
 /** Tables in an order where every table comes after those its foreign keys point at. */
 function insertOrder(db: BetterSqlite3.Database): string[] {
-  const tables = (db.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[]).map((t) => t.name).filter((n) => !SKIP.test(n));
-  const deps = new Map(tables.map((t) => [t, (db.pragma(`foreign_key_list("${t}")`) as { table: string }[]).map((fk) => fk.table).filter((d) => d !== t && tables.includes(d))]));
+  const tables = (db.prepare("select name from sqlite_master where type = 'table' order by name").all() as { name: string }[])
+    .map((t) => t.name)
+    .filter((n) => !SKIP.test(n));
+  const deps = new Map(
+    tables.map((t) => [t, (db.pragma(`foreign_key_list("${t}")`) as { table: string }[]).map((fk) => fk.table).filter((d) => d !== t && tables.includes(d))]),
+  );
   const ordered: string[] = [];
   const visit = (t: string, path: string[]) => {
     if (ordered.includes(t) || path.includes(t)) return;
@@ -38,7 +42,11 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export async function copySqliteToPostgres(sqlitePath: string, databaseUrl: string, now: Date): Promise<TableCount[]> {
   if (!existsSync(sqlitePath)) throw new CoursemailError('migrate-store.no-source', `No SQLite store at ${sqlitePath}.`);
   const leased = activeLeases(sqlitePath, now);
-  if (leased > 0) throw new CoursemailError('migrate-store.leased', `A worker holds leases on ${leased} deliveries in ${sqlitePath}: stop every worker, serve and dev first.`);
+  if (leased > 0)
+    throw new CoursemailError(
+      'migrate-store.leased',
+      `A worker holds leases on ${leased} deliveries in ${sqlitePath}: stop every worker, serve and dev first.`,
+    );
   await (await openStore({ sqlitePath })).close();
   await (await openStore({ databaseUrl })).close();
 
@@ -49,12 +57,22 @@ export async function copySqliteToPostgres(sqlitePath: string, databaseUrl: stri
   try {
     const tables = insertOrder(source);
     for (const table of tables) {
-      const columns = (await target.query('select column_name from information_schema.columns where table_schema = current_schema() and table_name = $1', [table])).rows.map((r) => r.column_name as string);
+      const columns = (
+        await target.query('select column_name from information_schema.columns where table_schema = current_schema() and table_name = $1', [table])
+      ).rows.map((r) => r.column_name as string);
       if (columns.length === 0) throw new CoursemailError('migrate-store.schema', `Postgres has no table "${table}": is it the same coursemail version?`);
       const { n } = (await target.query(`select count(*)::int as n from ${quote(table)}`)).rows[0] as { n: number };
-      if (n > 0) throw new CoursemailError('migrate-store.not-empty', `The target already holds ${n} row(s) in "${table}": migrate-store copies into an empty database only.`);
+      if (n > 0)
+        throw new CoursemailError(
+          'migrate-store.not-empty',
+          `The target already holds ${n} row(s) in "${table}": migrate-store copies into an empty database only.`,
+        );
       const missing = (source.pragma(`table_info(${quote(table)})`) as { name: string }[]).map((c) => c.name).filter((c) => !columns.includes(c));
-      if (missing.length) throw new CoursemailError('migrate-store.schema', `Postgres table "${table}" lacks column(s) ${missing.join(', ')}: is it the same coursemail version?`);
+      if (missing.length)
+        throw new CoursemailError(
+          'migrate-store.schema',
+          `Postgres table "${table}" lacks column(s) ${missing.join(', ')}: is it the same coursemail version?`,
+        );
     }
     await target.query('begin');
     for (const table of tables) {
@@ -68,13 +86,19 @@ export async function copySqliteToPostgres(sqlitePath: string, databaseUrl: stri
         await target.query(`insert into ${quote(table)} (${names.map(quote).join(', ')}) values ${values}`, rows.flat());
         rows = [];
       };
-      for (const row of source.prepare(`select * from ${quote(table)}`).raw().iterate() as IterableIterator<unknown[]>) {
+      for (const row of source
+        .prepare(`select * from ${quote(table)}`)
+        .raw()
+        .iterate() as IterableIterator<unknown[]>) {
         rows.push(row);
         if (rows.length >= perInsert) await flush();
       }
       await flush();
       const sequence = names.includes('id') ? ((await target.query("select pg_get_serial_sequence($1, 'id') as s", [table])).rows[0].s as string | null) : null;
-      if (sequence) await target.query(`select setval($1, coalesce((select max(id) from ${quote(table)}), 1), (select max(id) from ${quote(table)}) is not null)`, [sequence]);
+      if (sequence)
+        await target.query(`select setval($1, coalesce((select max(id) from ${quote(table)}), 1), (select max(id) from ${quote(table)}) is not null)`, [
+          sequence,
+        ]);
     }
     await target.query('commit');
     const counts: TableCount[] = [];

@@ -35,11 +35,17 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
       return db.transaction().execute(async (trx) => {
         let added = 0;
         for (const part of chunks(values)) {
-          const insert = trx.insertInto('deliveries').values(part).onConflict((oc) => oc.doNothing());
+          const insert = trx
+            .insertInto('deliveries')
+            .values(part)
+            .onConflict((oc) => oc.doNothing());
           // A confirmation carries its sign-up's intent (the CLI's `subscribers add` queues them here).
           if (part.some((d) => d.kind === 'confirm')) {
             const queued = await insert.returning(['id', 'kind', 'subscriber_id', 'series_id', 'created_at']).execute();
-            await recordIntents(trx, queued.filter((q) => q.kind === 'confirm'));
+            await recordIntents(
+              trx,
+              queued.filter((q) => q.kind === 'confirm'),
+            );
             added += queued.length;
           } else added += Number((await insert.executeTakeFirst()).numInsertedOrUpdatedRows ?? 0n);
         }
@@ -202,9 +208,7 @@ export function deliveryStore(ctx: Ctx): DeliveryStore {
         complained: Number(r.complained ?? 0),
       });
       return {
-        lessons: lessons.map(
-          (r): LessonCounts => ({ seriesId: r.series_id ?? '', stepSlug: r.step_slug ?? '', stepNumber: r.step_number, ...numbers(r) }),
-        ),
+        lessons: lessons.map((r): LessonCounts => ({ seriesId: r.series_id ?? '', stepSlug: r.step_slug ?? '', stepNumber: r.step_number, ...numbers(r) })),
         broadcasts: broadcasts.map((r): BroadcastCounts => ({ broadcastId: String(r.broadcast_id), ...numbers(r) })),
       };
     },
@@ -220,7 +224,11 @@ async function record(ctx: Ctx, trx: Executor, outcomes: DeliveryOutcome[], leas
   for (const part of chunks(failed, 500)) changed += await recordUnsent(ctx, trx, part, lease);
   for (const part of chunks(retry, 500)) changed += await recordUnsent(ctx, trx, part, lease);
   const latest = Math.max(...outcomes.map((o) => ms(o.status === 'retry' ? o.retryAt : o.at)));
-  await settleBroadcastsOf(trx, outcomes.flatMap((o) => toId(o.id) ?? []), latest);
+  await settleBroadcastsOf(
+    trx,
+    outcomes.flatMap((o) => toId(o.id) ?? []),
+    latest,
+  );
   return changed;
 }
 
@@ -347,19 +355,14 @@ async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHol
     const id = Number(r.id);
     const key = `${r.subscriber_id}\u0000${r.series_id}`;
     const prev = latest.get(key);
-    if (!prev || at > prev.at || (at === prev.at && id > prev.id)) latest.set(key, { sub: Number(r.subscriber_id), series: r.series_id, slug: r.step_slug, at, id });
+    if (!prev || at > prev.at || (at === prev.at && id > prev.id))
+      latest.set(key, { sub: Number(r.subscriber_id), series: r.series_id, slug: r.step_slug, at, id });
   }
-  await updateEach(
-    ctx,
-    trx,
-    'enrollments',
-    { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' },
-    [...latest.values()],
-    (update, v) =>
-      update
-        .set({ last_step_slug: v('slug'), last_sent_at: v('at'), paused_minutes: 0 })
-        .where('enrollments.subscriber_id', '=', v('sub'))
-        .where('enrollments.series_id', '=', v('series')),
+  await updateEach(ctx, trx, 'enrollments', { sub: 'bigint', series: 'text', slug: 'text', at: 'bigint' }, [...latest.values()], (update, v) =>
+    update
+      .set({ last_step_slug: v('slug'), last_sent_at: v('at'), paused_minutes: 0 })
+      .where('enrollments.subscriber_id', '=', v('sub'))
+      .where('enrollments.series_id', '=', v('series')),
   );
   return changed.length;
 }

@@ -40,7 +40,8 @@ export async function suppressSubscriber(
   if (!row) return null;
   const keep = row.status === 'complained' || row.status === status;
   if (!keep) await trx.updateTable('subscribers').set({ status, updated_at: now }).where('id', '=', subscriberId).execute();
-  if (!keep && row.status !== 'unsubscribed' && row.status !== 'bounced') await logConsent(trx, subscriberId, 'unsubscribed', now, { how: status === 'bounced' ? 'bounce' : 'complaint' });
+  if (!keep && row.status !== 'unsubscribed' && row.status !== 'bounced')
+    await logConsent(trx, subscriberId, 'unsubscribed', now, { how: status === 'bounced' ? 'bounce' : 'complaint' });
   await addSuppression(trx, row.email_hash, status, now);
   const cancelled = await cancelQueued(trx, subscriberId, `subscriber ${status}`);
   await settleBroadcasts(trx, now);

@@ -2,12 +2,7 @@ import { chunks, enrollmentFrom, ms, toId, type Ctx, type Executor } from './row
 import type { ActiveEnrollment, Enrollment, EnrollmentStore, SubscriberStatus } from './types.ts';
 
 /** Inside the caller's transaction: idempotent, and a stopped enrollment resumes where it was. */
-export async function enrollIn(
-  trx: Executor,
-  subscriberId: number,
-  seriesId: string,
-  now: number,
-): Promise<{ enrollment: Enrollment; created: boolean }> {
+export async function enrollIn(trx: Executor, subscriberId: number, seriesId: string, now: number): Promise<{ enrollment: Enrollment; created: boolean }> {
   const inserted = await trx
     .insertInto('enrollments')
     .values({ subscriber_id: subscriberId, series_id: seriesId, started_at: now, status: 'active' })
@@ -45,12 +40,7 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
   const one = async (subscriberId: string, seriesId: string) => {
     const key = toId(subscriberId);
     if (key === null) return undefined;
-    return db
-      .selectFrom('enrollments')
-      .selectAll()
-      .where('subscriber_id', '=', key)
-      .where('series_id', '=', seriesId)
-      .executeTakeFirst();
+    return db.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).where('series_id', '=', seriesId).executeTakeFirst();
   };
 
   return {
@@ -73,12 +63,7 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       if (key === null) return null;
       const t = ms(now);
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('enrollments')
-          .selectAll()
-          .where('subscriber_id', '=', key)
-          .where('series_id', '=', seriesId)
-          .executeTakeFirst();
+        const row = await trx.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).where('series_id', '=', seriesId).executeTakeFirst();
         if (!row) return null;
         if (row.paused_at !== null) return enrollmentFrom(row);
         // A lesson already queued would go out during the pause; it is re-queued after resume.
@@ -90,12 +75,7 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
           .where('kind', '=', 'lesson')
           .where('status', '=', 'queued')
           .execute();
-        const updated = await trx
-          .updateTable('enrollments')
-          .set({ paused_at: t })
-          .where('id', '=', row.id)
-          .returningAll()
-          .executeTakeFirstOrThrow();
+        const updated = await trx.updateTable('enrollments').set({ paused_at: t }).where('id', '=', row.id).returningAll().executeTakeFirstOrThrow();
         return enrollmentFrom(updated);
       });
     },
@@ -105,12 +85,7 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       if (key === null) return null;
       const t = ms(now);
       return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .selectFrom('enrollments')
-          .selectAll()
-          .where('subscriber_id', '=', key)
-          .where('series_id', '=', seriesId)
-          .executeTakeFirst();
+        const row = await trx.selectFrom('enrollments').selectAll().where('subscriber_id', '=', key).where('series_id', '=', seriesId).executeTakeFirst();
         if (!row) return null;
         if (row.paused_at === null) return enrollmentFrom(row);
         const held = Math.max(0, Math.round((t - Number(row.paused_at)) / 60_000));

@@ -27,10 +27,8 @@ function initial(dialect: Dialect): Migration {
   // SQLite AUTOINCREMENT never reuses an id: a signed link to a forgotten subscriber must
   // not come to point at a newer one. Postgres sequences never reuse either.
   const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);
-  const idColumn = (c: import('kysely').ColumnDefinitionBuilder) =>
-    dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey();
-  const oneOf = (column: string, values: string[]) =>
-    sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
+  const idColumn = (c: import('kysely').ColumnDefinitionBuilder) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey());
+  const oneOf = (column: string, values: string[]) => sql.raw(`${column} in (${values.map((v) => `'${v}'`).join(', ')})`);
 
   return {
     async up(db: Kysely<any>) {
@@ -41,9 +39,7 @@ function initial(dialect: Dialect): Migration {
         .addColumn('email_hash', 'text', (c) => c.notNull().unique())
         .addColumn('first_name', 'text')
         .addColumn('timezone', 'text')
-        .addColumn('status', 'text', (c) =>
-          c.notNull().check(oneOf('status', ['pending', 'active', 'unsubscribed', 'bounced', 'complained'])),
-        )
+        .addColumn('status', 'text', (c) => c.notNull().check(oneOf('status', ['pending', 'active', 'unsubscribed', 'bounced', 'complained'])))
         .addColumn('consent_at', 'bigint')
         .addColumn('consent_source', 'text')
         .addColumn('confirm_nonce', 'text')
@@ -74,9 +70,7 @@ function initial(dialect: Dialect): Migration {
         .addColumn('content_hash', 'text', (c) => c.notNull())
         .addColumn('subject', 'text', (c) => c.notNull())
         .addColumn('series_id', 'text')
-        .addColumn('status', 'text', (c) =>
-          c.notNull().check(oneOf('status', ['draft', 'scheduled', 'sending', 'sent', 'cancelled'])),
-        )
+        .addColumn('status', 'text', (c) => c.notNull().check(oneOf('status', ['draft', 'scheduled', 'sending', 'sent', 'cancelled'])))
         .addColumn('send_at', 'bigint')
         .addColumn('total', 'integer')
         .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -95,9 +89,7 @@ function initial(dialect: Dialect): Migration {
         .addColumn('step_slug', 'text')
         .addColumn('step_number', 'integer')
         .addColumn('broadcast_id', 'integer', (c) => c.references('broadcasts.id'))
-        .addColumn('status', 'text', (c) =>
-          c.notNull().check(oneOf('status', ['queued', 'sending', 'sent', 'failed', 'cancelled'])),
-        )
+        .addColumn('status', 'text', (c) => c.notNull().check(oneOf('status', ['queued', 'sending', 'sent', 'failed', 'cancelled'])))
         .addColumn('due_at', 'bigint', (c) => c.notNull())
         .addColumn('lease_owner', 'text')
         .addColumn('lease_until', 'bigint')

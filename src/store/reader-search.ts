@@ -18,7 +18,9 @@ export function readerSearch({ db }: Ctx): ReaderSearch {
               .select('enrollments.id')
               .whereRef('enrollments.subscriber_id', '=', 'subscribers.id')
               .where('enrollments.series_id', '=', course.seriesId)
-              .$if(course.stepSlug !== undefined, (e) => (course.stepSlug === null ? e.where('enrollments.last_step_slug', 'is', null) : e.where('enrollments.last_step_slug', '=', course.stepSlug!))),
+              .$if(course.stepSlug !== undefined, (e) =>
+                course.stepSlug === null ? e.where('enrollments.last_step_slug', 'is', null) : e.where('enrollments.last_step_slug', '=', course.stepSlug!),
+              ),
           ),
         );
       }

@@ -39,7 +39,11 @@ export async function schemaStatus(options: StoreOptions): Promise<SchemaStatus>
   try {
     const known = await new Migrator({ db, provider: migrations(dialect) }).getMigrations();
     const pending = known.filter((m) => !m.executedAt).map((m) => m.name);
-    const ran = await db.selectFrom('kysely_migration').select('name').execute().catch(() => [] as { name: string }[]);
+    const ran = await db
+      .selectFrom('kysely_migration')
+      .select('name')
+      .execute()
+      .catch(() => [] as { name: string }[]);
     const unknown = ran.map((r) => r.name as string).filter((n) => !known.some((m) => m.name === n));
     return { state: 'ready', where, pending, unknown };
   } catch (err) {

@@ -18,7 +18,9 @@ export async function recordIntents(trx: Executor, queued: readonly QueuedConfir
   if (latest.size === 0) return;
   await trx
     .insertInto('signup_intents')
-    .values([...latest.values()].map((q) => ({ subscriber_id: q.subscriber_id!, series_id: q.series_id!, requested_at: q.created_at, confirm_delivery_id: q.id })))
+    .values(
+      [...latest.values()].map((q) => ({ subscriber_id: q.subscriber_id!, series_id: q.series_id!, requested_at: q.created_at, confirm_delivery_id: q.id })),
+    )
     .onConflict((oc) =>
       oc.column('subscriber_id').doUpdateSet((eb) => ({
         series_id: eb.ref('excluded.series_id'),

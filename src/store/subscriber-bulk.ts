@@ -29,7 +29,7 @@ export async function importBatch(
     }
     const results: ImportRowResult[] = [];
     const fresh = new Map<string, number>();
-    rows.forEach((row, i) => {
+    rows.forEach((_row, i) => {
       const h = hashes[i]!;
       if (suppressed.has(h)) results.push({ outcome: 'suppressed' });
       else if (existing.has(h) || fresh.has(h)) results.push({ outcome: 'duplicate' });
@@ -98,7 +98,9 @@ export async function withHeldData(db: Executor, rows: Selectable<SubscribersTab
     db.selectFrom('deliveries').selectAll().where('subscriber_id', 'in', ids).orderBy('id').execute(),
     consentOf(db, ids),
   ]);
-  const held = new Map(rows.map((r): [number, SubscriberData] => [r.id, { subscriber: subscriberFrom(r), enrollments: [], deliveries: [], consent: consent.get(r.id) ?? [] }]));
+  const held = new Map(
+    rows.map((r): [number, SubscriberData] => [r.id, { subscriber: subscriberFrom(r), enrollments: [], deliveries: [], consent: consent.get(r.id) ?? [] }]),
+  );
   for (const e of enrollments) held.get(e.subscriber_id)?.enrollments.push(enrollmentFrom(e));
   for (const d of deliveries) if (d.subscriber_id !== null) held.get(d.subscriber_id)?.deliveries.push(deliveryFrom(d));
   return [...held.values()];

@@ -25,14 +25,28 @@ const CONFIRM_TTL_MS = 7 * 24 * 3600_000;
  * The button of a re-sign-up's confirmation: the name and zone asked for, active again,
  * and both the sign-up (when it was asked, from where) and the re-subscription logged.
  */
-async function resubscribe(trx: Transaction<Database>, row: Selectable<SubscribersTable>, given: string | undefined, seriesId: string | null | undefined, t: number): Promise<ActivateResult> {
+async function resubscribe(
+  trx: Transaction<Database>,
+  row: Selectable<SubscribersTable>,
+  given: string | undefined,
+  seriesId: string | null | undefined,
+  t: number,
+): Promise<ActivateResult> {
   const waiting = await trx.selectFrom('resignups').selectAll().where('subscriber_id', '=', row.id).executeTakeFirst();
   if (!waiting || given === undefined) return { outcome: 'refused', subscriber: subscriberFrom(row) };
   if (given !== waiting.nonce) return { outcome: 'used', subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
   if (await isSuppressedHash(trx, row.email_hash)) return { outcome: 'refused', subscriber: subscriberFrom(row) };
   const updated = await trx
     .updateTable('subscribers')
-    .set({ status: 'active', first_name: waiting.first_name, timezone: waiting.timezone, consent_at: t, consent_source: waiting.consent_source, confirm_nonce: null, updated_at: t })
+    .set({
+      status: 'active',
+      first_name: waiting.first_name,
+      timezone: waiting.timezone,
+      consent_at: t,
+      consent_source: waiting.consent_source,
+      confirm_nonce: null,
+      updated_at: t,
+    })
     .where('id', '=', row.id)
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -89,7 +103,12 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         await trx
           .insertInto('resignups')
           .values({ subscriber_id: row.id, ...request })
-          .onConflict((oc) => oc.column('subscriber_id').doUpdateSet(request).where('resignups.requested_at', '<', t - CONFIRM_TTL_MS))
+          .onConflict((oc) =>
+            oc
+              .column('subscriber_id')
+              .doUpdateSet(request)
+              .where('resignups.requested_at', '<', t - CONFIRM_TTL_MS),
+          )
           .execute();
         const waiting = await trx.selectFrom('resignups').select('nonce').where('subscriber_id', '=', row.id).executeTakeFirstOrThrow();
         return { outcome: 'reopened' as const, subscriber: { ...subscriberFrom(row), confirmNonce: waiting.nonce } };
@@ -128,7 +147,10 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       const t = ms(now);
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('subscribers').select('status').where('id', '=', key).executeTakeFirst();
-        const waiting = row?.status === 'unsubscribed' ? await trx.selectFrom('resignups').select('subscriber_id').where('subscriber_id', '=', key).executeTakeFirst() : undefined;
+        const waiting =
+          row?.status === 'unsubscribed'
+            ? await trx.selectFrom('resignups').select('subscriber_id').where('subscriber_id', '=', key).executeTakeFirst()
+            : undefined;
         if (!row || !(row.status === 'pending' || waiting)) return false;
         if (await confirmedRecently(trx, key, ms(quietSince))) return false;
         // A fresh link retires the old ones: only the newest email confirms.
@@ -207,11 +229,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         // Bounced and complained already mean "never again"; only pending/active become unsubscribed.
         const changed = row.status === 'pending' || row.status === 'active';
         if (changed) {
-          await trx
-            .updateTable('subscribers')
-            .set({ status: 'unsubscribed', confirm_nonce: null, updated_at: t })
-            .where('id', '=', key)
-            .execute();
+          await trx.updateTable('subscribers').set({ status: 'unsubscribed', confirm_nonce: null, updated_at: t }).where('id', '=', key).execute();
           await logConsent(trx, key, 'unsubscribed', t, { how });
         }
         // A re-sign-up waiting for its button is withdrawn by the same opt-out.
@@ -303,7 +321,11 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
     },
 
     async countByStatus() {
-      const rows = await db.selectFrom('subscribers').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      const rows = await db
+        .selectFrom('subscribers')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute();
       const counts: Record<SubscriberStatus, number> = { pending: 0, active: 0, unsubscribed: 0, bounced: 0, complained: 0 };
       for (const r of rows) counts[r.status] = Number(r.n);
       return counts;

@@ -234,10 +234,7 @@ export interface ImportRow {
   origin?: { file: string; row: number };
 }
 
-export type ImportRowResult =
-  | { outcome: 'imported'; id: string; status: 'active' | 'pending' }
-  | { outcome: 'duplicate' }
-  | { outcome: 'suppressed' };
+export type ImportRowResult = { outcome: 'imported'; id: string; status: 'active' | 'pending' } | { outcome: 'duplicate' } | { outcome: 'suppressed' };
 
 /** Everything held about one subscriber (export, the preferences page). */
 export interface SubscriberData {

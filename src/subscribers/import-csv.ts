@@ -109,11 +109,7 @@ const LONG_LINE = /\uFFFF(\d+)\uFFFF/;
  * Addresses already known are duplicates; suppressed addresses (bounced, complained,
  * forgotten) are refused.
  */
-export async function importCsv(
-  store: Store,
-  input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>,
-  options: ImportOptions,
-): Promise<ImportResult> {
+export async function importCsv(store: Store, input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>, options: ImportOptions): Promise<ImportResult> {
   const { now, seriesId = null, source = 'import', file, batchSize = 1000, onProgress } = options;
   const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, left: 0, bad: [], needConfirmation: [] };
   const lines = new Lines();
@@ -213,13 +209,21 @@ export async function importCsv(
     // The file failed under us (EISDIR, EIO…): say so, and how far the import got.
     const code = (err as NodeJS.ErrnoException)?.code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
-      throw new CoursemailError('import.read', `Reading the CSV failed after line ${lastLine} (${code}); ${result.imported} subscribers were imported before that.`);
+      throw new CoursemailError(
+        'import.read',
+        `Reading the CSV failed after line ${lastLine} (${code}); ${result.imported} subscribers were imported before that.`,
+      );
     }
     throw err;
   });
   if (!header) {
     // Nothing readable before the end: an empty file, or a first line the parser gave up on.
-    if (result.bad.length) throw new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })));
+    if (result.bad.length)
+      throw new CoursemailError(
+        'import.header',
+        'The CSV has no readable header line (it must name an "email" column):',
+        result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })),
+      );
     throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
   }
   // Lines skipped for an unclosed quote are found before the rows after them are parsed.
@@ -240,23 +244,40 @@ function readHeader(record: string[], line: number, earlier: BadRow[]): Map<numb
   if (record.some((v) => v.includes('\ufffd'))) throw refuse('bytes that are not UTF-8 (binary data, or a file not saved as "CSV UTF-8")');
   const header = new Map<number, string>();
   record.forEach((name, i) => {
-    const key = COLUMNS[name.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+    const key =
+      COLUMNS[
+        name
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      ];
     if (key && ![...header.values()].includes(key)) header.set(i, key);
   });
   if (![...header.values()].includes('email')) {
     const only = record.length === 1 ? /[;\t|]/.exec(record[0]!)?.[0] : undefined;
     const hint = only ? `; the values are separated by ${only === '\t' ? 'tabs' : `"${only}"`}: save the file as comma-separated CSV` : '';
-    throw refuse(`the header is ${printable(JSON.stringify(record.slice(0, 8))).slice(0, 300)}${record.length > 8 ? ` and ${record.length - 8} more` : ''}${hint}`);
+    throw refuse(
+      `the header is ${printable(JSON.stringify(record.slice(0, 8))).slice(0, 300)}${record.length > 8 ? ` and ${record.length - 8} more` : ''}${hint}`,
+    );
   }
   return header;
 }
 
-function readRow(record: string[], line: number, header: Map<number, string>, width: number, now: Date, source: string): ImportRow | 'left' | { field?: string; reason: string } {
+function readRow(
+  record: string[],
+  line: number,
+  header: Map<number, string>,
+  width: number,
+  now: Date,
+  source: string,
+): ImportRow | 'left' | { field?: string; reason: string } {
   const long = record.some((v) => v.includes(LONG)) ? LONG_LINE.exec(record.join(',')) : null;
   if (long) {
     // The mark's own line: the record's first, plus the line breaks inside quotes before it.
     const at = line + countBreaks(record.join(',').slice(0, long.index));
-    return { reason: `${at === line ? '' : `line ${at} of this row: `}record longer than ${MAX_RECORD_BYTES / 1024} KiB (${long[1]} bytes on one line): skipped` };
+    return {
+      reason: `${at === line ? '' : `line ${at} of this row: `}record longer than ${MAX_RECORD_BYTES / 1024} KiB (${long[1]} bytes on one line): skipped`,
+    };
   }
   if (record.length > width) {
     return { reason: `${record.length} values where the header has ${width} (a comma in a value that is not in quotes?)` };
@@ -312,7 +333,10 @@ function countBreaks(value: string): number {
 
 /** Reasons quote the file's values: control and bidi characters are shown escaped, never sent to a terminal. */
 function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A quoted value may hold line breaks, but a subscriber's fields never hold this many. */
@@ -440,7 +464,10 @@ class Lines extends Transform {
     if (!this.#started && buffer.length > 0) {
       this.#started = true;
       if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-        this.fatal = new CoursemailError('import.encoding', 'The file is UTF-16 text (Excel\'s "Unicode Text"): save it as "CSV UTF-8 (comma delimited)" and import that.');
+        this.fatal = new CoursemailError(
+          'import.encoding',
+          'The file is UTF-16 text (Excel\'s "Unicode Text"): save it as "CSV UTF-8 (comma delimited)" and import that.',
+        );
         done(this.fatal);
         return;
       }

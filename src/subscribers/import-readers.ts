@@ -5,7 +5,10 @@ import { importCsv, type ImportOptions, type ImportResult } from './import-csv.t
 export async function queueConfirmations(store: Store, ids: readonly string[], seriesId: string, now: Date): Promise<number> {
   let queued = 0;
   for (let i = 0; i < ids.length; i += 500) {
-    queued += await store.deliveries.enqueue(ids.slice(i, i + 500).map((subscriberId) => ({ kind: 'confirm' as const, subscriberId, seriesId, dueAt: now })), now);
+    queued += await store.deliveries.enqueue(
+      ids.slice(i, i + 500).map((subscriberId) => ({ kind: 'confirm' as const, subscriberId, seriesId, dueAt: now })),
+      now,
+    );
   }
   return queued;
 }

@@ -30,6 +30,8 @@ function check(value: string): Checked {
   try {
     return { timezone: new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone };
   } catch {
-    return { problem: { code: 'timezone.invalid', message: `"${value}" is not a known time zone (use an IANA name such as America/Chicago)`, field: 'timezone' } };
+    return {
+      problem: { code: 'timezone.invalid', message: `"${value}" is not a known time zone (use an IANA name such as America/Chicago)`, field: 'timezone' },
+    };
   }
 }

@@ -8,7 +8,19 @@ export interface ZoneChoice {
 }
 
 /** Listed first when several zones share a name ("Central Time"): where most readers live. */
-const COMMON = ['America/New_York', 'America/Chicago', 'America/Denver', 'America/Phoenix', 'America/Los_Angeles', 'America/Anchorage', 'Pacific/Honolulu', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Sydney'];
+const COMMON = [
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Phoenix',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Australia/Sydney',
+];
 
 let choices: ZoneChoice[] | undefined;
 
@@ -17,14 +29,21 @@ export function zoneChoices(): ZoneChoice[] {
   if (!choices) {
     const ids = [...new Set([...COMMON, ...Intl.supportedValuesOf('timeZone')])];
     choices = ids.map((id) => {
-      const name = new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'longGeneric' }).formatToParts(0).find((p) => p.type === 'timeZoneName')?.value ?? id;
+      const name =
+        new Intl.DateTimeFormat('en-US', { timeZone: id, timeZoneName: 'longGeneric' }).formatToParts(0).find((p) => p.type === 'timeZoneName')?.value ?? id;
       return { id, label: `${name} — ${id.split('/').at(-1)!.replace(/_/g, ' ')}` };
     });
   }
   return choices;
 }
 
-const words = (t: string) => t.toLowerCase().replace(/[^a-z0-9+]+/g, ' ').trim().split(' ').filter(Boolean);
+const words = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^a-z0-9+]+/g, ' ')
+    .trim()
+    .split(' ')
+    .filter(Boolean);
 
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -71,6 +90,8 @@ export function readTimezone(input: string | undefined): { timezone: string | nu
   const checked = validateTimezone(picked ? picked.id : value);
   if (!('problem' in checked)) return checked;
   const suggestions = suggestZones(value);
-  const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `${s.label} (${s.id})`).join(', or ')}?` : ' Pick one from the list, or type a name such as America/Chicago.';
+  const hint = suggestions.length
+    ? ` Did you mean ${suggestions.map((s) => `${s.label} (${s.id})`).join(', or ')}?`
+    : ' Pick one from the list, or type a name such as America/Chicago.';
   return { problem: { ...checked.problem, message: `"${value.slice(0, 64)}" is not a time zone we know.${hint}` }, suggestions };
 }

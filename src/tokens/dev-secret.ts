@@ -22,7 +22,11 @@ function readKept(file: string): string | undefined {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
-  if (text.length < 32) throw new CoursemailError('secret.dev-file', `${file} is not a secret (fewer than 32 characters): delete it and dev makes a new one (links already in the outbox then stop working).`);
+  if (text.length < 32)
+    throw new CoursemailError(
+      'secret.dev-file',
+      `${file} is not a secret (fewer than 32 characters): delete it and dev makes a new one (links already in the outbox then stop working).`,
+    );
   return text;
 }
 

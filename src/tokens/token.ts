@@ -20,9 +20,7 @@ export interface TokenPayload {
   n?: string;
 }
 
-export type VerifyResult =
-  | { ok: true; payload: TokenPayload }
-  | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+export type VerifyResult = { ok: true; payload: TokenPayload } | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' };
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 

@@ -54,7 +54,8 @@ describe('the dependency rule', () => {
       for (const target of importsOf(file)) {
         const to = stageOf(target);
         if (to === from) continue;
-        if (FORBIDDEN[from]?.includes(to) || (ONLY[from] && !ONLY[from].includes(to))) violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (${from} → ${to})`);
+        if (FORBIDDEN[from]?.includes(to) || (ONLY[from] && !ONLY[from].includes(to)))
+          violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (${from} → ${to})`);
       }
     }
     expect(violations).toEqual([]);
@@ -65,7 +66,8 @@ describe('the dependency rule', () => {
       const from = serverPart(file);
       for (const target of from ? importsOf(file) : []) {
         const to = serverPart(target);
-        if (to && to !== from && SERVER_FORBIDDEN[from!]?.includes(to)) violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (server/${from} → server/${to})`);
+        if (to && to !== from && SERVER_FORBIDDEN[from!]?.includes(to))
+          violations.push(`${relative(REPO, file)} imports ${relative(REPO, target)} (server/${from} → server/${to})`);
       }
     }
     expect(violations).toEqual([]);

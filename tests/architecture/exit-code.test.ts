@@ -18,7 +18,11 @@ describe('the test command’s exit code', () => {
       config,
       `export default { root: ${JSON.stringify(REPO)}, test: { include: [${JSON.stringify(`${relative(REPO, dir)}/*.check.ts`)}], globalSetup: ['tests/support/postgres-global-setup.ts'] } };\n`,
     );
-    return spawnSync(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config], { cwd: REPO, encoding: 'utf8', timeout: 120_000 });
+    return spawnSync(process.execPath, [join(REPO, 'node_modules/vitest/vitest.mjs'), 'run', '--config', config], {
+      cwd: REPO,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
   };
   it('is non-zero when a test fails, and zero with no error output when all pass, with the Postgres global setup loaded', () => {
     const failing = runVitest("it('fails on purpose', () => expect(1).toBe(2));");

@@ -23,13 +23,24 @@ async function send(store: Store, root: string, slug: string, between?: () => Pr
   await between?.();
   const messages = broadcastMessages(store);
   const transport = resendTo(server!);
-  const last = await runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'test', clock: () => t0, messages, broadcastId: started.broadcast.id });
+  const last = await runBroadcast({
+    store,
+    transport,
+    config: project.config,
+    secret: SECRET,
+    owner: 'test',
+    clock: () => t0,
+    messages,
+    broadcastId: started.broadcast.id,
+  });
   await transport.close();
   return { plan, started, last, broadcast: await store.broadcasts.getById(started.broadcast.id) };
 }
 
 forEachDatabase((db) => {
-  it('1,000 subscribers: a broadcast reaches exactly the active ones once each, joiners and leavers during the send left out', { timeout: 120_000 }, async () => {
+  it('1,000 subscribers: a broadcast reaches exactly the active ones once each, joiners and leavers during the send left out', {
+    timeout: 120_000,
+  }, async () => {
     const { store } = await db.fresh();
     const pop = await populate(store, t0);
     expect(pop.all.size).toBeGreaterThan(700);

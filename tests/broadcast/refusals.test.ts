@@ -68,7 +68,13 @@ describe('a broadcast promising a link the config has no URL for', () => {
     const err = await startSend({ project, store }, draft, { now: t0 }).catch((e: unknown) => e);
     expect((err as CoursemailError).code).toBe('broadcast.links');
     expect((err as CoursemailError).problems).toEqual([
-      { code: 'link.missing', file: 'broadcasts/news.md', line: 10, field: 'links.new-guide', message: 'link:new-guide has no URL, so it shows as plain text: set its URL in coursemail.config.json' },
+      {
+        code: 'link.missing',
+        file: 'broadcasts/news.md',
+        line: 10,
+        field: 'links.new-guide',
+        message: 'link:new-guide has no URL, so it shows as plain text: set its URL in coursemail.config.json',
+      },
     ]);
     expect(await store.broadcasts.list()).toEqual([]);
     await store.close();
@@ -87,7 +93,9 @@ describe('a broadcast promising a link the config has no URL for', () => {
 });
 
 describe('editing the file mid-send', () => {
-  it('the same file resumes; an edited one is refused with a clear message unless --force-new, which cancels the rest of the old one', { timeout: 60_000 }, async () => {
+  it('the same file resumes; an edited one is refused with a clear message unless --force-new, which cancels the rest of the old one', {
+    timeout: 60_000,
+  }, async () => {
     const root = tempProject();
     writeBroadcast(root, 'news');
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
@@ -148,7 +156,16 @@ describe('editing the file mid-send', () => {
     if (forced.outcome !== 'sending') throw new Error(forced.outcome);
     expect((await store.broadcasts.getById(id))?.status).toBe('cancelled');
     const fresh = broadcastMessages(store);
-    const last = await runBroadcast({ store, transport, config: project.config, secret: SECRET, owner: 'second', clock: () => t0, messages: fresh, broadcastId: forced.broadcast.id });
+    const last = await runBroadcast({
+      store,
+      transport,
+      config: project.config,
+      secret: SECRET,
+      owner: 'second',
+      clock: () => t0,
+      messages: fresh,
+      broadcastId: forced.broadcast.id,
+    });
     expect(last).toMatchObject({ sent: pop.all.size, failed: 0 });
     expect(server.received).toHaveLength(100 + pop.all.size);
     expect(duplicates(server)).toBe(0);
@@ -192,7 +209,9 @@ describe('a lookup that fails', () => {
     const root = tempProject();
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     const b = await store.broadcasts.create({ slug: 'old', contentHash: 'h', subject: 'Old', now: t0 });
-    expect(await broadcastMessages(store).lookup(b.id)).toBe(`broadcast ${b.id} was started by a coursemail that did not store its message: cancel it and send broadcasts/old.md again with --force-new`);
+    expect(await broadcastMessages(store).lookup(b.id)).toBe(
+      `broadcast ${b.id} was started by a coursemail that did not store its message: cancel it and send broadcasts/old.md again with --force-new`,
+    );
     await store.close();
   });
 });

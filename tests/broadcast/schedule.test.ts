@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { broadcastMessages, cancelBroadcast, loadBroadcast, progressOf, releaseScheduledBroadcasts, startSend } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { buildCatalog, Worker } from '../../src/send/index.ts';
-import { CoursemailError } from '../../src/shared/index.ts';
+import type { CoursemailError } from '../../src/shared/index.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { startFakeResend, type FakeResend } from '../support/fake-resend.ts';
 import { tempProject } from '../support/project.ts';
@@ -53,7 +53,10 @@ describe('scheduled broadcasts and cancel', () => {
     const started = await startSend({ project, store }, await loadBroadcast(project, 'talk'), { now: t0 });
     expect(started).toMatchObject({ outcome: 'scheduled', broadcast: { status: 'scheduled', sendAt: at(120), total: null } });
     // Sending the same file again before it is due changes nothing.
-    expect(await startSend({ project, store }, await loadBroadcast(project, 'talk'), { now: at(10) })).toMatchObject({ outcome: 'scheduled', broadcast: { id: started.broadcast.id } });
+    expect(await startSend({ project, store }, await loadBroadcast(project, 'talk'), { now: at(10) })).toMatchObject({
+      outcome: 'scheduled',
+      broadcast: { id: started.broadcast.id },
+    });
 
     await subscribe(store, ['joined-before-it-went@example.com'], at(60));
     for (const m of [0, 60, 119]) {
@@ -76,7 +79,11 @@ describe('scheduled broadcasts and cancel', () => {
 
   it('cancel before it is due sends nothing; cancel mid-send stops what has not gone', { timeout: 60_000 }, async () => {
     const { root, store, project, worker, server, setNow } = await setup();
-    await subscribe(store, Array.from({ length: 250 }, (_, i) => `r${i}@example.com`), t0);
+    await subscribe(
+      store,
+      Array.from({ length: 250 }, (_, i) => `r${i}@example.com`),
+      t0,
+    );
 
     writeBroadcast(root, 'later', { sendAt: at(30).toISOString() });
     await startSend({ project, store }, await loadBroadcast(project, 'later'), { now: t0 });

@@ -2,7 +2,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterEach, describe, expect, it } from 'vitest';
-import { broadcastMessages, draftFileText, exportDraft, loadBroadcast, renderStoredDraft, runBroadcast, startSend, storedDraftSource } from '../../src/broadcast/index.ts';
+import {
+  broadcastMessages,
+  draftFileText,
+  exportDraft,
+  loadBroadcast,
+  renderStoredDraft,
+  runBroadcast,
+  startSend,
+  storedDraftSource,
+} from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { parseMessageFile } from '../../src/content/index.ts';
 import { createTransport } from '../../src/deliver/index.ts';
@@ -82,7 +91,10 @@ describe('a console draft is a broadcast file kept in the database', () => {
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     stores.push(store);
     const readers = ['ann@example.com', 'bob@example.com', 'cara@example.com'];
-    await store.subscribers.importBatch(readers.map((email) => ({ email, firstName: null, timezone: null, consentAt: t0, consentSource: 'test' })), { now: t0, seriesId: null });
+    await store.subscribers.importBatch(
+      readers.map((email) => ({ email, firstName: null, timezone: null, consentAt: t0, consentSource: 'test' })),
+      { now: t0, seriesId: null },
+    );
     const saved = await store.broadcastDrafts.create(fields(), 'coach@example.com', t0);
     if (!saved.ok) throw new Error('not saved');
     const draft = await renderStoredDraft(project, saved.draft);
@@ -93,7 +105,17 @@ describe('a console draft is a broadcast file kept in the database', () => {
 
     // Another process: no file in broadcasts/, nothing remembered; it sends the message stored with the broadcast.
     const outbox = createTransport('outbox', { dir: join(root, 'outbox') });
-    const progress = await runBroadcast({ store, transport: outbox, config: project.config, secret: SECRET, owner: 'w1', clock: () => t0, messages: broadcastMessages(store), broadcastId: started.broadcast.id, pollMs: 1 });
+    const progress = await runBroadcast({
+      store,
+      transport: outbox,
+      config: project.config,
+      secret: SECRET,
+      owner: 'w1',
+      clock: () => t0,
+      messages: broadcastMessages(store),
+      broadcastId: started.broadcast.id,
+      pollMs: 1,
+    });
     expect([progress.sent, progress.failed]).toEqual([3, 0]);
     const mails = await Promise.all(readdirSync(join(root, 'outbox')).map((f) => simpleParser(readFileSync(join(root, 'outbox', f)))));
     expect(mails.map((m) => [m.to].flat()[0]?.text).sort()).toEqual(readers);

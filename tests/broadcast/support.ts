@@ -53,11 +53,19 @@ export async function populate(store: Store, now: Date, size = 1000): Promise<Po
 }
 
 export function writeBroadcast(root: string, slug: string, opts: { series?: string; sendAt?: string; body?: string } = {}): void {
-  const front = ['---', `subject: "News for {{#if firstName}}{{firstName}}{{else}}you{{/if}}: ${slug}"`, 'preheader: "A short note from the coach, nothing to do."'];
+  const front = [
+    '---',
+    `subject: "News for {{#if firstName}}{{firstName}}{{else}}you{{/if}}: ${slug}"`,
+    'preheader: "A short note from the coach, nothing to do."',
+  ];
   if (opts.series) front.push(`series: ${opts.series}`);
   if (opts.sendAt) front.push(`sendAt: "${opts.sendAt}"`);
   front.push('---', '');
-  writeFile(root, `broadcasts/${slug}.md`, [...front, '{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}', '', opts.body ?? 'A new article is out.', ''].join('\n'));
+  writeFile(
+    root,
+    `broadcasts/${slug}.md`,
+    [...front, '{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}', '', opts.body ?? 'A new article is out.', ''].join('\n'),
+  );
 }
 
 export const resendTo = (server: FakeResend) => createTransport('resend', { apiKey: 're_test', baseUrl: server.url, requestsPerSecond: null });

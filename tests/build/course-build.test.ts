@@ -11,7 +11,10 @@ const collapse = (s: string) => s.replace(/\s+/g, ' ');
 describe('coursemail build on the physician-coaching series', () => {
   it('writes 5 lessons in order on days 0, 2, 4, 7, 10 with a manifest', async () => {
     // Every link:NAME the lessons use has a URL: no warnings.
-    const root = tempProject({ config: (c) => Object.assign(c.links as object, { 'burnout-solutions': 'https://coach.org/burnout', compartmentalization: 'https://coach.org/compartmentalization' }) });
+    const root = tempProject({
+      config: (c) =>
+        Object.assign(c.links as object, { 'burnout-solutions': 'https://coach.org/burnout', compartmentalization: 'https://coach.org/compartmentalization' }),
+    });
     const { code, err } = await runCli(['build', '--root', root]);
     expect(err).toBe('');
     expect(code).toBe(0);
@@ -47,7 +50,24 @@ describe('coursemail build on the physician-coaching series', () => {
     const { built } = await buildSeries(project, 'physician-coaching');
     const day2 = built!.steps.find((s) => s.step.offsetMinutes === 2 * 1440)!;
     const text = collapse(day2.message.text);
-    for (const needle of ['Dyrbye', 'JAMA Intern', '2019', '88 volunteer physicians', '5.2', '1.5', '19.5', '9.8', '17.1', '4.9', 'McGonagle', '59', 'Fainstad', '101', '2024', '138']) {
+    for (const needle of [
+      'Dyrbye',
+      'JAMA Intern',
+      '2019',
+      '88 volunteer physicians',
+      '5.2',
+      '1.5',
+      '19.5',
+      '9.8',
+      '17.1',
+      '4.9',
+      'McGonagle',
+      '59',
+      'Fainstad',
+      '101',
+      '2024',
+      '138',
+    ]) {
       expect(text, needle).toContain(needle);
     }
     expect(text).toMatch(/small/i);
@@ -64,7 +84,10 @@ describe('coursemail build on the physician-coaching series', () => {
     expect(built!.steps).toHaveLength(5);
     for (const s of [...built!.steps, built!.confirm]) {
       expect(s.message.html).toContain('mj-column'); // really MJML output
-      expect(s.checks.every((c) => c.ok), JSON.stringify(s.checks.filter((c) => !c.ok))).toBe(true);
+      expect(
+        s.checks.every((c) => c.ok),
+        JSON.stringify(s.checks.filter((c) => !c.ok)),
+      ).toBe(true);
       expect(collapse(s.message.text)).toContain(collapse(CRISIS_LINE));
     }
   });
@@ -83,7 +106,10 @@ describe('coursemail build on the physician-coaching series', () => {
       expect(address, engine).toHaveLength(1);
       expect(address[0]).toMatch(/style="[^"]*word-break:\s*break-all/);
       const lesson = anchors(built!.steps[1]!.message.html);
-      expect(lesson.find((a) => a.includes(`>${url}<`)), engine).toMatch(/style="[^"]*word-break:\s*break-all/);
+      expect(
+        lesson.find((a) => a.includes(`>${url}<`)),
+        engine,
+      ).toMatch(/style="[^"]*word-break:\s*break-all/);
       // A link with words for its text is left to wrap between them.
       const worded = lesson.filter((a) => !a.includes(`>${url}<`) && / /.test(a.replace(/<[^>]*>/g, '')));
       expect(worded.length, engine).toBeGreaterThan(0);
@@ -153,7 +179,7 @@ describe('build refuses non-compliant output', () => {
   it('a message that grows past the HTML budget is refused', async () => {
     const root = tempProject();
     const file = join(root, 'series/physician-coaching/03-coaching-vs-therapy.md');
-    writeFileSync(file, readFileSync(file, 'utf8') + '\n' + 'A long paragraph of filler words. '.repeat(3500) + '\n');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n${'A long paragraph of filler words. '.repeat(3500)}\n`);
     const { code, err } = await runCli(['check', '--root', root]);
     expect(code).toBe(1);
     expect(err).toMatch(/03-coaching-vs-therapy\.md: compliance: HTML is \d+\.\d KB of a 90 KB budget/);
@@ -164,10 +190,14 @@ describe('the engine is not tied to one article', () => {
   it('builds a second, 3-lesson series from a fixture without code changes', async () => {
     const root = tempProject({ series: false });
     const dir = join(root, 'series/night-shift-sleep');
-    const lesson = (subject: string, delay: string, body: string) => `---\nsubject: ${subject}\npreheader: A short note about ${subject.toLowerCase()}\ndelay: ${delay}\n---\n\n${body}\n`;
+    const lesson = (subject: string, delay: string, body: string) =>
+      `---\nsubject: ${subject}\npreheader: A short note about ${subject.toLowerCase()}\ndelay: ${delay}\n---\n\n${body}\n`;
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'series.yaml'), 'title: Sleep after night shifts\ndescription: Three notes for nurses.\nengine: mjml\ntimezone: Europe/London\nsendWindow:\n  start: "18:00"\n  end: "20:00"\n  days: [mon, wed, fri]\n');
+    writeFileSync(
+      join(dir, 'series.yaml'),
+      'title: Sleep after night shifts\ndescription: Three notes for nurses.\nengine: mjml\ntimezone: Europe/London\nsendWindow:\n  start: "18:00"\n  end: "20:00"\n  days: [mon, wed, fri]\n',
+    );
     writeFileSync(join(dir, '01-anchor-sleep.md'), lesson('Anchor sleep', '0d', 'Hello {{firstName}}.\n\nKeep one block of sleep fixed.'));
     writeFileSync(join(dir, '02-light.md'), lesson('Light and dark', '1d 12h', '## Light\n\nDark curtains help.'));
     writeFileSync(join(dir, '03-caffeine.md'), lesson('Caffeine timing', '2d', 'Stop caffeine six hours before sleep.'));
@@ -191,8 +221,22 @@ describe('guard over built output', () => {
     const project = await loadProject(tempProject());
     const { built } = await buildSeries(project, 'physician-coaching');
     for (const m of [...built!.steps, built!.confirm]) {
-      const checks = complianceChecklist(m.message, { footer: { senderName: 'Physician Coaching Practice', postalAddress: project.config.postalAddress }, unsubscribeUrl: '{{unsubscribeUrl}}' });
-      expect(checks.map((c) => c.rule)).toEqual(['plain-text', 'disclaimer', 'crisis-line', 'sender', 'postal-address', 'footer-placement', 'safe-html', 'unsubscribe', 'html-size', 'footer-position']);
+      const checks = complianceChecklist(m.message, {
+        footer: { senderName: 'Physician Coaching Practice', postalAddress: project.config.postalAddress },
+        unsubscribeUrl: '{{unsubscribeUrl}}',
+      });
+      expect(checks.map((c) => c.rule)).toEqual([
+        'plain-text',
+        'disclaimer',
+        'crisis-line',
+        'sender',
+        'postal-address',
+        'footer-placement',
+        'safe-html',
+        'unsubscribe',
+        'html-size',
+        'footer-position',
+      ]);
       expect(checks.filter((c) => !c.ok)).toEqual([]);
     }
     expect(built!.confirm.message.html).toContain('{{confirmUrl}}');

@@ -61,7 +61,15 @@ describe('the built course says what FACTS.md says', () => {
     expect(visible(built('04-why-records-matter.html')).replace(/&#x27;|’/g, "'")).toContain(NOT_LEGAL_ADVICE);
     expect(collapse(built('04-why-records-matter.txt'))).toContain(NOT_LEGAL_ADVICE);
     const text = collapse(built('04-why-records-matter.txt'));
-    for (const needle of ['no diagnosis code', 'no medical record', 'no insurance claim', 'current impairment', 'Federation of State Medical Boards (FSMB)', 'Coaching does not change what a form asks']) expect(text).toContain(needle);
+    for (const needle of [
+      'no diagnosis code',
+      'no medical record',
+      'no insurance claim',
+      'current impairment',
+      'Federation of State Medical Boards (FSMB)',
+      'Coaching does not change what a form asks',
+    ])
+      expect(text).toContain(needle);
     expect(text).not.toMatch(/nothing to disclose/i);
   });
 
@@ -76,14 +84,21 @@ describe('the built course says what FACTS.md says', () => {
       const text = collapse(built(`${file}.txt`));
       expect(text, file).toContain('— Dr. Sam Example, MD, certified physician coach');
       expect(text, file).toContain('Sent by Dr. Sam Example, MD, certified physician coach · Physician Coaching Practice <coach@example.com>');
-      expect(visible(built(`${file}.html`)), file).toContain('Sent by Dr. Sam Example, MD, certified physician coach · Physician Coaching Practice <coach@example.com>');
+      expect(visible(built(`${file}.html`)), file).toContain(
+        'Sent by Dr. Sam Example, MD, certified physician coach · Physician Coaching Practice <coach@example.com>',
+      );
     }
   });
 
   it('every link: in the course and the broadcast names a URL in config, and the broadcast button goes to its article', () => {
     const resolve = linkResolver(loadConfig(FIXTURE));
     const series = join(REPO, SHIPPED_SERIES);
-    const files = [...readdirSync(series).filter((f) => f.endsWith('.md')).map((f) => join(series, f)), join(REPO, SHIPPED_BROADCAST)];
+    const files = [
+      ...readdirSync(series)
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join(series, f)),
+      join(REPO, SHIPPED_BROADCAST),
+    ];
     let names = 0;
     for (const file of files) {
       for (const m of readFileSync(file, 'utf8').matchAll(/link:([\w-]+)/g)) {

@@ -16,7 +16,10 @@ describe('the CLI as a process', () => {
   it('builds a project with its own emails/ from an unrelated working directory', async () => {
     const root = tempProject({ emails: true });
     const cwd = mkdtempSync(join(tmpdir(), 'coursemail-cwd-'));
-    const { stdout } = await run(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'build', '--root', root], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const { stdout } = await run(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'build', '--root', root], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
     expect(stdout).toContain('The bottom line');
     const lesson = readFileSync(join(root, 'previews/physician-coaching/01-what-coaching-is.html'), 'utf8');
     expect(lesson).toContain('988lifeline.org');

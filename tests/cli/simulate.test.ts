@@ -4,7 +4,17 @@ import { runCli, tempProject } from '../support/project.ts';
 describe('coursemail simulate', () => {
   it('prints each lesson at its local time for a Chicago subscriber confirming Tuesday evening', async () => {
     const root = tempProject();
-    const { code, out } = await runCli(['simulate', '--root', root, '--series', 'physician-coaching', '--tz', 'America/Chicago', '--now', '2026-12-02T01:30:00Z']);
+    const { code, out } = await runCli([
+      'simulate',
+      '--root',
+      root,
+      '--series',
+      'physician-coaching',
+      '--tz',
+      'America/Chicago',
+      '--now',
+      '2026-12-02T01:30:00Z',
+    ]);
     expect(code).toBe(0);
     const lines = out.split('\n').filter((l) => /^\s+\d\./.test(l));
     expect(lines).toHaveLength(5);

@@ -40,7 +40,9 @@ describe('a provider’s "stop" ends `coursemail worker` with one calm line and 
 
     expect(code, w.err()).toBe(3);
     const lines = w.err().trim().split('\n');
-    expect(lines).toEqual([expect.stringMatching(/^coursemail: stopped: Resend refused the API key \(403\): check RESEND_API_KEY\. .*the unsent deliveries stay queued\.$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^coursemail: stopped: Resend refused the API key \(403\): check RESEND_API_KEY\. .*the unsent deliveries stay queued\.$/),
+    ]);
     expectCalm(w.err());
     const rows = await deliveryRows(sqlite(root));
     expect(rows).toHaveLength(3);
@@ -66,7 +68,9 @@ describe('a provider’s "stop" ends `coursemail worker` with one calm line and 
 
     expect(code, w.err()).toBe(3);
     expect(w.err().trim().split('\n')).toEqual([
-      expect.stringMatching(/^coursemail: stopped: The SMTP server at 127\.0\.0\.1:\d+ refused the login \(535 Invalid username or password\): check SMTP_USER and SMTP_PASS\. /),
+      expect.stringMatching(
+        /^coursemail: stopped: The SMTP server at 127\.0\.0\.1:\d+ refused the login \(535 Invalid username or password\): check SMTP_USER and SMTP_PASS\. /,
+      ),
     ]);
     expectCalm(w.err());
     for (const r of await deliveryRows(sqlite(root))) expect(r).toMatchObject({ status: 'queued', leaseOwner: null });

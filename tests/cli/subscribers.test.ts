@@ -205,7 +205,10 @@ describe('coursemail serve', () => {
     const webhookSecret = newWebhookSecret();
     const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: 'c'.repeat(40), RESEND_WEBHOOK_SECRET: webhookSecret };
     delete env.DATABASE_URL;
-    const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'serve', '--port', '0', '--root', root], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'serve', '--port', '0', '--root', root], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -219,7 +222,11 @@ describe('coursemail serve', () => {
       const page = await fetch(`${url}/subscribe/${SERIES}`);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('Physician coaching is not therapy');
-      const post = await fetch(`${url}/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'served@example.com' }) });
+      const post = await fetch(`${url}/subscribe/${SERIES}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'served@example.com' }),
+      });
       expect(post.status).toBe(202);
       // The webhook route is mounted beside the public ones: a signed event is taken, a forged one refused.
       const event = resendEvent('email.delivered', 'unknown-id');

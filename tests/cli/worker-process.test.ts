@@ -20,7 +20,9 @@ function runWorker(root: string, env: Record<string, string> = {}, args: string[
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  return new Promise<{ pid: number; code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ pid: child.pid!, code, out, err })));
+  return new Promise<{ pid: number; code: number | null; out: string; err: string }>((resolve) =>
+    child.on('close', (code) => resolve({ pid: child.pid!, code, out, err })),
+  );
 }
 
 /** `worker --once` in a process that then lists the rendering libraries it loaded (CommonJS ones register in Module._cache). */
@@ -67,7 +69,9 @@ async function startExampleBroadcast(root: string, store: Store): Promise<void> 
 }
 
 describe('the `coursemail worker` process', () => {
-  it('started after `coursemail build` it sends from the build output without loading the renderers; output older than its sources is built again', { timeout: 120_000 }, async () => {
+  it('started after `coursemail build` it sends from the build output without loading the renderers; output older than its sources is built again', {
+    timeout: 120_000,
+  }, async () => {
     const root = tempProject();
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
     await seedDueLessons(store, 2);
@@ -106,7 +110,9 @@ describe('the `coursemail worker` process', () => {
     appendFileSync(join(root, 'series/physician-coaching/03-coaching-vs-therapy.md'), '\n\nYour code is {{password}}.\n');
     const run = await runWorker(root);
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/coursemail: Series "physician-coaching" does not build; nothing will be sent until it does:\n {2}- .*03-coaching-vs-therapy\.md.*password/);
+    expect(run.err).toMatch(
+      /coursemail: Series "physician-coaching" does not build; nothing will be sent until it does:\n {2}- .*03-coaching-vs-therapy\.md.*password/,
+    );
     expect(run.out).not.toContain('sent');
   });
 

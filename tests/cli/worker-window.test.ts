@@ -28,7 +28,8 @@ describe('hourly `worker --once` passes keep lessons inside the send window', ()
     // Three lessons a day apart: lesson 2 falls due at 10:51, nine minutes before the window closes.
     const dir = join(root, 'series', SERIES);
     for (const f of ['04-why-records-matter.md', '05-the-bottom-line.md']) rmSync(join(dir, f));
-    for (const f of ['02-what-the-evidence-shows.md', '03-coaching-vs-therapy.md']) writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace(/^delay: .*$/m, 'delay: 1d'));
+    for (const f of ['02-what-the-evidence-shows.md', '03-coaching-vs-therapy.md'])
+      writeFileSync(join(dir, f), readFileSync(join(dir, f), 'utf8').replace(/^delay: .*$/m, 'delay: 1d'));
   });
   afterAll(() => {
     if (saved === undefined) delete process.env.COURSEMAIL_SECRET;
@@ -38,7 +39,10 @@ describe('hourly `worker --once` passes keep lessons inside the send window', ()
   it('sends lesson 1 at confirmation and the later ones in the next window, never after it closed', { timeout: 600_000 }, async () => {
     const confirmedAt = DateTime.fromISO('2026-12-01T10:51', { zone: ZONE }).toJSDate();
     const store = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
-    const [added] = await store.subscribers.importBatch([{ email: 'late@example.com', firstName: 'Lee', timezone: ZONE, consentAt: confirmedAt, consentSource: 'test' }], { now: confirmedAt, seriesId: SERIES });
+    const [added] = await store.subscribers.importBatch(
+      [{ email: 'late@example.com', firstName: 'Lee', timezone: ZONE, consentAt: confirmedAt, consentSource: 'test' }],
+      { now: confirmedAt, seriesId: SERIES },
+    );
     expect(added?.outcome).toBe('imported');
     await store.close();
 
@@ -48,7 +52,15 @@ describe('hourly `worker --once` passes keep lessons inside the send window', ()
     const catalog = await buildCatalog(project);
     let now = confirmedAt;
     const passStore = await openStore({ sqlitePath: join(root, 'data/coursemail.sqlite') });
-    const worker = new Worker({ store: passStore, transport: createOutboxTransport({ dir: join(root, 'outbox') }), catalog, config: project.config, secret: SECRET, owner: 'hourly', clock: () => now });
+    const worker = new Worker({
+      store: passStore,
+      transport: createOutboxTransport({ dir: join(root, 'outbox') }),
+      catalog,
+      config: project.config,
+      secret: SECRET,
+      owner: 'hourly',
+      clock: () => now,
+    });
     const viaCli = new Set(['Wed 11:00', 'Thu 08:00']);
     const pass = async (at: Date) => {
       now = at;
@@ -61,7 +73,10 @@ describe('hourly `worker --once` passes keep lessons inside the send window', ()
     for (let t = firstHour; t <= firstHour + 70 * HOUR; t += HOUR) await pass(new Date(t));
     await passStore.close();
 
-    const rows = await sqlRows<{ step_slug: string; sent_at: number | string }>({ sqlitePath: join(root, 'data/coursemail.sqlite') }, "select step_slug, sent_at from deliveries where kind = 'lesson' and status = 'sent' order by sent_at");
+    const rows = await sqlRows<{ step_slug: string; sent_at: number | string }>(
+      { sqlitePath: join(root, 'data/coursemail.sqlite') },
+      "select step_slug, sent_at from deliveries where kind = 'lesson' and status = 'sent' order by sent_at",
+    );
     const local = rows.map((r) => ({ slug: r.step_slug, at: DateTime.fromMillis(Number(r.sent_at), { zone: ZONE }) }));
     expect(local.map((l) => l.slug)).toEqual(['what-coaching-is', 'what-the-evidence-shows', 'coaching-vs-therapy']);
     expect(local[0]!.at.toFormat('ccc HH:mm')).toBe('Tue 10:51');

@@ -26,7 +26,12 @@ describe('identityProblems: a real send refuses the example identity', () => {
   const cases: [string, Partial<Config>, string, RegExp][] = [
     ['sender on example.com', { sender: { name: 'x', email: 'coach@example.com' } }, 'sender.email', /example\.com is reserved.*Put the address you send from/],
     ['reply-to on .test', { sender: { name: 'x', email: 'lee@leecoaching.org', replyTo: 'me@mail.test' } }, 'sender.replyTo', /\.test is reserved/],
-    ['the example street', { postalAddress: '100 Example Street, Suite 200, Springfield, IL 62701, USA' }, 'postalAddress', /example's address\. Put your real postal address here/],
+    [
+      'the example street',
+      { postalAddress: '100 Example Street, Suite 200, Springfield, IL 62701, USA' },
+      'postalAddress',
+      /example's address\. Put your real postal address here/,
+    ],
     ['publicUrl on localhost', { publicUrl: 'http://localhost:3000' }, 'publicUrl', /localhost only reaches this machine.*https address/],
     ['publicUrl on a loopback address', { publicUrl: 'https://127.0.0.1:8443' }, 'publicUrl', /loopback/],
     ['publicUrl over http', { publicUrl: 'http://mail.leecoaching.org' }, 'publicUrl', /not https.*RFC 8058/],
@@ -48,7 +53,11 @@ describe('identityProblems: a real send refuses the example identity', () => {
   }
 
   it('names every placeholder of the example config for resend', () => {
-    expect(identityProblems(example, 'resend').map((p) => p.field).sort()).toEqual(
+    expect(
+      identityProblems(example, 'resend')
+        .map((p) => p.field)
+        .sort(),
+    ).toEqual(
       [
         'coach.name',
         'consultationUrl',

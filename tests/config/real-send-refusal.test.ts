@@ -45,7 +45,7 @@ describe('a real send refuses the example identity, naming each field', () => {
     });
   }
 
-  it('the preview\'s send-test button refuses with resend, and says which fields', async () => {
+  it("the preview's send-test button refuses with resend, and says which fields", async () => {
     const root = exampleSendingThrough('resend');
     const preview = await startPreview({ root, port: 0, watch: false });
     try {

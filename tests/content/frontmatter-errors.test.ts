@@ -43,7 +43,8 @@ describe('lesson frontmatter validation', () => {
   });
 
   it('YAML bombs and prototype keys do not get through', () => {
-    const bomb = '---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nsubject: S\npreheader: P\ndelay: 0d\n---\n\nBody\n';
+    const bomb =
+      '---\na: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\nsubject: S\npreheader: P\ndelay: 0d\n---\n\nBody\n';
     const r1 = parseMessageFile(bomb, 'bomb.md', 'lesson');
     expect(r1.message).toBeUndefined();
     expect(r1.problems.length).toBeGreaterThan(0);

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { lessonOrder, toSteps, type Lesson } from '../../src/course/index.ts';
 
-const lesson = (slug: string, raw: string, minutes: number): Lesson => ({ slug, subject: slug, preheader: '', delay: { raw, minutes }, body: 'Hi', file: `series/x/${slug}.md`, bodyLine: 5 });
+const lesson = (slug: string, raw: string, minutes: number): Lesson => ({
+  slug,
+  subject: slug,
+  preheader: '',
+  delay: { raw, minutes },
+  body: 'Hi',
+  file: `series/x/${slug}.md`,
+  bodyLine: 5,
+});
 
 describe('course order', () => {
   it('orders lesson files by name and leaves out what is not Markdown', () => {

@@ -13,7 +13,12 @@ type Schema = { type?: string; properties?: Record<string, Schema>; items?: Sche
 
 /** Every property the answer holds is declared by the schema, with the declared type and enum. */
 function breaks(doc: Record<string, any>, schema: Schema, value: unknown, at: string): string[] {
-  const s: Schema = schema.$ref ? schema.$ref.slice(2).split('/').reduce((o: any, k) => o[k], doc) : schema;
+  const s: Schema = schema.$ref
+    ? schema.$ref
+        .slice(2)
+        .split('/')
+        .reduce((o: any, k) => o[k], doc)
+    : schema;
   if (s.enum && !s.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${s.enum.join(', ')}`];
   if (s.type === 'array') return Array.isArray(value) ? value.flatMap((v, i) => breaks(doc, s.items!, v, `${at}[${i}]`)) : [`${at}: not an array`];
   if (s.type === 'object' || s.properties) {
@@ -26,7 +31,13 @@ function breaks(doc: Record<string, any>, schema: Schema, value: unknown, at: st
 
 let server: FakeResend;
 beforeAll(async () => {
-  server = await startFakeResend({ apiKey: 're_key', domains: [{ name: 'riveracoaching.net', status: 'verified' }, { name: 'news.riveracoaching.net', status: 'pending' }] });
+  server = await startFakeResend({
+    apiKey: 're_key',
+    domains: [
+      { name: 'riveracoaching.net', status: 'verified' },
+      { name: 'news.riveracoaching.net', status: 'pending' },
+    ],
+  });
 });
 afterAll(() => server.close());
 
@@ -38,7 +49,10 @@ describe('the fake Resend domains API', () => {
     const list = await client.domains.list();
     expect(list.error).toBeNull();
     expect(breaks(doc, doc.paths['/domains'].get.responses['200'].content['application/json'].schema, list.data, 'list')).toEqual([]);
-    expect(list.data!.data.map((d) => [d.name, d.status])).toEqual([['riveracoaching.net', 'verified'], ['news.riveracoaching.net', 'pending']]);
+    expect(list.data!.data.map((d) => [d.name, d.status])).toEqual([
+      ['riveracoaching.net', 'verified'],
+      ['news.riveracoaching.net', 'pending'],
+    ]);
     const one = await client.domains.get(list.data!.data[1]!.id);
     expect(one.error).toBeNull();
     expect(breaks(doc, doc.paths['/domains/{domain_id}'].get.responses['200'].content['application/json'].schema, one.data, 'domain')).toEqual([]);

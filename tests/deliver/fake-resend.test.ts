@@ -39,7 +39,14 @@ describe('the local Resend-compatible server', () => {
       name: 'validation_error',
       message: expect.stringMatching(/^emails\[1\]: Tags should only contain/),
     });
-    expect((await post('/emails/batch', Array.from({ length: 101 }, (_, i) => email(i)))).body.message).toMatch(/maximum is 100/);
+    expect(
+      (
+        await post(
+          '/emails/batch',
+          Array.from({ length: 101 }, (_, i) => email(i)),
+        )
+      ).body.message,
+    ).toMatch(/maximum is 100/);
     expect((await post('/emails/batch', [email(1, { attachments: [] })])).body.message).toMatch(/attachments/);
     const noKey = await fetch(`${server.url}/emails`, { method: 'POST', body: '{}' });
     expect(noKey.status).toBe(401);
@@ -68,7 +75,9 @@ describe('the local Resend-compatible server', () => {
     expect((await post('/emails/batch', [email(1, { replyTo: 'r@coach.example.com' })], { 'idempotency-key': 'k'.repeat(257) })).status).toBe(400);
     const closing = server.close();
     server = undefined;
-    await expect(closing).rejects.toThrow(/1 request\(s\) that break Resend's OpenAPI document:\n {2}POST \/emails\/batch: header Idempotency-Key .*256.*\n {2}POST \/emails\/batch: body\/0 must NOT have additional properties \(replyTo\)/);
+    await expect(closing).rejects.toThrow(
+      /1 request\(s\) that break Resend's OpenAPI document:\n {2}POST \/emails\/batch: header Idempotency-Key .*256.*\n {2}POST \/emails\/batch: body\/0 must NOT have additional properties \(replyTo\)/,
+    );
   });
 
   it('same key and body → the same answer and nothing re-sent; same key, other body → 409', async () => {

@@ -16,10 +16,7 @@ afterEach(async () => {
 });
 
 /** Trace headers a relay may add (RFC 5321 §4.4) are not the message's own bytes. */
-const withoutTrace = (raw: Buffer) =>
-  raw
-    .toString('latin1')
-    .replace(/^(Received|Return-Path|X-Received):.*\r\n(?:[ \t].*\r\n)*/gim, '');
+const withoutTrace = (raw: Buffer) => raw.toString('latin1').replace(/^(Received|Return-Path|X-Received):.*\r\n(?:[ \t].*\r\n)*/gim, '');
 
 describe('the outbox holds the bytes SMTP carries', () => {
   it('one delivery, with LF-only parts and a non-ASCII subject, sent to a real smtp-server and to the outbox: equal bytes', async () => {

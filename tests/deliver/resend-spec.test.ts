@@ -33,7 +33,10 @@ function project(): string {
   writeFileSync(lesson, readFileSync(lesson, 'utf8').replace(/^subject: .*$/m, 'subject: "Что такое коучинг — コーチングとは何か"'));
   writeBroadcast(root, 'novosti');
   const file = join(root, 'broadcasts/novosti.md');
-  writeFileSync(file, readFileSync(file, 'utf8').replace(/^subject: .*$/m, 'subject: "Новости для {{#if firstName}}{{firstName}}{{else}}вас{{/if}} — 最新情報"'));
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/^subject: .*$/m, 'subject: "Новости для {{#if firstName}}{{firstName}}{{else}}вас{{/if}} — 最新情報"'),
+  );
   return root;
 }
 
@@ -49,10 +52,20 @@ describe('every request coursemail sends to Resend conforms to Resend’s OpenAP
     const ids = readers.flatMap((r) => (r.outcome === 'imported' ? [r.id] : []));
     expect(ids).toHaveLength(NAMES.length);
     await store.deliveries.enqueue(
-      ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: SERIES, stepSlug: 'what-coaching-is', stepNumber: 1, dueAt: new Date(now.getTime() - 60_000) })),
+      ids.map((subscriberId) => ({
+        kind: 'lesson',
+        subscriberId,
+        seriesId: SERIES,
+        stepSlug: 'what-coaching-is',
+        stepNumber: 1,
+        dueAt: new Date(now.getTime() - 60_000),
+      })),
       now,
     );
-    const [pending] = await store.subscribers.importBatch([{ email: 'pending@example.org', firstName: 'Ἀλέξανδρος', timezone: null, consentAt: null, consentSource: 'spec-test' }], { now, seriesId: SERIES });
+    const [pending] = await store.subscribers.importBatch(
+      [{ email: 'pending@example.org', firstName: 'Ἀλέξανδρος', timezone: null, consentAt: null, consentSource: 'spec-test' }],
+      { now, seriesId: SERIES },
+    );
     expect(pending?.outcome).toBe('imported');
     await store.deliveries.enqueue([{ kind: 'confirm', subscriberId: (pending as { id: string }).id, seriesId: SERIES, dueAt: now }], now);
     const loaded = await loadProject(root);
@@ -83,7 +96,9 @@ describe('every request coursemail sends to Resend conforms to Resend’s OpenAP
     expect(server.specOperations.get('emails/send-batch')).toBe(server.requests.length);
     expect(ofKind('lesson').map((e) => e.subject)).toContain('Что такое коучинг — コーチングとは何か');
     expect(ofKind('broadcast').map((e) => e.subject)).toEqual(expect.arrayContaining(NAMES.map((n) => `Новости для ${n} — 最新情報`)));
-    expect(ofKind('test').map((e) => e.subject)).toEqual(expect.arrayContaining([expect.stringMatching(/^\[TEST\] Что такое коучинг/), expect.stringMatching(/^\[TEST\] Новости для/)]));
+    expect(ofKind('test').map((e) => e.subject)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\[TEST\] Что такое коучинг/), expect.stringMatching(/^\[TEST\] Новости для/)]),
+    );
     // The confirmation never carries the typed name (a sign-up form must not relay text).
     expect(ofKind('confirm')[0]?.text).not.toContain('Ἀλέξανδρος');
     expect(new Set(emails.map((e) => e.from))).toEqual(new Set(['"Практика коучинга — 医師コーチング" <coach@leecoaching.org>']));

@@ -106,7 +106,12 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
     expect(sentCount(outcomes)).toBe(16);
     expect(server.requests.filter((r) => r.status === 429)).toHaveLength(0);
-    expect(mostInWindow(server.requests.map((r) => r.at), 1000)).toBeLessThanOrEqual(rps);
+    expect(
+      mostInWindow(
+        server.requests.map((r) => r.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(rps);
     // 15 gaps of 1/rps at least: the calls waited their turn. No upper bound: speed is for bench/.
     expect(elapsed).toBeGreaterThanOrEqual(1500);
   });
@@ -129,7 +134,10 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('a burst of forced 429s: waits what retry-after says each time, then sends once', async () => {
     const { waits, sleep } = recordingSleep();
-    const { server, transport } = await setup({ requestsPerSecond: null, faults: { rateLimitBurst: 2, retryAfterSeconds: 2 } }, { requestsPerSecond: null, sleep });
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { rateLimitBurst: 2, retryAfterSeconds: 2 } },
+      { requestsPerSecond: null, sleep },
+    );
     const outcomes = await transport.sendBatch(batchOf(range(5)), 'k');
 
     expect(sentCount(outcomes)).toBe(5);
@@ -140,7 +148,10 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('500s are retried with growing, jittered backoff and every message lands once', async () => {
     const { waits, sleep } = recordingSleep();
-    const { server, transport } = await setup({ requestsPerSecond: null, faults: { error500Rate: 0.4 }, seed: 7 }, { requestsPerSecond: null, sleep, backoffMs: 100, maxRetries: 10 });
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { error500Rate: 0.4 }, seed: 7 },
+      { requestsPerSecond: null, sleep, backoffMs: 100, maxRetries: 10 },
+    );
     const outcomes = [];
     for (const [n, b] of chunk(batchOf(range(200)), 20).entries()) outcomes.push(...(await transport.sendBatch(b, `k-${n}`)));
 
@@ -158,7 +169,9 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     const { server, transport } = await setup({ requestsPerSecond: null, faults: { error500Rate: 1 } }, { requestsPerSecond: null, sleep, maxRetries: 2 });
     const outcomes = await transport.sendBatch(batchOf([1, 2]), 'k');
 
-    expect(outcomes).toEqual([1, 2].map((i) => ({ id: `delivery-${i}`, status: 'retry', permanent: false, reason: expect.stringMatching(/500 internal_server_error.*3 attempts/) })));
+    expect(outcomes).toEqual(
+      [1, 2].map((i) => ({ id: `delivery-${i}`, status: 'retry', permanent: false, reason: expect.stringMatching(/500 internal_server_error.*3 attempts/) })),
+    );
     expect(server.requests).toHaveLength(3);
     expect(waits).toHaveLength(2);
     expect(waits[1]!).toBeGreaterThanOrEqual(500);
@@ -166,7 +179,10 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('responses lost to connection resets: the retry under the same key is replayed, nothing sent twice', async () => {
     const { sleep } = recordingSleep();
-    const { server, transport } = await setup({ requestsPerSecond: null, faults: { resetRate: 0.5 }, seed: 3 }, { requestsPerSecond: null, sleep, maxRetries: 10 });
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { resetRate: 0.5 }, seed: 3 },
+      { requestsPerSecond: null, sleep, maxRetries: 10 },
+    );
     const outcomes = [];
     for (const [n, b] of chunk(batchOf(range(100)), 10).entries()) outcomes.push(...(await transport.sendBatch(b, `k-${n}`)));
 
@@ -179,7 +195,10 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
   });
 
   it('a response slower than the timeout: retried, told the key is in flight, then replayed — sent once', async () => {
-    const { server, transport } = await setup({ requestsPerSecond: null, faults: { delayMs: 400 } }, { requestsPerSecond: null, timeoutMs: 150, backoffMs: 100, maxRetries: 8 });
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { delayMs: 400 } },
+      { requestsPerSecond: null, timeoutMs: 150, backoffMs: 100, maxRetries: 8 },
+    );
     const outcomes = await transport.sendBatch(batchOf(range(3)), 'slow');
 
     expect(sentCount(outcomes)).toBe(3);
@@ -236,7 +255,12 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
     const { server, transport } = await setup({ requestsPerSecond: null, faults: { answers: [{ status: 422, body }] } }, { requestsPerSecond: null });
     const outcomes = await transport.sendBatch(batchOf(range(2)), 'k');
     for (const o of outcomes) {
-      expect(o).toEqual({ id: o.id, status: 'failed', permanent: true, reason: 'Resend 422 validation_error: Invalid `to` field. The email address needs to follow the `email@example.com` format.' });
+      expect(o).toEqual({
+        id: o.id,
+        status: 'failed',
+        permanent: true,
+        reason: 'Resend 422 validation_error: Invalid `to` field. The email address needs to follow the `email@example.com` format.',
+      });
     }
     expect(server.requests).toHaveLength(1);
   });
@@ -268,15 +292,25 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
   it('a 403 page from a proxy and a bare 401 stop the run by their status alone, quoting what came back', async () => {
     const { transport } = await setup({
       requestsPerSecond: null,
-      faults: { answers: [{ status: 403, body: '<html><body><h1>Access denied</h1></body></html>', contentType: 'text/html' }, { status: 401, body: '' }] },
+      faults: {
+        answers: [
+          { status: 403, body: '<html><body><h1>Access denied</h1></body></html>', contentType: 'text/html' },
+          { status: 401, body: '' },
+        ],
+      },
     });
     await expect(transport.sendBatch(batchOf([1]), 'a')).rejects.toThrow(/^Resend refused the request \(403\): .* Resend 403: “Access denied”$/);
-    await expect(transport.sendBatch(batchOf([1]), 'b')).rejects.toThrow(/^Resend refused the API key \(401\): check RESEND_API_KEY\. Resend 401: \(empty body\)$/);
+    await expect(transport.sendBatch(batchOf([1]), 'b')).rejects.toThrow(
+      /^Resend refused the API key \(401\): check RESEND_API_KEY\. Resend 401: \(empty body\)$/,
+    );
   });
 
   it('a 502 HTML page is described in one short line', async () => {
     const page = `<html><body><h1>502 Bad Gateway</h1><p>${'nginx '.repeat(60)}</p></body></html>`;
-    const { transport } = await setup({ requestsPerSecond: null, faults: { answers: [{ status: 502, body: page, contentType: 'text/html' }] } }, { requestsPerSecond: null, maxRetries: 0 });
+    const { transport } = await setup(
+      { requestsPerSecond: null, faults: { answers: [{ status: 502, body: page, contentType: 'text/html' }] } },
+      { requestsPerSecond: null, maxRetries: 0 },
+    );
     const [o] = await transport.sendBatch(batchOf([1]), 'k');
     expect(o).toMatchObject({ status: 'retry', reason: expect.stringMatching(/^Resend 502: “502 Bad Gateway nginx nginx .*…” \(after 1 attempts\)$/) });
     expect((o as { reason: string }).reason.length).toBeLessThan(220);
@@ -284,7 +318,10 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('a batch answer with fewer ids than emails: all recorded as sent (ids by position), a warning names the key, nothing resent', async () => {
     const warnings: string[] = [];
-    const { server, transport } = await setup({ requestsPerSecond: null, faults: { missingIds: 1 } }, { requestsPerSecond: null, warn: (l) => warnings.push(l) });
+    const { server, transport } = await setup(
+      { requestsPerSecond: null, faults: { missingIds: 1 } },
+      { requestsPerSecond: null, warn: (l) => warnings.push(l) },
+    );
     const outcomes = await transport.sendBatch(batchOf(range(3)), 'short-key');
 
     expect(outcomes.map((o) => o.status)).toEqual(['sent', 'sent', 'sent']);
@@ -307,7 +344,9 @@ describe('Resend transport (real SDK) against a local Resend-compatible server',
 
   it('a refused API key stops the run', async () => {
     const { transport } = await setup({ requestsPerSecond: null, apiKey: 're_other' }, { requestsPerSecond: null });
-    await expect(transport.sendBatch(batchOf([1]), 'k')).rejects.toThrow(/^Resend refused the API key \(403\): check RESEND_API_KEY\. Resend 403 invalid_api_key: API key is invalid\.$/);
+    await expect(transport.sendBatch(batchOf([1]), 'k')).rejects.toThrow(
+      /^Resend refused the API key \(403\): check RESEND_API_KEY\. Resend 403 invalid_api_key: API key is invalid\.$/,
+    );
   });
 
   it('refuses, before any request, a message without a text part or the one-click headers, and batches over 100', async () => {

@@ -81,7 +81,10 @@ describe('SMTP transport against a real SMTP server', () => {
           ? { code: 451, message: 'Greylisted, try again later' }
           : undefined,
     );
-    const outcomes = await transport.sendBatch(range(3, 1).map((i) => sampleMessage(i)), 'b');
+    const outcomes = await transport.sendBatch(
+      range(3, 1).map((i) => sampleMessage(i)),
+      'b',
+    );
     expect(outcomes[0]).toMatchObject({ id: 'delivery-1', status: 'failed', permanent: true });
     expect(outcomes[0]?.status === 'failed' && outcomes[0].reason).toMatch(/^550 .*no such user/);
     expect(outcomes[1]).toMatchObject({ id: 'delivery-2', status: 'retry', permanent: false });
@@ -109,7 +112,9 @@ describe('SMTP transport against a real SMTP server', () => {
     const wrong = createSmtpTransport({ host: server.host, port: server.port, rejectUnauthorized: false, env: { SMTP_USER: 'coach', SMTP_PASS: 'nope' } });
     const sending = wrong.sendBatch([sampleMessage(2)], 'b');
     await expect(sending).rejects.toThrow(StopRunError);
-    await expect(sending).rejects.toThrow(/^The SMTP server at 127\.0\.0\.1:\d+ refused the login \(535 Invalid username or password\): check SMTP_USER and SMTP_PASS\.$/);
+    await expect(sending).rejects.toThrow(
+      /^The SMTP server at 127\.0\.0\.1:\d+ refused the login \(535 Invalid username or password\): check SMTP_USER and SMTP_PASS\.$/,
+    );
     await wrong.close();
     expect(server.messages).toHaveLength(1);
   });
@@ -127,7 +132,13 @@ describe('SMTP transport against a real SMTP server', () => {
   it('smtp.requireTLS false is an explicit choice: warned about, then the login goes without TLS', async () => {
     server = await startSmtpServer({ auth: { user: 'coach', pass: 's3cret' } });
     const warnings: string[] = [];
-    transport = createSmtpTransport({ host: server.host, port: server.port, requireTLS: false, warn: (l) => warnings.push(l), env: { SMTP_USER: 'coach', SMTP_PASS: 's3cret' } });
+    transport = createSmtpTransport({
+      host: server.host,
+      port: server.port,
+      requireTLS: false,
+      warn: (l) => warnings.push(l),
+      env: { SMTP_USER: 'coach', SMTP_PASS: 's3cret' },
+    });
     expect(warnings).toEqual([expect.stringMatching(/requireTLS is false: SMTP_USER's password may cross in clear/)]);
     expect((await transport.sendBatch([sampleMessage(1)], 'b'))[0]?.status).toBe('sent');
     expect(server.authAttempts()).toBe(1);
@@ -143,7 +154,10 @@ describe('SMTP transport against a real SMTP server', () => {
 
   it('pools connections: 20 messages over at most 5 connections', async () => {
     const { server, transport } = await setup();
-    const outcomes = await transport.sendBatch(range(20).map((i) => sampleMessage(i)), 'b');
+    const outcomes = await transport.sendBatch(
+      range(20).map((i) => sampleMessage(i)),
+      'b',
+    );
     expect(outcomes.every((o) => o.status === 'sent')).toBe(true);
     expect(server.messages).toHaveLength(20);
     expect(server.connections()).toBeLessThanOrEqual(5);

@@ -60,26 +60,104 @@ describe('each check fails on its fault, naming the fix', () => {
   // `readyLine`: the line that is ✓ in the ready run, when the fault changes the check's name.
   const cases: { check: string; fault: string; breakIt: () => void | Promise<void>; says: string; readyLine?: string }[] = [
     { check: 'config', fault: 'no config file', breakIt: () => rmSync(join(root, 'coursemail.config.json')), says: 'run `coursemail init`' },
-    { check: 'config', fault: 'a config that breaks the schema', breakIt: () => writeConfig(root, (c) => (c.sender.email = 'jane-at-nowhere')), says: 'sender email must be a valid address' },
-    { check: 'config: placeholder', fault: 'a sender on example.org', breakIt: () => writeConfig(root, (c) => (c.sender.email = 'me@mail.example.org')), says: '[sender.email]', readyLine: 'config: real values' },
-    { check: 'config: publicUrl', fault: 'an http publicUrl', breakIt: () => writeConfig(root, (c) => (c.publicUrl = `http://mail.${DOMAIN}`)), says: 'is not https' },
+    {
+      check: 'config',
+      fault: 'a config that breaks the schema',
+      breakIt: () => writeConfig(root, (c) => (c.sender.email = 'jane-at-nowhere')),
+      says: 'sender email must be a valid address',
+    },
+    {
+      check: 'config: placeholder',
+      fault: 'a sender on example.org',
+      breakIt: () => writeConfig(root, (c) => (c.sender.email = 'me@mail.example.org')),
+      says: '[sender.email]',
+      readyLine: 'config: real values',
+    },
+    {
+      check: 'config: publicUrl',
+      fault: 'an http publicUrl',
+      breakIt: () => writeConfig(root, (c) => (c.publicUrl = `http://mail.${DOMAIN}`)),
+      says: 'is not https',
+    },
     { check: 'COURSEMAIL_SECRET', fault: 'no secret', breakIt: () => vi.stubEnv('COURSEMAIL_SECRET', undefined), says: 'not set' },
     { check: 'COURSEMAIL_SECRET', fault: 'a short secret', breakIt: () => vi.stubEnv('COURSEMAIL_SECRET', 'short-secret'), says: 'only 12 characters' },
     { check: 'transport: resend', fault: 'no API key', breakIt: () => vi.stubEnv('RESEND_API_KEY', undefined), says: 'RESEND_API_KEY is not set' },
-    { check: 'transport: smtp', fault: 'no SMTP login', breakIt: () => writeConfig(root, (c) => ((c.transport = 'smtp'), (c.smtp = { host: 'smtp.postmarkapp.com', port: 587 }))), says: 'SMTP_USER and SMTP_PASS not set', readyLine: 'transport: resend' },
-    { check: 'transport: outbox', fault: 'the outbox', breakIt: () => writeConfig(root, (c) => (c.transport = 'outbox')), says: 'reaches nobody', readyLine: 'transport: resend' },
+    {
+      check: 'transport: smtp',
+      fault: 'no SMTP login',
+      breakIt: () => writeConfig(root, (c) => Object.assign(c, { transport: 'smtp', smtp: { host: 'smtp.postmarkapp.com', port: 587 } })),
+      says: 'SMTP_USER and SMTP_PASS not set',
+      readyLine: 'transport: resend',
+    },
+    {
+      check: 'transport: outbox',
+      fault: 'the outbox',
+      breakIt: () => writeConfig(root, (c) => (c.transport = 'outbox')),
+      says: 'reaches nobody',
+      readyLine: 'transport: resend',
+    },
     { check: 'Resend: API key', fault: 'a key Resend refuses', breakIt: () => vi.stubEnv('RESEND_API_KEY', 're_revoked'), says: 'invalid_api_key' },
-    { check: `Resend: ${DOMAIN}`, fault: 'a pending domain', breakIt: () => resend.setDomains([{ name: DOMAIN, status: 'pending' }]), says: 'pending in Resend' },
-    { check: `Resend: ${DOMAIN}`, fault: 'a domain not added', breakIt: () => resend.setDomains([{ name: 'other-practice.com', status: 'verified' }]), says: `add ${DOMAIN} at resend.com/domains` },
+    {
+      check: `Resend: ${DOMAIN}`,
+      fault: 'a pending domain',
+      breakIt: () => resend.setDomains([{ name: DOMAIN, status: 'pending' }]),
+      says: 'pending in Resend',
+    },
+    {
+      check: `Resend: ${DOMAIN}`,
+      fault: 'a domain not added',
+      breakIt: () => resend.setDomains([{ name: 'other-practice.com', status: 'verified' }]),
+      says: `add ${DOMAIN} at resend.com/domains`,
+    },
     { check: 'RESEND_WEBHOOK_SECRET', fault: 'no webhook secret', breakIt: () => vi.stubEnv('RESEND_WEBHOOK_SECRET', undefined), says: 'is not set' },
-    { check: 'DNS: SPF', fault: 'no SPF record', breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: [] }), says: `add TXT send.${DOMAIN} "v=spf1 include:amazonses.com ~all"` },
-    { check: 'DNS: SPF', fault: 'an SPF record for another provider', breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:_spf.google.com ~all'] }), says: 'does not authorise amazonses.com' },
-    { check: 'DNS: SPF', fault: 'two SPF records', breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:amazonses.com ~all', 'v=spf1 -all'] }), says: 'merge them into one' },
-    { check: 'DNS: DKIM', fault: 'no DKIM key', breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['not a key'] }), says: `no DKIM key at resend._domainkey.${DOMAIN}` },
-    { check: 'DNS: DKIM', fault: 'a stale key, not the one Resend signs with', breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQColdkey'] }), says: 'not the one Resend signs with' },
-    { check: 'DNS: DMARC', fault: 'no DMARC record', breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: [] }), says: `add TXT _dmarc.${DOMAIN} "v=DMARC1; p=none` },
-    { check: 'DNS: DMARC', fault: 'a DMARC record without a policy', breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: ['v=DMARC1; rua=mailto:x@riveracoaching.net'] }), says: 'has no valid policy' },
-    { check: 'database', fault: 'an unreachable Postgres', breakIt: async () => vi.stubEnv('DATABASE_URL', `postgres://nobody:pw@127.0.0.1:${await freePort()}/coursemail`), says: 'could not be read' },
+    {
+      check: 'DNS: SPF',
+      fault: 'no SPF record',
+      breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: [] }),
+      says: `add TXT send.${DOMAIN} "v=spf1 include:amazonses.com ~all"`,
+    },
+    {
+      check: 'DNS: SPF',
+      fault: 'an SPF record for another provider',
+      breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:_spf.google.com ~all'] }),
+      says: 'does not authorise amazonses.com',
+    },
+    {
+      check: 'DNS: SPF',
+      fault: 'two SPF records',
+      breakIt: () => dns.setTxt({ ...good, [`send.${DOMAIN}`]: ['v=spf1 include:amazonses.com ~all', 'v=spf1 -all'] }),
+      says: 'merge them into one',
+    },
+    {
+      check: 'DNS: DKIM',
+      fault: 'no DKIM key',
+      breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['not a key'] }),
+      says: `no DKIM key at resend._domainkey.${DOMAIN}`,
+    },
+    {
+      check: 'DNS: DKIM',
+      fault: 'a stale key, not the one Resend signs with',
+      breakIt: () => dns.setTxt({ ...good, [`resend._domainkey.${DOMAIN}`]: ['p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQColdkey'] }),
+      says: 'not the one Resend signs with',
+    },
+    {
+      check: 'DNS: DMARC',
+      fault: 'no DMARC record',
+      breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: [] }),
+      says: `add TXT _dmarc.${DOMAIN} "v=DMARC1; p=none`,
+    },
+    {
+      check: 'DNS: DMARC',
+      fault: 'a DMARC record without a policy',
+      breakIt: () => dns.setTxt({ ...good, [`_dmarc.${DOMAIN}`]: ['v=DMARC1; rua=mailto:x@riveracoaching.net'] }),
+      says: 'has no valid policy',
+    },
+    {
+      check: 'database',
+      fault: 'an unreachable Postgres',
+      breakIt: async () => vi.stubEnv('DATABASE_URL', `postgres://nobody:pw@127.0.0.1:${await freePort()}/coursemail`),
+      says: 'could not be read',
+    },
     {
       check: 'database',
       fault: 'a database behind on migrations',
@@ -111,7 +189,7 @@ describe('each check fails on its fault, naming the fix', () => {
 
 describe('and passes once fixed', () => {
   it('transport smtp with its login set', async () => {
-    writeConfig(root, (c) => ((c.transport = 'smtp'), (c.smtp = { host: 'smtp.postmarkapp.com', port: 587 })));
+    writeConfig(root, (c) => Object.assign(c, { transport: 'smtp', smtp: { host: 'smtp.postmarkapp.com', port: 587 } }));
     vi.stubEnv('SMTP_USER', 'jane');
     vi.stubEnv('SMTP_PASS', 'app-password');
     dns.setTxt({ [DOMAIN]: ['v=spf1 include:spf.mtasv.net ~all'], [`_dmarc.${DOMAIN}`]: ['v=DMARC1; p=none'] });

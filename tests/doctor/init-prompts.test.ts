@@ -14,7 +14,12 @@ function terminal() {
     output,
     screen: () => screen,
     async sees(text: string) {
-      await waitFor(() => screen.includes(text), `"${text}" on the screen`, 10_000, () => screen.slice(-500));
+      await waitFor(
+        () => screen.includes(text),
+        `"${text}" on the screen`,
+        10_000,
+        () => screen.slice(-500),
+      );
     },
     /** Types a line and presses Enter once the prompt has drawn `prompt`. */
     async answer(prompt: string, line: string) {

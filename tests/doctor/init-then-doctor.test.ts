@@ -29,7 +29,12 @@ describe('a fresh clone: init, then doctor', () => {
     expect(init.err).toBe('');
     expect(init.code).toBe(0);
     const config = JSON.parse(readFileSync(join(root, 'coursemail.config.json'), 'utf8'));
-    expect(config).toMatchObject({ sender: { name: 'Dr. Jane Rivera Coaching', email: `jane@${DOMAIN}` }, coach: { name: 'Jane Rivera', credentials: 'MD, PCC' }, publicUrl: `https://mail.${DOMAIN}`, transport: 'resend' });
+    expect(config).toMatchObject({
+      sender: { name: 'Dr. Jane Rivera Coaching', email: `jane@${DOMAIN}` },
+      coach: { name: 'Jane Rivera', credentials: 'MD, PCC' },
+      publicUrl: `https://mail.${DOMAIN}`,
+      transport: 'resend',
+    });
     const env = readFileSync(join(root, '.env.example'), 'utf8');
     const secret = /^COURSEMAIL_SECRET=([0-9a-f]{64})$/m.exec(env)?.[1];
     expect(secret).toBeDefined();
@@ -38,9 +43,24 @@ describe('a fresh clone: init, then doctor', () => {
     stubReadyEnv(resend.url, dns.address);
     vi.stubEnv('COURSEMAIL_SECRET', secret!);
     const run = await doctor(root);
-    expect(run.lines.filter((l) => l.startsWith('✗')), run.lines.join('\n')).toEqual([]);
+    expect(
+      run.lines.filter((l) => l.startsWith('✗')),
+      run.lines.join('\n'),
+    ).toEqual([]);
     expect(run.code).toBe(0);
-    for (const name of ['config: real values', 'config: publicUrl', 'COURSEMAIL_SECRET', 'transport: resend', 'Resend: API key', `Resend: ${DOMAIN}`, 'RESEND_WEBHOOK_SECRET', 'DNS: SPF', 'DNS: DKIM', 'DNS: DMARC', 'database']) {
+    for (const name of [
+      'config: real values',
+      'config: publicUrl',
+      'COURSEMAIL_SECRET',
+      'transport: resend',
+      'Resend: API key',
+      `Resend: ${DOMAIN}`,
+      'RESEND_WEBHOOK_SECRET',
+      'DNS: SPF',
+      'DNS: DKIM',
+      'DNS: DMARC',
+      'database',
+    ]) {
       expect(run.passed(name), `${name}\n${run.lines.join('\n')}`).toBe(true);
     }
     // The domains endpoint was asked through the SDK, with the key.
@@ -54,7 +74,10 @@ describe('a fresh clone: init, then doctor', () => {
     expect(run.code).toBe(1);
     const placeholders = run.lines.filter((l) => l.startsWith('✗ config: placeholder'));
     for (const field of ['sender.email', 'postalAddress', 'siteUrl', 'publicUrl', 'consultationUrl', 'links.coaching-for-physicians']) {
-      expect(placeholders.some((l) => l.includes(`[${field}]`)), `${field}\n${placeholders.join('\n')}`).toBe(true);
+      expect(
+        placeholders.some((l) => l.includes(`[${field}]`)),
+        `${field}\n${placeholders.join('\n')}`,
+      ).toBe(true);
     }
     expect(run.failed('config: publicUrl')).toBe(true);
     expect(run.failed('transport: outbox')).toBe(true);
@@ -73,7 +96,23 @@ describe('a fresh clone: init, then doctor', () => {
     expect(JSON.parse(readFileSync(join(root, 'coursemail.config.json'), 'utf8')).sender.name).toBe('Someone Else');
 
     const fresh = emptyProject();
-    const bad = await runCli(['init', '--root', fresh, '--non-interactive', ...INIT_FLAGS, '--sender-email', 'jane-at-nowhere', '--public-url', 'http://mail.riveracoaching.net', '--postal-address', 'Maine', '--transport', 'pigeon', '--coach-name', 'Jane {{x}}']);
+    const bad = await runCli([
+      'init',
+      '--root',
+      fresh,
+      '--non-interactive',
+      ...INIT_FLAGS,
+      '--sender-email',
+      'jane-at-nowhere',
+      '--public-url',
+      'http://mail.riveracoaching.net',
+      '--postal-address',
+      'Maine',
+      '--transport',
+      'pigeon',
+      '--coach-name',
+      'Jane {{x}}',
+    ]);
     expect(bad.code).toBe(1);
     for (const flag of ['--sender-email', '--public-url', '--postal-address', '--transport', '--coach-name']) expect(bad.err).toContain(`[${flag}]`);
     expect(bad.err).toContain('coach name cannot contain { } < >');

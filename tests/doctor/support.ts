@@ -5,20 +5,30 @@ import { REPO, runCli } from '../support/project.ts';
 
 export const DOMAIN = 'riveracoaching.net';
 export const SECRET = 'doctor-test-secret-'.padEnd(48, 'k');
-export const WEBHOOK_SECRET = 'whsec_' + Buffer.from('doctor-test-webhook-key-32-bytes').toString('base64');
+export const WEBHOOK_SECRET = `whsec_${Buffer.from('doctor-test-webhook-key-32-bytes').toString('base64')}`;
 
 /** The flags of a real-looking project: `coursemail init --non-interactive …` with them. */
 export const INIT_FLAGS = [
-  '--sender-name', 'Dr. Jane Rivera Coaching',
-  '--sender-email', `jane@${DOMAIN}`,
-  '--coach-name', 'Jane Rivera',
-  '--coach-credentials', 'MD, PCC',
-  '--postal-address', '200 Harbor Road, Suite 4, Portland, ME 04101, USA',
-  '--public-url', `https://mail.${DOMAIN}`,
-  '--site-url', `https://${DOMAIN}`,
-  '--consultation-url', `https://${DOMAIN}/book`,
-  '--test-address', `jane@${DOMAIN}`,
-  '--transport', 'resend',
+  '--sender-name',
+  'Dr. Jane Rivera Coaching',
+  '--sender-email',
+  `jane@${DOMAIN}`,
+  '--coach-name',
+  'Jane Rivera',
+  '--coach-credentials',
+  'MD, PCC',
+  '--postal-address',
+  '200 Harbor Road, Suite 4, Portland, ME 04101, USA',
+  '--public-url',
+  `https://mail.${DOMAIN}`,
+  '--site-url',
+  `https://${DOMAIN}`,
+  '--consultation-url',
+  `https://${DOMAIN}/book`,
+  '--test-address',
+  `jane@${DOMAIN}`,
+  '--transport',
+  'resend',
 ];
 
 const made: string[] = [];

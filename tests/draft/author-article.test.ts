@@ -71,7 +71,9 @@ describe("coursemail new on the author's article", () => {
     expect(bodies[4]).not.toContain('request one here');
     expect(bodies[4]).toContain('A free, private consultation creates no record and is simply that conversation.');
     expect(draft.lessons.filter((l) => l.cta)).toHaveLength(1);
-    expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 5 .*"You can request one here\." became the button "Request a free, private consultation" → link:consultation/));
+    expect(draft.warnings).toContainEqual(
+      expect.stringMatching(/lesson 5 .*"You can request one here\." became the button "Request a free, private consultation" → link:consultation/),
+    );
   });
 
   it('lists the three plain-text cross-references under links.todo and links them by name', () => {

@@ -46,7 +46,10 @@ describe('the `new` command', () => {
     await run(['sleep', '--from', fixture('night-shift-sleep.md'), '--root', root, '--engine', 'mjml', '--words', '40-250']);
     expect(readFileSync(join(root, 'series/sleep/series.yaml'), 'utf8')).toContain('engine: mjml');
     const { out } = await run(['sleep2', '--from', fixture('night-shift-sleep.md'), '--root', root, '--words', '40-250']);
-    const words = out.split('\n').flatMap((l) => /^\s+\d+\. day \d+\s+(\d+) words/.exec(l)?.[1] ?? []).map(Number);
+    const words = out
+      .split('\n')
+      .flatMap((l) => /^\s+\d+\. day \d+\s+(\d+) words/.exec(l)?.[1] ?? [])
+      .map(Number);
     expect(words.length).toBeGreaterThan(5);
     for (const n of words) expect(n).toBeLessThanOrEqual(250);
   });

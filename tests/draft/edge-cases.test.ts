@@ -32,7 +32,11 @@ describe('inputs that are not a usable article get a clear message', () => {
     ['only blank lines', ' \n\n\t\n', /the file is empty/],
     ['only frontmatter', '---\ntitle: Nothing yet\n---\n', /only frontmatter/],
     ['only headings', '# Title\n\n## One\n\n## Two\n', /no prose to turn into lessons/],
-    ['only a disclaimer', 'Disclaimer: this article is not medical advice.\n', /no prose to turn into lessons: nothing is left but headings, a disclaimer or navigation/],
+    [
+      'only a disclaimer',
+      'Disclaimer: this article is not medical advice.\n',
+      /no prose to turn into lessons: nothing is left but headings, a disclaimer or navigation/,
+    ],
   ])('%s', (_, text, message) => {
     const err = refusal(() => draftText(text));
     expect(err.code).toBe('draft.empty');

@@ -44,7 +44,8 @@ describe('Markdown article (made up: sleep after night shifts)', () => {
     expect(draft.lessons[4]!.cta).toEqual({ text: 'Read more', href: 'https://example.org/articles/night-shift-naps' });
     expect(bodies[4]).not.toContain('Read more');
     const all = bodies.join('\n');
-    for (const gone of ['Disclaimer', 'informational purposes', 'Share this article', 'LinkedIn', 'Read next', 'Eating on nights']) expect(all).not.toContain(gone);
+    for (const gone of ['Disclaimer', 'informational purposes', 'Share this article', 'LinkedIn', 'Read next', 'Eating on nights'])
+      expect(all).not.toContain(gone);
   });
 });
 
@@ -56,7 +57,8 @@ describe('HTML article (made up: safer handoffs)', () => {
     expect(draft.format).toBe('html');
     expect(draft.title).toBe('Safer Handoffs on a Busy Ward');
     const all = draft.lessons.map((l) => l.content).join('\n');
-    for (const gone of ['dataLayer', 'font-family', 'Home', 'About', 'Subscribe', 'All rights reserved', 'Ward Notes', 'Back to Articles', 'analytics']) expect(all).not.toContain(gone);
+    for (const gone of ['dataLayer', 'font-family', 'Home', 'About', 'Subscribe', 'All rights reserved', 'Ward Notes', 'Back to Articles', 'analytics'])
+      expect(all).not.toContain(gone);
   });
 
   it('splits at h2/h3, merging the one-sentence h3 into the section before it', () => {
@@ -110,7 +112,9 @@ describe('plain-text article (made up: discharge instructions)', () => {
       { name: 'cta-1', text: 'Download the template' },
     ]);
     expect(bodies[0]).toContain('(see [teach-back in five minutes](link:teach-back-in-five-minutes))');
-    expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 3 .*"Download the template here\." became the button "Download the template" → link:cta-1: add its URL/));
+    expect(draft.warnings).toContainEqual(
+      expect.stringMatching(/lesson 3 .*"Download the template here\." became the button "Download the template" → link:cta-1: add its URL/),
+    );
   });
 
   it('drops the "Important note" and the "Back to Articles" line', () => {
@@ -126,7 +130,9 @@ describe('every fixture passes `coursemail check` as drafted', () => {
     runNew({ root, id: 'draft', from: fixture(name), every: '3d 9h', engine: 'react', force: false }, quiet);
     const { code, err } = await runCli(['check', '--root', root, '--series', 'draft']);
     // Only the warnings for cross-references and buttons the author has yet to give a URL (link:NAME).
-    expect(err.split('\n').filter((l) => l && !/^\d+ warnings?:$/.test(l) && !/has no URL, so (it shows as plain text|no button is shown)/.test(l))).toEqual([]);
+    expect(err.split('\n').filter((l) => l && !/^\d+ warnings?:$/.test(l) && !/has no URL, so (it shows as plain text|no button is shown)/.test(l))).toEqual(
+      [],
+    );
     expect(code).toBe(0);
   });
 
@@ -172,13 +178,18 @@ describe('Markdown structures other than paragraphs', () => {
 
 describe('two calls to action in one lesson', () => {
   it('makes the first the button and keeps the second as a sentence, with a warning', () => {
-    const prose = 'Coaching sessions run for fifty minutes by phone or video, at a time that suits a clinical rota, and nothing about them is recorded in any health record anywhere.';
-    const draft = draftText(`Booking\n\n${prose} You can book a session here. For the research behind it, read more here.\n\nNotes\n\n${prose}\n`, { fileName: 'booking.txt' });
+    const prose =
+      'Coaching sessions run for fifty minutes by phone or video, at a time that suits a clinical rota, and nothing about them is recorded in any health record anywhere.';
+    const draft = draftText(`Booking\n\n${prose} You can book a session here. For the research behind it, read more here.\n\nNotes\n\n${prose}\n`, {
+      fileName: 'booking.txt',
+    });
     const lesson = draft.lessons[0]!;
     expect(lesson.cta).toEqual({ text: 'Book a session', href: 'link:consultation' });
     expect(bodyOf(lesson.content)).not.toContain('You can book a session here.');
     expect(bodyOf(lesson.content)).toContain('For the research behind it, read more here.');
     expect(draft.linksTodo).toEqual([]);
-    expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 1 .*"For the research behind it, read more here\." is a second call-to-action in one lesson; it stayed in the text/));
+    expect(draft.warnings).toContainEqual(
+      expect.stringMatching(/lesson 1 .*"For the research behind it, read more here\." is a second call-to-action in one lesson; it stayed in the text/),
+    );
   });
 });

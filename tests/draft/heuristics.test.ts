@@ -76,18 +76,27 @@ describe('calls to action', () => {
     'Some words in a fragment that has only headings and paragraphs to read through here.',
     'Residents who want to learn more about it can find the whole study here.',
     'The answer is here.',
-    'We are here to help you decide.', 'Here is what the evidence says.', 'The gap between why you went into medicine and here.'])(
-    'leaves %j alone',
-    (sentence) => expect(readCta(sentence, none)).toBeUndefined(),
-  );
+    'We are here to help you decide.',
+    'Here is what the evidence says.',
+    'The gap between why you went into medicine and here.',
+  ])('leaves %j alone', (sentence) => expect(readCta(sentence, none)).toBeUndefined());
 });
 
 describe('plain-text cross-references', () => {
   const link = (text: string) => linkReferences(text, referenceName).markdown;
   it.each([
-    ['The broader picture is in physician burnout: solutions that actually work.', 'is in [physician burnout: solutions that actually work](link:physician-burnout).'],
-    ['Its own dynamic — explored in the cost of compartmentalization. When', 'explored in [the cost of compartmentalization](link:cost-of-compartmentalization). When'],
-    ['It is detailed on the coaching for physicians page (a dedicated article is coming).', 'detailed on [the coaching for physicians page](link:coaching-for-physicians) (a dedicated'],
+    [
+      'The broader picture is in physician burnout: solutions that actually work.',
+      'is in [physician burnout: solutions that actually work](link:physician-burnout).',
+    ],
+    [
+      'Its own dynamic — explored in the cost of compartmentalization. When',
+      'explored in [the cost of compartmentalization](link:cost-of-compartmentalization). When',
+    ],
+    [
+      'It is detailed on the coaching for physicians page (a dedicated article is coming).',
+      'detailed on [the coaching for physicians page](link:coaching-for-physicians) (a dedicated',
+    ],
     ['This is covered in more detail in our night-shift sleep guide, which', 'in [our night-shift sleep guide](link:night-shift-sleep), which'],
     ['A habit helps (see teach-back in five minutes).', '(see [teach-back in five minutes](link:teach-back-in-five-minutes)).'],
   ])('%j', (text, expected) => expect(link(text)).toContain(expected));
@@ -113,7 +122,9 @@ describe('plain-text structure', () => {
   });
 
   it('turns bullets into Markdown items and keeps text from becoming HTML or headings', () => {
-    expect(textToMarkdown('Lead-in:\n\n  • one\n  • two\n    continued\n\n#1 rule: <b>sleep</b>\n')).toBe('Lead-in:\n\n- one\n- two\n  continued\n\n\\#1 rule: \\<b>sleep\\</b>');
+    expect(textToMarkdown('Lead-in:\n\n  • one\n  • two\n    continued\n\n#1 rule: <b>sleep</b>\n')).toBe(
+      'Lead-in:\n\n- one\n- two\n  continued\n\n\\#1 rule: \\<b>sleep\\</b>',
+    );
   });
 
   it('detects the format by extension, then by content', () => {
@@ -142,8 +153,9 @@ describe('what is not copied', () => {
     expect(isNavigation(para(text))).toBe(true),
   );
 
-  it.each(['Back to all articles | Next: Caffeine on call', '← Previous', 'Read more articles', 'Back to all articles · ← Previous: Sleep before nights'])('navigation in any position: %j', (text) =>
-    expect(isNavigation(para(text))).toBe(true),
+  it.each(['Back to all articles | Next: Caffeine on call', '← Previous', 'Read more articles', 'Back to all articles · ← Previous: Sleep before nights'])(
+    'navigation in any position: %j',
+    (text) => expect(isNavigation(para(text))).toBe(true),
   );
 
   it('"Next: <title>" alone is navigation only at the end of the article', () => {

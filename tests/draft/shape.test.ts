@@ -62,7 +62,11 @@ describe.each(Object.entries(ARTICLES))('new --from %s keeps the article’s sha
     // Every section not a subject (but the first, which the introduction opens) is reported as merged, with its word count.
     const merged = want.sections.slice(1).filter((h) => !want.subjects.includes(h as never));
     expect(merges).toHaveLength(merged.length);
-    for (const h of merged) expect(merges.find((w) => w.includes(`"${h}"`)), h).toMatch(/\(\d+ words, under the 40-word floor\) was merged in (?:after|before) "/);
+    for (const h of merged)
+      expect(
+        merges.find((w) => w.includes(`"${h}"`)),
+        h,
+      ).toMatch(/\(\d+ words, under the 40-word floor\) was merged in (?:after|before) "/);
   });
 
   it('never puts more than two headed sections in one lesson', () => {
@@ -94,11 +98,21 @@ describe.each(Object.entries(ARTICLES))('new --from %s keeps the article’s sha
 describe('the merge floor', () => {
   it('is configurable: --merge-below 0 never merges, a higher floor merges more, still two headed sections at most', async () => {
     const none = draftFixture('clinic-letters.md', { mergeBelow: 0 });
-    expect(none.lessons.map((l) => l.subject)).toEqual(['Writing clinic letters patients can read', 'One idea a paragraph', 'Numbers', 'Words to avoid', 'Reading it aloud']);
+    expect(none.lessons.map((l) => l.subject)).toEqual([
+      'Writing clinic letters patients can read',
+      'One idea a paragraph',
+      'Numbers',
+      'Words to avoid',
+      'Reading it aloud',
+    ]);
     expect(none.warnings.filter((w) => w.includes('was merged'))).toEqual([]);
     const high = draftFixture('article-night-shifts.txt', { mergeBelow: 60 });
     expect(high.lessons.map((l) => l.subject)).toEqual(['Night shifts without the wreckage', 'Sleep between nights', 'The recovery day']);
-    expect(high.warnings).toContainEqual(expect.stringMatching(/lesson 2 \(02-sleep-between-nights\.md\): "Eating at three in the morning" \(40 words, under the 60-word floor\) was merged in after "Sleep between nights"/));
+    expect(high.warnings).toContainEqual(
+      expect.stringMatching(
+        /lesson 2 \(02-sleep-between-nights\.md\): "Eating at three in the morning" \(40 words, under the 60-word floor\) was merged in after "Sleep between nights"/,
+      ),
+    );
     const root = newProject();
     runNew({ root, id: 'floor', from: fixture('clinic-letters.md'), every: '2d', engine: 'react', mergeBelow: '0', force: false }, quiet);
     expect((await runCli(['check', '--root', root, '--series', 'floor'])).out).toContain('floor: 5 lessons');
@@ -106,12 +120,15 @@ describe('the merge floor', () => {
 
   it('a short lesson no neighbour can take is reported', () => {
     const draft = draftFixture('clinic-letters.md');
-    expect(draft.warnings).toContainEqual(expect.stringMatching(/lesson 2 \(02-numbers\.md\) has only 22 words, under the 40-word floor, but no neighbour could take it/));
+    expect(draft.warnings).toContainEqual(
+      expect.stringMatching(/lesson 2 \(02-numbers\.md\) has only 22 words, under the 40-word floor, but no neighbour could take it/),
+    );
   });
 });
 
 describe('plain-text titles', () => {
-  const section = (h: string) => `${h}\n\nA paragraph about ${h.toLowerCase()} that runs long enough to stand as a lesson of its own: it says what to do, when to do it, and why it helps, in the plain words a tired reader on a break between patients can take in at once without rereading anything.`;
+  const section = (h: string) =>
+    `${h}\n\nA paragraph about ${h.toLowerCase()} that runs long enough to stand as a lesson of its own: it says what to do, when to do it, and why it helps, in the plain words a tired reader on a break between patients can take in at once without rereading anything.`;
 
   it('a short first line without a full stop is the title, even with the introduction on the next line', () => {
     const text = `Caffeine on call\nCoffee is the most used drug on any ward at night, and the least planned.\n\n${section('Timing the first cup')}\n\n${section('The last cup')}\n`;

@@ -29,7 +29,12 @@ describe('writing series/<id>/', () => {
     runNew({ root, id: 'course', from: fixture('night-shift-sleep.md'), every: '2d', engine: 'react', force: false }, quiet);
     expect(readdirSync(join(root, 'series/course'))).toHaveLength(6);
     runNew({ root, id: 'course', from: fixture('safer-handoffs.html'), every: '2d', engine: 'react', force: true }, quiet);
-    expect(readdirSync(join(root, 'series/course')).sort()).toEqual(['01-safer-handoffs-on-a-busy-ward.md', '02-a-shared-checklist.md', '03-practising-it.md', 'series.yaml']);
+    expect(readdirSync(join(root, 'series/course')).sort()).toEqual([
+      '01-safer-handoffs-on-a-busy-ward.md',
+      '02-a-shared-checklist.md',
+      '03-practising-it.md',
+      'series.yaml',
+    ]);
     expect(readdirSync(join(root, 'series'))).toEqual(['course']); // no temporary or replaced folder left beside it
   });
 
@@ -43,7 +48,10 @@ describe('writing series/<id>/', () => {
   it('a failed --force run keeps the existing series untouched', () => {
     const root = newProject();
     writeSeriesFolder(root, 'kept', files, { force: false });
-    const broken = [{ name: '01-new.md', content: 'new' }, { name: '..', content: 'x' }];
+    const broken = [
+      { name: '01-new.md', content: 'new' },
+      { name: '..', content: 'x' },
+    ];
     expect(() => writeSeriesFolder(root, 'kept', broken, { force: true })).toThrow(/nothing was written/);
     expect(readdirSync(join(root, 'series'))).toEqual(['kept']);
     expect(readdirSync(join(root, 'series/kept')).sort()).toEqual(['01-one.md', 'series.yaml']);

@@ -37,7 +37,12 @@ describe('backup and restore of the SQLite store', () => {
 
     const first = spawnWorker({ ...common, name: 'first' });
     const inFlight = () => server!.requests.find((r) => r.apiKey === first.apiKey && !r.answered);
-    await waitFor(() => server!.received.length >= 100 && inFlight() !== undefined, 'a batch in flight after the first sends', 40_000, () => first.err());
+    await waitFor(
+      () => server!.received.length >= 100 && inFlight() !== undefined,
+      'a batch in flight after the first sends',
+      40_000,
+      () => first.err(),
+    );
     const keyInFlight = inFlight()!.idempotencyKey;
     // Frozen, not dead: it holds its leases while the backup is taken and the restore is tried.
     first.signal('SIGSTOP');
@@ -68,7 +73,12 @@ describe('backup and restore of the SQLite store', () => {
     expect(await deliveryRows(options)).toEqual(inBackup);
 
     const second = spawnWorker({ ...common, name: 'second' });
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 60_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      60_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     expect(await stopWorker(second)).toEqual({ code: 0, signal: null });
 
     expect(server.countByDelivery().size).toBe(DUE);

@@ -29,7 +29,10 @@ const toOf = (m: ParsedMail) => [m.to].flat()[0]?.text;
 beforeAll(async () => {
   [c, browser] = await Promise.all([
     // A long folder name, as console-width's: a path shown on a page must still fit 375 px.
-    startConsole({ prefix: `project-${'deep'.repeat(16)}-`, readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null })) }),
+    startConsole({
+      prefix: `project-${'deep'.repeat(16)}-`,
+      readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Cara'][i]!, timezone: null })),
+    }),
     launchBrowser(),
   ]);
   config = loadConfig(c.root);
@@ -55,7 +58,9 @@ describe('the console’s broadcast editor in Chromium', () => {
   });
   afterAll(() => page.close());
 
-  it('writes a broadcast beside its live preview, test-sends it to the coach, sends it to the 3 readers (the worker sends), and the audit log shows both', { timeout: 120_000 }, async () => {
+  it('writes a broadcast beside its live preview, test-sends it to the coach, sends it to the 3 readers (the worker sends), and the audit log shows both', {
+    timeout: 120_000,
+  }, async () => {
     await page.getByRole('link', { name: 'Drafts', exact: true }).first().click();
     await page.waitForURL(/\/admin\/drafts$/);
     await page.locator('[data-testid="new-draft"]').click();
@@ -64,18 +69,31 @@ describe('the console’s broadcast editor in Chromium', () => {
     await page.fill('input[name=slug]', 'spring-note');
     await page.fill('input[name=subject]', 'Spring news for {{#if firstName}}{{firstName}}{{else}}you{{/if}}');
     await page.fill('input[name=preheader]', 'A short note from the coach, nothing to do.');
-    await page.fill('textarea[name=body]', '{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}\n\nA **new article** is out: ten minutes, read it when you can.');
+    await page.fill(
+      'textarea[name=body]',
+      '{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}\n\nA **new article** is out: ten minutes, read it when you can.',
+    );
     // The preview is the email as rendered and filled for the sample reader, footer and all.
     const subject = page.locator('[data-testid="preview-subject"]');
     await subject.waitFor();
-    await waitFor(async () => (await subject.innerText()) === 'Spring news for Maya', 'the live preview of the subject', 15_000, () => subject.innerText());
+    await waitFor(
+      async () => (await subject.innerText()) === 'Spring news for Maya',
+      'the live preview of the subject',
+      15_000,
+      () => subject.innerText(),
+    );
     const frame = page.frameLocator('#email-frame');
     await frame.getByText('new article').first().waitFor();
     expect(await frame.locator('body').innerText()).toContain(config.postalAddress);
     expect(await page.locator('[data-testid="checklist"]').getAttribute('data-all-ok')).toBe('true');
     // Typing again updates it.
     await page.fill('input[name=subject]', 'Spring notes for {{#if firstName}}{{firstName}}{{else}}you{{/if}}');
-    await waitFor(async () => (await subject.innerText()) === 'Spring notes for Maya', 'the preview to follow the edit', 15_000, () => subject.innerText());
+    await waitFor(
+      async () => (await subject.innerText()) === 'Spring notes for Maya',
+      'the preview to follow the edit',
+      15_000,
+      () => subject.innerText(),
+    );
 
     await page.locator('[data-testid="save"]').click();
     await page.waitForURL(/\/admin\/drafts\/\d+\?done=Saved/);
@@ -124,16 +142,22 @@ describe('the console’s broadcast editor in Chromium', () => {
 
     // The broadcasts list shows it beside the file broadcasts, as written in the console (no file).
     await page.goto(`${c.server.url}/admin/broadcasts`);
-    expect(await page.locator('[data-broadcast="spring-note"]').innerText()).toMatch(/spring-note \(written in the console\)[\s\S]*Spring notes for[\s\S]*sent 3\/3/);
+    expect(await page.locator('[data-broadcast="spring-note"]').innerText()).toMatch(
+      /spring-note \(written in the console\)[\s\S]*Spring notes for[\s\S]*sent 3\/3/,
+    );
 
     await page.goto(`${c.server.url}/admin/audit`);
-    const rows = await page.locator('[data-testid="audit"] tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action'), tr.querySelectorAll('td')[3]?.textContent ?? '']));
+    const rows = await page
+      .locator('[data-testid="audit"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-action'), tr.querySelectorAll('td')[3]?.textContent ?? '']));
     expect(rows.map(([a]) => a)).toEqual(['broadcast.send', 'broadcast.test', 'draft.create', 'sign-in']);
     expect(rows[0]![1]).toMatch(/^draft “spring-note”: Started broadcast \d+ to 3 recipients/);
     expect(rows[1]![1]).toBe('draft “spring-note”: “[TEST] Spring notes for Maya” to coach@example.com');
   });
 
-  it('exports the draft to broadcasts/<slug>.md, the file the CLI reads, never over a file unless asked; edited after its send, it goes again only as a new broadcast', { timeout: 120_000 }, async () => {
+  it('exports the draft to broadcasts/<slug>.md, the file the CLI reads, never over a file unless asked; edited after its send, it goes again only as a new broadcast', {
+    timeout: 120_000,
+  }, async () => {
     await page.goto(c.server.url + draftPath);
     await page.locator('[data-testid="export"]').click();
     await page.waitForURL(/\?done=/);

@@ -9,7 +9,13 @@ import { until } from '../support/wait.ts';
  * progress followed live by the page (the test holds the import's first write, so the page
  * is seen running without any timing), then the summary with the bad rows by line.
  */
-const CSV = ['email,first_name,timezone,consent', 'ann.lee@example.com,Ann,America/Chicago,yes', 'bob at example.com,Bob,,yes', 'cara.diaz@example.com,Cara,,', 'dan@example.com,Dan,Mars/Base,yes'].join('\n');
+const CSV = [
+  'email,first_name,timezone,consent',
+  'ann.lee@example.com,Ann,America/Chicago,yes',
+  'bob at example.com,Bob,,yes',
+  'cara.diaz@example.com,Cara,,',
+  'dan@example.com,Dan,Mars/Base,yes',
+].join('\n');
 
 let c: RunningConsole;
 let browser: Browser;
@@ -60,9 +66,13 @@ describe('importing readers in the console, in Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     expect(await page.locator('[data-testid="import-progress"]').innerText()).toBe('Done: 4 rows read.');
     expect(await page.locator('progress').evaluate((p: HTMLProgressElement) => p.value === p.max)).toBe(true);
-    expect(await page.locator('[data-testid="imported"]').innerText()).toBe('2: 1 active and enrolled in physician-coaching, 1 pending (1 confirmation email queued)');
+    expect(await page.locator('[data-testid="imported"]').innerText()).toBe(
+      '2: 1 active and enrolled in physician-coaching, 1 pending (1 confirmation email queued)',
+    );
     expect(await page.locator('[data-testid="bad-count"]').innerText()).toBe('2');
-    const bad = await page.locator('[data-testid="bad-rows"] tbody tr').evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
+    const bad = await page
+      .locator('[data-testid="bad-rows"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent)));
     expect(bad).toEqual([
       ['3', 'email', expect.stringMatching(/.+/)],
       ['5', 'timezone', expect.stringContaining('Mars/Base')],
@@ -78,8 +88,14 @@ describe('importing readers in the console, in Chromium', () => {
     await page.goto(`${c.server.url}/admin/audit`);
     const audit = await page.locator('[data-testid="audit"] tbody tr').allInnerTexts();
     expect(audit.slice(0, 2)).toEqual([
-      expect.stringMatching(new RegExp(`${COACH}\\s+readers\\.import\\s+people\\.csv: 4 rows read: 2 imported \\(1 active, 1 pending, 1 confirmation queued\\), 0 duplicates, 0 suppressed and 0 who had left skipped, 2 bad$`)),
-      expect.stringMatching(new RegExp(`${COACH}\\s+readers\\.import\\s+people\\.csv \\(${Buffer.byteLength(CSV)} bytes, into physician-coaching\\): started$`)),
+      expect.stringMatching(
+        new RegExp(
+          `${COACH}\\s+readers\\.import\\s+people\\.csv: 4 rows read: 2 imported \\(1 active, 1 pending, 1 confirmation queued\\), 0 duplicates, 0 suppressed and 0 who had left skipped, 2 bad$`,
+        ),
+      ),
+      expect.stringMatching(
+        new RegExp(`${COACH}\\s+readers\\.import\\s+people\\.csv \\(${Buffer.byteLength(CSV)} bytes, into physician-coaching\\): started$`),
+      ),
     ]);
     await page.close();
   });

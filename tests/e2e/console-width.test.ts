@@ -24,7 +24,12 @@ beforeAll(async () => {
   [c, browser] = await Promise.all([
     startConsole({
       prefix: `project-${'deep'.repeat(16)}-`,
-      readers: READERS.map((email, i) => ({ email, firstName: ['Ann', 'Bob', 'Margaret'][i]!, timezone: 'America/Chicago', origin: { file: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', row: i + 2 } })),
+      readers: READERS.map((email, i) => ({
+        email,
+        firstName: ['Ann', 'Bob', 'Margaret'][i]!,
+        timezone: 'America/Chicago',
+        origin: { file: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', row: i + 2 },
+      })),
     }),
     launchBrowser(),
   ]);
@@ -84,8 +89,16 @@ describe.each(WIDTHS)('the console at %i px', (width) => {
   it('the import page, and an import’s summary with its bad rows, fit the viewport and have no serious accessibility violation', async () => {
     await page.goto(`${c.server.url}/admin/import`);
     await check('import');
-    const csv = ['email,first_name,timezone,consent', 'new.reader@example.com,New,,yes', `${'x'.repeat(70)}@example.com,Long,,yes`, 'z@example.com,Zed,Europe/Nowhere-In-Particular,', 'y@example.com,Why,,not-a-date-or-yes'].join('\n');
-    await page.locator('[data-testid="import-file"]').setInputFiles({ name: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const csv = [
+      'email,first_name,timezone,consent',
+      'new.reader@example.com,New,,yes',
+      `${'x'.repeat(70)}@example.com,Long,,yes`,
+      'z@example.com,Zed,Europe/Nowhere-In-Particular,',
+      'y@example.com,Why,,not-a-date-or-yes',
+    ].join('\n');
+    await page
+      .locator('[data-testid="import-file"]')
+      .setInputFiles({ name: 'readers-exported-from-the-old-newsletter-tool-2026-11-30.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.locator('[data-testid="import-start"]').click();
     await page.locator('[data-testid="import-job"][data-state="done"]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="bad-rows"] tbody tr').count()).toBe(3);

@@ -54,7 +54,6 @@ describe('the console in Chromium', () => {
     await page.close();
   });
 
-
   it('signs in through the emailed link (button, then POST), shows status, finds a reader and unsubscribes them, and the audit log says so', async () => {
     const page = await browser.newPage();
     await page.goto(`${c.server.url}/admin/status`);

@@ -17,7 +17,11 @@ const EDITED = 'Lesson one, as saved a moment ago';
 /** The .eml files in a project's outbox, oldest first. */
 async function outbox(root: string): Promise<ParsedMail[]> {
   const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+    : [];
   return Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
 }
 
@@ -35,7 +39,11 @@ async function signUpAndConfirm(dev: RunningDev, root: string, email: string, fi
   const link = /https?:\/\/\S+\/confirm\/[\w-]+\.[\w-]+/.exec(confirmation.text ?? '')?.[0];
   expect(link?.startsWith(`${dev.url}/confirm/`)).toBe(true);
   expect(await (await fetch(link!)).text()).toContain('Yes, send me the course');
-  const confirmed = await fetch(link!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dev.url }, body: 'confirm=1' });
+  const confirmed = await fetch(link!, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: dev.url },
+    body: 'confirm=1',
+  });
   expect(confirmed.status).toBe(200);
   expect(await confirmed.text()).toContain('You are in');
   return confirmation;
@@ -158,7 +166,7 @@ describe('coursemail dev as a process (what npm start runs)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       // The webhook line is the last of the start-up lines: the pipe may hand them over in several reads.
-      const url = await until('the start-up lines', () => (/webhooks: (http:\/\/127\.0\.0\.1:\d+)\/webhooks\/resend/.exec(out)?.[1] ?? undefined), 60_000);
+      const url = await until('the start-up lines', () => /webhooks: (http:\/\/127\.0\.0\.1:\d+)\/webhooks\/resend/.exec(out)?.[1] ?? undefined, 60_000);
       expect(out).toContain(`coursemail dev: ${url}`);
       expect(out).toContain(`sign-up: ${url}/subscribe/${SERIES}`);
       expect(out).toContain('COURSEMAIL_SECRET is not set');

@@ -19,13 +19,22 @@ async function startDevProcess(root: string, port: number): Promise<{ out: () =>
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.COURSEMAIL_SECRET;
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'dev', '--root', root, '--port', String(port), '--idle-ms', '100'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'dev', '--root', root, '--port', String(port), '--idle-ms', '100'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  await waitFor(() => out.includes('watching for changes') || child.exitCode !== null, 'dev to listen', 60_000, () => out);
+  await waitFor(
+    () => out.includes('watching for changes') || child.exitCode !== null,
+    'dev to listen',
+    60_000,
+    () => out,
+  );
   expect(child.exitCode, out).toBeNull();
   return {
     out: () => out,

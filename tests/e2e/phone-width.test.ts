@@ -25,7 +25,12 @@ let browser: Browser;
 /** Page type → path on the dev server (public pages behind a signed link included). */
 const pages = new Map<string, string>();
 
-const outboxFiles = () => (existsSync(join(root, 'outbox')) ? readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml')).sort() : []);
+const outboxFiles = () =>
+  existsSync(join(root, 'outbox'))
+    ? readdirSync(join(root, 'outbox'))
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+    : [];
 
 beforeAll(async () => {
   // A long folder name, as on a CI machine whose checkout sits deep: pages that show a path
@@ -66,26 +71,40 @@ describe.each(WIDTHS)('at %i px', (width) => {
   });
   afterAll(() => page.close());
 
-  it.each([...['series', 'lesson', 'lesson, plain text', 'lesson, HTML source', 'confirmation email', 'broadcasts', 'broadcast', 'outbox', 'outbox message', 'status', 'sign-up', 'confirm', 'preferences', 'unsubscribe']])(
-    'the %s page fits the viewport and has no serious accessibility violation',
-    async (type) => {
-      await page.goto(`${dev.url}${pages.get(type)}`);
-      // Fragments the page fetches after itself (client support, headers) are in place.
-      await page.waitForFunction(() => !document.querySelector('[data-src]'), undefined, { timeout: 10_000 }).catch(() => undefined);
-      mkdirSync(ARTIFACTS, { recursive: true });
-      const shot = join(ARTIFACTS, `width-${width}-${type.replace(/\W+/g, '-')}.png`);
-      await page.screenshot({ path: shot, fullPage: true });
-      // `UPDATE_DOCS=1`: the README's phone-width picture of the preview.
-      if (process.env.UPDATE_DOCS && width === 375 && type === 'lesson') await page.screenshot({ path: join(REPO, 'docs', 'preview-phone.png') });
-      expect({ overflowing: await overflowing(page), axe: await axe(page) }).toEqual({ overflowing: [], axe: [] });
-      if (width === 375 && (type === 'lesson' || type === 'broadcast')) {
-        // The email frame spans the width, the panels come below it.
-        const [frame, aside] = await Promise.all([page.locator('.stage').boundingBox(), page.locator('aside').boundingBox()]);
-        expect(frame!.width).toBeGreaterThan(width - 60);
-        expect(aside!.y).toBeGreaterThanOrEqual(frame!.y + frame!.height);
-      }
-    },
-  );
+  it.each([
+    ...[
+      'series',
+      'lesson',
+      'lesson, plain text',
+      'lesson, HTML source',
+      'confirmation email',
+      'broadcasts',
+      'broadcast',
+      'outbox',
+      'outbox message',
+      'status',
+      'sign-up',
+      'confirm',
+      'preferences',
+      'unsubscribe',
+    ],
+  ])('the %s page fits the viewport and has no serious accessibility violation', async (type) => {
+    await page.goto(`${dev.url}${pages.get(type)}`);
+    // Fragments the page fetches after itself (client support, headers) are in place.
+    await page.waitForFunction(() => !document.querySelector('[data-src]'), undefined, { timeout: 10_000 }).catch(() => undefined);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const shot = join(ARTIFACTS, `width-${width}-${type.replace(/\W+/g, '-')}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
+    // `UPDATE_DOCS=1`: the README's phone-width picture of the preview.
+    if (process.env.UPDATE_DOCS && width === 375 && type === 'lesson') await page.screenshot({ path: join(REPO, 'docs', 'preview-phone.png') });
+    expect({ overflowing: await overflowing(page), axe: await axe(page) }).toEqual({ overflowing: [], axe: [] });
+    if (width === 375 && (type === 'lesson' || type === 'broadcast')) {
+      // The email frame spans the width, the panels come below it.
+      const [frame, aside] = await Promise.all([page.locator('.stage').boundingBox(), page.locator('aside').boundingBox()]);
+      expect(frame!.width).toBeGreaterThan(width - 60);
+      expect(aside!.y).toBeGreaterThanOrEqual(frame!.y + frame!.height);
+    }
+  });
 });
 
 it('the /status page lists the series with nothing sent, says "n/a with outbox" where the outbox cannot count, and has a legend', async () => {
@@ -98,5 +117,7 @@ it('the /status page lists the series with nothing sent, says "n/a with outbox" 
 
 it('the Outbox names each message by kind: the confirmation here, read from the store by its delivery id', async () => {
   const outbox = await (await fetch(`${dev.url}/outbox`)).text();
-  expect(outbox).toMatch(/<span class="from" data-col="to">phone@example.com<\/span>\s*<span class="inbox-line" data-col="subject"><span class="subject">Please confirm: Physician coaching is not therapy<\/span><\/span>\s*<span class="size" data-col="kind">confirmation<\/span>/);
+  expect(outbox).toMatch(
+    /<span class="from" data-col="to">phone@example.com<\/span>\s*<span class="inbox-line" data-col="subject"><span class="subject">Please confirm: Physician coaching is not therapy<\/span><\/span>\s*<span class="size" data-col="kind">confirmation<\/span>/,
+  );
 });

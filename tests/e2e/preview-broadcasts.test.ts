@@ -18,7 +18,11 @@ let browser: Browser;
 
 const emails = async (): Promise<ParsedMail[]> => {
   const dir = join(root, 'outbox');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+    : [];
   return Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
 };
 const get = async (path: string) => {

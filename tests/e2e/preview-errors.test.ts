@@ -73,15 +73,24 @@ describe('provider and config errors reach the preview page', () => {
     dev = await startDev({ root, port: 0, env: { RESEND_API_KEY: 're_wrong', RESEND_BASE_URL: resend.url }, watch: false, idleMs: 50, log: () => undefined });
     const now = new Date();
     // One reader in the course: lesson 1 is due, so the worker's first request meets the refusal.
-    await dev.store.subscribers.importBatch([{ email: 'reader@example.org', firstName: 'Maya', timezone: null, consentAt: now, consentSource: 'test' }], { now, seriesId: SERIES });
+    await dev.store.subscribers.importBatch([{ email: 'reader@example.org', firstName: 'Maya', timezone: null, consentAt: now, consentSource: 'test' }], {
+      now,
+      seriesId: SERIES,
+    });
     await waitFor(() => resend!.requests.length > 0, 'the worker’s first request', 30_000);
 
     const banner = page.locator('[data-testid="worker-banner"]');
-    await waitFor(async () => {
-      await page.goto(`${dev!.url}/`);
-      return (await banner.count()) > 0;
-    }, 'the banner', 30_000);
-    expect(await banner.innerText()).toMatch(/stopped by the provider: Resend refused the API key \(403\): check RESEND_API_KEY\..*Restart coursemail dev to send again\./);
+    await waitFor(
+      async () => {
+        await page.goto(`${dev!.url}/`);
+        return (await banner.count()) > 0;
+      },
+      'the banner',
+      30_000,
+    );
+    expect(await banner.innerText()).toMatch(
+      /stopped by the provider: Resend refused the API key \(403\): check RESEND_API_KEY\..*Restart coursemail dev to send again\./,
+    );
 
     await page.goto(`${dev.url}/series/${SERIES}/2`);
     await page.locator('[data-testid="send-test"]').click();

@@ -19,7 +19,12 @@ let preview: RunningPreview;
 let browser: Browser;
 let page: Page;
 
-const outbox = () => (existsSync(join(root, 'outbox')) ? readdirSync(join(root, 'outbox')).filter((f) => f.endsWith('.eml')).sort() : []);
+const outbox = () =>
+  existsSync(join(root, 'outbox'))
+    ? readdirSync(join(root, 'outbox'))
+        .filter((f) => f.endsWith('.eml'))
+        .sort()
+    : [];
 const readEml = async (file: string) => simpleParser(readFileSync(join(root, 'outbox', file)));
 
 beforeAll(async () => {
@@ -57,8 +62,17 @@ describe('send test from the email page', () => {
     expect(await row.count()).toBe(1);
     expect(await row.innerText()).toContain('[TEST] ');
     // A person's columns: time, recipient, subject, kind (no file name).
-    const cols = Object.fromEntries(await row.locator('[data-col]').evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.col, (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()])));
-    expect(cols).toEqual({ time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/), to: 'coach@example.com', subject: expect.stringMatching(/^\[TEST\] Coaching or therapy\?/), kind: 'test' });
+    const cols = Object.fromEntries(
+      await row
+        .locator('[data-col]')
+        .evaluateAll((els) => els.map((e) => [(e as HTMLElement).dataset.col, (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()])),
+    );
+    expect(cols).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/),
+      to: 'coach@example.com',
+      subject: expect.stringMatching(/^\[TEST\] Coaching or therapy\?/),
+      kind: 'test',
+    });
     expect(await row.innerText()).not.toContain('.eml');
     await row.locator('a').click();
     await page.frameLocator('#email-frame').getByText('988 Suicide & Crisis Lifeline').waitFor();
@@ -74,7 +88,9 @@ describe('send test from the email page', () => {
     expect(await page.evaluate(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument!.documentElement.scrollWidth)).toBe(375);
     expect(await page.locator('[data-scheme]').allInnerTexts()).toEqual(['Light', 'Dark (inverted, as Gmail does)', "Dark (the email's own dark styles)"]);
     await page.locator('[data-scheme="invert"]').click();
-    await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'));
+    await page.waitForFunction(() =>
+      (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'),
+    );
     expect(page.url()).toMatch(/#width=mobile&tab=preview&scheme=invert$/);
   });
 
@@ -93,7 +109,12 @@ describe('send test from the email page', () => {
     const form = new URLSearchParams({ path: `/series/${SERIES}/3`, sample: 'named', to: 'victim@example.com' });
     const evil = await fetch(`${preview.url}/send-test`, { method: 'POST', body: form, headers: { Origin: 'http://evil.example' }, redirect: 'manual' });
     expect(evil.status).toBe(403);
-    const crossSite = await fetch(`${preview.url}/send-test`, { method: 'POST', body: form, headers: { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' }, redirect: 'manual' });
+    const crossSite = await fetch(`${preview.url}/send-test`, {
+      method: 'POST',
+      body: form,
+      headers: { Origin: 'null', 'Sec-Fetch-Site': 'cross-site' },
+      redirect: 'manual',
+    });
     expect(crossSite.status).toBe(403);
     const bare = await fetch(`${preview.url}/send-test`, { method: 'POST', body: form, redirect: 'manual' });
     expect(bare.status).toBe(403);
@@ -153,7 +174,11 @@ describe('coursemail send-test', () => {
     const project = await loadProject(root);
     const { built } = await buildSeries(project, SERIES);
     const good = built!.steps[0]!.message;
-    const withoutCrisisLine = { ...good, html: good.html.replaceAll('988lifeline.org', 'our website'), text: good.text.replaceAll('988lifeline.org', 'our website') };
+    const withoutCrisisLine = {
+      ...good,
+      html: good.html.replaceAll('988lifeline.org', 'our website'),
+      text: good.text.replaceAll('988lifeline.org', 'our website'),
+    };
     const dir = join(root, 'outbox-guard');
     const attempt = sendTest({ message: withoutCrisisLine, config: project.config, transport: createOutboxTransport({ dir }), now: new Date() });
     await expect(attempt).rejects.toThrow(CoursemailError);

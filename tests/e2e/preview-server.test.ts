@@ -75,7 +75,10 @@ describe('the preview server', () => {
   beforeAll(async () => {
     root = tempProject();
     mkdirSync(join(root, 'broadcasts'));
-    writeFileSync(join(root, 'broadcasts/holiday-note.md'), '---\nsubject: "A short note before the holidays"\npreheader: "No lesson this week; here is why."\nseries: physician-coaching\n---\n\nHello {{firstName}}, a short note.\n');
+    writeFileSync(
+      join(root, 'broadcasts/holiday-note.md'),
+      '---\nsubject: "A short note before the holidays"\npreheader: "No lesson this week; here is why."\nseries: physician-coaching\n---\n\nHello {{firstName}}, a short note.\n',
+    );
     preview = await startPreview({ root, port: 0, watch: false });
   });
   afterAll(() => preview?.close());
@@ -95,7 +98,12 @@ describe('the preview server', () => {
   });
 
   it('takes extra routes (public endpoints, /status) behind the same Host check', async () => {
-    const extended = await startPreview({ root, port: 0, watch: false, extend: (app, builder) => app.get('/extra', (c) => c.text(`extra ${builder.series.size}`)) });
+    const extended = await startPreview({
+      root,
+      port: 0,
+      watch: false,
+      extend: (app, builder) => app.get('/extra', (c) => c.text(`extra ${builder.series.size}`)),
+    });
     try {
       expect(await (await fetch(`${extended.url}/extra`)).text()).toBe('extra 1');
       expect(await getWithHost(`${extended.url}/extra`, 'attacker.example')).toBe(403);
@@ -154,10 +162,18 @@ describe('rebuilding after a save', () => {
     const project = await loadProject(root);
     const before = (await buildSeries(project, 'physician-coaching')).built!;
     const file = join(root, 'series/physician-coaching/02-what-the-evidence-shows.md');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^delay: .*$/m, 'delay: 3d').replace(/\n\n/, '\n\nA new opening line for the test.\n\n'));
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/^delay: .*$/m, 'delay: 3d')
+        .replace(/\n\n/, '\n\nA new opening line for the test.\n\n'),
+    );
     const incremental = (await rebuildSeries(project, 'physician-coaching', before)).built!;
     const full = (await buildSeries(project, 'physician-coaching')).built!;
-    const parts = (b: typeof full) => [...b.steps.map((s) => [s.step.offsetMinutes, s.message.subject, s.message.html, s.message.text]), [b.confirm.message.html]];
+    const parts = (b: typeof full) => [
+      ...b.steps.map((s) => [s.step.offsetMinutes, s.message.subject, s.message.html, s.message.text]),
+      [b.confirm.message.html],
+    ];
     expect(parts(incremental)).toEqual(parts(full));
     expect(incremental.steps[1]!.message.html).toContain('A new opening line for the test.');
     // Unchanged lessons are the very objects built before: nothing re-rendered them.

@@ -51,7 +51,9 @@ describe('the series page', () => {
     const rows = page.locator(`[data-series="${SERIES}"] li[data-kind="lesson"]`);
     expect(await rows.count()).toBe(5);
     expect(await rows.evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.day)))).toEqual([0, 2, 4, 7, 10]);
-    expect(await rows.locator('.when').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/^Day 0\b/), expect.stringMatching(/^Day 10\b/)]));
+    expect(await rows.locator('.when').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Day 0\b/), expect.stringMatching(/^Day 10\b/)]),
+    );
     const { course } = loadSeries(root, SERIES, () => undefined);
     expect(await rows.locator('.subject').allInnerTexts()).toEqual(course!.steps.map((s) => s.subject));
     expect(await page.locator(`[data-series="${SERIES}"] li`).first().getAttribute('data-kind')).toBe('confirm');
@@ -108,7 +110,9 @@ describe('an email page', () => {
 
   it('has a dark view (colour inversion inside the email document) that survives a reload', async () => {
     await page.locator('[data-scheme="invert"]').click();
-    await page.waitForFunction(() => (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'));
+    await page.waitForFunction(() =>
+      (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument?.querySelector('style[data-preview="invert"]'),
+    );
     const filter = await page.evaluate(() => {
       const doc = (document.getElementById('email-frame') as HTMLIFrameElement).contentDocument!;
       return doc.defaultView!.getComputedStyle(doc.documentElement).filter;
@@ -135,7 +139,9 @@ describe('an email page', () => {
     await page.locator('[data-tab="headers"]').click();
     await page.locator('[data-testid="headers"] tr').first().waitFor();
     const headers = Object.fromEntries(
-      await page.locator('[data-testid="headers"] tr').evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])),
+      await page
+        .locator('[data-testid="headers"] tr')
+        .evaluateAll((rows) => rows.map((r) => [r.querySelector('th')!.textContent, r.querySelector('td')!.textContent])),
     );
     expect(headers.From).toMatch(/^"?Physician Coaching Practice"? <coach@example\.com>$/);
     expect(headers.Subject).toBe('Coaching or therapy? They do different jobs');
@@ -165,7 +171,9 @@ describe('an email page', () => {
     expect(await support.locator('details[data-group="differs"]').getAttribute('open')).not.toBeNull();
     expect(await support.locator('details[data-group="harmless"]').getAttribute('open')).toBeNull();
     expect(await support.locator('details[data-group="differs"] summary').innerText()).toMatch(/^Will look different in .*Outlook for Windows/);
-    expect(await support.locator('details[data-group="differs"] li[data-feature="border-radius"]').innerText()).toContain('Outlook for Windows: Rounded corners (the button) show square.');
+    expect(await support.locator('details[data-group="differs"] li[data-feature="border-radius"]').innerText()).toContain(
+      'Outlook for Windows: Rounded corners (the button) show square.',
+    );
     expect(await support.locator('details[data-group="harmless"] li[data-feature="color-scheme meta tag"]').count()).toBe(1);
     await support.locator('details[data-group="partial"] summary').click();
     const text = await support.innerText();
@@ -224,6 +232,7 @@ describe('live reload', () => {
         `import * as shipped from '${join(REPO, 'emails/index.ts')}';`,
         "import { MARKER } from './marker.ts';",
         'export const { Broadcast, ConfirmSubscription, lessonMjml, broadcastMjml, confirmSubscriptionMjml } = shipped;',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: this line is source code written into a template file.
         'export const Lesson = (props: Parameters<typeof shipped.Lesson>[0]) => createElement(shipped.Lesson, { ...props, bodyHtml: `<p>${MARKER}</p>${props.bodyHtml}` });',
         '',
       ].join('\n'),
@@ -253,7 +262,10 @@ describe('live reload', () => {
   it('picks up a broadcasts/ folder created while it runs', async () => {
     await page.goto(`${preview.url}/`);
     mkdirSync(join(root, 'broadcasts'));
-    writeFileSync(join(root, 'broadcasts/spring-update.md'), '---\nsubject: "A spring update"\npreheader: "Two new things this month."\n---\n\n{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}} two new things.\n');
+    writeFileSync(
+      join(root, 'broadcasts/spring-update.md'),
+      '---\nsubject: "A spring update"\npreheader: "Two new things this month."\n---\n\n{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}} two new things.\n',
+    );
     await page.locator('[data-broadcast="spring-update"]').waitFor({ timeout: 10_000 });
     await page.locator('[data-broadcast="spring-update"] a').click();
     await frame().getByText('Hi Maya, two new things.').waitFor();

@@ -15,7 +15,10 @@ beforeAll(async () => {
   root = tempProject();
   [dev, browser] = await Promise.all([startDev({ root, port: 0, env: {}, log: () => undefined }), launchBrowser()]);
   const now = new Date();
-  await dev.store.subscribers.importBatch(READERS.map((email) => ({ email, firstName: null, timezone: null, consentAt: now, consentSource: 'test' })), { now, seriesId: null });
+  await dev.store.subscribers.importBatch(
+    READERS.map((email) => ({ email, firstName: null, timezone: null, consentAt: now, consentSource: 'test' })),
+    { now, seriesId: null },
+  );
 });
 
 afterAll(async () => {
@@ -45,7 +48,9 @@ describe("the series page's broadcast list, open in Chromium while things change
     await other.waitForURL(/\/broadcasts\/news\?notice=/);
 
     await page.locator('[data-testid="broadcasts"] li[data-broadcast="news"][data-state="sent"]').waitFor({ timeout: 20_000 });
-    expect(await row.locator('[data-testid="state"]').innerText()).toMatch(new RegExp(`^sent ${READERS.length}/${READERS.length} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`));
+    expect(await row.locator('[data-testid="state"]').innerText()).toMatch(
+      new RegExp(`^sent ${READERS.length}/${READERS.length} at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC`),
+    );
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await other.close();
     await page.close();

@@ -78,7 +78,10 @@ describe('a first lesson with no delay', () => {
 
   it('is promised "at once" everywhere, inside the window and after it', async () => {
     expect(await timelineFirstLesson(s.dev)).toBe('at once when you confirm');
-    for (const [email, at] of [['inside@example.com', INSIDE], ['after@example.com', AFTER]] as const) {
+    for (const [email, at] of [
+      ['inside@example.com', INSIDE],
+      ['after@example.com', AFTER],
+    ] as const) {
       const r = await confirmAt(s, email, at);
       expect(r.email).toContain('The first lesson arrives at once when you confirm.');
       expect(r.prompt).toContain('If you press it now, the first lesson arrives at once.');
@@ -86,7 +89,12 @@ describe('a first lesson with no delay', () => {
     }
     // And the Outbox says which is which: two confirmations, and lesson 1 for each reader.
     const kinds = async () => [...(await (await fetch(`${s.dev.url}/outbox`)).text()).matchAll(/data-col="kind">([^<]*)</g)].map((m) => m[1]).sort();
-    expect(await until('lesson 1 for both', async () => ((await kinds()).length === 4 ? kinds() : undefined))).toEqual(['confirmation', 'confirmation', 'lesson 1', 'lesson 1']);
+    expect(await until('lesson 1 for both', async () => ((await kinds()).length === 4 ? kinds() : undefined))).toEqual([
+      'confirmation',
+      'confirmation',
+      'lesson 1',
+      'lesson 1',
+    ]);
   });
 });
 

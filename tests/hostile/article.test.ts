@@ -22,7 +22,9 @@ describe('coursemail new --from with hostile articles', () => {
       const id = name.replace(/\W.*/, '');
       const r = await runCli(['new', id, '--from', join(root, name), '--root', root]);
       expect(r.code, r.err).toBe(1);
-      expect(r.err).toBe(`coursemail: ${join(root, name)} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`);
+      expect(r.err).toBe(
+        `coursemail: ${join(root, name)} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`,
+      );
       noStack(r.err);
       expect(existsSync(join(root, 'series', id))).toBe(false);
     }
@@ -32,7 +34,10 @@ describe('coursemail new --from with hostile articles', () => {
     const root = tempProject({ series: false });
     const file = join(root, 'article.md');
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]'];
-    writeFileSync(file, `---\n${bomb.join('\n')}\n__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }\n---\n\n# What coaching is\n\nCoaching is structured, forward-looking work with a trained coach.\n`);
+    writeFileSync(
+      file,
+      `---\n${bomb.join('\n')}\n__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }\n---\n\n# What coaching is\n\nCoaching is structured, forward-looking work with a trained coach.\n`,
+    );
     const r = await runCli(['new', 'bombed', '--from', file, '--root', root]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('frontmatter is not valid YAML (Excessive alias count indicates a resource exhaustion attack); it was left out');

@@ -39,7 +39,17 @@ const HOSTILE_BODY = [
   '</textarea><script>alert("console")</script>',
 ].join('\n');
 
-const fields = (over: Record<string, string> = {}) => ({ slug: 'hostile', subject: 'A note for {{firstName}}', preheader: 'Nothing to do.', series: '', sendAt: '', ctaText: '', ctaHref: '', body: HOSTILE_BODY, ...over });
+const fields = (over: Record<string, string> = {}) => ({
+  slug: 'hostile',
+  subject: 'A note for {{firstName}}',
+  preheader: 'Nothing to do.',
+  series: '',
+  sendAt: '',
+  ctaText: '',
+  ctaHref: '',
+  body: HOSTILE_BODY,
+  ...over,
+});
 
 function post(path: string, body: Record<string, string>, opts: { csrf?: string; origin?: string } = {}) {
   return fetch(`${server.url}${path}?console_csrf=${opts.csrf ?? CSRF}`, {
@@ -64,7 +74,10 @@ beforeAll(async () => {
   // A signed-in session, as the sign-in flow leaves it (its own tests are in console.test.ts).
   await store.admin.addSession(sha256(SESSION), COACH, new Date());
   const now = new Date();
-  await store.subscribers.importBatch([{ email: 'reader@example.com', firstName: 'Ann', timezone: null, consentAt: now, consentSource: 'test' }], { now, seriesId: null });
+  await store.subscribers.importBatch([{ email: 'reader@example.com', firstName: 'Ann', timezone: null, consentAt: now, consentSource: 'test' }], {
+    now,
+    seriesId: null,
+  });
   const app = await openServeApp({ root, store, config, secret: SECRET, series: new Map(), console: { watch: false } });
   close = app.close;
   server = await startHttpServer(app, { port: 0 });
@@ -94,7 +107,9 @@ describe('the console’s broadcast editor against hostile input', () => {
     expect(send.status).toBe(409);
     // Posted anyway (a forged form with the hash of what is stored): refused, nothing recorded.
     const hash = storedDraftSource(d).hash;
-    expect(decodeURIComponent((await post(`${path}/test`, { confirm: 'yes', hash })).headers.get('location') ?? '')).toMatch(/\?failed=Test not sent: draft “injected” does not pass the checks/);
+    expect(decodeURIComponent((await post(`${path}/test`, { confirm: 'yes', hash })).headers.get('location') ?? '')).toMatch(
+      /\?failed=Test not sent: draft “injected” does not pass the checks/,
+    );
     expect((await post(`${path}/send`, { confirm: 'yes', hash })).status).toBe(409);
     expect(await outbox()).toEqual([]);
     expect(await store.broadcasts.list()).toEqual([]);
@@ -120,7 +135,8 @@ describe('the console’s broadcast editor against hostile input', () => {
     expect(decodeURIComponent(sent.headers.get('location') ?? '')).toMatch(/\?done=Sent “\[TEST\] A note for Maya” to coach@example.com/);
     const [mail] = await outbox();
     const body = String(mail!.html);
-    for (const gone of ['<script', 'alert(', 'onerror', 'javascript:', '<iframe', '<form', '<input', 'display: none !important', 'display:none;font-size:0']) expect(body, gone).not.toContain(gone);
+    for (const gone of ['<script', 'alert(', 'onerror', 'javascript:', '<iframe', '<form', '<input', 'display: none !important', 'display:none;font-size:0'])
+      expect(body, gone).not.toContain(gone);
     // The author's text is still there, visible, and the footer follows it, in both parts.
     expect(body).toContain('HIDDEN-MARK');
     expect(body.indexOf(config.postalAddress)).toBeGreaterThan(body.indexOf('HIDDEN-MARK'));

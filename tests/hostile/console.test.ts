@@ -25,14 +25,20 @@ const logged: string[] = [];
 const client = () => `203.0.113.${++clients}`;
 
 const cookiesOf = (r: Response) => Object.fromEntries(r.headers.getSetCookie().map((c) => c.split(';')[0]!.split('=') as [string, string]));
-const jar = (cookies: Record<string, string>) => Object.entries(cookies).map(([k, v]) => `${k}=${v}`).join('; ');
+const jar = (cookies: Record<string, string>) =>
+  Object.entries(cookies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ');
 
 const outbox = async () => (await c.mails()).map((m) => ({ file: m.file, to: [m.to].flat()[0]?.text ?? '', text: m.text ?? '' }));
 /** Links asked for and never used still land in the outbox: wait for them, so no later test takes one for its own. */
 const landed = async (count: number, since: Set<string>) => c.newSignInMails(since, count);
 const files = async () => new Set((await c.signInMails()).map((m) => m.file));
 
-function post(path: string, opts: { cookies?: Record<string, string>; body?: Record<string, string>; origin?: string | null; ip: string; headers?: Record<string, string> }) {
+function post(
+  path: string,
+  opts: { cookies?: Record<string, string>; body?: Record<string, string>; origin?: string | null; ip: string; headers?: Record<string, string> },
+) {
   const headers: Record<string, string> = { 'X-Forwarded-For': opts.ip, 'Content-Type': 'application/x-www-form-urlencoded', ...opts.headers };
   if (opts.origin !== null) headers.Origin = opts.origin ?? server.url;
   if (opts.cookies) headers.Cookie = jar(opts.cookies);
@@ -77,13 +83,42 @@ afterAll(async () => {
 describe('the console refuses what it must', () => {
   it('every /admin route answers 401 or a redirect to sign-in without a session, and with a forged one', async () => {
     // Every route the preview has (the console serves them all), and the console's own.
-    const preview = createPreviewApp({ builder: new PreviewBuilder(root), transport: () => { throw new Error('unused'); } });
-    const own = createConsoleApp({ store, config: loadConfig(root), secret, clock, transport: () => { throw new Error('unused'); }, preview });
+    const preview = createPreviewApp({
+      builder: new PreviewBuilder(root),
+      transport: () => {
+        throw new Error('unused');
+      },
+    });
+    const own = createConsoleApp({
+      store,
+      config: loadConfig(root),
+      secret,
+      clock,
+      transport: () => {
+        throw new Error('unused');
+      },
+      preview,
+    });
     // Sign-in is the one part open to all, by design (its own tests are below).
     const ownRoutes = own.routes.filter((r) => !r.path.startsWith('/admin/sign-in'));
-    expect(ownRoutes.map((r) => r.path)).toEqual(expect.arrayContaining(['/admin/audit', '/admin/audit.csv', '/admin/readers', '/admin/readers.csv', '/admin/readers/:id/forget', '/admin/sign-out/everywhere']));
+    expect(ownRoutes.map((r) => r.path)).toEqual(
+      expect.arrayContaining([
+        '/admin/audit',
+        '/admin/audit.csv',
+        '/admin/readers',
+        '/admin/readers.csv',
+        '/admin/readers/:id/forget',
+        '/admin/sign-out/everywhere',
+      ]),
+    );
     const routes = [...preview.routes.map((r) => ({ method: r.method, path: `/admin${r.path}` })), ...ownRoutes, { method: 'GET', path: '/admin' }];
-    const concrete = [...new Set(routes.filter((r) => r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => `${r.method} ${r.path.replace(/:[a-z]+/g, 'news').replace(/\/$/, '') || '/admin'}`))];
+    const concrete = [
+      ...new Set(
+        routes
+          .filter((r) => r.method !== 'ALL' && !r.path.endsWith('*'))
+          .map((r) => `${r.method} ${r.path.replace(/:[a-z]+/g, 'news').replace(/\/$/, '') || '/admin'}`),
+      ),
+    ];
     expect(concrete.length).toBeGreaterThan(25);
     for (const forged of [undefined, { coursemail_admin: randomBytes(32).toString('base64url') }]) {
       for (const route of concrete) {
@@ -190,7 +225,15 @@ describe('the console refuses what it must', () => {
           }
         });
         socket.on('error', reject);
-        const lines = [`POST ${path} HTTP/1.1`, `Host: ${host.host}`, 'Content-Type: application/x-www-form-urlencoded', 'Content-Length: 1000000', `Cookie: coursemail_admin=${session.coursemail_admin}`, 'X-Forwarded-For: 198.51.100.7', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+        const lines = [
+          `POST ${path} HTTP/1.1`,
+          `Host: ${host.host}`,
+          'Content-Type: application/x-www-form-urlencoded',
+          'Content-Length: 1000000',
+          `Cookie: coursemail_admin=${session.coursemail_admin}`,
+          'X-Forwarded-For: 198.51.100.7',
+          ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        ];
         socket.write(`${lines.join('\r\n')}\r\n\r\nconfirm=ye`);
       });
     expect(await halfSent(`/admin/broadcasts/news/send?console_csrf=${csrf}`, { Origin: 'https://evil.example' })).toMatch(/ 403 /);
@@ -209,7 +252,12 @@ describe('the console refuses what it must', () => {
     // The limits as shipped (the server above raises the per-address one: its tests sign in often).
     const app = await openServeApp({ root, store, config: loadConfig(root), secret, series: new Map(), clock, trustProxy: true, console: { watch: false } });
     const limited = await startHttpServer(app, { port: 0 });
-    const ask = (email: string, ip: string) => fetch(`${limited.url}/admin/sign-in`, { method: 'POST', headers: { Origin: limited.url, 'X-Forwarded-For': ip, 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email }) });
+    const ask = (email: string, ip: string) =>
+      fetch(`${limited.url}/admin/sign-in`, {
+        method: 'POST',
+        headers: { Origin: limited.url, 'X-Forwarded-For': ip, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ email }),
+      });
     try {
       const ip = client();
       const statuses: number[] = [];
@@ -256,10 +304,17 @@ describe('the console refuses what it must', () => {
         socket.on('data', (d) => (got += d.toString()));
         socket.on('end', () => resolve(got));
         socket.on('error', reject);
-        socket.write(`${[...lines, `Host: ${publicUrl.host}`, `Cookie: coursemail_admin=${session.coursemail_admin}`, 'X-Forwarded-For: 198.51.100.9', 'Connection: close'].join('\r\n')}\r\n\r\n`);
+        socket.write(
+          `${[...lines, `Host: ${publicUrl.host}`, `Cookie: coursemail_admin=${session.coursemail_admin}`, 'X-Forwarded-For: 198.51.100.9', 'Connection: close'].join('\r\n')}\r\n\r\n`,
+        );
       });
     expect((await raw(['GET /admin/broadcasts HTTP/1.1', 'Accept: text/html'])).split('\r\n')[0]).toMatch(/ 200 /);
-    const out = await raw([`POST /admin/sign-out?console_csrf=${csrf} HTTP/1.1`, `Origin: ${publicUrl.origin}`, 'Sec-Fetch-Site: same-origin', 'Content-Length: 0']);
+    const out = await raw([
+      `POST /admin/sign-out?console_csrf=${csrf} HTTP/1.1`,
+      `Origin: ${publicUrl.origin}`,
+      'Sec-Fetch-Site: same-origin',
+      'Content-Length: 0',
+    ]);
     expect(out.split('\r\n')[0]).toMatch(/ 303 /);
     // The cookie it clears is Secure there: by name, the console is only ever reached over https.
     expect(out).toMatch(/Set-Cookie: coursemail_admin=;[^\r]*Secure/i);
@@ -282,7 +337,11 @@ describe('without admins', () => {
     try {
       expect(plain.app.console).toBe(false);
       for (const path of ['/admin', '/admin/', '/admin/sign-in', '/admin/status', '/admin/audit']) expect((await fetch(srv.url + path)).status, path).toBe(404);
-      const r = await fetch(`${srv.url}/admin/sign-in`, { method: 'POST', headers: { Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `email=${COACH}` });
+      const r = await fetch(`${srv.url}/admin/sign-in`, {
+        method: 'POST',
+        headers: { Origin: srv.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: `email=${COACH}`,
+      });
       expect(r.status).toBe(404);
       expect(existsSync(join(plain.root, 'outbox'))).toBe(false);
     } finally {
@@ -295,12 +354,19 @@ describe('readers in the console', () => {
   it('search matches % and _ literally; pause and resume a course; forget only with the typed address; export one', async () => {
     const t = clock();
     await store.subscribers.importBatch(
-      ['a_b@example.com', 'axb@example.com', 'pct%x@example.com'].map((email) => ({ email, firstName: null, timezone: null, consentAt: t, consentSource: 'test' })),
+      ['a_b@example.com', 'axb@example.com', 'pct%x@example.com'].map((email) => ({
+        email,
+        firstName: null,
+        timezone: null,
+        consentAt: t,
+        consentSource: 'test',
+      })),
       { now: t, seriesId: null },
     );
     const session = await signIn();
     const csrf = await csrfOf(session);
-    const listed = async (q: string) => [...(await (await get(`/admin/readers?q=${encodeURIComponent(q)}`, session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1]);
+    const listed = async (q: string) =>
+      [...(await (await get(`/admin/readers?q=${encodeURIComponent(q)}`, session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1]);
     expect(await listed('a_b')).toEqual(['a_b@example.com']);
     expect(await listed('%')).toEqual(['pct%x@example.com']);
     expect((await listed('AXB')).length).toBe(1);
@@ -311,8 +377,11 @@ describe('readers in the console', () => {
 
     const axb = (await store.subscribers.findByEmail('axb@example.com'))!;
     await store.enrollments.enroll(axb.id, 'physician-coaching', t);
-    const act = (verb: string, body: Record<string, string>) => post(`/admin/readers/${axb.id}/${verb}?console_csrf=${csrf}`, { cookies: session, body, ip: client() });
-    expect([...(await (await get('/admin/readers?course=physician-coaching%3A', session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1])).toEqual(['axb@example.com']);
+    const act = (verb: string, body: Record<string, string>) =>
+      post(`/admin/readers/${axb.id}/${verb}?console_csrf=${csrf}`, { cookies: session, body, ip: client() });
+    expect([...(await (await get('/admin/readers?course=physician-coaching%3A', session)).text()).matchAll(/data-reader="([^"]+)"/g)].map((m) => m[1])).toEqual(
+      ['axb@example.com'],
+    );
     expect((await act('pause', { series: 'physician-coaching' })).status).toBe(303);
     expect((await store.enrollments.get(axb.id, 'physician-coaching'))?.pausedAt).not.toBeNull();
     expect((await act('resume', { series: 'physician-coaching' })).status).toBe(303);

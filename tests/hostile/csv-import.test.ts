@@ -24,7 +24,7 @@ function junk(length: number, seed: number, opts: { quotes: boolean }): Buffer {
   let x = seed;
   for (let i = 0; i < length; i++) {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
-    let b = x >> 16 & 0xff;
+    let b = (x >> 16) & 0xff;
     // A `"` opening a field makes the rest of the file one quoted value (a separate test).
     if (!opts.quotes && b === 0x22) b = 0x21;
     out[i] = b;
@@ -56,7 +56,8 @@ async function refusal(p: Promise<unknown>): Promise<Error> {
   if (!('error' in outcome)) throw new Error(`expected a refusal, got ${JSON.stringify(outcome.resolved)}`);
   return outcome.error;
 }
-const run = (store: Store, chunks: (string | Buffer)[] | AsyncIterable<Buffer>) => importCsv(store, Array.isArray(chunks) ? Readable.from(chunks) : chunks, { now });
+const run = (store: Store, chunks: (string | Buffer)[] | AsyncIterable<Buffer>) =>
+  importCsv(store, Array.isArray(chunks) ? Readable.from(chunks) : chunks, { now });
 
 forEachDatabase((db) => {
   it('binary junk, NUL bytes and Latin-1 between good rows: each bad line named with its column; the good rows around them are imported, nothing stored half-readable', async () => {
@@ -80,7 +81,11 @@ forEachDatabase((db) => {
     const lineOf = (needle: string) => text.findIndex((l) => l.startsWith(needle)) + 1;
     expect(result.bad).toContainEqual({ line: lineOf('nul'), field: 'email', reason: 'email: binary data (NUL bytes), not text' });
     expect(result.bad).toContainEqual({ line: lineOf('name-nul'), field: 'first_name', reason: 'first_name: binary data (NUL bytes), not text' });
-    expect(result.bad).toContainEqual({ line: lineOf('latin'), field: 'first_name', reason: 'first_name: bytes that are not UTF-8 (save the file as "CSV UTF-8")' });
+    expect(result.bad).toContainEqual({
+      line: lineOf('latin'),
+      field: 'first_name',
+      reason: 'first_name: bytes that are not UTF-8 (save the file as "CSV UTF-8")',
+    });
     expect(result.bad.every((b) => b.line >= 3 && b.line < lineOf('last'))).toBe(true);
     // Reasons quote the file's values only with control characters escaped (safe on a terminal).
     expect(result.bad.every((b) => !/[\u0000-\u001f\u007f-\u009f]/.test(b.reason))).toBe(true);
@@ -145,7 +150,12 @@ describe('hostile CSV files', () => {
     const store = await sqlite();
     const r = await run(store, [`${HEADER}${good('a')}"b@example.com,B,UTC,yes\n${good('c')}${good('d')}`]);
     expect(r.imported).toBe(3);
-    expect(r.bad).toEqual([{ line: 3, reason: 'a quoted value opened on this line is never closed (within 100 lines or 64 KiB): the line is skipped and reading goes on from the next' }]);
+    expect(r.bad).toEqual([
+      {
+        line: 3,
+        reason: 'a quoted value opened on this line is never closed (within 100 lines or 64 KiB): the line is skipped and reading goes on from the next',
+      },
+    ]);
     // A multi-line value that does close, a quote left open over 100 lines, and one left open to the end.
     const many = await run(store, [
       `${HEADER}${good('e')}"g@example.com","G\nH""",UTC,yes\ne2@example.com,"Ed\n${Array.from({ length: 150 }, (_, i) => good(`h${i}`)).join('')}i@example.com,"I\n${good('j')}${good('k')}`,
@@ -166,7 +176,9 @@ describe('hostile CSV files', () => {
       expect(await run(store, [text])).toMatchObject({ rows: 0, imported: 0, bad: [] });
     }
     const semicolon = await refusal(run(store, ['email;first_name;timezone\na@example.com;A;UTC\n']));
-    expect(semicolon.message).toContain('line 1: the header is ["email;first_name;timezone"]; the values are separated by ";": save the file as comma-separated CSV');
+    expect(semicolon.message).toContain(
+      'line 1: the header is ["email;first_name;timezone"]; the values are separated by ";": save the file as comma-separated CSV',
+    );
     const tabs = await refusal(run(store, ['email\tfirst_name\na@example.com\tA\n']));
     expect(tabs.message).toContain('separated by tabs');
     expect(await everyone(store)).toEqual([]);
@@ -177,7 +189,12 @@ describe('hostile CSV files', () => {
     const wide = Array.from({ length: 5000 }, (_, i) => `c${i}`);
     const header = `${wide.join(',')},email,first_name\n`;
     const row = (email: string, name: string) => `${wide.map(() => '').join(',')},${email},${name}\n`;
-    const r = await run(store, [header, row('a@example.com', 'Ann'), `${row('b@example.com', 'Bo').trimEnd()}${',z'.repeat(30_000)}\n`, row('c@example.com', 'Cy')]);
+    const r = await run(store, [
+      header,
+      row('a@example.com', 'Ann'),
+      `${row('b@example.com', 'Bo').trimEnd()}${',z'.repeat(30_000)}\n`,
+      row('c@example.com', 'Cy'),
+    ]);
     expect(r.imported).toBe(2);
     expect(r.bad).toEqual([{ line: 3, reason: '35002 values where the header has 5002 (a comma in a value that is not in quotes?)' }]);
     expect((await store.subscribers.findByEmail('a@example.com'))?.firstName).toBe('Ann');
@@ -212,7 +229,10 @@ describe('the import command with hostile files', () => {
     mkdirSync(join(root, 'folder.csv'));
     writeFileSync(join(root, 'image.csv'), Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
     writeFileSync(join(root, 'header.csv'), HEADER);
-    writeFileSync(join(root, 'mixed.csv'), Buffer.concat([Buffer.from(HEADER + good('ok')), junk(2000, 11, { quotes: false }), Buffer.from(`\n${good('ok2')}`)]));
+    writeFileSync(
+      join(root, 'mixed.csv'),
+      Buffer.concat([Buffer.from(HEADER + good('ok')), junk(2000, 11, { quotes: false }), Buffer.from(`\n${good('ok2')}`)]),
+    );
     const cli = (file: string) => runCli(['subscribers', 'import', join(root, file), '--root', root]);
 
     const dir = await cli('folder.csv');

@@ -15,7 +15,11 @@ describe('hostile input to the public endpoints', () => {
     expect((await subscribe(h, formPost({ email: 'a@example.com', first_name: 'x'.repeat(20_000) }))).status).toBe(413);
     const server = await h.listen();
     try {
-      const declared = await fetch(`${server.url}/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: big });
+      const declared = await fetch(`${server.url}/subscribe/${SERIES}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body: big,
+      });
       expect(declared.status).toBe(413);
       const chunks = [new TextEncoder().encode('email=a%40example.com&first_name='), ...Array.from({ length: 200 }, () => new Uint8Array(64 * 1024).fill(120))];
       const stream = new ReadableStream<Uint8Array>({
@@ -34,10 +38,17 @@ describe('hostile input to the public endpoints', () => {
       expect(chunked.status).toBe(413);
       expect(chunks.length).toBeGreaterThan(100); // stopped reading long before the end
       const id = await activeSubscriber(h);
-      const hugeOneClick = await fetch(`${server.url}/u/${token('unsubscribe', id)}`, { method: 'POST', body: `List-Unsubscribe=One-Click&pad=${'x'.repeat(40_000)}` });
+      const hugeOneClick = await fetch(`${server.url}/u/${token('unsubscribe', id)}`, {
+        method: 'POST',
+        body: `List-Unsubscribe=One-Click&pad=${'x'.repeat(40_000)}`,
+      });
       expect(hugeOneClick.status).toBe(413);
       expect((await h.store.subscribers.getById(id))!.status).toBe('active');
-      const hugePrefs = await fetch(`${server.url}/p/${token('preferences', id)}`, { method: 'POST', headers: { 'content-type': 'application/json', origin: server.url }, body: JSON.stringify({ action: 'save', first_name: 'y'.repeat(30_000) }) });
+      const hugePrefs = await fetch(`${server.url}/p/${token('preferences', id)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin: server.url },
+        body: JSON.stringify({ action: 'save', first_name: 'y'.repeat(30_000) }),
+      });
       expect(hugePrefs.status).toBe(413);
       expect((await h.store.subscribers.getById(id))!.firstName).toBe('Ana');
     } finally {
@@ -69,7 +80,11 @@ describe('hostile input to the public endpoints', () => {
     expect(json.status).toBe(400);
     const broken = await subscribe(h, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
     expect(broken.status).toBe(400);
-    const notUtf8 = await subscribe(h, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new Uint8Array([0x65, 0x3d, 0xff, 0xfe]) });
+    const notUtf8 = await subscribe(h, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new Uint8Array([0x65, 0x3d, 0xff, 0xfe]),
+    });
     expect(notUtf8.status).toBe(400);
   });
 
@@ -91,10 +106,18 @@ describe('hostile input to the public endpoints', () => {
 
   it('JSON values that are not strings are ignored, never coerced; a repeated field cannot override the first', async () => {
     const h = await harness();
-    const arrays = await subscribe(h, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: ['a@example.com'], __proto__: { email: 'p@example.com' } }) });
+    const arrays = await subscribe(h, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: ['a@example.com'], __proto__: { email: 'p@example.com' } }),
+    });
     expect(arrays.status).toBe(400);
     await nothingStored(h);
-    await subscribe(h, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' }, body: 'email=first%40example.com&email=second%40example.com' });
+    await subscribe(h, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'http://localhost' },
+      body: 'email=first%40example.com&email=second%40example.com',
+    });
     expect(await h.store.subscribers.findByEmail('first@example.com')).not.toBeNull();
     expect(await h.store.subscribers.findByEmail('second@example.com')).toBeNull();
   });
@@ -153,7 +176,10 @@ describe('hostile input to the public endpoints', () => {
       expect([400, 404], t).toContain(c.status);
     }
     // A signed token for a subscriber id that was never issued (ids are guessable, signatures are not).
-    const guessed = await h.app.request(`/u/${signToken('unsubscribe', { s: String(Number(id) + 1) }, other)}`, { method: 'POST', body: 'List-Unsubscribe=One-Click' });
+    const guessed = await h.app.request(`/u/${signToken('unsubscribe', { s: String(Number(id) + 1) }, other)}`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(guessed.status).toBe(400);
     expect((await h.store.subscribers.getById(id))!.status).toBe('active');
     expect(await h.store.subscribers.findByEmail('ana@example.com')).not.toBeNull();

@@ -22,7 +22,12 @@ const shown = (problems: Problem[]) => problems.map(formatProblem);
 /** Nine anchors, each a list of nine aliases to the one before: 9^9 "lol"s if expanded. */
 const laughs = (indent = '') => {
   const lines = [`${indent}l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]`];
-  for (let i = 1; i < 9; i++) lines.push(`${indent}l${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i < 9; i++)
+    lines.push(
+      `${indent}l${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
   return lines.join('\n');
 };
 
@@ -44,7 +49,11 @@ describe('YAML bombs', () => {
     const cta = parseMessageFile(lesson(`${head}\ncta:\n  text: T\n  href: https://x.example\n${laughs('  ')}`), 'cta.md', 'lesson');
     expect(shown(cta.problems)).toEqual(['cta.md:5: Excessive alias count indicates a resource exhaustion attack [cta]']);
 
-    const subject = parseMessageFile(lesson(`x: &x [y, y, y, y, y, y, y, y, y, y]\nsubject: [${Array(60).fill('*x').join(', ')}]\npreheader: P\ndelay: 0d`), 's.md', 'lesson');
+    const subject = parseMessageFile(
+      lesson(`x: &x [y, y, y, y, y, y, y, y, y, y]\nsubject: [${Array(60).fill('*x').join(', ')}]\npreheader: P\ndelay: 0d`),
+      's.md',
+      'lesson',
+    );
     expect(shown(subject.problems)).toContain('s.md:3: Excessive alias count indicates a resource exhaustion attack [subject]');
   });
 
@@ -140,18 +149,29 @@ describe('prototype-pollution keys', () => {
 describe('odd lesson files', () => {
   it('BOM and CRLF are read as plain LF text with the right line numbers', () => {
     const crlf = `\ufeff${lesson(head, 'Hello\n\nHi {{fristName}}\n')}`.replace(/\n/g, '\r\n');
-    expect(shown(parseMessageFile(crlf, 'crlf.md', 'lesson').problems)).toEqual(['crlf.md:9: unknown placeholder {{fristName}}; allowed here: {{firstName}}, {{unsubscribeUrl}}, {{preferencesUrl}}']);
+    expect(shown(parseMessageFile(crlf, 'crlf.md', 'lesson').problems)).toEqual([
+      'crlf.md:9: unknown placeholder {{fristName}}; allowed here: {{firstName}}, {{unsubscribeUrl}}, {{preferencesUrl}}',
+    ]);
     const ok = parseMessageFile(`\ufeff${lesson(head, 'Hello\n\nWorld\n')}`.replace(/\n/g, '\r\n'), 'ok.md', 'lesson');
     expect(ok.message).toMatchObject({ subject: 'S', body: '\nHello\n\nWorld\n', bodyLine: 6 });
     const yaml = parseYamlBlock('\ufefftitle: T\r\nengine: mjml\r\n', 'series.yaml');
-    expect(yaml).toEqual({ entries: [{ key: 'title', value: 'T', line: 1 }, { key: 'engine', value: 'mjml', line: 2 }], problems: [] });
+    expect(yaml).toEqual({
+      entries: [
+        { key: 'title', value: 'T', line: 1 },
+        { key: 'engine', value: 'mjml', line: 2 },
+      ],
+      problems: [],
+    });
   });
 
   it('binary, non-UTF-8, empty, oversized and directory lesson files: one problem each, in one run, alongside the YAML problems of other files', () => {
     const root = tempProject();
     const dir = join(root, SERIES);
     writeFileSync(join(dir, '01-what-coaching-is.md'), Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
-    writeFileSync(join(dir, '02-what-the-evidence-shows.md'), Buffer.concat([Buffer.from(lesson(head).replace('Body', 'Line one\nM')), Buffer.from([0xfc, 0x6c])]));
+    writeFileSync(
+      join(dir, '02-what-the-evidence-shows.md'),
+      Buffer.concat([Buffer.from(lesson(head).replace('Body', 'Line one\nM')), Buffer.from([0xfc, 0x6c])]),
+    );
     writeFileSync(join(dir, '03-coaching-vs-therapy.md'), '');
     writeFileSync(join(dir, '04-why-records-matter.md'), lesson(head, 'word '.repeat(MAX_CONTENT_BYTES / 4)));
     mkdirSync(join(dir, '06-folder.md'));
@@ -159,7 +179,7 @@ describe('odd lesson files', () => {
     const { course, problems } = loadSeries(root, 'physician-coaching', () => undefined);
     expect(course).toBeUndefined();
     const lines = shown(problems);
-        // Lines counted as an editor does: the PNG signature's NUL sits after its two line feeds.
+    // Lines counted as an editor does: the PNG signature's NUL sits after its two line feeds.
     expect(lines).toContain(`${SERIES}/01-what-coaching-is.md:3: binary data (NUL bytes), not a text file`);
     expect(lines).toContain(`${SERIES}/02-what-the-evidence-shows.md:9: not UTF-8 text: save the file as UTF-8`);
     expect(lines).toContain(`${SERIES}/03-coaching-vs-therapy.md:1: the file is empty: it needs a --- frontmatter block (subject, preheader…) and a body`);
@@ -176,7 +196,10 @@ describe('build and check with hostile content', () => {
     const root = tempProject();
     const dir = join(root, SERIES);
     writeFileSync(join(dir, '01-what-coaching-is.md'), lesson(`${head}\n${laughs()}`));
-    writeFileSync(join(dir, '02-what-the-evidence-shows.md'), lesson(`${head.replace('0d', '2d')}\n__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }`));
+    writeFileSync(
+      join(dir, '02-what-the-evidence-shows.md'),
+      lesson(`${head.replace('0d', '2d')}\n__proto__: { polluted: true }\nconstructor: { prototype: { polluted: true } }`),
+    );
     writeFileSync(join(dir, '03-coaching-vs-therapy.md'), Buffer.from([0x00, 0x01, 0x02, 0xff]));
     writeFileSync(join(dir, '04-why-records-matter.md'), lesson(`${head}\ncta: ${'['.repeat(7000)}${']'.repeat(7000)}`));
     writeFileSync(join(dir, 'series.yaml'), `${readFileSync(join(dir, 'series.yaml'), 'utf8')}\n__proto__: { polluted: true }\n`);
@@ -211,7 +234,10 @@ describe('build and check with hostile content', () => {
 
   it('a Markdown nesting bomb fails only its own lesson; the BOM + CRLF lessons around it render and pass the guard', async () => {
     // Every link:NAME with a URL, so the only output is the problem.
-    const root = tempProject({ config: (c) => Object.assign(c.links as object, { 'burnout-solutions': 'https://coach.org/burnout', compartmentalization: 'https://coach.org/compartmentalization' }) });
+    const root = tempProject({
+      config: (c) =>
+        Object.assign(c.links as object, { 'burnout-solutions': 'https://coach.org/burnout', compartmentalization: 'https://coach.org/compartmentalization' }),
+    });
     const dir = join(root, SERIES);
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.md'))) {
       writeFileSync(join(dir, name), `\ufeff${readFileSync(join(dir, name), 'utf8').replace(/\r?\n/g, '\r\n')}`);

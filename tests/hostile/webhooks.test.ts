@@ -113,7 +113,11 @@ describe('hostile webhook requests', () => {
     const body = bounce();
     const signed = svixHeaders(hooks.secret, body, { id: 'msg_rotated' });
     const old = svixHeaders(newWebhookSecret(), body, { id: 'msg_rotated' });
-    const res = await fetch(hooks.url, { method: 'POST', body, headers: { ...signed, 'svix-signature': `${old['svix-signature']} ${signed['svix-signature']}` } });
+    const res = await fetch(hooks.url, {
+      method: 'POST',
+      body,
+      headers: { ...signed, 'svix-signature': `${old['svix-signature']} ${signed['svix-signature']}` },
+    });
     expect(res.status).toBe(200);
     expect(events()).toEqual(['msg_rotated']);
   });
@@ -180,7 +184,11 @@ describe('hostile webhook requests', () => {
 
   it('refuses to start without a usable secret', async () => {
     const { createWebhookApp } = await import('../../src/server/webhooks/index.ts');
-    const deps = { store: { deliveries: { applyProviderEvent: async () => ({ outcome: 'unknown' as const }) } }, clock: () => new Date(), log: () => undefined };
+    const deps = {
+      store: { deliveries: { applyProviderEvent: async () => ({ outcome: 'unknown' as const }) } },
+      clock: () => new Date(),
+      log: () => undefined,
+    };
     expect(() => createWebhookApp({ ...deps, secret: undefined })).toThrow(/RESEND_WEBHOOK_SECRET is not set/);
     expect(() => createWebhookApp({ ...deps, secret: 'not a secret!' })).toThrow(/not a signing secret/);
   });

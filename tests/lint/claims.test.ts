@@ -63,12 +63,21 @@ describe('the claims lint', () => {
   });
 
   it('a negation in another clause, or far before, does not excuse a claim', () => {
-    const text = ['This is not a soft claim: coaching is proven.', 'It is not a retreat, and coaching treats burnout.', 'Nothing about this is hard, because coaching is a well established and reliable cure.'].join('\n');
-    expect(lintClaims(text, FILE, rules).map((f) => [f.line, f.rule])).toEqual([[1, 'proven'], [2, 'treat'], [3, 'cure']]);
+    const text = [
+      'This is not a soft claim: coaching is proven.',
+      'It is not a retreat, and coaching treats burnout.',
+      'Nothing about this is hard, because coaching is a well established and reliable cure.',
+    ].join('\n');
+    expect(lintClaims(text, FILE, rules).map((f) => [f.line, f.rule])).toEqual([
+      [1, 'proven'],
+      [2, 'treat'],
+      [3, 'cure'],
+    ]);
   });
 
   it('honours <!-- claim-ok: why --> for its own sentence only, and keeps the why', () => {
-    const text = 'Coaching is proven. <!-- claim-ok: quoting the trial’s title --> It is records-free.\nThe result is guaranteed <!-- claim-ok: a line from a patient letter --> by nobody.\nAn empty marker is no reason: proven. <!-- claim-ok: -->';
+    const text =
+      'Coaching is proven. <!-- claim-ok: quoting the trial’s title --> It is records-free.\nThe result is guaranteed <!-- claim-ok: a line from a patient letter --> by nobody.\nAn empty marker is no reason: proven. <!-- claim-ok: -->';
     const findings = lintClaims(text, FILE, rules);
     expect(findings.map((f) => [f.line, f.rule, f.accepted])).toEqual([
       [1, 'proven', 'quoting the trial’s title'],
@@ -79,7 +88,10 @@ describe('the claims lint', () => {
   });
 
   it('takes phrases added in config and leaves out the rules config removes', () => {
-    const { rules: custom, problems } = claimRules({ add: ['life-changing', { phrase: 'evidence  based', reason: 'say which evidence' }], remove: ['proven', '100%'] });
+    const { rules: custom, problems } = claimRules({
+      add: ['life-changing', { phrase: 'evidence  based', reason: 'say which evidence' }],
+      remove: ['proven', '100%'],
+    });
     expect(problems).toEqual([]);
     const findings = lintClaims('A proven, life-changing, Evidence based programme that helps 100% of us.', FILE, custom);
     expect(findings.map((f) => [f.rule, f.phrase, f.reason])).toEqual([
@@ -107,7 +119,10 @@ describe('coursemail check runs the claims lint', () => {
     const at = lines.indexOf('Neither is "better." They do different jobs.');
     lines[at] = 'Coaching is a proven, life-changing treatment for burnout. Results are guaranteed. <!-- claim-ok: the author’s own quotation -->';
     writeFileSync(lesson, lines.join('\n'));
-    writeFileSync(join(root, 'broadcasts/welcome-new-article.md'), readFileSync(join(root, 'broadcasts/welcome-new-article.md'), 'utf8').replace('Thank you for reading', 'It creates no record. Thank you for reading'));
+    writeFileSync(
+      join(root, 'broadcasts/welcome-new-article.md'),
+      readFileSync(join(root, 'broadcasts/welcome-new-article.md'), 'utf8').replace('Thank you for reading', 'It creates no record. Thank you for reading'),
+    );
     const { code, out } = await runCli(['check', '--root', root]);
     expect(code).toBe(0);
     const where = `series/physician-coaching/03-coaching-vs-therapy.md:${at + 1}`;
@@ -123,7 +138,12 @@ describe('coursemail check runs the claims lint', () => {
   it('keeps claim-ok markers out of the email a reader gets', async () => {
     const root = tempProject();
     const lesson = join(root, 'series/physician-coaching/03-coaching-vs-therapy.md');
-    writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('They do different jobs.', 'They do different jobs. <!-- claim-ok: a private note -->').replace(/^preheader: "(.*)"$/m, 'preheader: "$1 <!-- claim-ok: another note -->"'));
+    writeFileSync(
+      lesson,
+      readFileSync(lesson, 'utf8')
+        .replace('They do different jobs.', 'They do different jobs. <!-- claim-ok: a private note -->')
+        .replace(/^preheader: "(.*)"$/m, 'preheader: "$1 <!-- claim-ok: another note -->"'),
+    );
     const { built } = await buildSeries(await loadProject(root), 'physician-coaching');
     const lesson3 = built!.steps[2]!.message;
     expect(lesson3.html).toContain('They do different jobs.');
@@ -139,7 +159,10 @@ describe("the preview's lint panel shows claims", () => {
   it('lists an open claim with file:line, and a claim-ok one with its why', async () => {
     const root = tempProject();
     const lesson = join(root, 'series/physician-coaching/03-coaching-vs-therapy.md');
-    writeFileSync(lesson, readFileSync(lesson, 'utf8').replace('They do different jobs.', 'Coaching is proven. Results are guaranteed. <!-- claim-ok: quoting a reader -->'));
+    writeFileSync(
+      lesson,
+      readFileSync(lesson, 'utf8').replace('They do different jobs.', 'Coaching is proven. Results are guaranteed. <!-- claim-ok: quoting a reader -->'),
+    );
     preview = await startPreview({ root, port: 0 });
     const page = await (await fetch(`${preview.url}/series/physician-coaching/3`)).text();
     const panel = page.slice(page.indexOf('data-testid="lint"'), page.indexOf('</section>', page.indexOf('data-testid="lint"')));

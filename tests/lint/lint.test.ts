@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { buildSeries, loadProject } from '../../src/build/index.ts';
-import { clientSupport, contrastRatio, lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintMessage, lintPhoneWidth, lintUnfilled, parseColor } from '../../src/lint/index.ts';
+import {
+  clientSupport,
+  contrastRatio,
+  lintContrast,
+  lintDocument,
+  lintImages,
+  lintInbox,
+  lintLinks,
+  lintMessage,
+  lintPhoneWidth,
+  lintUnfilled,
+  parseColor,
+} from '../../src/lint/index.ts';
 import { fillMessage, sampleRecipient } from '../../src/send/test-send.ts';
 import { FIXTURE } from '../support/project.ts';
 
@@ -9,16 +21,24 @@ const page = (body: string, attrs = ' lang="en"') => `<!DOCTYPE html><html${attr
 
 describe('links', () => {
   it('wants absolute https links and says which one is wrong', () => {
-    const ws = lintLinks(page('<a href="http://example.com/a">the study</a> <a href="/relative">the study page</a> <a href="https://example.com/ok">the summary</a>'), { filled: true });
+    const ws = lintLinks(
+      page('<a href="http://example.com/a">the study</a> <a href="/relative">the study page</a> <a href="https://example.com/ok">the summary</a>'),
+      { filled: true },
+    );
     expect(rules(ws)).toEqual(['link-https', 'link-absolute']);
     expect(ws[0]!.message).toContain('http://example.com/a');
     expect(ws[1]!.message).toContain('/relative');
   });
 
   it('says once, for all of them, that links to this machine are http (the dev server), and still names each other http link', () => {
-    const ws = lintLinks(page('<a href="http://localhost:3000/u/a.b">Leave</a> <a href="http://localhost:3000/p/c.d">Preferences</a> <a href="http://127.0.0.1:8080/x">the study</a> <a href="http://localhost.example.com/y">the trial</a>'), { filled: true });
+    const ws = lintLinks(
+      page(
+        '<a href="http://localhost:3000/u/a.b">Leave</a> <a href="http://localhost:3000/p/c.d">Preferences</a> <a href="http://127.0.0.1:8080/x">the study</a> <a href="http://localhost.example.com/y">the trial</a>',
+      ),
+      { filled: true },
+    );
     expect(ws.map((w) => w.message)).toEqual([
-      'link http://localhost.example.com/y is http, not https: clients may flag it and readers\' data travels in clear',
+      "link http://localhost.example.com/y is http, not https: clients may flag it and readers' data travels in clear",
       '2 links go to http://localhost:3000, http on this machine: fine for local tests, but a real send needs an https publicUrl',
       'a link goes to http://127.0.0.1:8080, http on this machine: fine for local tests, but a real send needs an https publicUrl',
     ]);
@@ -31,7 +51,12 @@ describe('links', () => {
   });
 
   it('flags "click here" and "here" as link text, and links with no text at all', () => {
-    const ws = lintLinks(page('<a href="https://e.com/1">Click here</a> <a href="https://e.com/2">here.</a> <a href="https://e.com/3"><img src="https://e.com/i.png"></a> <a href="https://e.com/4">the 2019 trial</a>'), { filled: false });
+    const ws = lintLinks(
+      page(
+        '<a href="https://e.com/1">Click here</a> <a href="https://e.com/2">here.</a> <a href="https://e.com/3"><img src="https://e.com/i.png"></a> <a href="https://e.com/4">the 2019 trial</a>',
+      ),
+      { filled: false },
+    );
     expect(rules(ws)).toEqual(['link-text', 'link-text', 'link-text']);
     expect(ws[2]!.message).toContain('https://e.com/3');
   });
@@ -123,7 +148,10 @@ describe('phone width', () => {
 
 describe('client support (caniemail data)', () => {
   it('flags prefers-color-scheme for Gmail and media queries and border-radius for Outlook on Windows', () => {
-    const html = page('<p style="border-radius:4px">x</p>').replace('</head>', '<style>@media (prefers-color-scheme: dark) { body { background: #000 } }</style></head>');
+    const html = page('<p style="border-radius:4px">x</p>').replace(
+      '</head>',
+      '<style>@media (prefers-color-scheme: dark) { body { background: #000 } }</style></head>',
+    );
     const issues = clientSupport(html);
     const find = (feature: string) => issues.find((i) => i.feature === feature && i.support === 'none');
     expect(find('@media (prefers-color-scheme)')?.clients).toEqual(expect.arrayContaining(['gmail.desktop-webmail', 'gmail.ios', 'outlook.windows']));

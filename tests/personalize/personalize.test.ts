@@ -39,7 +39,10 @@ describe('render once, fill per recipient', async () => {
     expect(filled.text).toContain('https://example.com/u/tok?a=1&b=2');
     expect(filled.html).not.toContain('{{');
     expect(filled.text).not.toContain('{{');
-    const checks = complianceChecklist(filled, { footer: { senderName: lesson.senderName, postalAddress: project.config.postalAddress }, unsubscribeUrl: 'https://example.com/u/tok?a=1&b=2' });
+    const checks = complianceChecklist(filled, {
+      footer: { senderName: lesson.senderName, postalAddress: project.config.postalAddress },
+      unsubscribeUrl: 'https://example.com/u/tok?a=1&b=2',
+    });
     expect(checks.filter((c) => !c.ok)).toEqual([]);
   });
 

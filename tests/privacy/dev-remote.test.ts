@@ -17,12 +17,16 @@ interface Raw {
 function raw(url: string, o: Raw = {}): Promise<{ status: number; text: string; unsent: number }> {
   const chunks = [...(o.chunks ?? [])];
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: o.method ?? 'GET', headers: { ...(o.host ? { host: o.host } : {}), ...o.headers }, localAddress: o.localAddress }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, unsent: chunks.length }));
-    });
+    const req = request(
+      url,
+      { method: o.method ?? 'GET', headers: { ...(o.host ? { host: o.host } : {}), ...o.headers }, localAddress: o.localAddress },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, unsent: chunks.length }));
+      },
+    );
     req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
     // Writes the next chunk only once the server has taken the last: a server that never
     // reads leaves most of the body unsent.
@@ -44,10 +48,22 @@ let port: string;
 beforeAll(async () => {
   root = tempProject({ config: (c) => (c.allowedHosts = ['coach-laptop.lan']) });
   writeBroadcast(root, 'news');
-  dev = await startDev({ root, port: 0, host: '127.0.0.1', allowRemote: true, allowedHosts: ['preview.example.org'], env: {}, watch: false, log: () => undefined });
+  dev = await startDev({
+    root,
+    port: 0,
+    host: '127.0.0.1',
+    allowRemote: true,
+    allowedHosts: ['preview.example.org'],
+    env: {},
+    watch: false,
+    log: () => undefined,
+  });
   port = new URL(dev.url).port;
   const now = new Date();
-  await dev.store.subscribers.importBatch([{ email: 'reader@example.com', firstName: null, timezone: null, consentAt: now, consentSource: 'test' }], { now, seriesId: null });
+  await dev.store.subscribers.importBatch([{ email: 'reader@example.com', firstName: null, timezone: null, consentAt: now, consentSource: 'test' }], {
+    now,
+    seriesId: null,
+  });
 });
 
 afterAll(() => dev?.close());
@@ -76,24 +92,42 @@ describe('coursemail dev --allow-remote', () => {
     expect(send.status).toBe(403);
     expect(await dev.store.broadcasts.list()).toEqual([]);
     // The names it is meant to be reached by still work: publicUrl's, allowedHosts, --allowed-host.
-    for (const host of [`localhost:${port}`, 'coach-laptop.lan', `preview.example.org:${port}`]) expect((await raw(`${dev.url}/`, { host })).status, host).toBe(200);
-    for (const host of ['evil.example', '192.168.1.20', `coach-laptop.lan.evil.example:${port}`]) expect((await raw(`${dev.url}/`, { host })).status, host).toBe(403);
+    for (const host of [`localhost:${port}`, 'coach-laptop.lan', `preview.example.org:${port}`])
+      expect((await raw(`${dev.url}/`, { host })).status, host).toBe(200);
+    for (const host of ['evil.example', '192.168.1.20', `coach-laptop.lan.evil.example:${port}`])
+      expect((await raw(`${dev.url}/`, { host })).status, host).toBe(403);
   });
 
   it('refuses a foreign or tokenless POST from its headers, before reading the body; a same-origin one is capped', async () => {
     const big = () => Array.from({ length: 400 }, () => Buffer.alloc(64 * 1024, 120));
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const foreign = await raw(`${dev.url}/broadcasts/news/send`, { method: 'POST', headers: { ...form, origin: 'http://evil.example', 'transfer-encoding': 'chunked' }, chunks: big() });
+    const foreign = await raw(`${dev.url}/broadcasts/news/send`, {
+      method: 'POST',
+      headers: { ...form, origin: 'http://evil.example', 'transfer-encoding': 'chunked' },
+      chunks: big(),
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.unsent).toBeGreaterThan(300);
-    const tokenless = await raw(`${dev.url}/broadcasts/news/send`, { method: 'POST', headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' }, chunks: big() });
+    const tokenless = await raw(`${dev.url}/broadcasts/news/send`, {
+      method: 'POST',
+      headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' },
+      chunks: big(),
+    });
     expect(tokenless.status).toBe(403);
     expect(tokenless.unsent).toBeGreaterThan(300);
     const token = tokenIn((await raw(`${dev.url}/broadcasts/news/send`)).text);
-    const capped = await raw(`${dev.url}/broadcasts/news/send?csrf=${token}`, { method: 'POST', headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' }, chunks: big() });
+    const capped = await raw(`${dev.url}/broadcasts/news/send?csrf=${token}`, {
+      method: 'POST',
+      headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' },
+      chunks: big(),
+    });
     expect(capped.status).toBe(413);
     expect(capped.unsent).toBeGreaterThan(300);
-    const testSend = await raw(`${dev.url}/send-test`, { method: 'POST', headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' }, chunks: big() });
+    const testSend = await raw(`${dev.url}/send-test`, {
+      method: 'POST',
+      headers: { ...form, origin: dev.url, 'transfer-encoding': 'chunked' },
+      chunks: big(),
+    });
     expect(testSend.status).toBe(413);
     expect(await dev.store.broadcasts.list()).toEqual([]);
   });

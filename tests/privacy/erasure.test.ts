@@ -51,7 +51,13 @@ it('after a forget, no byte under data/ or outbox/ holds the address or the name
   const h = await harness({ store, limits: { burst: 100 } });
   const server = await h.listen();
   try {
-    const post = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body, redirect: 'manual' });
+    const post = (path: string, body: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url },
+        body,
+        redirect: 'manual',
+      });
     // Someone else on the list, whose data must stay.
     await post(`/subscribe/${SERIES}`, new URLSearchParams({ email: 'other@example.com', first_name: 'Olga' }).toString());
     await post(`/subscribe/${SERIES}`, new URLSearchParams({ email: ADDRESS, first_name: NAME, timezone: 'America/Chicago' }).toString());
@@ -61,7 +67,7 @@ it('after a forget, no byte under data/ or outbox/ holds the address or the name
     expect((await post(link, 'confirm=1')).status).toBe(200);
     await h.worker.runOnce();
     const prefs = new URL(linkIn((await h.emails()).at(-1)!, 'p')).pathname;
-    expect((await post(prefs, 'action=save&first_name=' + NAME)).status).toBe(303);
+    expect((await post(prefs, `action=save&first_name=${NAME}`)).status).toBe(303);
     await post(prefs, 'action=unsubscribe');
 
     // Before: the address and the name are on disk, WAL included (so the search below can find them).

@@ -44,7 +44,12 @@ describe('links: only the canonical token works, and a change behind one is appl
     const prefs = `/p/${token('preferences', id)}`;
     expect((await h.app.request(prefs, formPost({ action: 'pause', series: SERIES }))).status).toBe(303);
     // Waking the worker fails once the resume has committed.
-    Object.defineProperty(h, 'kicks', { get: () => 0, set: () => { throw new Error('worker gone'); } });
+    Object.defineProperty(h, 'kicks', {
+      get: () => 0,
+      set: () => {
+        throw new Error('worker gone');
+      },
+    });
     const after = await h.app.request(prefs, formPost({ action: 'resume', series: SERIES }));
     expect(after.status).toBe(500);
     expect(await after.text()).toContain('Your change was saved');
@@ -64,7 +69,10 @@ describe('links: only the canonical token works, and a change behind one is appl
     const t = token('unsubscribe', id);
     const first = await (await h.app.request(`/u/${t}`, { method: 'POST', headers: { accept: 'text/html' }, body: 'List-Unsubscribe=One-Click' })).text();
     expect(first).toContain('You are unsubscribed');
-    for (const again of [await h.app.request(`/u/${t}`), await h.app.request(`/u/${t}`, { method: 'POST', headers: { accept: 'text/html' }, body: 'List-Unsubscribe=One-Click' })]) {
+    for (const again of [
+      await h.app.request(`/u/${t}`),
+      await h.app.request(`/u/${t}`, { method: 'POST', headers: { accept: 'text/html' }, body: 'List-Unsubscribe=One-Click' }),
+    ]) {
       expect(again.status).toBe(200);
       const page = await again.text();
       expect(page).toContain('You are already unsubscribed');

@@ -2,7 +2,11 @@ import { expect, it } from 'vitest';
 import { harness, linkIn, SERIES } from '../server/public/support.ts';
 
 const subscribe = (url: string, fields: Record<string, string>) =>
-  fetch(`${url}/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url }, body: new URLSearchParams(fields) });
+  fetch(`${url}/subscribe/${SERIES}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams(fields),
+  });
 
 it('an unsubscribed reader signs up again: nothing stored changes until they press the new confirmation; then the new name and zone apply, logged, and shown on their page', async () => {
   const h = await harness({ limits: { burst: 100 } });
@@ -10,7 +14,8 @@ it('an unsubscribed reader signs up again: nothing stored changes until they pre
   try {
     const answer = await (await subscribe(server.url, { email: 'eve@example.com', first_name: 'Eve', timezone: 'America/Chicago' })).text();
     await h.worker.runOnce();
-    const press = (link: string) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: 'confirm=1' });
+    const press = (link: string) =>
+      fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: 'confirm=1' });
     expect((await press(linkIn((await h.emails())[0]!, 'confirm'))).status).toBe(200);
     const id = (await h.store.subscribers.findByEmail('eve@example.com'))!.id;
     h.advance(5);
@@ -35,7 +40,13 @@ it('an unsubscribed reader signs up again: nothing stored changes until they pre
     const pressed = await press(link);
     expect(pressed.status).toBe(200);
     expect(await h.store.subscribers.getById(id)).toMatchObject({ status: 'active', firstName: 'Evelyn', timezone: 'Europe/Lisbon' });
-    expect((await h.store.subscribers.dataHeld(id))!.consent.map((e) => e.event)).toEqual(['signed-up', 'confirmed', 'unsubscribed', 'signed-up', 're-subscribed']);
+    expect((await h.store.subscribers.dataHeld(id))!.consent.map((e) => e.event)).toEqual([
+      'signed-up',
+      'confirmed',
+      'unsubscribed',
+      'signed-up',
+      're-subscribed',
+    ]);
 
     const page = await (await fetch(linkIn(confirmation, 'p'))).text();
     const log = /<ol class="plain" data-testid="consent-log">([\s\S]*?)<\/ol>/.exec(page)?.[1] ?? '';
@@ -53,7 +64,10 @@ it('a bounced or complained address: the same answer, nothing stored, nothing se
   const server = await h.listen();
   try {
     const answer = await (await subscribe(server.url, { email: 'new@example.com' })).text();
-    for (const [email, mark] of [['bob@example.com', 'markBounced'], ['cat@example.com', 'markComplained']] as const) {
+    for (const [email, mark] of [
+      ['bob@example.com', 'markBounced'],
+      ['cat@example.com', 'markComplained'],
+    ] as const) {
       const [row] = await h.store.subscribers.importBatch([{ email, firstName: 'B', timezone: null, consentAt: h.now, consentSource: 'test' }], { now: h.now });
       if (row?.outcome !== 'imported') throw new Error('not imported');
       await h.store.subscribers[mark](row.id, h.now);

@@ -14,14 +14,18 @@ const md = (text: string) => markdownToEmailHtml(text, noLinks);
 
 describe('author HTML is sanitized for email', () => {
   it('drops script, style, template, title, frames, forms and event handlers, keeping the text around them', () => {
-    const out = md('Before <b onclick="x()">bold</b>\n\n<script>alert(1)</script><style>p{display:none}</style><iframe src="https://x.org"></iframe><form><input name="a"></form><template>t</template><object>o</object><meta http-equiv="refresh"><link rel="stylesheet" href="https://x.org/s.css">\n\nAfter');
+    const out = md(
+      'Before <b onclick="x()">bold</b>\n\n<script>alert(1)</script><style>p{display:none}</style><iframe src="https://x.org"></iframe><form><input name="a"></form><template>t</template><object>o</object><meta http-equiv="refresh"><link rel="stylesheet" href="https://x.org/s.css">\n\nAfter',
+    );
     expect(out).toContain('<b>bold</b>');
     expect(out).toContain('After');
     expect(out).not.toMatch(/<(script|style|iframe|form|input|template|object|meta|link|title)\b|onclick|alert|display:none/);
   });
 
   it('keeps only http(s), mailto, tel and sms URLs, and placeholders', () => {
-    const out = md('[a](javascript:alert(1)) [b](data:text/html,x) [c](vbscript:x) [d](/relative) [e](https://a.org) [f](mailto:a@b.org) [g](tel:988) [h](sms:988) [i]({{unsubscribeUrl}}) ![j](data:image/png;base64,AA) <a href=" JaVaScRiPt:x">k</a>');
+    const out = md(
+      '[a](javascript:alert(1)) [b](data:text/html,x) [c](vbscript:x) [d](/relative) [e](https://a.org) [f](mailto:a@b.org) [g](tel:988) [h](sms:988) [i]({{unsubscribeUrl}}) ![j](data:image/png;base64,AA) <a href=" JaVaScRiPt:x">k</a>',
+    );
     const hrefs = [...out.matchAll(/(href|src)="([^"]*)"/g)].map((m) => m[2]);
     expect(hrefs).toEqual(['https://a.org', 'mailto:a@b.org', 'tel:988', 'sms:988', '{{unsubscribeUrl}}']);
   });
@@ -49,7 +53,10 @@ describe('the guard judges where the footer sits in the rendered email', () => {
     const project = await loadProject(FIXTURE);
     const real = await renderMessage({ kind: 'lesson', engine: 'react', subject: 'S', preheader: 'P', body: 'Hello' }, project);
     const ctx = { footer: { senderName: real.senderName, postalAddress: project.config.postalAddress }, unsubscribeUrl: '{{unsubscribeUrl}}' };
-    const failed = (html: string) => complianceChecklist({ html, text: real.text }, ctx).filter((c) => !c.ok).map((c) => c.rule);
+    const failed = (html: string) =>
+      complianceChecklist({ html, text: real.text }, ctx)
+        .filter((c) => !c.ok)
+        .map((c) => c.rule);
     expect(failed(real.html)).toEqual([]);
 
     const footerStart = real.html.lastIndexOf('<table', real.html.indexOf('data-compliance-footer'));
@@ -60,7 +67,9 @@ describe('the guard judges where the footer sits in the rendered email', () => {
     expect(failed(without.replace('<div data-author-content="true">', `${footer}<div data-author-content="true">`))).toEqual(['footer-placement']);
     expect(failed(real.html.replace(footer, footer + footer))).toContain('footer-placement');
     expect(failed(real.html.replace('href="tel:988"', 'href="https://988lifeline.org/call"'))).toEqual(['crisis-line']);
-    expect(failed(real.html.replace('Hello', 'Hello<script>x()</script><img src="https://a.org/i.png" onerror="x()"><a href="javascript:x()">j</a>'))).toEqual(['safe-html']);
+    expect(failed(real.html.replace('Hello', 'Hello<script>x()</script><img src="https://a.org/i.png" onerror="x()"><a href="javascript:x()">j</a>'))).toEqual([
+      'safe-html',
+    ]);
   });
 });
 
@@ -76,7 +85,10 @@ describe('what was removed and links with no URL are warnings with file:line', (
       [11, '<title> removed with its content'],
       [11, '<title> is never closed'],
     ]);
-    expect(w.find((x) => x.code === 'link.missing')).toMatchObject({ field: 'links.missing', message: 'link:missing has no URL, so it shows as plain text: set its URL in coursemail.config.json' });
+    expect(w.find((x) => x.code === 'link.missing')).toMatchObject({
+      field: 'links.missing',
+      message: 'link:missing has no URL, so it shows as plain text: set its URL in coursemail.config.json',
+    });
   });
 
   it('`coursemail check` prints them with file:line and still passes', async () => {
@@ -93,7 +105,9 @@ describe('what was removed and links with no URL are warnings with file:line', (
     expect(err).toContain(`${file}:${lines + 1}: style="display:none" removed from <div>`);
     expect(err).toContain(`${file}:${lines + 1}: <div> is never closed: closed at the end of the message body`);
     expect(err).toContain(`${five}: the cta's link:booking has no URL, so no button is shown: set its URL in coursemail.config.json [links.booking]`);
-    expect(err).toMatch(/series\/physician-coaching\/03-coaching-vs-therapy\.md:\d+: link:compartmentalization has no URL, so it shows as plain text: set its URL in coursemail\.config\.json \[links\.compartmentalization\]/);
+    expect(err).toMatch(
+      /series\/physician-coaching\/03-coaching-vs-therapy\.md:\d+: link:compartmentalization has no URL, so it shows as plain text: set its URL in coursemail\.config\.json \[links\.compartmentalization\]/,
+    );
   });
 
   it('the preview lists them in the email page’s lint panel', async () => {

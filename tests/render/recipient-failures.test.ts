@@ -26,7 +26,10 @@ it.each([
 });
 
 it('the full rules do fail where the cases say (the comparison above is not of two empty lists)', () => {
-  const rules = (html: string, plain = text) => recipientChecks({ html, text: plain }, ctx).filter((c) => !c.ok).map((c) => c.rule);
+  const rules = (html: string, plain = text) =>
+    recipientChecks({ html, text: plain }, ctx)
+      .filter((c) => !c.ok)
+      .map((c) => c.rule);
   expect(rules(`<p>Hi</p>${footer}`, 'no link')).toEqual(['unsubscribe']);
   expect(rules(`<p>${wide(HTML_BUDGET_BYTES / 3 + 10)}</p>${footer}`)).toEqual(['html-size', 'footer-position']);
   expect(rules(`<p>Hi</p><a href="${url}">Unsubscribe</a>`)).toEqual(['footer-position']);

@@ -6,8 +6,18 @@ const NY = 'America/New_York';
 const ALL_DAY = { start: '00:00', end: '23:59' };
 
 /** The next lesson after `one`, sent at `sentAt`, for a New York subscriber. */
-function after(sentAt: string, lessonDelay: string, window: { start: string; end: string } = { start: '08:00', end: '11:00' }): Extract<NextDue, { kind: 'waiting' }> {
-  const c = course([['one', '0d'], ['two', lessonDelay]], { window });
+function after(
+  sentAt: string,
+  lessonDelay: string,
+  window: { start: string; end: string } = { start: '08:00', end: '11:00' },
+): Extract<NextDue, { kind: 'waiting' }> {
+  const c = course(
+    [
+      ['one', '0d'],
+      ['two', lessonDelay],
+    ],
+    { window },
+  );
   const r = nextDue({ course: c, enrollment: sentUpTo(['one'], at(sentAt)), subscriberTimezone: NY, now: at(sentAt) });
   if (r.kind !== 'waiting') throw new Error(`expected waiting, got ${r.kind}`);
   return r;

@@ -16,7 +16,17 @@ export function course(lessons: Array<[string, string]>, opts: { window?: Partia
   const steps: Step[] = lessons.map(([slug, raw], i) => {
     const d = delay(raw);
     offset += d.minutes;
-    return { step: i + 1, slug, subject: `Subject of ${slug}`, preheader: '', delay: d, offsetMinutes: offset, body: 'Hello', file: `series/test/${slug}.md`, bodyLine: 5 };
+    return {
+      step: i + 1,
+      slug,
+      subject: `Subject of ${slug}`,
+      preheader: '',
+      delay: d,
+      offsetMinutes: offset,
+      body: 'Hello',
+      file: `series/test/${slug}.md`,
+      bodyLine: 5,
+    };
   });
   return {
     id: 'test',

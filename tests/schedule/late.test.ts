@@ -6,7 +6,14 @@ import { at, course, WEEKDAYS_ONLY } from './fixtures.ts';
 const local = (d: Date | undefined, zone: string) => d && DateTime.fromJSDate(d, { zone }).toFormat('ccc yyyy-LL-dd HH:mm');
 
 describe('heldUntil: a lesson about to go out after its window closed (weekdays 08:00–11:00)', () => {
-  const c = course([['one', '0d'], ['two', '1d'], ['three', '1d']], { window: { days: WEEKDAYS_ONLY } });
+  const c = course(
+    [
+      ['one', '0d'],
+      ['two', '1d'],
+      ['three', '1d'],
+    ],
+    { window: { days: WEEKDAYS_ONLY } },
+  );
 
   it('lets a lesson go inside the window, the end being exclusive', () => {
     expect(heldUntil(c, 'two', 'America/Chicago', DateTime.fromISO('2026-12-02T10:59', { zone: 'America/Chicago' }).toJSDate())).toBeUndefined();
@@ -26,7 +33,10 @@ describe('heldUntil: a lesson about to go out after its window closed (weekdays 
     const night = at('2026-12-05T04:00:00Z');
     expect(heldUntil(c, 'one', 'America/Chicago', night)).toBeUndefined();
     expect(heldUntil(c, 'gone', 'America/Chicago', night)).toBeUndefined();
-    const delayed = course([['one', '1d'], ['two', '1d']]);
+    const delayed = course([
+      ['one', '1d'],
+      ['two', '1d'],
+    ]);
     expect(local(heldUntil(delayed, 'one', 'America/Chicago', night), 'America/Chicago')).toBe('Sat 2026-12-05 08:00');
   });
 });

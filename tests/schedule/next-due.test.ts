@@ -34,9 +34,14 @@ describe('pause and resume hold the clock', () => {
 
 describe('end of the course', () => {
   it('an enrollment sent every lesson is complete, paused or not', () => {
-    const done = sentUpTo(FIVE_LESSONS.map(([slug]) => slug), at('2026-12-10T14:00:00Z'));
+    const done = sentUpTo(
+      FIVE_LESSONS.map(([slug]) => slug),
+      at('2026-12-10T14:00:00Z'),
+    );
     expect(nextDue({ course: five, enrollment: done, subscriberTimezone: NY, now: at('2027-01-01T00:00:00Z') })).toEqual({ kind: 'complete' });
-    expect(nextDue({ course: five, enrollment: { ...done, pausedAt: at('2026-12-11T00:00:00Z') }, subscriberTimezone: NY, now: at('2027-01-01T00:00:00Z') })).toEqual({ kind: 'complete' });
+    expect(
+      nextDue({ course: five, enrollment: { ...done, pausedAt: at('2026-12-11T00:00:00Z') }, subscriberTimezone: NY, now: at('2027-01-01T00:00:00Z') }),
+    ).toEqual({ kind: 'complete' });
   });
 });
 
@@ -45,38 +50,65 @@ describe('lessons inserted or removed after enrolment (identity is the slug)', (
   const twoSent = sentUpTo(['a', 'b'], sentAt);
 
   it('a lesson inserted before the current position never reaches the subscriber', () => {
-    const c = course([['a', '0d'], ['x', '1d'], ['b', '1d'], ['c', '2d'], ['d', '2d']]);
+    const c = course([
+      ['a', '0d'],
+      ['x', '1d'],
+      ['b', '1d'],
+      ['c', '2d'],
+      ['d', '2d'],
+    ]);
     const r = scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt }));
     expect(r.step.slug).toBe('c');
     expect(r.dueAt.toISOString()).toBe('2026-12-03T14:00:00.000Z');
   });
 
   it('a lesson inserted after the current position is the next one, its delay counted from the last send', () => {
-    const c = course([['a', '0d'], ['b', '1d'], ['y', '1d'], ['c', '2d'], ['d', '2d']]);
+    const c = course([
+      ['a', '0d'],
+      ['b', '1d'],
+      ['y', '1d'],
+      ['c', '2d'],
+      ['d', '2d'],
+    ]);
     const r = scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt }));
     expect(r.step.slug).toBe('y');
     expect(r.dueAt.toISOString()).toBe('2026-12-02T14:00:00.000Z');
   });
 
   it('a removed future lesson is skipped', () => {
-    const c = course([['a', '0d'], ['b', '1d'], ['d', '2d']]);
+    const c = course([
+      ['a', '0d'],
+      ['b', '1d'],
+      ['d', '2d'],
+    ]);
     expect(scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt })).step.slug).toBe('d');
   });
 
   it('when the last sent lesson was removed, the furthest sent lesson still present places the subscriber', () => {
-    const c = course([['a', '0d'], ['c', '2d'], ['d', '2d']]);
+    const c = course([
+      ['a', '0d'],
+      ['c', '2d'],
+      ['d', '2d'],
+    ]);
     const r = scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt }));
     expect(r.step.slug).toBe('c');
     expect(r.notes.join()).toMatch(/"b" is no longer in the course; continuing after "a"/);
   });
 
   it('a lesson moved behind the position is not sent again', () => {
-    const c = course([['b', '0d'], ['a', '1d'], ['c', '2d']]);
+    const c = course([
+      ['b', '0d'],
+      ['a', '1d'],
+      ['c', '2d'],
+    ]);
     expect(scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt })).step.slug).toBe('c');
   });
 
   it('when no sent lesson remains, the first unsent lesson is next', () => {
-    const c = course([['n1', '1d'], ['n2', '1d']]);
+    const c = course([
+      ['n1', '1d'],
+      ['n2', '1d'],
+    ]);
     const r = scheduled(nextDue({ course: c, enrollment: twoSent, subscriberTimezone: NY, now: sentAt }));
     expect(r.step.slug).toBe('n1');
     expect(r.dueAt.toISOString()).toBe('2026-12-02T14:00:00.000Z');
@@ -128,7 +160,12 @@ describe('dueNow', () => {
     const items = [
       { id: 'due', course: five, enrollment: sentUpTo(['what-coaching-is'], at('2026-12-01T14:00:00Z')), subscriberTimezone: NY },
       { id: 'waiting', course: five, enrollment: sentUpTo(['what-coaching-is'], at('2026-12-04T14:00:00Z')), subscriberTimezone: NY },
-      { id: 'paused', course: five, enrollment: { ...enrollment({ startedAt: at('2026-12-01T00:00:00Z') }), pausedAt: at('2026-12-01T00:00:00Z') }, subscriberTimezone: NY },
+      {
+        id: 'paused',
+        course: five,
+        enrollment: { ...enrollment({ startedAt: at('2026-12-01T00:00:00Z') }), pausedAt: at('2026-12-01T00:00:00Z') },
+        subscriberTimezone: NY,
+      },
       { id: 'new', course: five, enrollment: enrollment({ startedAt: new Date(now.getTime() - DAY) }), subscriberTimezone: NY },
     ];
     const due = dueNow(items, now);

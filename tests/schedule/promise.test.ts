@@ -16,12 +16,21 @@ describe('firstLessonPromise: when lesson 1 arrives, in words', () => {
   });
 
   it('names the day and the window in the reader’s zone when lesson 1 waits', () => {
-    const c = course([['one', '2h'], ['two', '2d']]);
+    const c = course([
+      ['one', '2h'],
+      ['two', '2d'],
+    ]);
     expect(firstLessonPromise(c).when).toBe('2 hours after you confirm, in the first send window between 8 and 11 am your time');
     // Confirmed 08:15 Chicago: 10:15, inside the window, the same day.
-    expect(firstLessonPromise(c, { timezone: CHICAGO, confirmedAt: at('2026-12-01T14:15:00Z') })).toMatchObject({ when: 'later today between 8 and 11 am your time', at: at('2026-12-01T16:15:00Z') });
+    expect(firstLessonPromise(c, { timezone: CHICAGO, confirmedAt: at('2026-12-01T14:15:00Z') })).toMatchObject({
+      when: 'later today between 8 and 11 am your time',
+      at: at('2026-12-01T16:15:00Z'),
+    });
     // Confirmed 10:30 Chicago: 12:30 is past the window, so 08:00 the next morning.
-    expect(firstLessonPromise(c, { timezone: CHICAGO, confirmedAt: at('2026-12-01T16:30:00Z') })).toMatchObject({ when: 'tomorrow between 8 and 11 am your time', at: at('2026-12-02T14:00:00Z') });
+    expect(firstLessonPromise(c, { timezone: CHICAGO, confirmedAt: at('2026-12-01T16:30:00Z') })).toMatchObject({
+      when: 'tomorrow between 8 and 11 am your time',
+      at: at('2026-12-02T14:00:00Z'),
+    });
     // The same instant is already the evening in Berlin: tomorrow there too, at 08:00 Berlin time.
     expect(firstLessonPromise(c, { timezone: 'Europe/Berlin', confirmedAt: at('2026-12-01T16:30:00Z') }).at).toEqual(at('2026-12-02T07:00:00Z'));
   });

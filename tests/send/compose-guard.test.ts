@@ -50,7 +50,9 @@ describe('send-time compliance guard', () => {
     const wrap = (part: string) => `{{#if firstName}}${part}{{else}}Hello.{{/if}}`;
     const compiled = compileMessage({ ...message, html: wrap(message.html), text: wrap(message.text) });
     expect(compose(compiled, 'Ana').text).toContain('call or text 988');
-    expect(refusal(() => compose(compiled, null, '8'))).toEqual(expect.arrayContaining(['compliance.disclaimer', 'compliance.crisis-line', 'compliance.unsubscribe']));
+    expect(refusal(() => compose(compiled, null, '8'))).toEqual(
+      expect.arrayContaining(['compliance.disclaimer', 'compliance.crisis-line', 'compliance.unsubscribe']),
+    );
     // A name of blanks is cleaned to nothing: the unnamed branch, refused too.
     expect(refusal(() => compose(compiled, '   ', '9'))).toContain('compliance.disclaimer');
     expect(compose(compiled, 'Ben', '10').html).toContain('988lifeline.org');

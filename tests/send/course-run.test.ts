@@ -26,7 +26,13 @@ async function setup() {
     owner: 'test-worker',
     clock: () => now,
   });
-  const created = await store.subscribers.createPending({ email: 'ana@example.com', firstName: 'Ana', timezone: 'America/Chicago', consentSource: 'test', now });
+  const created = await store.subscribers.createPending({
+    email: 'ana@example.com',
+    firstName: 'Ana',
+    timezone: 'America/Chicago',
+    consentSource: 'test',
+    now,
+  });
   if (created.outcome !== 'created') throw new Error(created.outcome);
   const id = created.subscriber.id;
   await store.subscribers.activate(id, { now, seriesId: 'physician-coaching' });

@@ -33,7 +33,10 @@ forEachDatabase((db) => {
     const rows = ['ana', 'ben', 'cy'].map((n) => ({ email: `${n}@example.com`, firstName: n, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
     const ids = (await store.subscribers.importBatch(rows, { now: t0, seriesId: SERIES })).map((r) => (r.outcome === 'imported' ? r.id : ''));
     const slug = catalog.courses.get(SERIES)!.steps[0]!.slug;
-    await store.deliveries.enqueue(ids.map((subscriberId) => ({ kind: 'lesson' as const, subscriberId, seriesId: SERIES, stepSlug: slug, stepNumber: 1, dueAt: t0 })), t0);
+    await store.deliveries.enqueue(
+      ids.map((subscriberId) => ({ kind: 'lesson' as const, subscriberId, seriesId: SERIES, stepSlug: slug, stepNumber: 1, dueAt: t0 })),
+      t0,
+    );
 
     const dir = mkdtempSync(join(tmpdir(), 'cm-public-id-'));
     const seed = await store.messageIdSeed();

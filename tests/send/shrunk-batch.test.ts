@@ -40,11 +40,20 @@ forEachDatabase((db) => {
       const rows = ['ana', 'ben', 'cy'].map((n) => ({ email: `${n}@example.com`, firstName: n, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
       const ids = (await store.subscribers.importBatch(rows, { now: t0, seriesId: SERIES })).map((r) => (r.outcome === 'imported' ? r.id : ''));
       const slug = catalog.courses.get(SERIES)!.steps[0]!.slug;
-      await store.deliveries.enqueue(ids.map((subscriberId) => ({ kind: 'lesson' as const, subscriberId, seriesId: SERIES, stepSlug: slug, stepNumber: 1, dueAt: t0 })), t0);
+      await store.deliveries.enqueue(
+        ids.map((subscriberId) => ({ kind: 'lesson' as const, subscriberId, seriesId: SERIES, stepSlug: slug, stepNumber: 1, dueAt: t0 })),
+        t0,
+      );
 
       const resend = createResendTransport({ apiKey: 're_test', baseUrl: server.url, requestsPerSecond: null, maxRetries: 0 });
       // Accepted by the provider, then the process dies before it records anything.
-      const dies: Transport = { ...resend, sendBatch: async (m, key) => (await resend.sendBatch(m, key), Promise.reject(new Error('killed'))) };
+      const dies: Transport = {
+        ...resend,
+        sendBatch: async (m, key) => {
+          await resend.sendBatch(m, key);
+          throw new Error('killed');
+        },
+      };
       await expect(worker(store, dies, 'a', t0).drain()).rejects.toThrow('killed');
       expect(server.received).toHaveLength(3);
       await store.subscribers.unsubscribe(ids[2]!, new Date(t0.getTime() + 1_000));

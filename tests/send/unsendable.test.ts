@@ -48,7 +48,12 @@ describe('a message the transport refuses', () => {
     expect(readdirSync(outbox).filter((f) => f.endsWith('.eml'))).toHaveLength(2);
 
     const check = new BetterSqlite3(dbPath, { readonly: true });
-    const rows = check.prepare('select subscriber_id, status, error, lease_owner from deliveries order by subscriber_id').all() as { subscriber_id: number; status: string; error: string | null; lease_owner: string | null }[];
+    const rows = check.prepare('select subscriber_id, status, error, lease_owner from deliveries order by subscriber_id').all() as {
+      subscriber_id: number;
+      status: string;
+      error: string | null;
+      lease_owner: string | null;
+    }[];
     check.close();
     expect(rows.map((r) => r.status)).toEqual(['sent', 'failed', 'sent']);
     expect(rows[1]!.error).toContain('"ben at example.com" is not a single valid address');

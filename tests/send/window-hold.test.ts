@@ -27,14 +27,32 @@ forEachDatabase((db) => {
     const project = await loadProject(root);
     const { store, options } = await db.fresh();
     const lesson2 = async () => {
-      const [row] = await sqlRows<{ id: number | string }>(options, "select id from deliveries where kind = 'lesson' and step_slug = 'what-the-evidence-shows'");
+      const [row] = await sqlRows<{ id: number | string }>(
+        options,
+        "select id from deliveries where kind = 'lesson' and step_slug = 'what-the-evidence-shows'",
+      );
       return store.deliveries.getById(String(row!.id));
     };
     const outbox = join(root, 'outbox');
     let now = chicago('2026-12-01T19:30'); // Tue, outside the window: lesson 1 (no delay) goes at once anyway
     const batches: BatchSummary[] = [];
-    const worker = new Worker({ store, transport: createOutboxTransport({ dir: outbox }), catalog: await buildCatalog(project), config: project.config, secret: SECRET, owner: 'hold', clock: () => now, onBatch: (b) => batches.push(b) });
-    const mails = async () => Promise.all(readdirSync(outbox).filter((f) => f.endsWith('.eml')).sort().map(async (f) => simpleParser(readFileSync(join(outbox, f)))));
+    const worker = new Worker({
+      store,
+      transport: createOutboxTransport({ dir: outbox }),
+      catalog: await buildCatalog(project),
+      config: project.config,
+      secret: SECRET,
+      owner: 'hold',
+      clock: () => now,
+      onBatch: (b) => batches.push(b),
+    });
+    const mails = async () =>
+      Promise.all(
+        readdirSync(outbox)
+          .filter((f) => f.endsWith('.eml'))
+          .sort()
+          .map(async (f) => simpleParser(readFileSync(join(outbox, f)))),
+      );
     const created = await store.subscribers.createPending({ email: 'ana@example.com', firstName: 'Ana', timezone: ZONE, consentSource: 'test', now });
     if (created.outcome !== 'created') throw new Error(created.outcome);
     await store.subscribers.activate(created.subscriber.id, { now, seriesId: SERIES });

@@ -6,7 +6,10 @@ function port(intent: string | null) {
   const asked: Parameters<SignUpStore['requestConfirmation']>[] = [];
   const store: SignUpStore = {
     signUpIntent: async () => (intent ? { seriesId: intent } : null),
-    requestConfirmation: async (...args) => (asked.push(args), true),
+    requestConfirmation: async (...args) => {
+      asked.push(args);
+      return true;
+    },
   };
   return { store, asked };
 }

@@ -33,14 +33,37 @@ const t0 = Date.parse('2026-12-02T01:00:00Z');
  */
 async function oldStore(kind: DatabaseKind, options: StoreOptions) {
   const db = new Kysely<any>({
-    dialect: kind === 'sqlite' ? new SqliteDialect({ database: new BetterSqlite3(options.sqlitePath!) }) : new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl }) }),
+    dialect:
+      kind === 'sqlite'
+        ? new SqliteDialect({ database: new BetterSqlite3(options.sqlitePath!) })
+        : new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl }) }),
   });
   try {
     const { error } = await new Migrator({ db, provider: migrations(kind) }).migrateTo('0026_admin_sessions');
     if (error) throw error;
-    const reader = (email: string, nonce: string) => ({ email, email_hash: `hash-${email}`, status: 'pending', consent_source: `form:${SERIES}`, confirm_nonce: nonce, created_at: t0, updated_at: t0 });
-    const [ann, bo] = await db.insertInto('subscribers').values([reader('ann@example.com', 'ann-nonce'), reader('bo@example.com', 'bo-nonce')]).returning('id').execute();
-    const confirm = (subscriber_id: number, series_id: string, at: number) => ({ kind: 'confirm', subscriber_id, series_id, status: 'sent', due_at: at, created_at: at, sent_at: at });
+    const reader = (email: string, nonce: string) => ({
+      email,
+      email_hash: `hash-${email}`,
+      status: 'pending',
+      consent_source: `form:${SERIES}`,
+      confirm_nonce: nonce,
+      created_at: t0,
+      updated_at: t0,
+    });
+    const [ann, bo] = await db
+      .insertInto('subscribers')
+      .values([reader('ann@example.com', 'ann-nonce'), reader('bo@example.com', 'bo-nonce')])
+      .returning('id')
+      .execute();
+    const confirm = (subscriber_id: number, series_id: string, at: number) => ({
+      kind: 'confirm',
+      subscriber_id,
+      series_id,
+      status: 'sent',
+      due_at: at,
+      created_at: at,
+      sent_at: at,
+    });
     await db
       .insertInto('deliveries')
       .values([confirm(ann!.id, 'sleep-basics', t0), confirm(ann!.id, SERIES, t0 + 20 * 60_000), confirm(bo!.id, SERIES, t0 + 27 * 60_000)])
@@ -92,7 +115,11 @@ forEachDatabase((db) => {
     const lesson = { kind: 'lesson' as const, subscriberId: r.subscriber.id, seriesId: 'sleep-basics', stepSlug: 'one', stepNumber: 1, dueAt: now };
     await store.deliveries.enqueue([lesson, { kind: 'confirm', subscriberId: r.subscriber.id, seriesId: SERIES, dueAt: now }], now);
     expect(await store.subscribers.signUpIntent(r.subscriber.id)).toEqual({ seriesId: SERIES, requestedAt: now });
-    const activated = await store.subscribers.activate(r.subscriber.id, { now, seriesId: await requestedSeries(store.subscribers, r.subscriber.id), nonce: r.subscriber.confirmNonce! });
+    const activated = await store.subscribers.activate(r.subscriber.id, {
+      now,
+      seriesId: await requestedSeries(store.subscribers, r.subscriber.id),
+      nonce: r.subscriber.confirmNonce!,
+    });
     expect(activated.outcome === 'activated' && activated.enrollment?.seriesId).toBe(SERIES);
     // Erasure takes the intent with the reader.
     await store.subscribers.forget('cy@example.com', now);

@@ -28,7 +28,11 @@ it('`coursemail status` names the series and its lessons from the series files, 
 
 it('`coursemail status` lists a series with nothing sent, says which columns the outbox cannot fill, and has a legend', async () => {
   const root = tempProject();
-  writeFile(root, 'series/new-course/series.yaml', 'title: A new course\ndescription: Drafted today.\nengine: react\ntimezone: America/Chicago\nsendWindow:\n  start: "08:00"\n  end: "11:00"\n  days: [mon, tue, wed, thu, fri]\n');
+  writeFile(
+    root,
+    'series/new-course/series.yaml',
+    'title: A new course\ndescription: Drafted today.\nengine: react\ntimezone: America/Chicago\nsendWindow:\n  start: "08:00"\n  end: "11:00"\n  days: [mon, tue, wed, thu, fri]\n',
+  );
   writeFile(root, 'series/new-course/01-hello.md', '---\nsubject: Hello\npreheader: The first lesson of the new course.\ndelay: 0d\n---\n\nHello.\n');
   const saved = process.env.DATABASE_URL;
   delete process.env.DATABASE_URL;
@@ -40,7 +44,10 @@ it('`coursemail status` lists a series with nothing sent, says which columns the
     expect(r.out).toMatch(/^\s+1\. Hello\s+0(\s+n\/a with outbox){3}(\s+0){3}$/m);
     expect(r.out).toContain('Series “Physician coaching is not therapy” (physician-coaching)');
     expect(r.out).toMatch(/^sent: handed to the transport · delivered, bounced, complained: reported back by the provider/m);
-    const json = JSON.parse((await runCli(['status', '--root', root, '--json'])).out) as { series: { seriesId: string }[]; unreported: { columns: string[]; label: string } };
+    const json = JSON.parse((await runCli(['status', '--root', root, '--json'])).out) as {
+      series: { seriesId: string }[];
+      unreported: { columns: string[]; label: string };
+    };
     expect(json.series.map((s) => s.seriesId)).toEqual(['new-course', 'physician-coaching']);
     expect(json.unreported).toEqual({ columns: ['delivered', 'bounced', 'complained'], label: 'n/a with outbox' });
   } finally {

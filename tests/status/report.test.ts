@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { complaintRate, formatStatus, statusReport, type DeliveryTally, type StatusInputs } from '../../src/status/index.ts';
 
-const tally = (t: Partial<DeliveryTally> = {}): DeliveryTally => ({ queued: 0, due: 0, sending: 0, sent: 0, failed: 0, cancelled: 0, delivered: 0, bounced: 0, complained: 0, ...t });
+const tally = (t: Partial<DeliveryTally> = {}): DeliveryTally => ({
+  queued: 0,
+  due: 0,
+  sending: 0,
+  sent: 0,
+  failed: 0,
+  cancelled: 0,
+  delivered: 0,
+  bounced: 0,
+  complained: 0,
+  ...t,
+});
 const at = new Date('2026-05-01T12:00:00Z');
 
 function inputs(over: Partial<StatusInputs> = {}): StatusInputs {

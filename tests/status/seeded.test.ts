@@ -30,21 +30,38 @@ async function seed(store: Store) {
     await store.subscribers.activate(r.subscriber.id, { now: t0, seriesId: 'coaching' });
     ids.push(r.subscriber.id);
   }
-  const lesson = (slug: string, step: number, subscriberId: string, dueAt: Date) => ({ kind: 'lesson' as const, subscriberId, seriesId: 'coaching', stepSlug: slug, stepNumber: step, dueAt });
+  const lesson = (slug: string, step: number, subscriberId: string, dueAt: Date) => ({
+    kind: 'lesson' as const,
+    subscriberId,
+    seriesId: 'coaching',
+    stepSlug: slug,
+    stepNumber: step,
+    dueAt,
+  });
   const event = (eventId: string, providerId: string, effect: 'delivered' | 'delayed' | 'bounce' | 'complaint', when: Date) =>
     store.deliveries.applyProviderEvent({ eventId, type: `email.${effect}`, providerId, at: when, effect });
 
   // Lesson 1 to all twelve: nine accepted, three refused.
-  await store.deliveries.enqueue(ids.map((id) => lesson('one', 1, id, t0)), t0);
+  await store.deliveries.enqueue(
+    ids.map((id) => lesson('one', 1, id, t0)),
+    t0,
+  );
   const one = (await store.deliveries.claim({ owner: 'seed', limit: 100, leaseMs: 60_000, now: t0 }))!.deliveries;
-  await store.deliveries.recordOutcomes(one.map((d, i) => (i < 9 ? { id: d.id, status: 'sent' as const, providerId: `p1-${i}`, at: t0 } : { id: d.id, status: 'failed' as const, reason: 'rejected', at: t0 })));
+  await store.deliveries.recordOutcomes(
+    one.map((d, i) =>
+      i < 9 ? { id: d.id, status: 'sent' as const, providerId: `p1-${i}`, at: t0 } : { id: d.id, status: 'failed' as const, reason: 'rejected', at: t0 },
+    ),
+  );
   for (let i = 0; i < 6; i++) await event(`e-d${i}`, `p1-${i}`, 'delivered', at(t0, 5));
   await event('e-b6', 'p1-6', 'bounce', at(t0, 6));
   await event('e-c7', 'p1-7', 'complaint', at(t0, 7));
   await event('e-y8', 'p1-8', 'delayed', at(t0, 8));
 
   // Lesson 2: four due tomorrow (three go, one still in flight), two scheduled later.
-  await store.deliveries.enqueue([...ids.slice(0, 4).map((id) => lesson('two', 2, id, t1)), ...ids.slice(4, 6).map((id) => lesson('two', 2, id, at(t1, 3 * 1440)))], t0);
+  await store.deliveries.enqueue(
+    [...ids.slice(0, 4).map((id) => lesson('two', 2, id, t1)), ...ids.slice(4, 6).map((id) => lesson('two', 2, id, at(t1, 3 * 1440)))],
+    t0,
+  );
   const two = (await store.deliveries.claim({ owner: 'seed', limit: 100, leaseMs: 60_000, now: t1, kinds: ['lesson'] }))!.deliveries;
   expect(two).toHaveLength(4);
   await store.deliveries.recordOutcomes(two.slice(0, 3).map((d, i) => ({ id: d.id, status: 'sent' as const, providerId: `p2-${i}`, at: t1 })));
@@ -59,7 +76,13 @@ async function seed(store: Store) {
   const b = await store.broadcasts.create({ slug: 'spring-news', contentHash: 'h', subject: 'Spring news', now: t1 });
   await store.broadcasts.snapshotRecipients(b.id, { seriesId: null }, at(t1, 20));
   const sent = (await store.deliveries.claim({ owner: 'seed', limit: 4, leaseMs: 60_000, now: at(t1, 21), kinds: ['broadcast'] }))!.deliveries;
-  await store.deliveries.recordOutcomes(sent.map((d, i) => (i < 3 ? { id: d.id, status: 'sent' as const, providerId: `pb-${i}`, at: at(t1, 21) } : { id: d.id, status: 'failed' as const, reason: 'rejected', at: at(t1, 21) })));
+  await store.deliveries.recordOutcomes(
+    sent.map((d, i) =>
+      i < 3
+        ? { id: d.id, status: 'sent' as const, providerId: `pb-${i}`, at: at(t1, 21) }
+        : { id: d.id, status: 'failed' as const, reason: 'rejected', at: at(t1, 21) },
+    ),
+  );
   await event('e-bd0', 'pb-0', 'delivered', at(t1, 25));
   await event('e-bc1', 'pb-1', 'complaint', at(t1, 26));
 
@@ -69,7 +92,11 @@ async function seed(store: Store) {
 
 /** Every figure for the rows matching `where`, counted straight from the table. */
 function recount(db: Database.Database, where: string, params: unknown[]): Omit<Figures, 'unsubscribed'> {
-  const n = (cond: string) => db.prepare(`select count(*) from deliveries where ${where} and ${cond}`).pluck().get(...params) as number;
+  const n = (cond: string) =>
+    db
+      .prepare(`select count(*) from deliveries where ${where} and ${cond}`)
+      .pluck()
+      .get(...params) as number;
   return {
     sent: n(`status = 'sent'`),
     delivered: n('delivered_at is not null'),
@@ -105,12 +132,20 @@ describe('status figures equal the counts in the database', () => {
       for (const l of lessons) {
         const { stepNumber: _n, stepSlug: _s, ...figures } = l;
         const left = db
-          .prepare(`select count(*) from enrollments e join subscribers s on s.id = e.subscriber_id where e.series_id = 'coaching' and e.last_step_slug = ? and s.status = 'unsubscribed'`)
+          .prepare(
+            `select count(*) from enrollments e join subscribers s on s.id = e.subscriber_id where e.series_id = 'coaching' and e.last_step_slug = ? and s.status = 'unsubscribed'`,
+          )
           .pluck()
           .get(l.stepSlug);
-        expect(figures, l.stepSlug).toEqual({ ...recount(db, `kind = 'lesson' and series_id = 'coaching' and step_slug = ?`, [l.stepSlug]), unsubscribed: left });
+        expect(figures, l.stepSlug).toEqual({
+          ...recount(db, `kind = 'lesson' and series_id = 'coaching' and step_slug = ?`, [l.stepSlug]),
+          unsubscribed: left,
+        });
       }
-      const before = db.prepare(`select count(*) from enrollments e join subscribers s on s.id = e.subscriber_id where e.last_step_slug is null and s.status = 'unsubscribed'`).pluck().get();
+      const before = db
+        .prepare(`select count(*) from enrollments e join subscribers s on s.id = e.subscriber_id where e.last_step_slug is null and s.status = 'unsubscribed'`)
+        .pluck()
+        .get();
       expect(report.series[0]!.unsubscribedBeforeFirstLesson).toBe(before);
       // The scenario really covers every state.
       const one = lessons[0]!;
@@ -133,7 +168,12 @@ describe('status figures equal the counts in the database', () => {
 
       const { unsubscribed: people, ...total } = report.total;
       expect(total).toEqual(recount(db, `kind in ('lesson', 'broadcast') and 1 = ?`, [1]));
-      const byStatus = Object.fromEntries(db.prepare('select status, count(*) as n from subscribers group by status').all().map((r) => [(r as { status: string }).status, (r as { n: number }).n]));
+      const byStatus = Object.fromEntries(
+        db
+          .prepare('select status, count(*) as n from subscribers group by status')
+          .all()
+          .map((r) => [(r as { status: string }).status, (r as { n: number }).n]),
+      );
       expect(people).toBe(byStatus.unsubscribed);
       expect(Object.fromEntries(Object.entries(report.subscribers).filter(([, n]) => n > 0))).toEqual(byStatus);
       const complained = db.prepare('select count(*) from deliveries where complained_at is not null').pluck().get() as number;
@@ -152,7 +192,9 @@ describe('status figures equal the counts in the database', () => {
     const table = await runCli(['status', '--root', root, '--now', NOW.toISOString()]);
     expect(table.code).toBe(0);
     const one = report.series[0]!.lessons[0]!;
-    expect(table.out).toMatch(new RegExp(`1\\. one\\s+${one.sent}\\s+${one.delivered}\\s+${one.bounced}\\s+${one.complained}\\s+${one.unsubscribed}\\s+${one.failed}\\s+${one.due}\\n`));
+    expect(table.out).toMatch(
+      new RegExp(`1\\. one\\s+${one.sent}\\s+${one.delivered}\\s+${one.bounced}\\s+${one.complained}\\s+${one.unsubscribed}\\s+${one.failed}\\s+${one.due}\\n`),
+    );
     expect(table.out).toContain('OVER THE LIMIT');
   });
 

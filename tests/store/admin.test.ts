@@ -63,7 +63,10 @@ forEachDatabase((db) => {
       ['back\\slash@example.com', 'Zed'],
       ['other@example.com', 'Annika'],
     ] as const;
-    await store.subscribers.importBatch(rows.map(([email, firstName]) => ({ email, firstName, timezone: null, consentAt: t0, consentSource: 'test' })), { now: t0, seriesId: null });
+    await store.subscribers.importBatch(
+      rows.map(([email, firstName]) => ({ email, firstName, timezone: null, consentAt: t0, consentSource: 'test' })),
+      { now: t0, seriesId: null },
+    );
     const emails = async (query: string, extra: { status?: 'active' | 'unsubscribed'; limit?: number; offset?: number } = {}) =>
       (await store.readers.search({ query, limit: extra.limit ?? 10, offset: extra.offset ?? 0, status: extra.status })).readers.map((r) => r.email);
     expect(await emails('A_B')).toEqual(['a_b@example.com']);
@@ -80,7 +83,16 @@ forEachDatabase((db) => {
 
   it('reader search by course step: enrolled, no lesson yet, or last lesson sent', async () => {
     const { store } = await db.fresh();
-    await store.subscribers.importBatch(['one@example.com', 'two@example.com', 'none@example.com'].map((email) => ({ email, firstName: null, timezone: null, consentAt: t0, consentSource: 'test' })), { now: t0, seriesId: null });
+    await store.subscribers.importBatch(
+      ['one@example.com', 'two@example.com', 'none@example.com'].map((email) => ({
+        email,
+        firstName: null,
+        timezone: null,
+        consentAt: t0,
+        consentSource: 'test',
+      })),
+      { now: t0, seriesId: null },
+    );
     const one = (await store.subscribers.findByEmail('one@example.com'))!;
     const two = (await store.subscribers.findByEmail('two@example.com'))!;
     await store.enrollments.enroll(one.id, 'coaching', t0);
@@ -88,7 +100,8 @@ forEachDatabase((db) => {
     await store.deliveries.enqueue([{ kind: 'lesson', subscriberId: one.id, seriesId: 'coaching', stepSlug: 'first', dueAt: t0 }], t0);
     const batch = await store.deliveries.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: at(1) });
     await store.deliveries.recordOutcomes(batch!.deliveries.map((d) => ({ id: d.id, status: 'sent' as const, providerId: 'p', at: at(1) })));
-    const emails = async (course: { seriesId: string; stepSlug?: string | null }) => (await store.readers.search({ course, limit: 10, offset: 0 })).readers.map((r) => r.email);
+    const emails = async (course: { seriesId: string; stepSlug?: string | null }) =>
+      (await store.readers.search({ course, limit: 10, offset: 0 })).readers.map((r) => r.email);
     expect(await emails({ seriesId: 'coaching' })).toEqual(['two@example.com', 'one@example.com']);
     expect(await emails({ seriesId: 'coaching', stepSlug: 'first' })).toEqual(['one@example.com']);
     expect(await emails({ seriesId: 'coaching', stepSlug: null })).toEqual(['two@example.com']);

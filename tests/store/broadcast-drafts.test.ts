@@ -19,7 +19,11 @@ const fields = (slug: string, over: Partial<BroadcastDraftFields> = {}): Broadca
 forEachDatabase((db) => {
   it('a draft is created once per slug, read back by id and slug, and listed newest edit first', async () => {
     const { store } = await db.fresh();
-    const a = await store.broadcastDrafts.create(fields('spring-note', { seriesId: 'physician-coaching', ctaText: 'Read it', ctaHref: 'link:article', sendAt: '2026-04-01T09:00:00-05:00' }), 'coach@example.com', t0);
+    const a = await store.broadcastDrafts.create(
+      fields('spring-note', { seriesId: 'physician-coaching', ctaText: 'Read it', ctaHref: 'link:article', sendAt: '2026-04-01T09:00:00-05:00' }),
+      'coach@example.com',
+      t0,
+    );
     expect(a.ok).toBe(true);
     const b = await store.broadcastDrafts.create(fields('summer-note'), 'other@example.com', at(1));
     expect(await store.broadcastDrafts.create(fields('spring-note'), 'other@example.com', at(2))).toEqual({ ok: false, reason: 'slug-taken' });
@@ -56,10 +60,22 @@ forEachDatabase((db) => {
     expect(saved.updatedAt).toEqual(at(5));
     expect(['First', 'Second']).toContain(saved.subject);
 
-    expect(await store.broadcastDrafts.update(id, fields('taken'), { revision: 2, by: 'coach@example.com', now: at(6) })).toEqual({ ok: false, reason: 'slug-taken' });
+    expect(await store.broadcastDrafts.update(id, fields('taken'), { revision: 2, by: 'coach@example.com', now: at(6) })).toEqual({
+      ok: false,
+      reason: 'slug-taken',
+    });
     const renamed = await store.broadcastDrafts.update(id, fields('renamed', { body: 'New body\n' }), { revision: 2, by: 'other@example.com', now: at(7) });
-    expect(renamed.ok && [renamed.draft.slug, renamed.draft.body, renamed.draft.revision, renamed.draft.updatedBy, renamed.draft.createdBy]).toEqual(['renamed', 'New body\n', 3, 'other@example.com', 'coach@example.com']);
-    expect(await store.broadcastDrafts.update('999999', fields('x'), { revision: 1, by: 'coach@example.com', now: at(8) })).toEqual({ ok: false, reason: 'missing' });
+    expect(renamed.ok && [renamed.draft.slug, renamed.draft.body, renamed.draft.revision, renamed.draft.updatedBy, renamed.draft.createdBy]).toEqual([
+      'renamed',
+      'New body\n',
+      3,
+      'other@example.com',
+      'coach@example.com',
+    ]);
+    expect(await store.broadcastDrafts.update('999999', fields('x'), { revision: 1, by: 'coach@example.com', now: at(8) })).toEqual({
+      ok: false,
+      reason: 'missing',
+    });
   });
 
   it('a removed draft is gone, and its slug free again', async () => {

@@ -29,7 +29,14 @@ async function rawRow(options: StoreOptions, email: string): Promise<unknown> {
 forEachDatabase((db) => {
   it('one reader through sign-up, confirm, unsubscribe and re-sign-up: the row is untouched until the button, and the log exports in order', async () => {
     const { store, options } = await db.fresh();
-    const first = await store.subscribers.createPending({ email: 'ida@example.com', firstName: 'Ida', timezone: 'America/Chicago', consentSource: 'form:coaching', clientHash: 'client-a', now: at(0) });
+    const first = await store.subscribers.createPending({
+      email: 'ida@example.com',
+      firstName: 'Ida',
+      timezone: 'America/Chicago',
+      consentSource: 'form:coaching',
+      clientHash: 'client-a',
+      now: at(0),
+    });
     if (first.outcome !== 'created') throw new Error(first.outcome);
     const id = first.subscriber.id;
     await store.subscribers.activate(id, { now: at(1), nonce: first.subscriber.confirmNonce!, seriesId: 'coaching' });
@@ -37,7 +44,14 @@ forEachDatabase((db) => {
     const before = await rawRow(options, 'ida@example.com');
 
     // Anyone may type the address in again: nothing stored about Ida changes.
-    const again = await store.subscribers.createPending({ email: 'ida@example.com', firstName: 'Mallory', timezone: 'Asia/Tokyo', consentSource: 'form:coaching', clientHash: 'client-b', now: at(3) });
+    const again = await store.subscribers.createPending({
+      email: 'ida@example.com',
+      firstName: 'Mallory',
+      timezone: 'Asia/Tokyo',
+      consentSource: 'form:coaching',
+      clientHash: 'client-b',
+      now: at(3),
+    });
     expect(again.outcome).toBe('reopened');
     expect(await rawRow(options, 'ida@example.com')).toEqual(before);
     expect((await store.subscribers.dataHeld(id))!.consent.map((e) => e.event)).toEqual(['signed-up', 'confirmed', 'unsubscribed']);
@@ -48,7 +62,13 @@ forEachDatabase((db) => {
     // The inbox's owner presses the button: the new name and zone apply, both events are logged.
     const nonce = (await store.subscribers.getById(id))!.confirmNonce!;
     expect((await store.subscribers.activate(id, { now: at(5), nonce, seriesId: 'coaching' })).outcome).toBe('activated');
-    expect(await store.subscribers.getById(id)).toMatchObject({ status: 'active', firstName: 'Mallory', timezone: 'Asia/Tokyo', consentAt: at(5), confirmNonce: null });
+    expect(await store.subscribers.getById(id)).toMatchObject({
+      status: 'active',
+      firstName: 'Mallory',
+      timezone: 'Asia/Tokyo',
+      consentAt: at(5),
+      confirmNonce: null,
+    });
 
     let json = '';
     for await (const chunk of exportSubscribers(store, { email: 'ida@example.com', format: 'json' })) json += chunk;
@@ -87,7 +107,9 @@ forEachDatabase((db) => {
     await store.suppressions.remove('c@example.com');
     const rows = [await rawRow(options, 'b@example.com'), await rawRow(options, 'c@example.com')];
     for (const email of ['b@example.com', 'c@example.com']) {
-      expect((await store.subscribers.createPending({ email, firstName: 'X', timezone: null, consentSource: 'form:x', now: at(3) })).outcome).toBe('suppressed');
+      expect((await store.subscribers.createPending({ email, firstName: 'X', timezone: null, consentSource: 'form:x', now: at(3) })).outcome).toBe(
+        'suppressed',
+      );
     }
     expect([await rawRow(options, 'b@example.com'), await rawRow(options, 'c@example.com')]).toEqual(rows);
     const held = await store.subscribers.dataHeld(bounced.id);

@@ -14,7 +14,10 @@ async function queue(store: Store, n: number): Promise<void> {
   const rows = Array.from({ length: n }, (_, i) => ({ email: `r${i}@example.com`, firstName: null, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
   const results = await store.subscribers.importBatch(rows, { now: t0, seriesId: 'coaching' });
   const ids = results.map((r) => (r.outcome === 'imported' ? r.id : ''));
-  await store.deliveries.enqueue(ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'step-2', stepNumber: 2, dueAt: t0 })), t0);
+  await store.deliveries.enqueue(
+    ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'step-2', stepNumber: 2, dueAt: t0 })),
+    t0,
+  );
 }
 
 forEachDatabase((db) => {
@@ -28,7 +31,15 @@ forEachDatabase((db) => {
     // Another worker's lease, or another batch's key, moves nothing.
     expect(await store.deliveries.defer([{ id: a!.id, dueAt: later(60) }], { owner: 'other', batchKey: batch.batchKey })).toBe(0);
     expect(await store.deliveries.defer([{ id: a!.id, dueAt: later(60) }], { owner: 'w', batchKey: 'another-key' })).toBe(0);
-    expect(await store.deliveries.defer([{ id: a!.id, dueAt: later(60) }, { id: b!.id, dueAt: later(120) }], lease)).toBe(2);
+    expect(
+      await store.deliveries.defer(
+        [
+          { id: a!.id, dueAt: later(60) },
+          { id: b!.id, dueAt: later(120) },
+        ],
+        lease,
+      ),
+    ).toBe(2);
 
     const held = await store.deliveries.getById(a!.id);
     expect(held).toMatchObject({ status: 'queued', dueAt: later(60), leaseOwner: null, leaseUntil: null, batchKey: null, attempts: 0 });

@@ -9,7 +9,13 @@ const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
 /** `n` active subscribers enrolled in `coaching` (one import batch); returns their ids. */
 async function subscribers(store: Store, n: number, prefix = 's'): Promise<string[]> {
-  const rows = Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com`, firstName: `N${i}`, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    email: `${prefix}${i}@example.com`,
+    firstName: `N${i}`,
+    timezone: 'UTC',
+    consentAt: t0,
+    consentSource: 'test',
+  }));
   const results = await store.subscribers.importBatch(rows, { now: t0, seriesId: 'coaching' });
   return results.map((r) => {
     if (r.outcome !== 'imported') throw new Error(r.outcome);
@@ -79,9 +85,14 @@ forEachDatabase((db) => {
   it('a separate process claiming at the same time never gets the same row', async () => {
     const { store, options } = await db.fresh();
     const ids = await subscribers(store, 100);
-    await store.deliveries.enqueue(ids.flatMap((id) => [lesson(id, 1), lesson(id, 2)]), t0);
+    await store.deliveries.enqueue(
+      ids.flatMap((id) => [lesson(id, 1), lesson(id, 2)]),
+      t0,
+    );
     // stderr shown, not piped: an unread pipe that fills would stall the child, and its words say why it failed.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tests/store/claim-worker.ts', JSON.stringify(options), 'child', later(1).toISOString()], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
     // Listened for now: the child may finish its share and close before this side's loop ends
     // (on a loaded machine it did, and a listener added afterwards waited forever).
     const closed = new Promise((resolve) => child.once('close', resolve));
@@ -113,7 +124,10 @@ forEachDatabase((db) => {
   it('a batch whose lease expired is reclaimed whole under its old key; a live lease is not', async () => {
     const { store } = await db.fresh();
     const ids = await subscribers(store, 4);
-    await store.deliveries.enqueue(ids.map((id) => lesson(id, 1)), t0);
+    await store.deliveries.enqueue(
+      ids.map((id) => lesson(id, 1)),
+      t0,
+    );
     const first = await store.deliveries.claim({ owner: 'crashed', limit: 3, leaseMs: 5 * 60_000, now: t0 });
     expect(first?.deliveries).toHaveLength(3);
     expect(first?.reclaimed).toBe(false);
@@ -151,7 +165,13 @@ forEachDatabase((db) => {
     expect(changed).toBe(3);
     expect(await store.enrollments.get(a!, 'coaching')).toMatchObject({ lastStepSlug: 'step-1', lastSentAt: later(92), pausedMinutes: 0 });
     expect(await store.deliveries.findByProviderId('prov-a')).toMatchObject({ id: da!.id, status: 'sent', sentAt: later(92), leaseOwner: null });
-    expect(await store.deliveries.getById(db_!.id)).toMatchObject({ status: 'queued', attempts: 1, dueAt: later(100), batchKey: batch!.batchKey, error: '429' });
+    expect(await store.deliveries.getById(db_!.id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      dueAt: later(100),
+      batchKey: batch!.batchKey,
+      error: '429',
+    });
     expect(await store.deliveries.getById(dc!.id)).toMatchObject({ status: 'failed', error: 'invalid recipient' });
     // Recording again changes nothing: only rows still being sent take an outcome.
     expect(await store.deliveries.recordOutcomes([{ id: da!.id, status: 'failed', reason: 'late', at: later(93) }])).toBe(0);
@@ -159,14 +179,30 @@ forEachDatabase((db) => {
     expect((await store.deliveries.claim({ owner: 'w', limit: 10, leaseMs: 60_000, now: later(100) }))?.deliveries.map((d) => d.id)).toEqual([db_!.id]);
     const counts = await store.deliveries.counts(later(100));
     expect(counts.lessons).toEqual([
-      { seriesId: 'coaching', stepSlug: 'step-1', stepNumber: 1, queued: 0, due: 0, sending: 1, sent: 1, failed: 1, cancelled: 0, delivered: 0, bounced: 0, complained: 0 },
+      {
+        seriesId: 'coaching',
+        stepSlug: 'step-1',
+        stepNumber: 1,
+        queued: 0,
+        due: 0,
+        sending: 1,
+        sent: 1,
+        failed: 1,
+        cancelled: 0,
+        delivered: 0,
+        bounced: 0,
+        complained: 0,
+      },
     ]);
   });
 
   it('releaseLeases puts only that owner’s rows back in the queue, as one batch under its key', async () => {
     const { store } = await db.fresh();
     const ids = await subscribers(store, 4);
-    await store.deliveries.enqueue(ids.map((id) => lesson(id, 1)), t0);
+    await store.deliveries.enqueue(
+      ids.map((id) => lesson(id, 1)),
+      t0,
+    );
     const mine = await store.deliveries.claim({ owner: 'me', limit: 2, leaseMs: 3_600_000, now: t0 });
     await store.deliveries.claim({ owner: 'you', limit: 2, leaseMs: 3_600_000, now: t0 });
     expect(await store.deliveries.releaseLeases('me')).toBe(2);

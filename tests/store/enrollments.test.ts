@@ -9,7 +9,13 @@ forEachDatabase((db) => {
     const { store } = await db.fresh();
     const ids: string[] = [];
     for (const [i, status] of (['active', 'active', 'unsubscribed', 'pending', 'active'] as const).entries()) {
-      const r = await store.subscribers.createPending({ email: `e${i}@example.com`, firstName: `F${i}`, timezone: 'Europe/Berlin', consentSource: 't', now: t0 });
+      const r = await store.subscribers.createPending({
+        email: `e${i}@example.com`,
+        firstName: `F${i}`,
+        timezone: 'Europe/Berlin',
+        consentSource: 't',
+        now: t0,
+      });
       if (r.outcome !== 'created') throw new Error(r.outcome);
       ids.push(r.subscriber.id);
       if (status !== 'pending') await store.subscribers.activate(r.subscriber.id, { now: t0, seriesId: 'coaching' });

@@ -24,7 +24,10 @@ it('claiming, recording and releasing a batch never scans the deliveries table',
     { now: t0, seriesId: 'coaching' },
   );
   const ids = imported.map((r) => (r.outcome === 'imported' ? r.id : ''));
-  await store.deliveries.enqueue(ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: t0 })), t0);
+  await store.deliveries.enqueue(
+    ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: t0 })),
+    t0,
+  );
 
   const seen = new Set<string>();
   BetterSqlite3.prototype.prepare = function (this: BetterSqlite3.Database, source: string) {
@@ -50,7 +53,10 @@ it('claiming, recording and releasing a batch never scans the deliveries table',
     const params = (s.match(/\?/g) ?? []).map(() => 0);
     const plan = (db.prepare(`explain query plan ${s}`).all(...params) as { detail: string }[]).map((r) => r.detail);
     // "SCAN d USING INDEX …" walks an index; a bare "SCAN deliveries" reads the table.
-    expect(plan.filter((p) => /^SCAN (deliveries|d|q)$/.test(p)), `${s}\n${plan.join('\n')}`).toEqual([]);
+    expect(
+      plan.filter((p) => /^SCAN (deliveries|d|q)$/.test(p)),
+      `${s}\n${plan.join('\n')}`,
+    ).toEqual([]);
   }
   db.close();
 });
@@ -88,7 +94,10 @@ it('recording a broadcast batch finds its broadcast by the rows’ ids, even wit
     const params = (s.match(/\?/g) ?? []).map(() => 0);
     const plan = (db.prepare(`explain query plan ${s}`).all(...params) as { detail: string }[]).map((r) => r.detail);
     // A range over the broadcast's index reads every row of the send, per batch.
-    expect(plan.filter((p) => /\((broadcast_id|due_at|lease_until)>\?\)/.test(p) && !/due_at<\?|lease_until<\?/.test(p)), `${s}\n${plan.join('\n')}`).toEqual([]);
+    expect(
+      plan.filter((p) => /\((broadcast_id|due_at|lease_until)>\?\)/.test(p) && !/due_at<\?|lease_until<\?/.test(p)),
+      `${s}\n${plan.join('\n')}`,
+    ).toEqual([]);
   }
   db.close();
 });

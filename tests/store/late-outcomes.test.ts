@@ -14,10 +14,23 @@ const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const LEASE = 5 * 60_000;
 
 async function due(store: Store, n: number, prefix = 'r'): Promise<void> {
-  const rows = Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com`, firstName: null, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    email: `${prefix}${i}@example.com`,
+    firstName: null,
+    timezone: 'UTC',
+    consentAt: t0,
+    consentSource: 'test',
+  }));
   const results = await store.subscribers.importBatch(rows, { now: t0, seriesId: 'coaching' });
   await store.deliveries.enqueue(
-    results.map((r) => ({ kind: 'lesson' as const, subscriberId: r.outcome === 'imported' ? r.id : '', seriesId: 'coaching', stepSlug: 'step-1', stepNumber: 1, dueAt: t0 })),
+    results.map((r) => ({
+      kind: 'lesson' as const,
+      subscriberId: r.outcome === 'imported' ? r.id : '',
+      seriesId: 'coaching',
+      stepSlug: 'step-1',
+      stepNumber: 1,
+      dueAt: t0,
+    })),
     t0,
   );
 }
@@ -70,7 +83,12 @@ forEachDatabase((db) => {
     const subscriber = (await store.deliveries.getById(ids[0]!))!.subscriberId!;
     expect(await store.enrollments.get(subscriber, 'coaching')).toMatchObject({ lastStepSlug: 'step-1', lastSentAt: later(7) });
     // b's resend under the same key was answered from the provider's record: nothing to change.
-    expect(await store.deliveries.recordOutcomes(sent.map((o) => ({ ...o, at: later(8) })), { owner: 'b', batchKey })).toBe(0);
+    expect(
+      await store.deliveries.recordOutcomes(
+        sent.map((o) => ({ ...o, at: later(8) })),
+        { owner: 'b', batchKey },
+      ),
+    ).toBe(0);
     expect(await store.deliveries.recordOutcomes([{ id: ids[0]!, status: 'failed', reason: 'late', at: later(8) }], { owner: 'b', batchKey })).toBe(0);
     expect(await store.deliveries.getById(ids[0]!)).toMatchObject({ status: 'sent', sentAt: later(7) });
   });
@@ -78,13 +96,25 @@ forEachDatabase((db) => {
   it('a late sent after the reclaiming worker handed the batch back for retry stops it going out again', async () => {
     const { store } = await db.fresh();
     const { ids, batchKey } = await reclaimed(store);
-    expect(await store.deliveries.recordOutcomes(ids.map((id) => ({ id, status: 'retry' as const, reason: 'Resend 500', retryAt: later(30) })), { owner: 'b', batchKey })).toBe(3);
-    expect(await store.deliveries.recordOutcomes(ids.map((id, i) => ({ id, status: 'sent' as const, providerId: `p${i}`, at: later(9) })), { owner: 'a', batchKey })).toBe(3);
+    expect(
+      await store.deliveries.recordOutcomes(
+        ids.map((id) => ({ id, status: 'retry' as const, reason: 'Resend 500', retryAt: later(30) })),
+        { owner: 'b', batchKey },
+      ),
+    ).toBe(3);
+    expect(
+      await store.deliveries.recordOutcomes(
+        ids.map((id, i) => ({ id, status: 'sent' as const, providerId: `p${i}`, at: later(9) })),
+        { owner: 'a', batchKey },
+      ),
+    ).toBe(3);
     expect(await store.deliveries.claim({ owner: 'c', limit: 10, leaseMs: LEASE, now: later(31) })).toBeNull();
     // Under another key it would be a different batch: a sent under this key never reaches it.
     await due(store, 1, 'other');
     const other = await store.deliveries.claim({ owner: 'c', limit: 10, leaseMs: LEASE, now: later(31) });
-    expect(await store.deliveries.recordOutcomes([{ id: other!.deliveries[0]!.id, status: 'sent', providerId: 'px', at: later(32) }], { owner: 'a', batchKey })).toBe(0);
+    expect(
+      await store.deliveries.recordOutcomes([{ id: other!.deliveries[0]!.id, status: 'sent', providerId: 'px', at: later(32) }], { owner: 'a', batchKey }),
+    ).toBe(0);
     expect(await store.deliveries.getById(other!.deliveries[0]!.id)).toMatchObject({ status: 'sending', leaseOwner: 'c' });
   });
 });

@@ -14,7 +14,10 @@ async function filledSqlite(sqlitePath: string): Promise<void> {
   try {
     await seedDueLessons(store, 250, now);
     const batch = await store.deliveries.claim({ owner: 'old-box', limit: 100, leaseMs: 60_000, now });
-    await store.deliveries.recordOutcomes(batch!.deliveries.map((d, i) => ({ id: d.id, status: 'sent', providerId: `re_${i}`, at: now })), { owner: 'old-box', batchKey: batch!.batchKey });
+    await store.deliveries.recordOutcomes(
+      batch!.deliveries.map((d, i) => ({ id: d.id, status: 'sent', providerId: `re_${i}`, at: now })),
+      { owner: 'old-box', batchKey: batch!.batchKey },
+    );
     const broadcast = await store.broadcasts.create({ slug: 'winter-note', contentHash: 'abc123', subject: 'A winter note', now });
     await store.broadcasts.setStatus(broadcast.id, 'sent', now);
     await store.suppressions.add('bounced.reader@example.com', 'bounce', now);

@@ -47,7 +47,14 @@ forEachDatabase((db) => {
   it('a complaint marks the subscriber complained; a failure marks the delivery failed', async () => {
     const { store } = await db.fresh();
     const { id, deliveryId } = await sentOne(store);
-    await store.deliveries.applyProviderEvent({ eventId: 'e1', type: 'email.failed', providerId: 'prov-1', at: later(1), effect: 'failed', reason: 'rejected' });
+    await store.deliveries.applyProviderEvent({
+      eventId: 'e1',
+      type: 'email.failed',
+      providerId: 'prov-1',
+      at: later(1),
+      effect: 'failed',
+      reason: 'rejected',
+    });
     expect(await store.deliveries.getById(deliveryId)).toMatchObject({ status: 'failed', error: 'rejected' });
     await store.deliveries.applyProviderEvent({ eventId: 'e2', type: 'email.complained', providerId: 'prov-1', at: later(2), effect: 'complaint' });
     expect((await store.subscribers.getById(id))?.status).toBe('complained');
@@ -57,8 +64,12 @@ forEachDatabase((db) => {
   it('events for unknown messages are accepted and recorded, nothing else changes', async () => {
     const { store } = await db.fresh();
     await sentOne(store);
-    expect(await store.deliveries.applyProviderEvent({ eventId: 'e9', type: 'email.bounced', providerId: 'nope', at: t0, effect: 'bounce' })).toEqual({ outcome: 'unknown' });
-    expect(await store.deliveries.applyProviderEvent({ eventId: 'e9', type: 'email.bounced', providerId: 'nope', at: t0, effect: 'bounce' })).toEqual({ outcome: 'duplicate' });
+    expect(await store.deliveries.applyProviderEvent({ eventId: 'e9', type: 'email.bounced', providerId: 'nope', at: t0, effect: 'bounce' })).toEqual({
+      outcome: 'unknown',
+    });
+    expect(await store.deliveries.applyProviderEvent({ eventId: 'e9', type: 'email.bounced', providerId: 'nope', at: t0, effect: 'bounce' })).toEqual({
+      outcome: 'duplicate',
+    });
     expect(await store.suppressions.list()).toEqual([]);
     expect(await store.webhookEvents.recordOnce('e10', 'email.sent', t0)).toBe(true);
     expect(await store.webhookEvents.recordOnce('e10', 'email.sent', t0)).toBe(false);

@@ -12,7 +12,10 @@ forEachDatabase((db) => {
       { now: t0, seriesId: 'coaching' },
     );
     const ids = imported.map((r) => (r.outcome === 'imported' ? r.id : ''));
-    await store.deliveries.enqueue(ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: t0 })), t0);
+    await store.deliveries.enqueue(
+      ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: t0 })),
+      t0,
+    );
     const next = { owner: 'w', limit: 2, leaseMs: 60_000, now: t0 };
 
     let batch = await store.deliveries.claim(next);

@@ -11,7 +11,13 @@ const t0 = new Date('2026-03-02T15:00:00Z');
 const later = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 
 async function queue(store: Store, n: number, prefix: string, dueAt: Date): Promise<void> {
-  const rows = Array.from({ length: n }, (_, i) => ({ email: `${prefix}${i}@example.com`, firstName: null, timezone: 'UTC', consentAt: t0, consentSource: 'test' }));
+  const rows = Array.from({ length: n }, (_, i) => ({
+    email: `${prefix}${i}@example.com`,
+    firstName: null,
+    timezone: 'UTC',
+    consentAt: t0,
+    consentSource: 'test',
+  }));
   const results = await store.subscribers.importBatch(rows, { now: t0, seriesId: 'coaching' });
   const ids = results.map((r) => (r.outcome === 'imported' ? r.id : ''));
   await store.deliveries.enqueue(

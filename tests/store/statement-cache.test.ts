@@ -5,7 +5,13 @@ import { withStatementCache } from '../../src/store/sqlite-dialect.ts';
 it('prepares each SQL text once and drops the least recently used past its size', () => {
   const db = new BetterSqlite3(':memory:');
   const prepared: string[] = [];
-  const counting = { prepare: (s: string) => (prepared.push(s), db.prepare(s)), close: () => db.close() };
+  const counting = {
+    prepare: (s: string) => {
+      prepared.push(s);
+      return db.prepare(s);
+    },
+    close: () => db.close(),
+  };
   const cached = withStatementCache(counting, 2);
   expect(cached.prepare('select 1 as n').all([])).toEqual([{ n: 1 }]);
   expect(cached.prepare('select 1 as n').all([])).toEqual([{ n: 1 }]);

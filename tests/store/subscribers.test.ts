@@ -15,7 +15,13 @@ forEachDatabase((db) => {
   it('a double sign-up leaves one pending subscriber with one nonce, whatever the case of the address', async () => {
     const { store } = await db.fresh();
     const first = await store.subscribers.createPending({ email: 'Ann@example.com', firstName: 'Ann', timezone: null, consentSource: 'form', now: t0 });
-    const second = await store.subscribers.createPending({ email: 'ann@example.com', firstName: 'Mallory', timezone: null, consentSource: 'form', now: later(1) });
+    const second = await store.subscribers.createPending({
+      email: 'ann@example.com',
+      firstName: 'Mallory',
+      timezone: null,
+      consentSource: 'form',
+      now: later(1),
+    });
     expect(first.outcome).toBe('created');
     expect(second.outcome).toBe('pending');
     if (first.outcome !== 'created' || second.outcome !== 'pending') return;
@@ -129,7 +135,12 @@ forEachDatabase((db) => {
     const held = await store.subscribers.dataHeld(s.id);
     // Every row is either cancelled by the unsubscribe or was claimed before it committed.
     expect(held!.deliveries.filter((d) => d.status === 'queued')).toEqual([]);
-    expect(held!.deliveries.filter((d) => d.status === 'sending').map((d) => d.id).sort()).toEqual([...claimedBefore].sort());
+    expect(
+      held!.deliveries
+        .filter((d) => d.status === 'sending')
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([...claimedBefore].sort());
   });
 
   it('bounce and complaint mark the subscriber, add the suppression hash and cancel queued mail', async () => {
@@ -149,7 +160,9 @@ forEachDatabase((db) => {
     expect(list[0]!.emailHash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(list).toLowerCase()).not.toContain('gus');
     // Sign-up and confirmation are refused while suppressed.
-    expect((await store.subscribers.createPending({ email: 'gus@example.com', firstName: null, timezone: null, consentSource: 'form', now: later(4) })).outcome).toBe('suppressed');
+    expect(
+      (await store.subscribers.createPending({ email: 'gus@example.com', firstName: null, timezone: null, consentSource: 'form', now: later(4) })).outcome,
+    ).toBe('suppressed');
     expect((await store.subscribers.activate(s.id, { now: later(4) })).outcome).toBe('refused');
   });
 
@@ -158,7 +171,13 @@ forEachDatabase((db) => {
     const s = await pending(store, 'hal@example.com');
     await store.subscribers.activate(s.id, { now: t0 });
     await store.subscribers.unsubscribe(s.id, later(1));
-    const again = await store.subscribers.createPending({ email: 'hal@example.com', firstName: 'Hal', timezone: 'Europe/Paris', consentSource: 'form', now: later(2) });
+    const again = await store.subscribers.createPending({
+      email: 'hal@example.com',
+      firstName: 'Hal',
+      timezone: 'Europe/Paris',
+      consentSource: 'form',
+      now: later(2),
+    });
     expect(again.outcome).toBe('reopened');
     if (again.outcome !== 'reopened') return;
     expect(again.subscriber).toMatchObject({ id: s.id, status: 'unsubscribed', consentAt: t0 });

@@ -135,7 +135,9 @@ forEachDatabase((db) => {
     const result = await importCsv(store, Readable.from([csv]), { now, file: 'list.csv', source: 'import:list.csv' });
     expect(result.imported).toBe(2);
     const cy = (await store.subscribers.findByEmail('c@example.com'))!;
-    expect((await store.subscribers.dataHeld(cy.id))!.consent).toEqual([{ at: now, event: 'imported', detail: { source: 'import:list.csv', file: 'list.csv', row: 4, consent: 'to confirm' } }]);
+    expect((await store.subscribers.dataHeld(cy.id))!.consent).toEqual([
+      { at: now, event: 'imported', detail: { source: 'import:list.csv', file: 'list.csv', row: 4, consent: 'to confirm' } },
+    ]);
     expect(result.bad).toEqual([{ line: 3, reason: expect.stringMatching(/quoted value opened on this line is never closed/) }]);
     expect((await store.subscribers.list({ limit: 10 })).map((s) => s.email)).toEqual(['a@example.com', 'c@example.com']);
   });
@@ -149,7 +151,13 @@ forEachDatabase((db) => {
 
   it('a name holding a web address, an email address or markup makes only that row bad, with the reason', async () => {
     const { store } = await db.fresh();
-    const csv = ['email,first_name', 'a@example.com,Visit https://evil.example', 'b@example.com,Bo', 'c@example.com,mail x@evil.example', 'd@example.com,<b>Di</b>'].join('\n');
+    const csv = [
+      'email,first_name',
+      'a@example.com,Visit https://evil.example',
+      'b@example.com,Bo',
+      'c@example.com,mail x@evil.example',
+      'd@example.com,<b>Di</b>',
+    ].join('\n');
     const result = await importCsv(store, Readable.from([csv]), { now });
     expect(result.bad).toEqual([
       { line: 2, field: 'first_name', reason: 'first_name: a first name cannot contain a web address' },
@@ -161,7 +169,9 @@ forEachDatabase((db) => {
 
   it('a stray quote or a future consent date makes only that row bad', async () => {
     const { store } = await db.fresh();
-    const csv = ['email,consent', '"x"y@example.com,yes', 'ok@example.com,yes', 'later@example.com,2030-01-01', 'also@example.com,2026-03-01T08:00:00Z'].join('\n');
+    const csv = ['email,consent', '"x"y@example.com,yes', 'ok@example.com,yes', 'later@example.com,2030-01-01', 'also@example.com,2026-03-01T08:00:00Z'].join(
+      '\n',
+    );
     const result = await importCsv(store, Readable.from([csv]), { now });
     expect(result.bad.map((b) => b.line)).toEqual([2, 4]);
     expect(result.bad[1]!.reason).toMatch(/in the future/);

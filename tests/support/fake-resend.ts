@@ -182,7 +182,11 @@ function validateEmail(e: unknown, inBatch: boolean): void {
     throw new ApiError(422, 'missing_required_field', 'Missing `html` or `text` field.');
   }
   const invalid = (field: string) =>
-    new ApiError(422, 'validation_error', `Invalid \`${field}\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`);
+    new ApiError(
+      422,
+      'validation_error',
+      `Invalid \`${field}\` field. The email address needs to follow the \`email@example.com\` or \`Name <email@example.com>\` format.`,
+    );
   if (typeof email.from !== 'string' || !ADDRESS.test(email.from.trim())) throw invalid('from');
   const to = email.to as string | string[];
   if (asList(to).length > 50) throw new ApiError(422, 'validation_error', 'Too many recipients in `to`: the maximum is 50.');
@@ -196,7 +200,11 @@ function validateEmail(e: unknown, inBatch: boolean): void {
   }
   for (const tag of email.tags ?? []) {
     if (!TAG.test(String(tag?.name)) || !TAG.test(String(tag?.value))) {
-      throw new ApiError(422, 'validation_error', 'Tags should only contain ASCII letters (a–z, A–Z), numbers (0–9), underscores (_), or dashes (-), and be at most 256 characters.');
+      throw new ApiError(
+        422,
+        'validation_error',
+        'Tags should only contain ASCII letters (a–z, A–Z), numbers (0–9), underscores (_), or dashes (-), and be at most 256 characters.',
+      );
     }
   }
   if (inBatch && email.attachments !== undefined) throw new ApiError(422, 'validation_error', 'The `attachments` field is not supported for batch emails.');
@@ -389,7 +397,11 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       }
       if (stored && stored.fingerprint !== fingerprint) {
         return reject(
-          new ApiError(409, 'invalid_idempotent_request', 'Same idempotency key used with a different request payload. Change your idempotency key or payload.'),
+          new ApiError(
+            409,
+            'invalid_idempotent_request',
+            'Same idempotency key used with a different request payload. Change your idempotency key or payload.',
+          ),
         );
       }
       if (stored?.state === 'done') {
@@ -405,7 +417,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
         const match = ADDRESS.exec(String(email.from).trim());
         const domain = (match?.[1] ?? match?.[2] ?? '').split('@')[1] ?? '';
         if (options.verifiedDomains && !options.verifiedDomains.includes(domain)) {
-          return reject(new ApiError(403, 'validation_error', `The ${domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains`));
+          return reject(
+            new ApiError(403, 'validation_error', `The ${domain} domain is not verified. Please, add and verify your domain on https://resend.com/domains`),
+          );
         }
       }
       if (idempotencyKey !== undefined) keys.set(idempotencyKey, { state: 'in-flight', fingerprint });

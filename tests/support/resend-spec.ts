@@ -56,7 +56,15 @@ export function loadResendSpec(file = RESEND_OPENAPI): ResendSpec {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
   const table = routes(doc);
   const compiled = new Map<string, ValidateFunction>();
-  const resolve = (o: Json): Json => (typeof o?.$ref === 'string' ? resolve(o.$ref.slice(2).split('/').reduce((at: Json, k: string) => at[k], doc)) : o);
+  const resolve = (o: Json): Json =>
+    typeof o?.$ref === 'string'
+      ? resolve(
+          o.$ref
+            .slice(2)
+            .split('/')
+            .reduce((at: Json, k: string) => at[k], doc),
+        )
+      : o;
 
   const find = (method: string, path: string) => {
     const route = table.find((r) => r.pattern.test(path));

@@ -3,7 +3,13 @@
  * `state()` in the message at the deadline. The deadline is a safety net, not an assertion
  * about speed.
  */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000, state?: () => string | Promise<string>, everyMs = 50): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+  state?: () => string | Promise<string>,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -14,6 +20,12 @@ export async function until<T>(what: string, check: () => T | undefined | Promis
 }
 
 /** `until` for a yes/no check. */
-export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs: number, state?: () => string | Promise<string>, everyMs = 50): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs: number,
+  state?: () => string | Promise<string>,
+  everyMs = 50,
+): Promise<void> {
   await until(what, async () => ((await check()) ? true : undefined), timeoutMs, state, everyMs);
 }

@@ -66,7 +66,14 @@ export interface SpawnOptions {
 /** `node bin/coursemail.mjs worker --root ROOT …ARGS`, with its own Resend key `re_NAME`. */
 export function spawnWorker(opts: SpawnOptions): WorkerProcess {
   const apiKey = `re_${opts.name}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, COURSEMAIL_SECRET: SECRET, RESEND_API_KEY: apiKey, RESEND_BASE_URL: opts.resendUrl, NO_COLOR: '1', ...opts.env };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    COURSEMAIL_SECRET: SECRET,
+    RESEND_API_KEY: apiKey,
+    RESEND_BASE_URL: opts.resendUrl,
+    NO_COLOR: '1',
+    ...opts.env,
+  };
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else delete env.DATABASE_URL;
   const child = spawn(process.execPath, [join(REPO, 'bin/coursemail.mjs'), 'worker', '--root', opts.root, ...(opts.args ?? [])], {
@@ -158,7 +165,14 @@ export async function seedDueLessons(store: Store, n: number, now = new Date(), 
     const ids = results.flatMap((r) => (r.outcome === 'imported' ? [r.id] : []));
     if (ids.length !== rows.length) throw new Error(`seed: ${rows.length - ids.length} subscribers not imported`);
     await store.deliveries.enqueue(
-      ids.map((subscriberId) => ({ kind: 'lesson', subscriberId, seriesId: SERIES, stepSlug: FIRST_LESSON.slug, stepNumber: FIRST_LESSON.step, dueAt: new Date(now.getTime() - 60_000) })),
+      ids.map((subscriberId) => ({
+        kind: 'lesson',
+        subscriberId,
+        seriesId: SERIES,
+        stepSlug: FIRST_LESSON.slug,
+        stepNumber: FIRST_LESSON.step,
+        dueAt: new Date(now.getTime() - 60_000),
+      })),
       now,
     );
   }
@@ -195,7 +209,15 @@ export interface DeliveryRow {
 
 /** Every delivery row. */
 export async function deliveryRows(options: StoreOptions): Promise<DeliveryRow[]> {
-  type Raw = { id: number | string; status: string; error: string | null; provider_id: string | null; lease_owner: string | null; batch_key: string | null; attempts: number | string };
+  type Raw = {
+    id: number | string;
+    status: string;
+    error: string | null;
+    provider_id: string | null;
+    lease_owner: string | null;
+    batch_key: string | null;
+    attempts: number | string;
+  };
   const raw = await sqlRows<Raw>(options, 'select id, status, error, provider_id, lease_owner, batch_key, attempts from deliveries order by id');
   return raw.map((r) => ({
     id: String(r.id),

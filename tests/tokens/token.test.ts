@@ -54,7 +54,10 @@ describe('signed tokens', () => {
     expect(rowIdOf('z'.repeat(40), 'subscriber', sealed)).toBeNull();
     expect(rowIdOf(SECRET, 'delivery', publicId(SECRET, 'delivery', '7'))).toBe('7');
     // A signed payload whose id is neither public nor a legacy row id is refused.
-    expect(verifyToken('preferences', signToken('preferences', { s: 'AAAAAAAAAAAAAAAAAAAAAA' }, SECRET), SECRET, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyToken('preferences', signToken('preferences', { s: 'AAAAAAAAAAAAAAAAAAAAAA' }, SECRET), SECRET, now)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
   });
   it('expires confirmation links', () => {
     const url = confirmUrl('https://e.com/', SECRET, '7', 'nonce1', now);

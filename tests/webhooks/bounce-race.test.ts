@@ -77,7 +77,10 @@ forEachDatabase((db) => {
       for (let i = 0; i < OTHERS; i++) await addReader(store, `reader${i}@example.com`);
       await enqueueDue(store, catalog, NOW);
       const step2 = course.steps[1]!;
-      await store.deliveries.enqueue([{ kind: 'lesson', subscriberId: target, seriesId: SERIES, stepSlug: step2.slug, stepNumber: step2.step, dueAt: NOW }], NOW);
+      await store.deliveries.enqueue(
+        [{ kind: 'lesson', subscriberId: target, seriesId: SERIES, stepSlug: step2.slug, stepNumber: step2.step, dueAt: NOW }],
+        NOW,
+      );
       const b = await store.broadcasts.create({ slug: 'news', contentHash: 'h', subject: 'News', now: NOW });
       await store.broadcasts.snapshotRecipients(b.id, { seriesId: null }, NOW);
 

@@ -23,7 +23,10 @@ const documentedBounce = {
   },
 };
 
-const withBounce = (type: string | undefined) => ({ ...documentedBounce, data: { ...documentedBounce.data, bounce: type === undefined ? undefined : { ...documentedBounce.data.bounce, type } } });
+const withBounce = (type: string | undefined) => ({
+  ...documentedBounce,
+  data: { ...documentedBounce.data, bounce: type === undefined ? undefined : { ...documentedBounce.data.bounce, type } },
+});
 const effect = (payload: unknown) => {
   const c = classifyResendEvent('msg_1', payload, at);
   return c.kind === 'apply' ? c.event.effect : c.kind;

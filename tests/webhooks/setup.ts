@@ -30,7 +30,15 @@ export async function stateOf(store: Store, subscriberId: string) {
   return {
     status: held?.subscriber.status,
     suppressions: await store.suppressions.list(),
-    deliveries: held?.deliveries.map((d) => ({ slug: d.stepSlug, status: d.status, error: d.error, deliveredAt: d.deliveredAt, bouncedAt: d.bouncedAt, complainedAt: d.complainedAt, event: d.providerEvent })),
+    deliveries: held?.deliveries.map((d) => ({
+      slug: d.stepSlug,
+      status: d.status,
+      error: d.error,
+      deliveredAt: d.deliveredAt,
+      bouncedAt: d.bouncedAt,
+      complainedAt: d.complainedAt,
+      event: d.providerEvent,
+    })),
   };
 }
 

@@ -64,7 +64,10 @@ it('a 5xx refusal of the recipient marks the subscriber bounced and suppresses t
 
   await worker.runOnce();
   const status = async (email: string) => (await store!.subscribers.getById(ids[email]!))!.status;
-  const rows = async (email: string) => (await store!.subscribers.dataHeld(ids[email]!))!.deliveries.map((d) => [d.kind, d.status, d.error]).sort((a, b) => String(b[0]).localeCompare(String(a[0])));
+  const rows = async (email: string) =>
+    (await store!.subscribers.dataHeld(ids[email]!))!.deliveries
+      .map((d) => [d.kind, d.status, d.error])
+      .sort((a, b) => String(b[0]).localeCompare(String(a[0])));
 
   expect(await status('dead@example.com')).toBe('bounced');
   expect(await status('gone@example.com')).toBe('bounced');

@@ -27,7 +27,10 @@ async function setup() {
   }
   await store.subscribers.markBounced(ids['ben@example.com']!, now);
   await store.subscribers.forget('cy@example.com', now);
-  await store.deliveries.enqueue([{ kind: 'lesson', subscriberId: ids['ana@example.com']!, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: now }], now);
+  await store.deliveries.enqueue(
+    [{ kind: 'lesson', subscriberId: ids['ana@example.com']!, seriesId: 'coaching', stepSlug: 'one', stepNumber: 1, dueAt: now }],
+    now,
+  );
   return { store, root, ids };
 }
 

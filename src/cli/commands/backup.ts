@@ -10,7 +10,10 @@ function sqliteStore(root: string, verb: 'backup' | 'restore'): string {
   const options = storeOptionsFromEnv(process.env, resolve(root));
   if (!options.sqlitePath) {
     const tool = verb === 'backup' ? 'pg_dump -Fc "$DATABASE_URL" > FILE' : 'pg_restore --clean -d "$DATABASE_URL" FILE';
-    throw new CoursemailError(`${verb}.postgres`, `DATABASE_URL is set: coursemail ${verb} works on the SQLite store; for Postgres use \`${tool}\` (docs/deploy.md).`);
+    throw new CoursemailError(
+      `${verb}.postgres`,
+      `DATABASE_URL is set: coursemail ${verb} works on the SQLite store; for Postgres use \`${tool}\` (docs/deploy.md).`,
+    );
   }
   return options.sqlitePath;
 }
@@ -42,7 +45,9 @@ export const restoreCommand = (io: CliIO) =>
     run: async ({ args }) => {
       const summary = await restoreSqlite(resolve(args.file), sqliteStore(args.root, 'restore'), new Date());
       io.out(`restored ${summary.subscribers} subscribers and ${summary.deliveries} deliveries into ${summary.file}`);
-      io.out('batches in flight when the backup was taken are resent under their idempotency key (Resend drops the repeat within 24 h); mail sent after it is not in it.');
+      io.out(
+        'batches in flight when the backup was taken are resent under their idempotency key (Resend drops the repeat within 24 h); mail sent after it is not in it.',
+      );
       return 0;
     },
   });

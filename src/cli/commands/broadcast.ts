@@ -30,7 +30,7 @@ const ACTIONS = ['preview', 'test', 'send', 'status', 'cancel'] as const;
 type Action = (typeof ACTIONS)[number];
 
 const n = (v: number) => v.toLocaleString('en-US');
-const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const when = (d: Date) => `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 const isTTY = () => !!process.stdout.isTTY && !!process.stdin.isTTY;
 
 function describePlan(io: CliIO, plan: SendPlan): void {
@@ -38,13 +38,20 @@ function describePlan(io: CliIO, plan: SendPlan): void {
   const who = plan.seriesId ? `subscribers of series "${plan.seriesId}"` : 'every active subscriber';
   io.out(plan.draft.file);
   io.out(`  subject:    ${plan.subject || '(none)'}`);
-  io.out(`  recipients: ${n(plan.recipients)} ${a.kind === 'resume' || a.kind === 'done' ? 'still to go' : `(${who}, not unsubscribed, bounced or suppressed)`}`);
+  io.out(
+    `  recipients: ${n(plan.recipients)} ${a.kind === 'resume' || a.kind === 'done' ? 'still to go' : `(${who}, not unsubscribed, bounced or suppressed)`}`,
+  );
   io.out(`  sample:     ${plan.sample.length ? plan.sample.join(', ') : '(nobody)'}`);
   if (plan.htmlBytes) io.out(`  size:       ${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled (Gmail clips past 102 KB)`);
   const failed = plan.checks.filter((c) => !c.ok);
-  io.out(`  guard:      ${plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`}`);
+  io.out(
+    `  guard:      ${plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`}`,
+  );
   for (const c of failed) io.out(`                ✗ ${c.rule}: ${c.why}`);
-  if (plan.replaces) io.out(`  replaces:   broadcast ${plan.replaces.broadcast.id} (${n(plan.replaces.sent)} of ${n(plan.replaces.total)} sent); its ${n(plan.replaces.queued)} unsent copies are cancelled`);
+  if (plan.replaces)
+    io.out(
+      `  replaces:   broadcast ${plan.replaces.broadcast.id} (${n(plan.replaces.sent)} of ${n(plan.replaces.total)} sent); its ${n(plan.replaces.queued)} unsent copies are cancelled`,
+    );
   const next =
     a.kind === 'start'
       ? 'a new broadcast, sent now'
@@ -75,7 +82,10 @@ function progressReporter(io: CliIO, subject: string) {
   let firstSent: number | undefined;
   let lastLine = 0;
   const bar = isTTY()
-    ? new cliProgress.SingleBar({ format: ' {bar} {value}/{total} done | {sent} sent, {failed} failed | {rate}/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: ' {bar} {value}/{total} done | {sent} sent, {failed} failed | {rate}/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   const rate = (p: BroadcastProgress) => {
     firstSent ??= p.sent;
@@ -115,7 +125,10 @@ export const broadcastCommand = (io: CliIO) =>
       to: { type: 'string', description: 'test: recipient (default: testAddress in the config)' },
       'dry-run': { type: 'boolean', description: 'send: print count, sample, subject, size and guard result; send nothing' },
       yes: { type: 'boolean', description: 'send: do not ask for confirmation (needed when not on a terminal)' },
-      'force-new': { type: 'boolean', description: 'send: start a new broadcast even though this file was sent or started before (cancels the unsent rest of an unfinished one)' },
+      'force-new': {
+        type: 'boolean',
+        description: 'send: start a new broadcast even though this file was sent or started before (cancels the unsent rest of an unfinished one)',
+      },
       lease: { type: 'string', description: 'send: seconds a claimed batch is held; after a crash the next run takes it over once they pass', default: '300' },
       port: { type: 'string', description: 'preview: port of `coursemail dev`', default: '3000' },
     },
@@ -124,7 +137,8 @@ export const broadcastCommand = (io: CliIO) =>
       if (!ACTIONS.includes(action)) throw new CoursemailError('args', `broadcast: unknown action "${args.action}" (use ${ACTIONS.join(', ')})`);
       const root = resolve(args.root);
       const file = args.file as string | undefined;
-      if (!file && action !== 'status') throw new CoursemailError('args', `broadcast ${action} needs FILE, e.g. coursemail broadcast ${action} broadcasts/new-article.md`);
+      if (!file && action !== 'status')
+        throw new CoursemailError('args', `broadcast ${action} needs FILE, e.g. coursemail broadcast ${action} broadcasts/new-article.md`);
       const slug = file ? slugOf(root, file) : undefined;
       const now = () => new Date();
 
@@ -188,7 +202,9 @@ export const broadcastCommand = (io: CliIO) =>
         try {
           if (!args.yes) {
             if (!isTTY()) {
-              io.err(`Not sent: confirmation needed. Run this in a terminal, or pass --yes to send “${plan.subject}” to ${n(plan.recipients)} recipients without asking.`);
+              io.err(
+                `Not sent: confirmation needed. Run this in a terminal, or pass --yes to send “${plan.subject}” to ${n(plan.recipients)} recipients without asking.`,
+              );
               return 1;
             }
             const verb = a.kind === 'schedule' ? `Schedule for ${when(a.sendAt)}` : a.kind === 'resume' ? 'Resume sending' : 'Send';
@@ -202,12 +218,17 @@ export const broadcastCommand = (io: CliIO) =>
             io.out(`Broadcast ${started.broadcast.id} was already sent; nothing to do.`);
             return 0;
           }
-          if (started.replaced) io.out(`Cancelled broadcast ${started.replaced.broadcast.id}: ${n(started.replaced.cancelled)} unsent copies of the earlier version will not go.`);
+          if (started.replaced)
+            io.out(`Cancelled broadcast ${started.replaced.broadcast.id}: ${n(started.replaced.cancelled)} unsent copies of the earlier version will not go.`);
           if (started.outcome === 'scheduled') {
-            io.out(`Scheduled broadcast ${started.broadcast.id} for ${when(started.broadcast.sendAt!)}; \`coursemail worker\` sends it then (recipients are fixed when it goes).`);
+            io.out(
+              `Scheduled broadcast ${started.broadcast.id} for ${when(started.broadcast.sendAt!)}; \`coursemail worker\` sends it then (recipients are fixed when it goes).`,
+            );
             return 0;
           }
-          io.out(`${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients via ${transport.name}${started.resumed ? '; copies already sent are not sent again' : ''}.`);
+          io.out(
+            `${started.resumed ? 'Resuming' : 'Sending'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients via ${transport.name}${started.resumed ? '; copies already sent are not sent again' : ''}.`,
+          );
           const messages = broadcastMessages(store);
           const controller = new AbortController();
           const interrupt = () => {
@@ -271,9 +292,11 @@ function printStatus(io: CliIO, list: BroadcastStatus[]): number {
         ? `broadcast ${p.broadcast.id}, for ${when(p.broadcast.sendAt!)}`
         : p.broadcast.total === null
           ? `broadcast ${p.broadcast.id}, ${p.broadcast.status} before it went`
-        : `broadcast ${p.broadcast.id}: ${n(p.sent)}/${n(p.total)} sent, ${n(p.failed)} failed, ${n(p.cancelled)} skipped${p.queued + p.sending ? `, ${n(p.queued + p.sending)} to go` : ''}`;
+          : `broadcast ${p.broadcast.id}: ${n(p.sent)}/${n(p.total)} sent, ${n(p.failed)} failed, ${n(p.cancelled)} skipped${p.queued + p.sending ? `, ${n(p.queued + p.sending)} to go` : ''}`;
     const state = s.state === 'sending' && p ? `sending ${n(p.sent)}/${n(p.total)}` : s.state;
-    const notes = [s.file ? '' : s.drafted ? 'written in the console' : 'file gone', s.changed ? 'file changed since it was started' : ''].filter(Boolean).join('; ');
+    const notes = [s.file ? '' : s.drafted ? 'written in the console' : 'file gone', s.changed ? 'file changed since it was started' : '']
+      .filter(Boolean)
+      .join('; ');
     io.out(`${s.slug.padEnd(28)} ${state.padEnd(18)} ${detail}${notes ? `  (${notes})` : ''}`);
   }
   return 0;

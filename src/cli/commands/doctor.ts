@@ -10,7 +10,10 @@ const MARK = { ok: '✓', fail: '✗', warn: '!' } as const;
 /** `doctor`: one line per check, in order on stdout; exit 1 when any check fails (a warning does not). */
 export const doctorCommand = (io: CliIO) =>
   defineCommand({
-    meta: { name: 'doctor', description: 'check what a launch needs (config, secrets, Resend, DNS, database, Node); non-zero exit when something is not ready' },
+    meta: {
+      name: 'doctor',
+      description: 'check what a launch needs (config, secrets, Resend, DNS, database, Node); non-zero exit when something is not ready',
+    },
     args: { ...rootArg },
     run: async ({ args }) => {
       const results = await runDoctor({ root: resolve(args.root), env: process.env, nodeVersion: process.version, validateWebhookSecret: webhookSecret });

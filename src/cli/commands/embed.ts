@@ -30,7 +30,7 @@ export function embedSnippet(publicUrl: string, seriesId: string, title: string)
 /** `embed SERIES`: an HTML form for the author's own site, posting to the subscribe endpoint. */
 export const embedCommand = (io: CliIO) =>
   defineCommand({
-    meta: { name: 'embed', description: "print an HTML sign-up form for your own site (posts to publicUrl/subscribe/SERIES)" },
+    meta: { name: 'embed', description: 'print an HTML sign-up form for your own site (posts to publicUrl/subscribe/SERIES)' },
     args: { ...rootArg, series: { type: 'positional', description: 'series id', required: true } },
     run: ({ args }) => {
       const root = resolve(args.root);
@@ -41,9 +41,13 @@ export const embedCommand = (io: CliIO) =>
       const site = new URL(config.siteUrl).origin;
       const allowed = config.allowedOrigins.map((o) => new URL(o).origin);
       if (!allowed.includes(site)) {
-        io.err(`note: posts from another site are refused unless its origin is listed: add "allowedOrigins": ["${site}"] to coursemail.config.json (the page holding this form).`);
+        io.err(
+          `note: posts from another site are refused unless its origin is listed: add "allowedOrigins": ["${site}"] to coursemail.config.json (the page holding this form).`,
+        );
       }
-      io.err('note: the page holding the form must not send "Referrer-Policy: no-referrer" (or same-origin): browsers then post it with "Origin: null", which is refused. The default policy works.');
+      io.err(
+        'note: the page holding the form must not send "Referrer-Policy: no-referrer" (or same-origin): browsers then post it with "Origin: null", which is refused. The default policy works.',
+      );
       return 0;
     },
   });

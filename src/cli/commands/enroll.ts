@@ -21,7 +21,8 @@ export const enrollCommand = (io: CliIO) =>
         const normalized = normalizeEmail(args.email);
         if ('problem' in normalized) throw new CoursemailError('args.email', `"${args.email}": ${normalized.problem.message}.`);
         const s = await rt.store.subscribers.findByEmail(normalized.email);
-        if (!s) throw new CoursemailError('subscribers.none', `No subscriber with the address ${normalized.email}. Add one with \`coursemail subscribers add\`.`);
+        if (!s)
+          throw new CoursemailError('subscribers.none', `No subscriber with the address ${normalized.email}. Add one with \`coursemail subscribers add\`.`);
         if (s.status !== 'active') {
           throw new CoursemailError(
             'enroll.status',
@@ -31,7 +32,11 @@ export const enrollCommand = (io: CliIO) =>
           );
         }
         const { enrollment, created } = await rt.store.enrollments.enroll(s.id, seriesId, new Date());
-        io.out(created ? `${s.email}: enrolled in ${seriesId}; lesson 1 goes with the next worker run.` : `${s.email}: already enrolled in ${seriesId} (${enrollment.status}${enrollment.pausedAt ? ', paused' : ''}).`);
+        io.out(
+          created
+            ? `${s.email}: enrolled in ${seriesId}; lesson 1 goes with the next worker run.`
+            : `${s.email}: already enrolled in ${seriesId} (${enrollment.status}${enrollment.pausedAt ? ', paused' : ''}).`,
+        );
         return 0;
       } finally {
         await rt.close();

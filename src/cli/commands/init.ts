@@ -63,7 +63,13 @@ export async function fromPrompts(args: Record<string, unknown>, io: PromptStrea
   p.intro('coursemail init', io);
   for (const q of QUESTIONS) {
     const initial = typeof args[q.flag] === 'string' ? (args[q.flag] as string) : undefined;
-    const value = await p.text({ ...io, message: q.message, placeholder: q.placeholder, initialValue: initial, validate: (v) => (!v ? (q.optional ? undefined : 'required') : q.validate(v)) });
+    const value = await p.text({
+      ...io,
+      message: q.message,
+      placeholder: q.placeholder,
+      initialValue: initial,
+      validate: (v) => (!v ? (q.optional ? undefined : 'required') : q.validate(v)),
+    });
     if (!cancelled(value) && value) answers[q.flag] = value;
   }
   const transport = await p.select({
@@ -100,7 +106,10 @@ export const initCommand = (io: CliIO) =>
     run: async ({ args }) => {
       const root = resolve(args.root);
       if (!args['non-interactive'] && !process.stdin.isTTY) {
-        throw new CoursemailError('init.no-terminal', 'init asks its questions on a terminal; here there is none. Pass --non-interactive with the answers as flags (see `coursemail init --help`).');
+        throw new CoursemailError(
+          'init.no-terminal',
+          'init asks its questions on a terminal; here there is none. Pass --non-interactive with the answers as flags (see `coursemail init --help`).',
+        );
       }
       assertWritable(root, { force: args.force });
       const answers = args['non-interactive'] ? fromFlags(args) : await fromPrompts(args);

@@ -24,7 +24,8 @@ export interface NewOptions {
 function parseMergeBelow(spec: string | undefined): number | undefined {
   if (spec === undefined || spec === '') return undefined;
   const n = Number(spec);
-  if (!/^\s*\d+\s*$/.test(spec) || n > 1000) throw new CoursemailError('args', `--merge-below "${spec}" must be a whole number of words from 0 (never merge) to 1000, e.g. 40`);
+  if (!/^\s*\d+\s*$/.test(spec) || n > 1000)
+    throw new CoursemailError('args', `--merge-below "${spec}" must be a whole number of words from 0 (never merge) to 1000, e.g. 40`);
   return n;
 }
 
@@ -36,9 +37,16 @@ function readArticle(path: string): Uint8Array {
     size = stat.size;
   } catch (err) {
     if (err instanceof CoursemailError) throw err;
-    throw new CoursemailError('draft.input', `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new CoursemailError(
+      'draft.input',
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
-  if (size > MAX_BYTES) throw new CoursemailError('draft.too-long', `${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an article to draft a course from is at most ${MAX_BYTES / 1024 / 1024} MB.`);
+  if (size > MAX_BYTES)
+    throw new CoursemailError(
+      'draft.too-long',
+      `${path} is ${(size / 1024 / 1024).toFixed(1)} MB; an article to draft a course from is at most ${MAX_BYTES / 1024 / 1024} MB.`,
+    );
   return readFileSync(path);
 }
 
@@ -46,7 +54,9 @@ function printDraft(io: CliIO, dir: string, from: string, draft: Draft): void {
   const total = draft.lessons.reduce((n, l) => n + l.words, 0);
   io.out(`Drafted ${dir}/ from ${from} (${draft.format}, ${draft.lessons.length} lesson${draft.lessons.length === 1 ? '' : 's'}, ${total} words):`);
   for (const l of draft.lessons) {
-    io.out(`  ${String(l.number).padStart(2)}. ${dayLabel(l.offsetMinutes).padEnd(8)} ${String(l.words).padStart(4)} words  ${l.subject}${l.cta ? `  [button: ${l.cta.text}]` : ''}`);
+    io.out(
+      `  ${String(l.number).padStart(2)}. ${dayLabel(l.offsetMinutes).padEnd(8)} ${String(l.words).padStart(4)} words  ${l.subject}${l.cta ? `  [button: ${l.cta.text}]` : ''}`,
+    );
   }
   if (draft.warnings.length) {
     io.err(`${draft.warnings.length} warning${draft.warnings.length === 1 ? '' : 's'} — check these before sending:`);
@@ -68,7 +78,11 @@ export function runNew(opts: NewOptions, io: CliIO): number {
     draft = draftSeries(article, { fileName: opts.from, engine: opts.engine, every: opts.every, words, mergeBelow });
   } catch (err) {
     // Quotes, lists or HTML nested thousands deep exhaust the Markdown and HTML parsers' stack.
-    if (err instanceof RangeError) throw new CoursemailError('draft.nesting', `${opts.from} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`);
+    if (err instanceof RangeError)
+      throw new CoursemailError(
+        'draft.nesting',
+        `${opts.from} is nested too deeply to read (quotes, lists or HTML elements thousands of levels inside one another); nothing was written.`,
+      );
     throw err;
   }
   const files = [...draft.lessons.map((l) => ({ name: l.fileName, content: l.content })), { name: 'series.yaml', content: draft.seriesYaml }];
@@ -91,7 +105,19 @@ export const newCommand = (io: CliIO) =>
       force: { type: 'boolean', description: 'replace an existing series/<id>/', default: false },
     },
     run: ({ args }) =>
-      runNew({ root: args.root, id: args.id, from: args.from, every: args.every, engine: args.engine, words: args.words, mergeBelow: args['merge-below'], force: args.force }, io),
+      runNew(
+        {
+          root: args.root,
+          id: args.id,
+          from: args.from,
+          every: args.every,
+          engine: args.engine,
+          words: args.words,
+          mergeBelow: args['merge-below'],
+          force: args.force,
+        },
+        io,
+      ),
   });
 
 export default newCommand(processIO);

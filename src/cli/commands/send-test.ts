@@ -30,7 +30,15 @@ export const sendTestCommand = (io: CliIO) =>
       if (!message) throw new CoursemailError('args', `--step must be 1–${built.steps.length} or "confirm", not "${args.step}"`);
       const transport = configuredTransport(project.config, root);
       try {
-        const { outcome, sent } = await sendTest({ message, config: project.config, transport, now: new Date(), to: args.to, sample: args.sample, tags: { series: args.series, step: args.step } });
+        const { outcome, sent } = await sendTest({
+          message,
+          config: project.config,
+          transport,
+          now: new Date(),
+          to: args.to,
+          sample: args.sample,
+          tags: { series: args.series, step: args.step },
+        });
         io.out(`Sent “${sent.subject}” to ${sent.to} via ${transport.name}: ${outcome.providerId}`);
       } finally {
         await transport.close();

@@ -45,8 +45,16 @@ export const serveCommand = (io: CliIO) =>
         const server = await startHttpServer(app, { host: args.host, port, allowRemote: args['allow-remote'] });
         io.out(`coursemail public endpoints on ${server.url} (links in emails use ${rt.config.publicUrl})`);
         for (const id of rt.series.keys()) io.out(`  sign-up: ${server.url}/subscribe/${id}`);
-        io.out(app.webhooks ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)` : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints');
-        io.out(app.console ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)` : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin');
+        io.out(
+          app.webhooks
+            ? `  Resend webhooks: ${server.url}/webhooks/resend (point the dashboard at ${rt.config.publicUrl}/webhooks/resend)`
+            : '  Resend webhooks off: set RESEND_WEBHOOK_SECRET to receive bounces and complaints',
+        );
+        io.out(
+          app.console
+            ? `  console: ${rt.config.publicUrl.replace(/\/+$/, '')}/admin (sign-in links go to ${rt.config.admins!.join(', ')}; serve it over https only)`
+            : '  console off: list addresses in `admins` in coursemail.config.json to serve it under /admin',
+        );
         io.out('  confirmations and lessons are sent by `coursemail worker`: run it beside this. Ctrl-C to stop.');
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

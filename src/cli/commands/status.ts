@@ -27,7 +27,9 @@ export const statusCommand = (io: CliIO) =>
       const store = await openStore(storeOptionsFromEnv(process.env, root));
       try {
         // Which columns the transport can fill; a store read without its project fills all.
-        const reach = existsSync(join(root, CONFIG_FILE)) ? { transport: loadConfig(root).transport, webhooks: !!process.env.RESEND_WEBHOOK_SECRET } : undefined;
+        const reach = existsSync(join(root, CONFIG_FILE))
+          ? { transport: loadConfig(root).transport, webhooks: !!process.env.RESEND_WEBHOOK_SECRET }
+          : undefined;
         const report = await readStatus(store, now, courses, reach);
         if (args.json) io.out(JSON.stringify(report, null, 2));
         else for (const line of formatStatus(report)) io.out(line);

@@ -9,7 +9,17 @@ import { listSeries, loadSeries } from '../../content/index.ts';
 import type { Course } from '../../course/types.ts';
 import { CoursemailError } from '../../shared/index.ts';
 import { openStore, storeOptionsFromEnv, type Enrollment, type Store, type SubscriberStatus } from '../../store/index.ts';
-import { exportSubscribers, forgetSubscriber, importReaders, nameProblem, normalizeEmail, queueConfirmations, sanitizeName, validateTimezone, type ImportProgress } from '../../subscribers/index.ts';
+import {
+  exportSubscribers,
+  forgetSubscriber,
+  importReaders,
+  nameProblem,
+  normalizeEmail,
+  queueConfirmations,
+  sanitizeName,
+  validateTimezone,
+  type ImportProgress,
+} from '../../subscribers/index.ts';
 import { processIO, type CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
@@ -42,7 +52,8 @@ export async function openListRuntime(rootArg: string, env: NodeJS.ProcessEnv = 
 export function pickSeries(rt: ListRuntime, given: string | undefined, required: boolean): string | null {
   const ids = [...rt.series.keys()];
   if (given) {
-    if (!rt.series.has(given)) throw new CoursemailError('args.series', `No series "${given}" (series/${given}/series.yaml must exist and load). Series: ${ids.join(', ') || 'none'}.`);
+    if (!rt.series.has(given))
+      throw new CoursemailError('args.series', `No series "${given}" (series/${given}/series.yaml must exist and load). Series: ${ids.join(', ') || 'none'}.`);
     return given;
   }
   if (ids.length === 1) return ids[0]!;
@@ -94,12 +105,15 @@ const add = (io: CliIO) =>
         const id = r.subscriber.id;
         if (args.consent || r.outcome === 'active') {
           const activated = await rt.store.subscribers.activate(id, { now, seriesId });
-          if (activated.outcome !== 'activated' && activated.outcome !== 'already-active') throw new CoursemailError('subscribers.add', `${email} could not be activated (${activated.outcome}).`);
+          if (activated.outcome !== 'activated' && activated.outcome !== 'already-active')
+            throw new CoursemailError('subscribers.add', `${email} could not be activated (${activated.outcome}).`);
           io.out(`${email}: active, enrolled in ${seriesId}${r.outcome === 'active' ? ' (was already active)' : ''}; lesson 1 goes with the next worker run.`);
           return 0;
         }
         const queued = await queueConfirmations(rt.store, [id], seriesId, now);
-        io.out(`${email}: pending${queued ? '; a confirmation email is queued (sent by `coursemail worker`)' : '; a confirmation email is already waiting to go'}.`);
+        io.out(
+          `${email}: pending${queued ? '; a confirmation email is queued (sent by `coursemail worker`)' : '; a confirmation email is already waiting to go'}.`,
+        );
         return 0;
       }),
   });
@@ -136,9 +150,15 @@ const importCmd = (io: CliIO) =>
         progress.stop();
         if (result.rows === 0 && result.bad.length === 0) io.out(`${args.file} has a header line and no rows after it: nothing to import.`);
         const left = result.left ? `, ${result.left} who had left (status unsubscribed, bounced…) skipped` : '';
-        io.out(`${result.rows} rows read: ${result.imported} imported (${result.active} active, ${result.pending} pending), ${result.duplicates} duplicates skipped, ${result.suppressed} suppressed skipped${left}, ${result.bad.length} bad.`);
+        io.out(
+          `${result.rows} rows read: ${result.imported} imported (${result.active} active, ${result.pending} pending), ${result.duplicates} duplicates skipped, ${result.suppressed} suppressed skipped${left}, ${result.bad.length} bad.`,
+        );
         if (result.pending) {
-          io.out(seriesId ? `${result.queued} confirmation emails queued (sent by \`coursemail worker\`).` : `No series chosen (--series): the ${result.pending} pending subscribers get no confirmation email yet.`);
+          io.out(
+            seriesId
+              ? `${result.queued} confirmation emails queued (sent by \`coursemail worker\`).`
+              : `No series chosen (--series): the ${result.pending} pending subscribers get no confirmation email yet.`,
+          );
         }
         if (result.active && seriesId) io.out(`${result.active} active subscribers enrolled in ${seriesId}.`);
         for (const b of result.bad) io.out(`line ${b.line}: ${b.reason}`);
@@ -184,10 +204,15 @@ const list = (io: CliIO) =>
         for (;;) {
           const page = await rt.store.subscribers.list({ limit: 500, after, status });
           const enrollments = new Map<string, Enrollment[]>();
-          for (const e of await rt.store.enrollments.listForSubscribers(page.map((s) => s.id))) enrollments.set(e.subscriberId, [...(enrollments.get(e.subscriberId) ?? []), e]);
+          for (const e of await rt.store.enrollments.listForSubscribers(page.map((s) => s.id)))
+            enrollments.set(e.subscriberId, [...(enrollments.get(e.subscriberId) ?? []), e]);
           for (const s of page) {
             const course = (enrollments.get(s.id) ?? []).map((e) => progress(e, rt.series.get(e.seriesId))).join(', ') || '-';
-            io.out([s.id.padStart(6), s.status.padEnd(12), s.email, s.firstName ?? '-', s.timezone ?? '-', s.createdAt.toISOString().slice(0, 10), course].join('  '));
+            io.out(
+              [s.id.padStart(6), s.status.padEnd(12), s.email, s.firstName ?? '-', s.timezone ?? '-', s.createdAt.toISOString().slice(0, 10), course].join(
+                '  ',
+              ),
+            );
           }
           if (page.length < 500) break;
           after = page[page.length - 1]!.id;
@@ -245,14 +270,22 @@ const exportCmd = (io: CliIO) =>
 const forget = (io: CliIO) =>
   defineCommand({
     meta: { name: 'forget', description: 'erase a subscriber (GDPR-style); keeps only a hash so they are never mailed again' },
-    args: { ...rootArg, email: { type: 'positional', description: 'email address', required: true }, yes: { type: 'boolean', description: 'yes, erase it (cannot be undone)' } },
+    args: {
+      ...rootArg,
+      email: { type: 'positional', description: 'email address', required: true },
+      yes: { type: 'boolean', description: 'yes, erase it (cannot be undone)' },
+    },
     run: ({ args }) =>
       withRuntime(args.root, async (rt) => {
         const email = emailArg(args.email);
         if (!args.yes) throw new CoursemailError('forget.confirm', `This erases everything held about ${email} and cannot be undone. Run it again with --yes.`);
         const r = await forgetSubscriber(rt.store, email, new Date(), { outboxDir: join(rt.root, 'outbox') });
         if ('problem' in r) throw new CoursemailError('args.email', r.problem.message);
-        io.out(r.found ? `${r.email}: erased; only a one-way hash remains, so no import or sign-up can add it again.` : `${r.email}: not a subscriber; suppressed all the same, so it is never mailed.`);
+        io.out(
+          r.found
+            ? `${r.email}: erased; only a one-way hash remains, so no import or sign-up can add it again.`
+            : `${r.email}: not a subscriber; suppressed all the same, so it is never mailed.`,
+        );
         if (r.outboxFiles) io.out(`  ${r.outboxFiles} message file(s) to it removed from outbox/.`);
         return 0;
       }),

@@ -41,7 +41,9 @@ const list = (io: CliIO) =>
         }
         if (suppressed.length === 0) io.out('No suppressed addresses.');
         for (const s of suppressed) {
-          io.out(`${s.createdAt.toISOString().slice(0, 10)}  ${s.reason.padEnd(12)}  ${known.get(s.emailHash) ?? `(erased; hash ${s.emailHash.slice(0, 12)}…)`}`);
+          io.out(
+            `${s.createdAt.toISOString().slice(0, 10)}  ${s.reason.padEnd(12)}  ${known.get(s.emailHash) ?? `(erased; hash ${s.emailHash.slice(0, 12)}…)`}`,
+          );
         }
       }),
   });

@@ -40,7 +40,9 @@ export const workerCommand = (io: CliIO) =>
       const broadcasts = broadcastMessages(rt.store).lookup;
       try {
         catalog = await sourceCatalog(rt.root, rt.config, (stale) =>
-          io.err(`building ${stale.join(', ')} in this process: ${OUTPUT_DIR}/ is missing or older than the sources (run \`coursemail build\` before starting workers to keep the renderers out of their memory)`),
+          io.err(
+            `building ${stale.join(', ')} in this process: ${OUTPUT_DIR}/ is missing or older than the sources (run \`coursemail build\` before starting workers to keep the renderers out of their memory)`,
+          ),
         );
       } catch (err) {
         await rt.close();
@@ -61,7 +63,10 @@ export const workerCommand = (io: CliIO) =>
             broadcasts,
             beforePass: (now) => releaseScheduledBroadcasts(rt.store, now),
             plans: i === 0,
-            onBatch: (b) => io.out(`batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${heldNote(b.held)}${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`),
+            onBatch: (b) =>
+              io.out(
+                `batch: ${b.sent} sent, ${b.failed} failed, ${b.retried} to retry${heldNote(b.held)}${b.reclaimed ? ' (reclaimed from an expired lease)' : ''}`,
+              ),
             onError: (e, wait) => io.err(`pass failed: ${e instanceof Error ? e.message : String(e)}${wait ? `; trying again in ${wait / 1000} s` : ''}`),
           }),
       );
@@ -80,7 +85,14 @@ export const workerCommand = (io: CliIO) =>
           const enqueued = await workers[0]!.plan();
           const drained = await Promise.all(workers.map((w) => w.drain()));
           const s = drained.reduce<RunSummary>(
-            (a, b) => ({ enqueued: a.enqueued + b.enqueued, sent: a.sent + b.sent, failed: a.failed + b.failed, retried: a.retried + b.retried, held: a.held + b.held, batches: a.batches + b.batches }),
+            (a, b) => ({
+              enqueued: a.enqueued + b.enqueued,
+              sent: a.sent + b.sent,
+              failed: a.failed + b.failed,
+              retried: a.retried + b.retried,
+              held: a.held + b.held,
+              batches: a.batches + b.batches,
+            }),
             { enqueued, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 },
           );
           io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry${heldNote(s.held)}`);

@@ -74,7 +74,9 @@ function gate(deps: ConsoleDeps) {
     const email = cookie ? await deps.store.admin.touchSession(sha256(cookie), now, SESSION_IDLE_MS) : undefined;
     if (!cookie || !email) {
       if (cookie) dropCookie(c, SESSION_COOKIE);
-      return !changing && (c.req.header('accept') ?? '').includes('text/html') ? c.redirect('/admin/sign-in', 303) : c.text('Sign in first: /admin/sign-in', 401);
+      return !changing && (c.req.header('accept') ?? '').includes('text/html')
+        ? c.redirect('/admin/sign-in', 303)
+        : c.text('Sign in first: /admin/sign-in', 401);
     }
     const admin: Admin = { email, sessionHash: sha256(cookie), csrf: csrfToken(deps.secret, cookie) };
     c.set('admin', admin);
@@ -100,7 +102,10 @@ async function toPreview(c: Context<ConsoleEnv>, deps: ConsoleDeps): Promise<Res
   const audited = isStateChanging(c.req.method) ? AUDITED.find(([re]) => re.test(path)) : undefined;
   if (audited) {
     const name = decodeURIComponent(audited[0].exec(path)![1]!);
-    await deps.store.admin.audit({ actor: admin.email, action: audited[1], detail: `${name}: ${res.headers.get('location')?.includes('notice=') ? 'answered' : `HTTP ${res.status}`}` }, deps.clock());
+    await deps.store.admin.audit(
+      { actor: admin.email, action: audited[1], detail: `${name}: ${res.headers.get('location')?.includes('notice=') ? 'answered' : `HTTP ${res.status}`}` },
+      deps.clock(),
+    );
   }
   return res;
 }

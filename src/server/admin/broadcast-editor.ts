@@ -8,7 +8,16 @@ import { findingsCards } from '../preview/email-page.ts';
 import { frameDocument } from '../preview/frame.ts';
 import { html, type SafeHtml } from '../html.ts';
 
-export const EMPTY_FIELDS: BroadcastDraftFields = { slug: '', subject: '', preheader: '', seriesId: null, sendAt: null, ctaText: null, ctaHref: null, body: '' };
+export const EMPTY_FIELDS: BroadcastDraftFields = {
+  slug: '',
+  subject: '',
+  preheader: '',
+  seriesId: null,
+  sendAt: null,
+  ctaText: null,
+  ctaHref: null,
+  body: '',
+};
 
 /** The editor's form as posted (any field missing is empty; the parser and guard judge the rest). */
 export function fieldsOf(form: URLSearchParams): BroadcastDraftFields {

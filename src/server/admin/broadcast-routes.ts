@@ -23,7 +23,8 @@ import { EDITOR_SCRIPT, EDITOR_STYLE, editorPage, EMPTY_FIELDS, fieldsOf, previe
 import { adminPage } from './layout.ts';
 
 /** As the preview's pages: only our own inline script; the email's frame is sandboxed without scripts. */
-const PAGE_CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+const PAGE_CSP =
+  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 const n = (v: number) => v.toLocaleString('en-US');
 const unfinished = (s: BroadcastStatus | undefined) => s?.state === 'scheduled' || s?.state === 'sending';
 
@@ -49,8 +50,10 @@ export function broadcastDraftRoutes(app: Hono<ConsoleEnv>, deps: Deps): void {
   const fileExists = (project: Project, slug: string) => listBroadcastSlugs(project.root).includes(slug);
   const problemPage = (c: Context<ConsoleEnv>, status: Status, title: string, text: string, back?: string) =>
     show(c, title, html`<h1>${title}</h1><p class="notice bad" data-testid="refused">${text}</p><p><a href="${back ?? '/admin/drafts'}">Back</a></p>`, status);
-  const noProject = (c: Context<ConsoleEnv>) => problemPage(c, 503, 'The project does not load', 'Fix coursemail.config.json or the templates first (coursemail check says what is wrong).');
-  const done = (c: Context<ConsoleEnv>, id: string, text: string, ok = true) => c.redirect(`/admin/drafts/${id}?${ok ? 'done' : 'failed'}=${encodeURIComponent(text)}`, 303);
+  const noProject = (c: Context<ConsoleEnv>) =>
+    problemPage(c, 503, 'The project does not load', 'Fix coursemail.config.json or the templates first (coursemail check says what is wrong).');
+  const done = (c: Context<ConsoleEnv>, id: string, text: string, ok = true) =>
+    c.redirect(`/admin/drafts/${id}?${ok ? 'done' : 'failed'}=${encodeURIComponent(text)}`, 303);
 
   const draftOf = async (c: Context<ConsoleEnv>): Promise<StoredBroadcastDraft | undefined> => {
     const id = c.req.param('id') ?? '';
@@ -103,13 +106,38 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
   app.get('/admin/drafts/new', async (c) => {
     const project = deps.project?.();
     if (!project) return noProject(c);
-    return show(c, 'Write a broadcast', editorPage({ fields: EMPTY_FIELDS, csrf: c.get('admin').csrf, audiences: audiences(), preview: html`<p class="muted">Start typing: the email appears here.</p>` }), 200, EDITOR_SCRIPT);
+    return show(
+      c,
+      'Write a broadcast',
+      editorPage({
+        fields: EMPTY_FIELDS,
+        csrf: c.get('admin').csrf,
+        audiences: audiences(),
+        preview: html`<p class="muted">Start typing: the email appears here.</p>`,
+      }),
+      200,
+      EDITOR_SCRIPT,
+    );
   });
 
   /** Refuses a name that is not a usable file name, or one a broadcast file already has. */
-  const nameProblem = (project: Project, slug: string, own?: string) => slugProblem(slug) ?? (slug !== own && fileExists(project, slug) ? `broadcasts/${slug}.md already exists: choose another name for this draft.` : undefined);
+  const nameProblem = (project: Project, slug: string, own?: string) =>
+    slugProblem(slug) ?? (slug !== own && fileExists(project, slug) ? `broadcasts/${slug}.md already exists: choose another name for this draft.` : undefined);
   const again = async (c: Context<ConsoleEnv>, project: Project, fields: BroadcastDraftFields, text: string, draft?: StoredBroadcastDraft) =>
-    show(c, 'Not saved', editorPage({ draft, fields, csrf: c.get('admin').csrf, audiences: audiences(), preview: await previewPanel(project, fields), notice: { ok: false, text } }), 400, EDITOR_SCRIPT);
+    show(
+      c,
+      'Not saved',
+      editorPage({
+        draft,
+        fields,
+        csrf: c.get('admin').csrf,
+        audiences: audiences(),
+        preview: await previewPanel(project, fields),
+        notice: { ok: false, text },
+      }),
+      400,
+      EDITOR_SCRIPT,
+    );
 
   app.post('/admin/drafts/new', async (c) => {
     const project = deps.project?.();
@@ -135,11 +163,23 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     if (!project) return noProject(c);
     const d = await draftOf(c);
     if (!d) return problemPage(c, 404, 'No such draft', 'This draft does not exist (deleted, perhaps).');
-    const notice = c.req.query('done') ? { ok: true, text: c.req.query('done')! } : c.req.query('failed') ? { ok: false, text: c.req.query('failed')! } : undefined;
+    const notice = c.req.query('done')
+      ? { ok: true, text: c.req.query('done')! }
+      : c.req.query('failed')
+        ? { ok: false, text: c.req.query('failed')! }
+        : undefined;
     return show(
       c,
       d.slug,
-      editorPage({ draft: d, fields: d, csrf: c.get('admin').csrf, audiences: audiences(), preview: await previewPanel(project, d), actions: await stateCard(c, project, d), notice }),
+      editorPage({
+        draft: d,
+        fields: d,
+        csrf: c.get('admin').csrf,
+        audiences: audiences(),
+        preview: await previewPanel(project, d),
+        actions: await stateCard(c, project, d),
+        notice,
+      }),
       200,
       EDITOR_SCRIPT + POLL_SCRIPT,
     );
@@ -163,10 +203,15 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     const problem = nameProblem(project, fields.slug, d.slug);
     if (problem) return again(c, project, fields, `Not saved: ${problem}`, d);
     // A sent draft keeps its name: the broadcast (and a cancel or resume) is found by it.
-    if (fields.slug !== d.slug && (await store.broadcasts.getBySlug(d.slug))) return again(c, project, fields, `Not saved: “${d.slug}” has been sent under this name, which it keeps.`, d);
+    if (fields.slug !== d.slug && (await store.broadcasts.getBySlug(d.slug)))
+      return again(c, project, fields, `Not saved: “${d.slug}” has been sent under this name, which it keeps.`, d);
     const saved = await store.broadcastDrafts.update(d.id, fields, { revision: Number(posted.get('revision')), by: c.get('admin').email, now: deps.clock() });
     if (!saved.ok) {
-      const why = { conflict: `someone saved this draft after you opened it (${d.updatedBy}, ${when(d.updatedAt)}). Copy your text, reload, and apply it again.`, 'slug-taken': `another draft is named “${fields.slug}”.`, missing: 'the draft was deleted.' }[saved.reason];
+      const why = {
+        conflict: `someone saved this draft after you opened it (${d.updatedBy}, ${when(d.updatedAt)}). Copy your text, reload, and apply it again.`,
+        'slug-taken': `another draft is named “${fields.slug}”.`,
+        missing: 'the draft was deleted.',
+      }[saved.reason];
       return again(c, project, fields, `Not saved: ${why}`, d);
     }
     return done(c, d.id, 'Saved.');
@@ -181,11 +226,22 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     // A file whose broadcast is still going out must keep the content it was started with.
     const s = await statusOf(project, d.slug);
     if (overwrite && unfinished(s) && s?.progress?.broadcast.contentHash !== storedDraftSource(d).hash) {
-      return done(c, d.id, `Not exported: broadcast ${s!.progress!.broadcast.id} of broadcasts/${d.slug}.md is ${s!.state}; replacing its file now would hold the copies still to go.`, false);
+      return done(
+        c,
+        d.id,
+        `Not exported: broadcast ${s!.progress!.broadcast.id} of broadcasts/${d.slug}.md is ${s!.state}; replacing its file now would hold the copies still to go.`,
+        false,
+      );
     }
     try {
       const r = exportDraft(project.root, d, { overwrite });
-      if ('exists' in r) return done(c, d.id, r.same ? `${r.exists} already holds exactly this draft.` : `Not exported: ${r.exists} exists and differs. Tick “Replace the file” to overwrite it.`, r.same);
+      if ('exists' in r)
+        return done(
+          c,
+          d.id,
+          r.same ? `${r.exists} already holds exactly this draft.` : `Not exported: ${r.exists} exists and differs. Tick “Replace the file” to overwrite it.`,
+          r.same,
+        );
       await audit(c, 'draft.export', `draft “${d.slug}” to ${r.written}${overwrite ? ' (replacing)' : ''}`);
       return done(c, d.id, `Exported to ${r.written}.`);
     } catch (err) {
@@ -199,7 +255,8 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     const d = await draftOf(c);
     if (!d) return problemPage(c, 404, 'No such draft', 'This draft does not exist.');
     if (form(c).get('confirm') !== 'yes') return done(c, d.id, 'Not deleted: tick the box to confirm.', false);
-    if (unfinished(await statusOf(project, d.slug))) return done(c, d.id, 'Not deleted: its broadcast is still going out (or scheduled); cancel it first.', false);
+    if (unfinished(await statusOf(project, d.slug)))
+      return done(c, d.id, 'Not deleted: its broadcast is still going out (or scheduled); cancel it first.', false);
     await store.broadcastDrafts.remove(d.id);
     await audit(c, 'draft.delete', `draft “${d.slug}”`);
     return c.redirect(`/admin/drafts?done=${encodeURIComponent(`Deleted the draft “${d.slug}”.`)}`, 303);
@@ -242,9 +299,17 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     const d = await draftOf(c);
     if (!d) return problemPage(c, 404, 'No such draft', 'This draft does not exist: nothing was sent.');
     const posted = form(c);
-    if (posted.get('confirm') !== 'yes') return problemPage(c, 400, 'Not confirmed', 'Nothing was sent: tick the confirmation box to go ahead.', `/admin/drafts/${d.id}`);
+    if (posted.get('confirm') !== 'yes')
+      return problemPage(c, 400, 'Not confirmed', 'Nothing was sent: tick the confirmation box to go ahead.', `/admin/drafts/${d.id}`);
     const draft = await renderStoredDraft(project, d);
-    if (draft.hash !== posted.get('hash')) return problemPage(c, 409, 'Not sent: the draft changed', 'Nothing was sent: the draft was saved again after you reviewed it. Review it again and confirm what it holds now.', `/admin/drafts/${d.id}`);
+    if (draft.hash !== posted.get('hash'))
+      return problemPage(
+        c,
+        409,
+        'Not sent: the draft changed',
+        'Nothing was sent: the draft was saved again after you reviewed it. Review it again and confirm what it holds now.',
+        `/admin/drafts/${d.id}`,
+      );
     return { project, d, draft, posted };
   };
 
@@ -281,7 +346,15 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
       list: '/admin/drafts',
       action: 'send',
       title: a.kind === 'resume' ? `Resume sending “${plan.subject}”?` : `Send “${plan.subject}”?`,
-      facts: sendFacts(plan, project.config.transport, a.kind === 'schedule' ? `a new broadcast, scheduled for ${when(a.sendAt)}` : a.kind === 'resume' ? `resume broadcast ${a.broadcast.id}; nobody gets a second copy` : `a new broadcast${plan.replaces ? `, cancelling the rest of broadcast ${plan.replaces.broadcast.id}` : ''}, sent by the worker beside the console at its next pass`),
+      facts: sendFacts(
+        plan,
+        project.config.transport,
+        a.kind === 'schedule'
+          ? `a new broadcast, scheduled for ${when(a.sendAt)}`
+          : a.kind === 'resume'
+            ? `resume broadcast ${a.broadcast.id}; nobody gets a second copy`
+            : `a new broadcast${plan.replaces ? `, cancelling the rest of broadcast ${plan.replaces.broadcast.id}` : ''}, sent by the worker beside the console at its next pass`,
+      ),
       hidden: { hash: draft.hash, ...(forceNew ? { new: 'yes' } : {}) },
       confirmText: a.kind === 'schedule' ? `Yes, schedule “${plan.subject}” (${to} now)` : `Yes, send “${plan.subject}” to ${to}`,
       button: a.kind === 'schedule' ? `Schedule for ${when(a.sendAt)}` : `Send to ${to}`,
@@ -291,7 +364,8 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
       // The CLI's way out (--force-new) is the button here.
       const again = a.code === 'broadcast.changed' || a.code === 'broadcast.cancelled';
       input.refusal = { reason: again ? `${a.reason} Here, the button below does what --force-new does.` : a.reason, problems: a.problems };
-      if (again) input.facts.push(['Instead', html`<a class="button" href="/admin/drafts/${d.id}/send?new=yes" data-testid="send-new">Send it as a new broadcast…</a>`]);
+      if (again)
+        input.facts.push(['Instead', html`<a class="button" href="/admin/drafts/${d.id}/send?new=yes" data-testid="send-new">Send it as a new broadcast…</a>`]);
     }
     if (a.kind === 'done') input.nothingToDo = `Broadcast ${a.broadcast.id} was already sent in full: nothing to do.`;
     if (a.kind === 'wait') input.nothingToDo = `Broadcast ${a.broadcast.id} is scheduled for ${when(a.broadcast.sendAt)}: the worker sends it then.`;

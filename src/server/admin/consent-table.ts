@@ -12,7 +12,9 @@ const DETAIL: [key: string, label: (v: string | number) => string][] = [
 
 const details = (d: ConsentEvent['detail']): string => {
   const known = DETAIL.flatMap(([key, label]) => (d[key] === undefined ? [] : [label(d[key])]));
-  const other = Object.entries(d).filter(([k]) => k !== 'source' && !DETAIL.some(([key]) => key === k)).map(([k, v]) => `${k}: ${v}`);
+  const other = Object.entries(d)
+    .filter(([k]) => k !== 'source' && !DETAIL.some(([key]) => key === k))
+    .map(([k, v]) => `${k}: ${v}`);
   return [...known, ...other].join('; ') || '—';
 };
 

@@ -70,7 +70,10 @@ export class ImportJobs {
     };
     this.#jobs.set(job.id, job);
     this.#prune();
-    await store.admin.audit({ actor: job.by, action: 'readers.import', detail: `${job.file} (${job.size} bytes${job.seriesId ? `, into ${job.seriesId}` : ''}): started` }, now);
+    await store.admin.audit(
+      { actor: job.by, action: 'readers.import', detail: `${job.file} (${job.size} bytes${job.seriesId ? `, into ${job.seriesId}` : ''}): started` },
+      now,
+    );
     void this.#run(job, input.bytes);
     return job;
   }
@@ -89,11 +92,16 @@ export class ImportJobs {
       });
     } catch (err) {
       const known = err instanceof CoursemailError;
-      failed = { message: known ? err.message.split('\n')[0]! : 'The import stopped on an unexpected error (the server log has it).', problems: known ? err.problems.map((p) => p.message) : [] };
+      failed = {
+        message: known ? err.message.split('\n')[0]! : 'The import stopped on an unexpected error (the server log has it).',
+        problems: known ? err.problems.map((p) => p.message) : [],
+      };
       if (!known) this.deps.log?.(`console: the import of ${job.file} failed: ${(err as Error).stack ?? err}`);
     }
     const detail = result ? importSummary(result) : `failed after ${job.progress.rows} rows, ${job.progress.imported} imported: ${failed?.message}`;
-    await store.admin.audit({ actor: job.by, action: 'readers.import', detail: `${job.file}: ${detail}` }, clock()).catch((err: Error) => this.deps.log?.(`console: the import of ${job.file} was not audited: ${err.message}`));
+    await store.admin
+      .audit({ actor: job.by, action: 'readers.import', detail: `${job.file}: ${detail}` }, clock())
+      .catch((err: Error) => this.deps.log?.(`console: the import of ${job.file} was not audited: ${err.message}`));
     // Finished only once audited: whoever sees the summary finds the entry in the log.
     if (result) {
       const { needConfirmation: _queued, ...kept } = result;

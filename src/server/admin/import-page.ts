@@ -15,9 +15,16 @@ const SHOWN = 500;
 const JOB_ID = /^[A-Za-z0-9_-]{43}$/;
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16);
-const size = (n: number) => (n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`);
+const size = (n: number) =>
+  n < 1024 ? `${n} bytes` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 /** The browser's name for the file, as the consent log and audit keep it: no path, no control or bidi characters. */
-const fileName = (name: string) => name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200) || 'upload.csv';
+const fileName = (name: string) =>
+  name
+    .split(/[\\/]/)
+    .pop()!
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
+    .slice(0, 200) || 'upload.csv';
 /** The reason without the column it starts with, which the table shows beside it. */
 const reasonOf = (b: BadRow) => (b.field && b.reason.startsWith(`${b.field}: `) ? b.reason.slice(b.field.length + 2) : b.reason);
 
@@ -52,7 +59,9 @@ ${jobs.list().length ? html`<h2>Recent imports</h2><ul>${jobs.list().map((j) => 
     const body = c.get('body') ?? Buffer.alloc(0);
     let upload: FormData;
     try {
-      upload = await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), { headers: { 'Content-Type': c.req.header('content-type') ?? '' } }).formData();
+      upload = await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.length), {
+        headers: { 'Content-Type': c.req.header('content-type') ?? '' },
+      }).formData();
     } catch {
       return again('The upload could not be read: send the form from this page.');
     }
@@ -69,7 +78,13 @@ ${jobs.list().length ? html`<h2>Recent imports</h2><ul>${jobs.list().map((j) => 
     const id = c.req.param('job') ?? '';
     return JOB_ID.test(id) ? jobs.get(id) : undefined;
   };
-  const gone = (c: Context<ConsoleEnv>) => show(c, 'Not found', html`<h1>Not found</h1><p>No such import here: the server keeps the last few, until it restarts. The audit log has every one. <a href="${IMPORT_PATH}">Import</a></p>`, 404);
+  const gone = (c: Context<ConsoleEnv>) =>
+    show(
+      c,
+      'Not found',
+      html`<h1>Not found</h1><p>No such import here: the server keeps the last few, until it restarts. The audit log has every one. <a href="${IMPORT_PATH}">Import</a></p>`,
+      404,
+    );
 
   app.get(`${IMPORT_PATH}/:job`, (c) => {
     const job = found(c);
@@ -118,8 +133,12 @@ function summary(job: ImportJob, r: NonNullable<ImportJob['result']>): SafeHtml 
 <tr><th scope="row">Skipped</th><td data-testid="skipped">${skipped}: ${r.duplicates} already on the list, ${r.suppressed} suppressed (bounced, complained or forgotten), ${r.left} marked as having left</td></tr>
 <tr><th scope="row">Bad rows</th><td data-testid="bad-count">${r.bad.length}</td></tr>
 </tbody></table>
-${r.bad.length ? html`<h2>Bad rows</h2><p class="muted">Line numbers are the file’s: the header is line 1, as row 1 in a spreadsheet.${r.bad.length > SHOWN ? ` The first ${SHOWN} are shown.` : ''} <a href="${IMPORT_PATH}/${job.id}/bad.csv" download>All ${r.bad.length} as CSV</a></p>
+${
+  r.bad.length
+    ? html`<h2>Bad rows</h2><p class="muted">Line numbers are the file’s: the header is line 1, as row 1 in a spreadsheet.${r.bad.length > SHOWN ? ` The first ${SHOWN} are shown.` : ''} <a href="${IMPORT_PATH}/${job.id}/bad.csv" download>All ${r.bad.length} as CSV</a></p>
 <table data-testid="bad-rows"><thead><tr><th>Line</th><th>Field</th><th>Reason</th></tr></thead><tbody>
 ${r.bad.slice(0, SHOWN).map((b) => html`<tr data-line="${b.line}"><td>${b.line}</td><td>${b.field ?? '—'}</td><td class="addr">${reasonOf(b)}</td></tr>`)}
-</tbody></table>` : ''}`;
+</tbody></table>`
+    : ''
+}`;
 }

@@ -9,7 +9,10 @@ export function prefixPage(markup: string, csrf: string, nav: string): string {
   return markup
     .replace(URL_ATTRIBUTES, '$1/admin/')
     .replace(/new EventSource\('\//g, "new EventSource('/admin/")
-    .replace(/(<form\b[^>]*\saction=")([^"]*)"/g, (_m, head: string, action: string) => `${head}${action}${action.includes('?') ? '&amp;' : '?'}console_csrf=${csrf}"`)
+    .replace(
+      /(<form\b[^>]*\saction=")([^"]*)"/g,
+      (_m, head: string, action: string) => `${head}${action}${action.includes('?') ? '&amp;' : '?'}console_csrf=${csrf}"`,
+    )
     .replace(/<\/header>/, `${nav}</header>`);
 }
 
@@ -18,13 +21,26 @@ export function stripPrefix(url: URL): string {
   return (rest === '' ? '/' : rest) + url.search;
 }
 
-export async function forward(preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }, req: Request, origin: string, body: Buffer | undefined, csrf: string, nav: string, env?: unknown): Promise<Response> {
+export async function forward(
+  preview: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> },
+  req: Request,
+  origin: string,
+  body: Buffer | undefined,
+  csrf: string,
+  nav: string,
+  env?: unknown,
+): Promise<Response> {
   const url = new URL(req.url);
   // The preview's Host check guards a login-less local tool against DNS rebinding; here a
   // rebinding page carries no session cookie, so the session is that guard and the inner app is addressed as local.
   const headers = new Headers(req.headers);
   headers.set('host', 'localhost');
-  const inner = new Request(origin + stripPrefix(url), { method: req.method, headers, body: body && body.length ? new Uint8Array(body) : undefined, signal: req.signal });
+  const inner = new Request(origin + stripPrefix(url), {
+    method: req.method,
+    headers,
+    body: body?.length ? new Uint8Array(body) : undefined,
+    signal: req.signal,
+  });
   const res = await preview.fetch(inner, env);
   const out = new Headers(res.headers);
   const location = out.get('location');

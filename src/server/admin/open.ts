@@ -29,15 +29,34 @@ export interface OpenConsoleOptions {
  * `dev` shows, with the store behind broadcast status and sending) behind sign-in. The
  * worker beside `serve` sends what is started here, at its next pass.
  */
-export async function openConsole(opts: OpenConsoleOptions): Promise<{ app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }; close(): Promise<void> }> {
+export async function openConsole(
+  opts: OpenConsoleOptions,
+): Promise<{ app: { fetch: (req: Request, env?: unknown) => Response | Promise<Response> }; close(): Promise<void> }> {
   if (!opts.config.admins?.length) throw new CoursemailError('console.admins', 'The console needs `admins` in coursemail.config.json.');
   const clock = opts.clock ?? (() => new Date());
   const builder = new PreviewBuilder(opts.root);
   await builder.rebuild({ config: true });
   if (!builder.project) throw new CoursemailError('console.project', 'The console cannot start: the project does not build (run `coursemail check`).');
   const transport = opts.transport ?? (() => configuredTransport(opts.config, opts.root));
-  const preview = createPreviewApp({ builder, transport, now: clock, dev: { store: opts.store, kick: () => undefined, deliveryRowId: (id) => rowIdOf(opts.secret, 'delivery', id) } });
-  const app = createConsoleApp({ store: opts.store, config: opts.config, secret: opts.secret, clock, transport, trustProxy: opts.trustProxy, log: opts.log, limits: opts.limits, preview, project: () => builder.project, courses: () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : [])) });
+  const preview = createPreviewApp({
+    builder,
+    transport,
+    now: clock,
+    dev: { store: opts.store, kick: () => undefined, deliveryRowId: (id) => rowIdOf(opts.secret, 'delivery', id) },
+  });
+  const app = createConsoleApp({
+    store: opts.store,
+    config: opts.config,
+    secret: opts.secret,
+    clock,
+    transport,
+    trustProxy: opts.trustProxy,
+    log: opts.log,
+    limits: opts.limits,
+    preview,
+    project: () => builder.project,
+    courses: () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : [])),
+  });
   const watcher = opts.watch === false ? undefined : await watchProject(builder);
   return { app, close: async () => void (await watcher?.close()) };
 }

@@ -17,7 +17,8 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0,
  */
 export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'store' | 'clock' | 'courses'>): void {
   const { store } = deps;
-  const show = (c: Context<ConsoleEnv>, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 404 = 200) => c.html(adminPage(title, body, c.get('admin')), status);
+  const show = (c: Context<ConsoleEnv>, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 404 = 200) =>
+    c.html(adminPage(title, body, c.get('admin')), status);
   const form = (c: Context<ConsoleEnv>) => new URLSearchParams(c.get('body')?.toString('utf8') ?? '');
   const audit = (c: Context<ConsoleEnv>, action: string, detail: string) => store.admin.audit({ actor: c.get('admin').email, action, detail }, deps.clock());
 
@@ -29,11 +30,22 @@ export function readerRoutes(app: Hono<ConsoleEnv>, deps: Pick<ConsoleDeps, 'sto
     const courseParam = c.req.query('course') ?? '';
     const [seriesId, stepPart] = courseParam.split(/:(.*)/s) as [string, string | undefined];
     const course = seriesId ? { seriesId, stepSlug: stepPart === undefined ? undefined : stepPart === '' ? null : stepPart } : undefined;
-    const { readers, total } = await store.readers.search({ query, status: isStatus(status) ? status : undefined, course, limit: PAGE, offset: (pageNo - 1) * PAGE });
+    const { readers, total } = await store.readers.search({
+      query,
+      status: isStatus(status) ? status : undefined,
+      course,
+      limit: PAGE,
+      offset: (pageNo - 1) * PAGE,
+    });
     const last = Math.max(1, Math.ceil(total / PAGE));
-    const link = (p: number) => `/admin/readers?${new URLSearchParams({ q: query, status: isStatus(status) ? status : '', course: courseParam, page: String(p) })}`;
+    const link = (p: number) =>
+      `/admin/readers?${new URLSearchParams({ q: query, status: isStatus(status) ? status : '', course: courseParam, page: String(p) })}`;
     const option = (value: string, label: string) => html`<option value="${value}"${value === courseParam ? html` selected` : ''}>${label}</option>`;
-    const courses = (deps.courses?.() ?? []).map((k) => [option(k.id, `${k.title}: anyone enrolled`), option(`${k.id}:`, `${k.title}: no lesson yet`), k.steps.map((st) => option(`${k.id}:${st.slug}`, `${k.title}: last sent ${st.step}. ${st.subject}`))]);
+    const courses = (deps.courses?.() ?? []).map((k) => [
+      option(k.id, `${k.title}: anyone enrolled`),
+      option(`${k.id}:`, `${k.title}: no lesson yet`),
+      k.steps.map((st) => option(`${k.id}:${st.slug}`, `${k.title}: last sent ${st.step}. ${st.subject}`)),
+    ]);
     return show(
       c,
       'Readers',
@@ -80,9 +92,14 @@ ${c.req.query('done') ? html`<p class="card" data-testid="notice">${c.req.query(
 <tr><th>Consent</th><td>${when(s.consentAt)} (${s.consentSource ?? 'no source recorded'})</td></tr><tr><th>Since</th><td>${when(s.createdAt)}</td></tr></tbody></table></div>
 <h2>Consent log</h2>${consentTable(consent)}
 <h2>Courses</h2><table><thead><tr><th>Series</th><th>Status</th><th>Last lesson</th><th></th></tr></thead><tbody>
-${enrollments.map((e) => html`<tr><td>${e.seriesId}</td><td>${e.status}${e.pausedAt ? ' (paused)' : ''}</td><td>${e.lastStepSlug ?? '—'} ${when(e.lastSentAt)}</td><td>${
-        e.status === 'active' ? html`<form method="post" action="${action(e.pausedAt ? 'resume' : 'pause')}"><input type="hidden" name="series" value="${e.seriesId}"><button type="submit">${e.pausedAt ? 'Resume' : 'Pause'}</button></form>` : ''
-      }</td></tr>`)}
+${enrollments.map(
+  (e) =>
+    html`<tr><td>${e.seriesId}</td><td>${e.status}${e.pausedAt ? ' (paused)' : ''}</td><td>${e.lastStepSlug ?? '—'} ${when(e.lastSentAt)}</td><td>${
+      e.status === 'active'
+        ? html`<form method="post" action="${action(e.pausedAt ? 'resume' : 'pause')}"><input type="hidden" name="series" value="${e.seriesId}"><button type="submit">${e.pausedAt ? 'Resume' : 'Pause'}</button></form>`
+        : ''
+    }</td></tr>`,
+)}
 </tbody></table>
 <h2>Messages</h2><table data-testid="messages"><thead><tr><th>What</th><th>Status</th><th>Sent</th></tr></thead><tbody>
 ${deliveries.map((d) => html`<tr><td>${d.kind === 'broadcast' ? `broadcast ${d.broadcastId}` : d.kind === 'confirm' ? `confirmation (${d.seriesId ?? ''})` : `${d.seriesId} ${d.stepNumber ?? ''} ${d.stepSlug ?? ''}`}</td><td>${d.status}${d.error ? ` — ${d.error}` : ''}</td><td>${when(d.sentAt)}</td></tr>`)}
@@ -128,7 +145,8 @@ ${s.status === 'active' || s.status === 'pending' ? html`<form method="post" act
   app.post('/admin/readers/:id/forget', async (c) => {
     const s = await store.subscribers.getById(c.req.param('id'));
     if (!s) return c.text('No such reader', 404);
-    if ((form(c).get('confirm') ?? '').trim().toLowerCase() !== s.email.toLowerCase()) return done(c, s.id, 'Not forgotten: type the reader’s address exactly to confirm.');
+    if ((form(c).get('confirm') ?? '').trim().toLowerCase() !== s.email.toLowerCase())
+      return done(c, s.id, 'Not forgotten: type the reader’s address exactly to confirm.');
     const r = await forgetSubscriber(store, s.email, deps.clock());
     if ('problem' in r) return done(c, s.id, r.problem.message);
     // The address is what was erased: the log keeps only that a reader was forgotten, and by whom.

@@ -46,11 +46,16 @@ export function signInRoutes(app: Hono, deps: SignInDeps): void {
   const limits = { ...SIGN_IN_LIMITS, ...deps.limits };
   const perClient = new RateLimiter(limits.perClient.burst, limits.perClient.perHour);
   const perAddress = new RateLimiter(limits.perAddress.burst, limits.perAddress.perHour);
-  const page = (c: Context, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 403 | 413 | 415 | 429 = 200) => c.html(adminPage(title, body), status);
+  const page = (c: Context, title: string, body: ReturnType<typeof html>, status: 200 | 400 | 403 | 413 | 415 | 429 = 200) =>
+    c.html(adminPage(title, body), status);
   const refused = (c: Context) => page(c, 'Refused', html`<h1>Refused</h1><p>This form can only be sent from its own page.</p>`, 403);
 
   app.get('/admin/sign-in', (c) =>
-    page(c, 'Sign in', html`<h1>Sign in</h1><form class="card" method="post" action="/admin/sign-in"><label>Your address <input type="email" name="email" required autocomplete="email"></label> <button type="submit">Email me a sign-in link</button></form><p class="muted">The link works once, for 15 minutes, in this browser only.</p>`),
+    page(
+      c,
+      'Sign in',
+      html`<h1>Sign in</h1><form class="card" method="post" action="/admin/sign-in"><label>Your address <input type="email" name="email" required autocomplete="email"></label> <button type="submit">Email me a sign-in link</button></form><p class="muted">The link works once, for 15 minutes, in this browser only.</p>`,
+    ),
   );
 
   app.post('/admin/sign-in', async (c) => {
@@ -66,15 +71,25 @@ export function signInRoutes(app: Hono, deps: SignInDeps): void {
     const browser = randomId();
     putCookie(c, BROWSER_COOKIE, browser, SIGN_IN_TTL_MS / 1000);
     if (isAdmin(deps.config.admins, email)) void sendLink(deps, email, browser, now);
-    return page(c, 'Check your inbox', html`<h1>Check your inbox</h1><p>If ${email} may sign in here, a link is on its way. It works once, for 15 minutes, in this browser only.</p>`);
+    return page(
+      c,
+      'Check your inbox',
+      html`<h1>Check your inbox</h1><p>If ${email} may sign in here, a link is on its way. It works once, for 15 minutes, in this browser only.</p>`,
+    );
   });
 
   // RFC 8058's one-click POST for the sign-in mail: links are only ever sent when asked for.
-  app.post('/admin/sign-in/unsubscribe', (c) => c.text('Sign-in links are sent only when someone asks for one on the sign-in page; there is no list to leave.'));
+  app.post('/admin/sign-in/unsubscribe', (c) =>
+    c.text('Sign-in links are sent only when someone asks for one on the sign-in page; there is no list to leave.'),
+  );
 
   // A mail scanner that follows the link sees this page and nothing happens: only the POST signs in.
   app.get('/admin/sign-in/:token', (c) =>
-    page(c, 'Sign in', html`<h1>Sign in</h1><form method="post" action="/admin/sign-in/${c.req.param('token')}"><button type="submit" data-testid="sign-in">Sign in to the console</button></form>`),
+    page(
+      c,
+      'Sign in',
+      html`<h1>Sign in</h1><form method="post" action="/admin/sign-in/${c.req.param('token')}"><button type="submit" data-testid="sign-in">Sign in to the console</button></form>`,
+    ),
   );
 
   app.post('/admin/sign-in/:token', async (c) => {
@@ -117,14 +132,16 @@ async function sendLink(deps: SignInDeps, email: string, browser: string, now: D
       to: email,
       subject: 'Your coursemail sign-in link',
       text,
-      html: html`<p>Sign in to the coursemail console:</p><p><a href="${url}">${url}</a></p><p>The link works once, for 15 minutes, in the browser you asked from. If you did not ask, ignore this message.</p>`.value,
+      html: html`<p>Sign in to the coursemail console:</p><p><a href="${url}">${url}</a></p><p>The link works once, for 15 minutes, in the browser you asked from. If you did not ask, ignore this message.</p>`
+        .value,
       // Every transport requires one-click unsubscribe headers; here it has nothing to stop.
       headers: { 'List-Unsubscribe': `<${base}/admin/sign-in/unsubscribe>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       tags: { kind: 'admin-sign-in' },
       date: now,
     };
     const [outcome] = await transport.sendBatch([message], message.id);
-    if (outcome?.status !== 'sent') deps.log?.(`console: the sign-in link to ${email} was not sent: ${outcome && 'reason' in outcome ? outcome.reason : 'no outcome'}`);
+    if (outcome?.status !== 'sent')
+      deps.log?.(`console: the sign-in link to ${email} was not sent: ${outcome && 'reason' in outcome ? outcome.reason : 'no outcome'}`);
   } catch (err) {
     deps.log?.(`console: the sign-in link to ${email} was not sent: ${(err as Error).message}`);
   } finally {

@@ -91,7 +91,8 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
   try {
     const catalog = liveCatalog(builder);
     const projectNow = (): Project => {
-      if (!builder.project) throw new CoursemailError('dev.project', 'The project does not load: fix coursemail.config.json and the templates (see the preview).');
+      if (!builder.project)
+        throw new CoursemailError('dev.project', 'The project does not load: fix coursemail.config.json and the templates (see the preview).');
       return builder.project;
     };
     const configNow = (): Config => projectNow().config;
@@ -175,15 +176,15 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
 
     const publicApp = createPublicApp({ store, config, secret, clock, series: catalog.courses, kick, outboxDir: join(root, 'outbox') });
     const webhookSecret = env.RESEND_WEBHOOK_SECRET;
-    const webhooks = webhookSecret
-      ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(webhookLogLine(e)) })
-      : undefined;
+    const webhooks = webhookSecret ? createWebhookApp({ store, secret: webhookSecret, clock, log: (e) => log(webhookLogLine(e)) }) : undefined;
     const extend = (app: Hono) => {
       // Delegated whole, not merged with `app.route`: the public app's middleware (its CSP,
       // no-store) must not reach the preview's pages.
       // c.env carries the connection: the public app limits each client by its own address.
       for (const path of PUBLIC_PATHS) {
-        app.all(path, (c) => (builder.project ? publicApp.fetch(c.req.raw, c.env) : c.text('The project does not load: fix it (see the preview) and try again.', 503)));
+        app.all(path, (c) =>
+          builder.project ? publicApp.fetch(c.req.raw, c.env) : c.text('The project does not load: fix it (see the preview) and try again.', 503),
+        );
       }
       if (webhooks) app.post('/webhooks/resend', (c) => webhooks.fetch(c.req.raw, c.env));
     };
@@ -207,13 +208,21 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     loop.start();
 
     const running = preview;
-    const database = storeOptions.databaseUrl ? 'Postgres (DATABASE_URL)' : `SQLite ${relative(process.cwd(), storeOptions.sqlitePath!) || storeOptions.sqlitePath}`;
+    const database = storeOptions.databaseUrl
+      ? 'Postgres (DATABASE_URL)'
+      : `SQLite ${relative(process.cwd(), storeOptions.sqlitePath!) || storeOptions.sqlitePath}`;
     return {
       url: running.url,
       builder,
       store,
       linksUrl,
-      info: { secret: { source: devSecret.source, file: devSecret.file }, database, transport: builder.project?.config.transport ?? 'outbox', transportProblem, webhooks: !!webhooks },
+      info: {
+        secret: { source: devSecret.source, file: devSecret.file },
+        database,
+        transport: builder.project?.config.transport ?? 'outbox',
+        transportProblem,
+        webhooks: !!webhooks,
+      },
       kick,
       allowedHosts,
       close: async () => {

@@ -49,7 +49,9 @@ export function liveCatalog(builder: PreviewBuilder): LiveCatalog {
     notReady: () => {
       if (!builder.project) return 'the project does not load (see the problems in the preview); nothing is sent until it does';
       const never = [...builder.series.keys()].filter((id) => !good.has(id));
-      return never.length ? `series ${never.join(', ')} ${never.length === 1 ? 'has' : 'have'} not built yet (see the preview); nothing is sent until ${never.length === 1 ? 'it does' : 'they do'}` : undefined;
+      return never.length
+        ? `series ${never.join(', ')} ${never.length === 1 ? 'has' : 'have'} not built yet (see the preview); nothing is sent until ${never.length === 1 ? 'it does' : 'they do'}`
+        : undefined;
     },
   };
 }

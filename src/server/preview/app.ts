@@ -35,7 +35,8 @@ export interface PreviewAppOptions {
 }
 
 /** Pages: scripts only our own inline ones; frames: the email, with no script at all. */
-const PAGE_CSP = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+const PAGE_CSP =
+  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 const FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** The preview's forms hold a few short fields. */
@@ -65,7 +66,10 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   app.use(async (c, next) => {
     const host = hostName(c.req.header('host') ?? '');
     if (!isLoopbackHost(host) && !(opts.allowedHosts?.() ?? []).some((h) => hostName(h) === host)) {
-      return c.text(`This preview answers only to localhost and the allowed hosts, not to Host "${host}". To reach it by that name, start it with --allowed-host ${host} (or list it in "allowedHosts" in coursemail.config.json).`, 403);
+      return c.text(
+        `This preview answers only to localhost and the allowed hosts, not to Host "${host}". To reach it by that name, start it with --allowed-host ${host} (or list it in "allowedHosts" in coursemail.config.json).`,
+        403,
+      );
     }
     await next();
     // Routes mounted beside the preview (the public endpoints) may have set their own.
@@ -75,9 +79,18 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
 
   const render = (c: Context, title: string, body: SafeHtml, script = '', status: PageStatus = 200) =>
-    c.html(page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script, workerProblem: opts.dev?.workerProblem?.() }), status);
+    c.html(
+      page({ title, version: builder.version, body, projectProblems: builder.projectProblems, script, workerProblem: opts.dev?.workerProblem?.() }),
+      status,
+    );
   const notFound = (c: Context, what: string) =>
-    render(c, 'Not found', html`<h1>Not found</h1><p>${what} does not exist (any more). <a href="/">All series</a></p><p class="muted small">If you are creating it, this page reloads once it builds.</p>`, '', 404);
+    render(
+      c,
+      'Not found',
+      html`<h1>Not found</h1><p>${what} does not exist (any more). <a href="/">All series</a></p><p class="muted small">If you are creating it, this page reloads once it builds.</p>`,
+      '',
+      404,
+    );
   const sampleOf = (c: Context): SampleId => {
     const s = c.req.query('sample');
     return isSampleId(s) ? s : 'named';
@@ -90,7 +103,10 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     if (!sameOriginPost(c)) return c.text('Refused: this action must be sent from the preview page itself (same origin).', 403);
     return limitBody(c, next);
   };
-  const limitBody = bodyLimit({ maxSize: PREVIEW_BODY_BYTES, onError: (c) => c.text(`Refused: a preview form is never over ${PREVIEW_BODY_BYTES / 1024} KB.`, 413) });
+  const limitBody = bodyLimit({
+    maxSize: PREVIEW_BODY_BYTES,
+    onError: (c) => c.text(`Refused: a preview form is never over ${PREVIEW_BODY_BYTES / 1024} KB.`, 413),
+  });
   app.use('/send-test', ownPost);
   app.use('/broadcasts/*', ownPost);
 
@@ -106,8 +122,21 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
     const config = builder.project.config;
     // A broadcast's page says where it stands and leads to its actions (dev only: they need the store).
     const sending =
-      ref?.kind === 'broadcast' && opts.dev ? sendingCard(ref.name, (await statusesOf({ builder, hooks: opts.dev, now }))?.get(ref.name), builder.broadcasts.get(ref.name), config.testAddress, now()) : undefined;
-    const body = emailPage(config, config.transport, msg, { sample: sampleOf(c), notice: notices.get(c.req.query('notice')), sending, claims: claimsOf(builder, msg) });
+      ref?.kind === 'broadcast' && opts.dev
+        ? sendingCard(
+            ref.name,
+            (await statusesOf({ builder, hooks: opts.dev, now }))?.get(ref.name),
+            builder.broadcasts.get(ref.name),
+            config.testAddress,
+            now(),
+          )
+        : undefined;
+    const body = emailPage(config, config.transport, msg, {
+      sample: sampleOf(c),
+      notice: notices.get(c.req.query('notice')),
+      sending,
+      claims: claimsOf(builder, msg),
+    });
     return render(c, msg.built ? msg.built.message.subject : 'Problems', body, EMAIL_PAGE_SCRIPT + (sending ? POLL_SCRIPT : ''));
   };
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {
@@ -182,8 +211,25 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
 
   const courses = () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : []));
-  if (opts.dev) app.route('/status', createStatusPage({ store: opts.dev.store, clock: now, courses, reach: () => ({ transport: builder.project?.config.transport ?? 'outbox', webhooks: !!opts.dev?.webhooks }), version: () => builder.version }));
-  else app.get('/status', (c) => render(c, 'Status', html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`));
+  if (opts.dev)
+    app.route(
+      '/status',
+      createStatusPage({
+        store: opts.dev.store,
+        clock: now,
+        courses,
+        reach: () => ({ transport: builder.project?.config.transport ?? 'outbox', webhooks: !!opts.dev?.webhooks }),
+        version: () => builder.version,
+      }),
+    );
+  else
+    app.get('/status', (c) =>
+      render(
+        c,
+        'Status',
+        html`<h1>Status</h1><p class="card">Sending figures need the store: <code>coursemail dev</code> shows them here, <code>coursemail status</code> in the terminal.</p>`,
+      ),
+    );
 
   app.post('/send-test', async (c) => {
     const form = await c.req.parseBody();
@@ -199,7 +245,15 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
       let transport: Transport | undefined;
       try {
         transport = opts.transport();
-        const { outcome, sent } = await sendTest({ message: msg.built.message, config: builder.project.config, transport, now: now(), to: typeof form.to === 'string' ? form.to : undefined, sample, tags: msg.tags });
+        const { outcome, sent } = await sendTest({
+          message: msg.built.message,
+          config: builder.project.config,
+          transport,
+          now: now(),
+          to: typeof form.to === 'string' ? form.to : undefined,
+          sample,
+          tags: msg.tags,
+        });
         notice = { ok: true, text: `Sent “${sent.subject}” to ${sent.to} via ${transport.name} (${outcome.providerId}).` };
       } catch (err) {
         notice = { ok: false, text: actionError(err) };

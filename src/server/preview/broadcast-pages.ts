@@ -74,7 +74,13 @@ export function broadcastsTable(views: Map<string, BroadcastView>, statuses: Map
 }
 
 /** The "Send to subscribers" card on a broadcast's page: where it stands and what can be done. */
-export function sendingCard(slug: string, s: BroadcastStatus | undefined, view: BroadcastView | undefined, testAddress: string | undefined, now: Date): SafeHtml {
+export function sendingCard(
+  slug: string,
+  s: BroadcastStatus | undefined,
+  view: BroadcastView | undefined,
+  testAddress: string | undefined,
+  now: Date,
+): SafeHtml {
   const base = `/broadcasts/${encodeURIComponent(slug)}`;
   const p = s?.progress;
   const state = s?.state ?? 'draft';
@@ -128,10 +134,20 @@ export function sendFacts(plan: SendPlan, transport: string, nextStep: string): 
   const failed = plan.checks.filter((ch) => !ch.ok);
   return [
     ['Subject', plan.subject, 'confirm-subject'],
-    ['Recipients', html`<b data-testid="confirm-count">${n(plan.recipients)}</b> ${a.kind === 'resume' ? 'still to go' : plan.seriesId ? `subscribers of ${plan.seriesId}` : 'active subscribers'} (not unsubscribed, bounced or suppressed)`],
+    [
+      'Recipients',
+      html`<b data-testid="confirm-count">${n(plan.recipients)}</b> ${a.kind === 'resume' ? 'still to go' : plan.seriesId ? `subscribers of ${plan.seriesId}` : 'active subscribers'} (not unsubscribed, bounced or suppressed)`,
+    ],
     ['Sample', plan.sample.length ? plan.sample.join(', ') : '(nobody)'],
     ['Size', plan.htmlBytes ? `${(plan.htmlBytes / 1024).toFixed(1)} KB of HTML, filled` : '—'],
-    ['Guard', plan.checks.length === 0 ? '✗ not rendered' : failed.length ? `✗ ${failed.length} of ${plan.checks.length} checks fail` : `✓ all ${plan.checks.length} checks pass`],
+    [
+      'Guard',
+      plan.checks.length === 0
+        ? '✗ not rendered'
+        : failed.length
+          ? `✗ ${failed.length} of ${plan.checks.length} checks fail`
+          : `✓ all ${plan.checks.length} checks pass`,
+    ],
     ['Transport', transport],
     ['This will be', nextStep],
   ];

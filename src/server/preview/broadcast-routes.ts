@@ -66,9 +66,17 @@ function plannedAs(plan: SendPlan): { nextStep: string; button: string; confirm:
   const subject = `“${plan.subject}”`;
   switch (a.kind) {
     case 'schedule':
-      return { nextStep: `a new broadcast, scheduled for ${when(a.sendAt)}: the recipients are fixed then (${to} if it went now)`, button: `Schedule for ${when(a.sendAt)}`, confirm: `Yes, schedule ${subject} (${to} now)` };
+      return {
+        nextStep: `a new broadcast, scheduled for ${when(a.sendAt)}: the recipients are fixed then (${to} if it went now)`,
+        button: `Schedule for ${when(a.sendAt)}`,
+        confirm: `Yes, schedule ${subject} (${to} now)`,
+      };
     case 'resume':
-      return { nextStep: `resume broadcast ${a.broadcast.id}: ${n(plan.existing?.sent ?? 0)} of ${n(plan.existing?.total ?? 0)} sent; nobody gets a second copy`, button: `Resume: ${to} to go`, confirm: `Yes, send ${subject} to the ${to} still to go` };
+      return {
+        nextStep: `resume broadcast ${a.broadcast.id}: ${n(plan.existing?.sent ?? 0)} of ${n(plan.existing?.total ?? 0)} sent; nobody gets a second copy`,
+        button: `Resume: ${to} to go`,
+        confirm: `Yes, send ${subject} to the ${to} still to go`,
+      };
     default:
       return { nextStep: 'a new broadcast, sent now by the worker inside coursemail dev', button: `Send to ${to}`, confirm: `Yes, send ${subject} to ${to}` };
   }
@@ -84,7 +92,12 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   const { builder, guard, notices } = ctx;
   const pageOf = (slug: string) => `/broadcasts/${encodeURIComponent(slug)}`;
   const message = (c: Context, status: PageStatus, title: string, text: string, slug?: string) =>
-    ctx.render(c, title, html`<h1>${title}</h1><p class="notice bad" data-testid="refused">${text}</p>${slug ? html`<p><a href="${pageOf(slug)}">Back to the broadcast</a></p>` : ''}`, { status });
+    ctx.render(
+      c,
+      title,
+      html`<h1>${title}</h1><p class="notice bad" data-testid="refused">${text}</p>${slug ? html`<p><a href="${pageOf(slug)}">Back to the broadcast</a></p>` : ''}`,
+      { status },
+    );
 
   app.get('/broadcasts', async (c) => {
     const table = broadcastsTable(builder.broadcasts, await statusesOf(ctx), ctx.now());
@@ -137,7 +150,8 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   app.get('/broadcasts/:name/send', async (c) => {
     const slug = draftSlug(c);
     const project = builder.project;
-    if (!slug || !project) return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
+    if (!slug || !project)
+      return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
     const draft = await loadBroadcast(project, slug);
     const plan = await planSend({ project, store }, draft, { now: ctx.now() });
     const a = plan.action;
@@ -154,7 +168,8 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     };
     if (a.kind === 'refused') input.refusal = { reason: a.reason, problems: a.problems };
     if (a.kind === 'done') input.nothingToDo = `Broadcast ${a.broadcast.id} was already sent in full: nothing to do.`;
-    if (a.kind === 'wait') input.nothingToDo = `Broadcast ${a.broadcast.id} is scheduled for ${when(a.broadcast.sendAt)}: the worker sends it then. Cancel it from its page to stop it.`;
+    if (a.kind === 'wait')
+      input.nothingToDo = `Broadcast ${a.broadcast.id} is scheduled for ${when(a.broadcast.sendAt)}: the worker sends it then. Cancel it from its page to stop it.`;
     return ctx.render(c, input.title, confirmPage(input), { status: a.kind === 'refused' ? 409 : 200 });
   });
 
@@ -170,7 +185,13 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     if (!project) return message(c, 503, 'The project does not load', 'Fix coursemail.config.json or the templates first.', slug);
     const draft = await loadBroadcast(project, slug);
     if (draft.hash !== form.hash) {
-      return message(c, 409, 'Not sent: the file changed', `Nothing was sent: ${draft.file} changed after you reviewed it. Review it again and confirm what is in it now.`, slug);
+      return message(
+        c,
+        409,
+        'Not sent: the file changed',
+        `Nothing was sent: ${draft.file} changed after you reviewed it. Review it again and confirm what is in it now.`,
+        slug,
+      );
     }
     return { project, draft, slug };
   };
@@ -185,10 +206,20 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
       if (started.outcome === 'already-sent') return after(c, slug, true, `Broadcast ${started.broadcast.id} was already sent; nothing to do.`);
       if (started.outcome === 'scheduled') {
         hooks.kick();
-        return after(c, slug, true, `Scheduled broadcast ${started.broadcast.id} for ${when(started.broadcast.sendAt)}: the worker sends it then, if coursemail dev (or a worker) is running. Recipients are fixed when it goes.`);
+        return after(
+          c,
+          slug,
+          true,
+          `Scheduled broadcast ${started.broadcast.id} for ${when(started.broadcast.sendAt)}: the worker sends it then, if coursemail dev (or a worker) is running. Recipients are fixed when it goes.`,
+        );
       }
       hooks.kick();
-      return after(c, slug, true, `${started.resumed ? 'Resumed' : 'Started'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; where it stands is below.`);
+      return after(
+        c,
+        slug,
+        true,
+        `${started.resumed ? 'Resumed' : 'Started'} broadcast ${started.broadcast.id} to ${n(started.total)} recipients; where it stands is below.`,
+      );
     } catch (err) {
       return message(c, 409, 'Not sent', actionError(err), slug);
     }
@@ -198,7 +229,8 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   app.get('/broadcasts/:name/test', async (c) => {
     const slug = draftSlug(c);
     const project = builder.project;
-    if (!slug || !project) return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
+    if (!slug || !project)
+      return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
     const draft = await loadBroadcast(project, slug);
     const to = project.config.testAddress;
     const subject = `[TEST] ${draft.parsed?.subject ?? ''}`;
@@ -282,7 +314,13 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     if (checked instanceof Response) return checked;
     const { form, slug } = checked;
     if (found!.b.id !== form.broadcast) {
-      return message(c, 409, 'Not cancelled', `Nothing was cancelled: the newest broadcast of broadcasts/${slug}.md is now ${found!.b.id}, not the one you reviewed. Review it again.`, slug);
+      return message(
+        c,
+        409,
+        'Not cancelled',
+        `Nothing was cancelled: the newest broadcast of broadcasts/${slug}.md is now ${found!.b.id}, not the one you reviewed. Review it again.`,
+        slug,
+      );
     }
     try {
       const { broadcast, cancelled } = await cancelBroadcast(store, slug, ctx.now());
@@ -291,7 +329,9 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
         c,
         slug,
         true,
-        broadcast.total === null ? `Cancelled broadcast ${broadcast.id} before it went: nothing will be sent.` : `Cancelled broadcast ${broadcast.id}: ${n(cancelled)} cop${cancelled === 1 ? 'y' : 'ies'} will not go.`,
+        broadcast.total === null
+          ? `Cancelled broadcast ${broadcast.id} before it went: nothing will be sent.`
+          : `Cancelled broadcast ${broadcast.id}: ${n(cancelled)} cop${cancelled === 1 ? 'y' : 'ies'} will not go.`,
       );
     } catch (err) {
       return message(c, 409, 'Not cancelled', actionError(err), slug);

@@ -24,7 +24,8 @@ export function isScheme(value: unknown): value is Scheme {
 
 const INJECT: Record<Scheme, string> = {
   light: '',
-  invert: '<style data-preview="invert">html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video{filter:invert(1) hue-rotate(180deg)}</style>',
+  invert:
+    '<style data-preview="invert">html{filter:invert(1) hue-rotate(180deg);background:#fff}img,picture,video{filter:invert(1) hue-rotate(180deg)}</style>',
   // The CSS property beats the email's own `<meta name=color-scheme content="light dark">`.
   dark: '<style data-preview="dark">:root{color-scheme:dark}</style>',
 };

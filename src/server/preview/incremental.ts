@@ -34,18 +34,22 @@ export async function rebuildSeries(project: Project, id: string, prev: BuiltSer
         steps.push({ ...old, step });
         continue;
       }
-      const built = await renderChecked(project, {
-        engine: course.engine,
-        seriesTitle: course.title,
-        sender: course.sender,
-        stepCount: course.steps.length,
-        kind: 'lesson',
-        subject: step.subject,
-        preheader: step.preheader,
-        body: step.body,
-        cta: step.cta,
-        step: step.step,
-      }, step);
+      const built = await renderChecked(
+        project,
+        {
+          engine: course.engine,
+          seriesTitle: course.title,
+          sender: course.sender,
+          stepCount: course.steps.length,
+          kind: 'lesson',
+          subject: step.subject,
+          preheader: step.preheader,
+          body: step.body,
+          cta: step.cta,
+          step: step.step,
+        },
+        step,
+      );
       problems.push(...messageProblems(built, step.file));
       steps.push({ ...built, step });
     }

@@ -14,7 +14,12 @@ import type { PreviewBuilder, SeriesView } from './state.ts';
 const WEEK = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 export function describeWindow(w: SendWindow): string {
-  const days = w.days.length === 7 ? 'every day' : WEEK.filter((d) => w.days.includes(d as SendWindow['days'][number])).map((d) => d[0]!.toUpperCase() + d.slice(1)).join(', ');
+  const days =
+    w.days.length === 7
+      ? 'every day'
+      : WEEK.filter((d) => w.days.includes(d as SendWindow['days'][number]))
+          .map((d) => d[0]!.toUpperCase() + d.slice(1))
+          .join(', ');
   return `${w.start}–${w.end}, ${days}`;
 }
 
@@ -81,7 +86,9 @@ function seriesSection(config: Config, view: SeriesView, signUp: boolean): SafeH
 export function seriesBroadcasts(broadcasts: Map<string, BroadcastView>, statuses: Map<string, BroadcastStatus> | undefined, now: Date): SafeHtml {
   if (!broadcasts.size) return html``;
   const draftWhen = (b: BroadcastView) => (b.parsed?.sendAt ? b.parsed.sendAt.toISOString().slice(0, 16).replace('T', ' ') : 'draft');
-  const poll = statuses ? html` data-poll="/?part=broadcasts" data-live="${String([...broadcasts.keys()].some((slug) => isLive(statuses.get(slug), now)))}"` : '';
+  const poll = statuses
+    ? html` data-poll="/?part=broadcasts" data-live="${String([...broadcasts.keys()].some((slug) => isLive(statuses.get(slug), now)))}"`
+    : '';
   return html`<section class="card" data-testid="broadcasts"${poll}><h2>Broadcasts</h2><p class="muted small">One-off messages in broadcasts/, sent to every subscriber (or one series) when you send them.${statuses ? html` Status and sending: <a href="/broadcasts">Broadcasts</a>.` : ''}</p>
     <ol class="timeline">${[...broadcasts.values()].map(
       (b) => html`<li data-broadcast="${b.name}" data-state="${statuses?.get(b.name)?.state ?? 'draft'}"><a class="row" href="/broadcasts/${b.name}">

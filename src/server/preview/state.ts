@@ -89,14 +89,17 @@ export class PreviewBuilder {
       const before = this.series.get(id)?.built?.course;
       const view = await this.buildOne(id, !everything);
       const after = view.built?.course;
-      seriesLooksChanged ||= !before || !after || before.title !== after.title || before.engine !== after.engine || JSON.stringify(before.sender) !== JSON.stringify(after.sender);
+      seriesLooksChanged ||=
+        !before || !after || before.title !== after.title || before.engine !== after.engine || JSON.stringify(before.sender) !== JSON.stringify(after.sender);
       this.series.set(id, view);
     }
     // Broadcasts take engine, title and sender from the series they target; a lesson edit leaves them be.
     const broadcasts = everything || plan.broadcasts || (seriesLooksChanged && this.broadcasts.size > 0);
     if (broadcasts) this.broadcasts = await this.buildAllBroadcasts();
     this.counter += 1;
-    const scope = everything ? `everything${plan.templates ? ' (templates re-imported)' : ''}` : [...targets.map((t) => `series ${t}`), broadcasts ? 'broadcasts' : ''].filter(Boolean).join(', ') || 'nothing';
+    const scope = everything
+      ? `everything${plan.templates ? ' (templates re-imported)' : ''}`
+      : [...targets.map((t) => `series ${t}`), broadcasts ? 'broadcasts' : ''].filter(Boolean).join(', ') || 'nothing';
     this.last = { scope, ms: performance.now() - start, at: new Date() };
     this.signal('version', this.version);
   }

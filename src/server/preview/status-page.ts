@@ -4,7 +4,17 @@
  * `app.route('/status', createStatusPage({ store, clock, version: () => builder.version }))`.
  */
 import { Hono } from 'hono';
-import { COLUMNS, complaintLine, LEGEND, readStatus, type CourseOutline, type Figures, type StatusReport, type StatusSource, type Unreported } from '../../status/index.ts';
+import {
+  COLUMNS,
+  complaintLine,
+  LEGEND,
+  readStatus,
+  type CourseOutline,
+  type Figures,
+  type StatusReport,
+  type StatusSource,
+  type Unreported,
+} from '../../status/index.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 import { page } from './layout.ts';
 
@@ -29,7 +39,9 @@ table.status tr.total td { font-weight: 600; border-bottom: 0; } table.status td
 </style>`);
 
 const cells = (f: Figures, na: Unreported) =>
-  COLUMNS.map((c) => (na.columns.includes(c) ? html`<td class="n na" data-col="${c}">${na.label}</td>` : html`<td class="n" data-col="${c}">${f[c] === null ? '—' : f[c]}</td>`));
+  COLUMNS.map((c) =>
+    na.columns.includes(c) ? html`<td class="n na" data-col="${c}">${na.label}</td>` : html`<td class="n" data-col="${c}">${f[c] === null ? '—' : f[c]}</td>`,
+  );
 const head = (first: SafeHtml) => html`<tr>${first}${COLUMNS.map((c) => html`<th class="n">${c}</th>`)}</tr>`;
 
 export function statusBody(report: StatusReport): SafeHtml {

@@ -9,7 +9,10 @@ import type { OutgoingMessage } from '../../send/transport.ts';
 export function headerRows(mail: ParsedMail): [string, string][] {
   return mail.headerLines.map((h) => {
     const colon = h.line.indexOf(':');
-    const raw = h.line.slice(colon + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const raw = h.line
+      .slice(colon + 1)
+      .replace(/\r?\n[ \t]+/g, ' ')
+      .trim();
     const decoded = mail.headers.get(h.key);
     const shown = !raw.includes('=?') ? raw : typeof decoded === 'string' ? decoded : ((decoded as { text?: string } | undefined)?.text ?? raw);
     return [h.line.slice(0, colon), shown];

@@ -38,7 +38,14 @@ export function createPublicApp(deps: PublicDeps): Hono {
   app.notFound((c) => refusal(c, ctx, 404, 'Not found', 'There is nothing at this address.'));
   app.onError((err, c) => {
     console.error('coursemail public endpoint error:', err);
-    if (wasApplied(c)) return refusal(c, ctx, 500, 'Saved, but this page failed', 'Your change was saved, but this page could not be shown. Open your link again to see where things stand.');
+    if (wasApplied(c))
+      return refusal(
+        c,
+        ctx,
+        500,
+        'Saved, but this page failed',
+        'Your change was saved, but this page could not be shown. Open your link again to see where things stand.',
+      );
     return refusal(c, ctx, 500, 'Something went wrong', 'Something went wrong on our side; nothing was changed. Please try again in a few minutes.');
   });
   return app;

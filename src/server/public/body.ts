@@ -6,9 +6,7 @@ export type Fields = Record<string, string>;
 
 export type BodyKind = 'form' | 'json';
 
-export type BodyResult =
-  | { ok: true; kind: BodyKind; fields: Fields }
-  | { ok: false; status: 400 | 413 | 415; message: string };
+export type BodyResult = { ok: true; kind: BodyKind; fields: Fields } | { ok: false; status: 400 | 413 | 415; message: string };
 
 const TYPES: Record<string, BodyKind> = {
   'application/x-www-form-urlencoded': 'form',

@@ -20,7 +20,13 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
   const expired = (c: Context, token: string) =>
     respond(c, ctx, 410, 'This link has expired', freshLinkOffer(token, 'This link has expired', 'Confirmation links work for 7 days, and this one is older.'));
   const superseded = (c: Context, token: string) =>
-    respond(c, ctx, 409, 'A newer link was sent', freshLinkOffer(token, 'A newer link was sent', 'This link was replaced by a newer confirmation email. Use the newest one, or ask for a fresh link.'));
+    respond(
+      c,
+      ctx,
+      409,
+      'A newer link was sent',
+      freshLinkOffer(token, 'A newer link was sent', 'This link was replaced by a newer confirmation email. Use the newest one, or ask for a fresh link.'),
+    );
   const gone = (c: Context) => respond(c, ctx, 410, 'Link no longer valid', noLongerValid('We hold nothing for this link any more: the sign-up was deleted.'));
   const left = (c: Context) => respond(c, ctx, 410, 'Link no longer valid', noLongerValid(SIGN_UP_AGAIN));
   /** The link's subscriber and nonce while it is current (signed, unexpired, a nonce), else the page that says why not. */
@@ -69,7 +75,13 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     if (subscriber.status === 'active') return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
     const seriesId = await freshLinkSeries(ctx.store.subscribers, subscriber);
     if (!seriesId) return left(c);
-    const queued = await queueConfirmation(ctx.store.subscribers, { subscriberId: subscriber.id, seriesId, now, cooldownMinutes: ctx.limits.confirmCooldownMinutes, renewNonce: true });
+    const queued = await queueConfirmation(ctx.store.subscribers, {
+      subscriberId: subscriber.id,
+      seriesId,
+      now,
+      cooldownMinutes: ctx.limits.confirmCooldownMinutes,
+      renewNonce: true,
+    });
     if (queued) ctx.kick?.();
     return respond(c, ctx, 200, 'Check your inbox', checkInbox());
   });
@@ -84,10 +96,11 @@ export function confirmRoutes(app: Hono, ctx: PublicContext): void {
     const result = await ctx.store.subscribers.activate(id, { now, seriesId, nonce });
     if (result.outcome === 'activated') markApplied(c);
     switch (result.outcome) {
-      case 'activated':
+      case 'activated': {
         ctx.kick?.();
         const info = seriesId ? ctx.series.get(seriesId) : undefined;
         return respond(c, ctx, 200, 'Subscription confirmed', confirmed(info?.title, lessonOneWhen(info, result.subscriber.timezone, now)));
+      }
       case 'already-active':
         return respond(c, ctx, 200, 'Already confirmed', alreadyConfirmed());
       case 'used':

@@ -57,7 +57,10 @@ export function gateOrigin(c: Context, ctx: PublicContext, allowCross: boolean):
  * under this server's secret; nobody without it can test guesses.
  */
 export function clientHash(c: Context, ctx: PublicContext): string {
-  return createHmac('sha256', ctx.secret).update(`client:${clientKey(c, ctx.trustProxy ?? false)}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', ctx.secret)
+    .update(`client:${clientKey(c, ctx.trustProxy ?? false)}`)
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** One token from the client's bucket; a 429 with Retry-After when the bucket is empty. */
@@ -67,9 +70,16 @@ export function gateRate(c: Context, ctx: PublicContext): Gate<null> {
   const minutes = Math.max(1, Math.ceil(taken.retryAfterSeconds / 60));
   return {
     ok: false,
-    response: refusal(c, ctx, 429, 'Too many requests', `Too many requests from your network. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`, {
-      'Retry-After': String(taken.retryAfterSeconds),
-    }) as Response,
+    response: refusal(
+      c,
+      ctx,
+      429,
+      'Too many requests',
+      `Too many requests from your network. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      {
+        'Retry-After': String(taken.retryAfterSeconds),
+      },
+    ) as Response,
   };
 }
 

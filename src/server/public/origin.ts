@@ -1,8 +1,6 @@
 import type { Context } from 'hono';
 
-export type OriginVerdict =
-  | { ok: true; crossOrigin: string | null }
-  | { ok: false };
+export type OriginVerdict = { ok: true; crossOrigin: string | null } | { ok: false };
 
 const originOf = (url: string): string | null => {
   try {

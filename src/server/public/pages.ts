@@ -42,7 +42,8 @@ ${zoneField(state.timezone ?? '', { error: state.timezoneError, hint: 'Search by
 ${PRIVACY}`;
 }
 
-export const checkInbox = () => html`<h1>Check your inbox</h1><p role="status">${CHECK_INBOX}</p><p class="muted">The link works for 7 days. If nothing arrives in a few minutes, look in your spam folder.</p>`;
+export const checkInbox = () =>
+  html`<h1>Check your inbox</h1><p role="status">${CHECK_INBOX}</p><p class="muted">The link works for 7 days. If nothing arrives in a few minutes, look in your spam folder.</p>`;
 
 /**
  * When lesson 1 arrives for a reader confirming at `confirmedAt`, in the scheduler's own

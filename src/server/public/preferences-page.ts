@@ -14,7 +14,13 @@ export type NoticeId = keyof typeof NOTICES;
 
 export const isNotice = (v: string | undefined): v is NoticeId => v !== undefined && Object.hasOwn(NOTICES, v);
 
-const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '—');
+const when = (d: Date | null) =>
+  d
+    ? d
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/:\d\d\.\d+Z$/, ' UTC')
+    : '—';
 
 /**
  * A time as the reader reads it: in their zone (else the series', else UTC), e.g.
@@ -23,7 +29,15 @@ const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').replace(
 function localWhen(zone: string): (d: Date | null) => string {
   let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      weekday: 'short',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+    });
   } catch {
     return when;
   }
@@ -46,17 +60,35 @@ function enrollmentItem(token: string, e: Enrollment, series: ReadonlyMap<string
   const title = info?.title ?? e.seriesId;
   const seriesField = html`<input type="hidden" name="series" value="${e.seriesId}">`;
   const last = e.lastStepSlug ? `; the last was ${lessonName(e.lastStepSlug, info)}, on ${at(e.lastSentAt)}` : '';
-  const state = e.status !== 'active' ? `${e.status}${last}` : e.pausedAt ? `paused since ${at(e.pausedAt)}${last}` : e.lastStepSlug ? `running${last}` : 'running; the first lesson is on its way';
+  const state =
+    e.status !== 'active'
+      ? `${e.status}${last}`
+      : e.pausedAt
+        ? `paused since ${at(e.pausedAt)}${last}`
+        : e.lastStepSlug
+          ? `running${last}`
+          : 'running; the first lesson is on its way';
   const button = e.status !== 'active' ? '' : e.pausedAt ? action(token, 'resume', 'Resume', seriesField) : action(token, 'pause', 'Pause', seriesField);
   return html`<li><strong>${title}</strong>: ${state} ${button}</li>`;
 }
 
-const KIND: Record<Delivery['kind'], string> = { lesson: 'Lesson', confirm: 'The confirmation request', broadcast: 'A message to everyone on the list', test: 'A test message' };
+const KIND: Record<Delivery['kind'], string> = {
+  lesson: 'Lesson',
+  confirm: 'The confirmation request',
+  broadcast: 'A message to everyone on the list',
+  test: 'A test message',
+};
 
 /** One line per message: what it was and what became of it, without repeating "sent". */
 function message(d: Delivery, series: ReadonlyMap<string, SeriesInfo>, at: (d: Date | null) => string): string {
   const what = d.kind === 'lesson' && d.seriesId ? capitalize(lessonName(d.stepSlug, series.get(d.seriesId))) : KIND[d.kind];
-  const fate: Record<Delivery['status'], string> = { sent: `sent ${at(d.sentAt)}`, queued: `due ${at(d.dueAt)}`, sending: 'being sent now', failed: 'could not be sent', cancelled: 'not sent (cancelled)' };
+  const fate: Record<Delivery['status'], string> = {
+    sent: `sent ${at(d.sentAt)}`,
+    queued: `due ${at(d.dueAt)}`,
+    sending: 'being sent now',
+    failed: 'could not be sent',
+    cancelled: 'not sent (cancelled)',
+  };
   return `${what}: ${fate[d.status]}`;
 }
 
@@ -137,5 +169,4 @@ ${mailing ? html`<p>${action(token, 'unsubscribe', 'Unsubscribe from everything'
 export const forgottenPage = () =>
   html`<h1>Deleted</h1><p role="status">Everything we held about you is deleted. We keep only a one-way fingerprint of the address, so we never email it again.</p>`;
 
-export const nothingHeld = () =>
-  html`<h1>Nothing held</h1><p>We hold no data for this link: it was deleted, or never kept. Nothing will be sent to you.</p>`;
+export const nothingHeld = () => html`<h1>Nothing held</h1><p>We hold no data for this link: it was deleted, or never kept. Nothing will be sent to you.</p>`;

@@ -26,7 +26,9 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
     const data = await ctx.store.subscribers.dataHeld(id);
     if (!data) return gone(c);
     const done = c.req.query('done');
-    return respond(c, ctx, 200, 'Your preferences', preferencesPage(c.req.param('token'), data, ctx.series, { notice: isNotice(done) ? done : undefined }), { script: true });
+    return respond(c, ctx, 200, 'Your preferences', preferencesPage(c.req.param('token'), data, ctx.series, { notice: isNotice(done) ? done : undefined }), {
+      script: true,
+    });
   });
 
   app.get('/p/:token/data.json', async (c) => {
@@ -54,7 +56,9 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
     const now = ctx.clock();
     const done = (notice: NoticeId) => (kind === 'json' ? c.json({ ok: true, done: notice }) : c.redirect(`/p/${token}?done=${notice}`, 303));
     const invalid = (error: string, typed: { firstName?: string; timezone?: string } = {}) =>
-      kind === 'json' ? c.json({ ok: false, error }, 400) : respond(c, ctx, 400, 'Your preferences', preferencesPage(token, data, ctx.series, { error, ...typed }), { script: true });
+      kind === 'json'
+        ? c.json({ ok: false, error }, 400)
+        : respond(c, ctx, 400, 'Your preferences', preferencesPage(token, data, ctx.series, { error, ...typed }), { script: true });
 
     switch (fields.action) {
       case 'save': {
@@ -62,7 +66,8 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
         const patch: { firstName?: string | null; timezone?: string | null } = {};
         if (fields.timezone !== undefined) {
           const zone = readTimezone(fields.timezone);
-          if ('problem' in zone) return invalid(`Time zone: ${zone.problem.message}`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
+          if ('problem' in zone)
+            return invalid(`Time zone: ${zone.problem.message}`, { firstName: fields.first_name ?? '', timezone: fields.timezone.slice(0, 64) });
           patch.timezone = zone.timezone;
         }
         if (fields.first_name !== undefined) {

@@ -68,7 +68,12 @@ export function subscribeRoutes(app: Hono, ctx: PublicContext): void {
     // A person who typed a zone we do not know is told, with the closest ones; a script's
     // strange value (JSON) falls back to the course's zone and never blocks.
     if ('problem' in zone && kind !== 'json') {
-      const state = { email: (fields[FIELDS.email] ?? '').slice(0, 254), firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100), timezone: (fields[FIELDS.timezone] ?? '').slice(0, 64), timezoneError: zone.problem.message };
+      const state = {
+        email: (fields[FIELDS.email] ?? '').slice(0, 254),
+        firstName: (fields[FIELDS.firstName] ?? '').slice(0, 100),
+        timezone: (fields[FIELDS.timezone] ?? '').slice(0, 64),
+        timezoneError: zone.problem.message,
+      };
       return respond(c, ctx, 400, s.info.title, subscribePage(s.id, s.info, state), { script: true });
     }
     const now = ctx.clock();

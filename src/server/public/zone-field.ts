@@ -5,7 +5,9 @@ let options: string | undefined;
 
 /** Every zone once, as datalist options: typing filters them in the browser, no script needed. */
 function zoneOptions(): SafeHtml {
-  options ??= zoneChoices().map((z) => html`<option value="${z.id}">${z.label}</option>`.value).join('');
+  options ??= zoneChoices()
+    .map((z) => html`<option value="${z.id}">${z.label}</option>`.value)
+    .join('');
   return raw(options);
 }
 

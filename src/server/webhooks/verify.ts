@@ -14,7 +14,10 @@ export function webhookSecret(value: string | undefined): string {
     );
   }
   if (!SECRET.test(secret)) {
-    throw new CoursemailError('webhooks.secret', 'RESEND_WEBHOOK_SECRET is not a signing secret: expected whsec_ followed by base64, as the Resend dashboard shows it.');
+    throw new CoursemailError(
+      'webhooks.secret',
+      'RESEND_WEBHOOK_SECRET is not a signing secret: expected whsec_ followed by base64, as the Resend dashboard shows it.',
+    );
   }
   return secret;
 }
@@ -25,9 +28,7 @@ export interface SignatureHeaders {
   signature: string | undefined;
 }
 
-export type Verified =
-  | { ok: true; payload: unknown }
-  | { ok: false; status: 400 | 401; reason: string };
+export type Verified = { ok: true; payload: unknown } | { ok: false; status: 400 | 401; reason: string };
 
 /**
  * The SDK's own check (HMAC-SHA256 over `id.timestamp.body`, constant-time compare, a

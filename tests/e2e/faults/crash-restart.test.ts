@@ -3,7 +3,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type StoreOptions } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  statusCounts,
+  stopWorker,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * Issue 7's crash test: a worker process is SIGKILLed while a batch request is in flight at
@@ -33,7 +44,12 @@ describe.each(['sqlite', 'postgres'] as const)('a worker killed mid-batch and re
 
     const first = spawnWorker({ ...common, name: 'first' });
     const inFlight = () => server!.requests.find((r) => r.apiKey === first.apiKey && !r.answered);
-    await waitFor(() => server!.received.length >= 100 && inFlight() !== undefined, 'the first worker to have a batch in flight after its first sends', 40_000, () => first.err());
+    await waitFor(
+      () => server!.received.length >= 100 && inFlight() !== undefined,
+      'the first worker to have a batch in flight after its first sends',
+      40_000,
+      () => first.err(),
+    );
     const killedKey = inFlight()!.idempotencyKey;
     first.signal('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
@@ -46,7 +62,12 @@ describe.each(['sqlite', 'postgres'] as const)('a worker killed mid-batch and re
     server.setFaults({});
 
     const second = spawnWorker({ ...common, name: 'second' });
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 40_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      40_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     expect(await stopWorker(second)).toEqual({ code: 0, signal: null });
 
     const counts = server.countByDelivery();

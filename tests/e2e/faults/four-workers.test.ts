@@ -2,7 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  statusCounts,
+  stopWorker,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * Four worker processes (one of them running two loops with --concurrency 2) share 20,000
@@ -28,9 +39,20 @@ describe('4 worker processes against one Postgres', () => {
     server = await startFakeResend({ requestsPerSecond: null, keepEmails: false });
 
     const workers = ['w1', 'w2', 'w3', 'w4'].map((name, i) =>
-      spawnWorker({ root, resendUrl: server!.url, databaseUrl: options.databaseUrl, name, args: ['--idle-ms', '200', ...(i === 3 ? ['--concurrency', '2'] : [])] }),
+      spawnWorker({
+        root,
+        resendUrl: server!.url,
+        databaseUrl: options.databaseUrl,
+        name,
+        args: ['--idle-ms', '200', ...(i === 3 ? ['--concurrency', '2'] : [])],
+      }),
     );
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 100_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      100_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     // Graceful shutdown: each finishes its batch in flight, releases its leases and exits 0.
     for (const w of await Promise.all(workers.map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
 

@@ -2,7 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, type WorkerProcess, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  statusCounts,
+  stopWorker,
+  type WorkerProcess,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * Three workers on one Postgres with 3 s leases. One is SIGKILLed with a batch in flight;
@@ -20,7 +32,11 @@ afterEach(async () => {
   server = undefined;
 });
 
-const batchLines = (w: WorkerProcess) => w.out().split('\n').filter((l) => l.startsWith('batch: ')).length;
+const batchLines = (w: WorkerProcess) =>
+  w
+    .out()
+    .split('\n')
+    .filter((l) => l.startsWith('batch: ')).length;
 
 describe('one worker SIGKILLed, another SIGSTOPped past its lease (Postgres)', () => {
   it('0 duplicates, 0 lost; the paused worker’s late record changes nothing', { timeout: 90_000 }, async () => {
@@ -55,7 +71,12 @@ describe('one worker SIGKILLed, another SIGSTOPped past its lease (Postgres)', (
 
     // The survivor takes both orphaned batches over once their leases expire.
     const sentOf = async (ids: Set<string>) => (await deliveryRows(options)).filter((r) => ids.has(r.id) && r.status === 'sent').length;
-    await waitFor(async () => (await sentOf(pausedRows)) === pausedRows.size && (await sentOf(killedRows)) === killedRows.size, 'the orphaned batches sent by the survivor', 40_000, logs);
+    await waitFor(
+      async () => (await sentOf(pausedRows)) === pausedRows.size && (await sentOf(killedRows)) === killedRows.size,
+      'the orphaned batches sent by the survivor',
+      40_000,
+      logs,
+    );
     expect(survivor.out()).toContain('(reclaimed from an expired lease)');
     expect(server.requests.some((r) => r.idempotencyKey === pausedKey && r.apiKey === survivor.apiKey)).toBe(true);
     const before = (await deliveryRows(options)).filter((r) => pausedRows.has(r.id));
@@ -67,7 +88,12 @@ describe('one worker SIGKILLed, another SIGSTOPped past its lease (Postgres)', (
     const after = (await deliveryRows(options)).filter((r) => pausedRows.has(r.id));
     expect(after).toEqual(before);
 
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 40_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      40_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     for (const w of await Promise.all([paused, survivor].map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
 
     const counts = server.countByDelivery();

@@ -1,7 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, startOwnPostgres, statusCounts, stopWorker, type OwnPostgres, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  startOwnPostgres,
+  statusCounts,
+  stopWorker,
+  type OwnPostgres,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * Postgres goes away mid-run (a fast shutdown ends every session, as a restart or a
@@ -39,15 +52,30 @@ describe('Postgres restarted mid-run', () => {
       spawnWorker({ root, resendUrl: server!.url, databaseUrl: options.databaseUrl, name, args: ['--lease-ms', '3000', '--idle-ms', '200'] }),
     );
 
-    await waitFor(async () => ((await statusCounts(options)).sent ?? 0) >= 300, '300 sent before the restart', 40_000, () => workers.map((w) => w.err()).join('\n'));
+    await waitFor(
+      async () => ((await statusCounts(options)).sent ?? 0) >= 300,
+      '300 sent before the restart',
+      40_000,
+      () => workers.map((w) => w.err()).join('\n'),
+    );
     await pgServer!.stop();
     const sentWhileDown = server.received.length;
-    await waitFor(() => workers.every((w) => w.err().includes('pass failed')), 'both workers to report the outage', 30_000, () => workers.map((w) => w.err()).join('\n'));
+    await waitFor(
+      () => workers.every((w) => w.err().includes('pass failed')),
+      'both workers to report the outage',
+      30_000,
+      () => workers.map((w) => w.err()).join('\n'),
+    );
     await pgServer!.start();
     expect(workers.every((w) => w.running)).toBe(true);
     expect(sentWhileDown).toBeLessThan(DUE);
 
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 60_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      60_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     for (const w of await Promise.all(workers.map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
     for (const w of workers) expect(w.err()).toMatch(/pass failed: .+; trying again in \d+(\.\d+)? s/);
 

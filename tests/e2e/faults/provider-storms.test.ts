@@ -2,7 +2,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { freshDatabase } from '../../support/databases.ts';
 import { duplicates, startFakeResend, type FakeResend, type FakeResendFaults } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  statusCounts,
+  stopWorker,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * The provider misbehaves in four storms, one after another as the run goes, 30 % of
@@ -38,7 +49,14 @@ describe('provider storms', () => {
     const env = { RESEND_TIMEOUT_MS: '1000' };
     const workers = [
       spawnWorker({ root, resendUrl: server.url, databaseUrl: options.databaseUrl, name: 'one', env, args: ['--lease-ms', '20000', '--idle-ms', '200'] }),
-      spawnWorker({ root, resendUrl: server.url, databaseUrl: options.databaseUrl, name: 'two', env, args: ['--lease-ms', '20000', '--idle-ms', '200', '--concurrency', '2'] }),
+      spawnWorker({
+        root,
+        resendUrl: server.url,
+        databaseUrl: options.databaseUrl,
+        name: 'two',
+        env,
+        args: ['--lease-ms', '20000', '--idle-ms', '200', '--concurrency', '2'],
+      }),
     ];
 
     const settled = async () => {
@@ -46,11 +64,21 @@ describe('provider storms', () => {
       return (c.sent ?? 0) + (c.failed ?? 0) === DUE;
     };
     for (const [at, faults] of STORMS.slice(1)) {
-      await waitFor(async () => server!.received.length >= at * DUE || (await settled()), `${at * 100} % accepted`, 60_000, async () => JSON.stringify(await statusCounts(options)));
+      await waitFor(
+        async () => server!.received.length >= at * DUE || (await settled()),
+        `${at * 100} % accepted`,
+        60_000,
+        async () => JSON.stringify(await statusCounts(options)),
+      );
       server.setFaults(faults);
     }
     // A batch that exhausts the transport's retries waits a minute (the worker's first retry step).
-    await waitFor(settled, 'every delivery sent or failed', 130_000, async () => `${JSON.stringify(await statusCounts(options))}\n${workers.map((w) => w.err()).join('\n')}`);
+    await waitFor(
+      settled,
+      'every delivery sent or failed',
+      130_000,
+      async () => `${JSON.stringify(await statusCounts(options))}\n${workers.map((w) => w.err()).join('\n')}`,
+    );
     server.setFaults({});
     for (const w of await Promise.all(workers.map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
 
@@ -61,7 +89,9 @@ describe('provider storms', () => {
     expect(log.filter((r) => r.status === 'reset').length).toBeGreaterThanOrEqual(2);
     // Held past the timeout: the worker gave up and asked again under the same key while the
     // provider was still on it.
-    const impatient = log.filter((r) => r.result === 'accepted' && log.some((n) => n.idempotencyKey === r.idempotencyKey && n.at > r.at && n.at < r.answeredAt!));
+    const impatient = log.filter(
+      (r) => r.result === 'accepted' && log.some((n) => n.idempotencyKey === r.idempotencyKey && n.at > r.at && n.at < r.answeredAt!),
+    );
     expect(impatient.length).toBeGreaterThan(0);
     // What arrived under that key while the first was in flight was never accepted as new: the
     // provider answered 409 concurrent_idempotent_requests (or the storm's 500/429 got it first).

@@ -2,7 +2,18 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/store/index.ts';
 import { duplicates, startFakeResend, type FakeResend } from '../../support/fake-resend.ts';
-import { deliveryRows, killWorkers, providerIdsByRow, built, resendProject, seedDueLessons, spawnWorker, statusCounts, stopWorker, waitFor } from '../../support/worker-process.ts';
+import {
+  deliveryRows,
+  killWorkers,
+  providerIdsByRow,
+  built,
+  resendProject,
+  seedDueLessons,
+  spawnWorker,
+  statusCounts,
+  stopWorker,
+  waitFor,
+} from '../../support/worker-process.ts';
 
 /**
  * SQLite mode with two worker processes on the same file: allowed, and serialized safely.
@@ -30,7 +41,12 @@ describe('SQLite: two worker processes on one file', () => {
     server = await startFakeResend({ requestsPerSecond: null, keepEmails: false, faults: { delayMs: 100 } });
     const workers = ['left', 'right'].map((name) => spawnWorker({ root, resendUrl: server!.url, name, args: ['--idle-ms', '200'] }));
 
-    await waitFor(async () => (await statusCounts(options)).sent === DUE, `all ${DUE} sent`, 50_000, async () => JSON.stringify(await statusCounts(options)));
+    await waitFor(
+      async () => (await statusCounts(options)).sent === DUE,
+      `all ${DUE} sent`,
+      50_000,
+      async () => JSON.stringify(await statusCounts(options)),
+    );
     for (const w of await Promise.all(workers.map(stopWorker))) expect(w).toEqual({ code: 0, signal: null });
     for (const w of workers) expect(w.err()).not.toContain('pass failed');
 

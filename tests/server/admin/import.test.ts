@@ -67,19 +67,33 @@ forEachDatabase((db) => {
     expect((await store.enrollments.get(ann!.id, COURSE.id))?.status).toBe('active');
     const danHeld = (await store.subscribers.dataHeld(dan!.id))!;
     expect(danHeld.deliveries.map((d) => [d.kind, d.status])).toEqual([['confirm', 'queued']]);
-    expect(danHeld.consent.map((e) => [e.event, e.detail])).toEqual([['imported', { source: 'import:people.csv', file: 'people.csv', row: 5, consent: 'to confirm' }]]);
+    expect(danHeld.consent.map((e) => [e.event, e.detail])).toEqual([
+      ['imported', { source: 'import:people.csv', file: 'people.csv', row: 5, consent: 'to confirm' }],
+    ]);
     const gus = (await store.subscribers.dataHeld((await store.subscribers.findByEmail('gus@example.com'))!.id))!;
-    expect(gus.consent).toEqual([{ event: 'imported', at: new Date('2026-01-05T00:00:00Z'), detail: { source: 'import:people.csv', file: 'people.csv', row: 8, consent: 'given' } }]);
+    expect(gus.consent).toEqual([
+      { event: 'imported', at: new Date('2026-01-05T00:00:00Z'), detail: { source: 'import:people.csv', file: 'people.csv', row: 8, consent: 'given' } },
+    ]);
 
     const { entries } = await store.admin.auditLog({ limit: 10, offset: 0 });
     expect(entries.map((e) => [e.actor, e.action, e.detail])).toEqual([
-      [COACH, 'readers.import', 'people.csv: 7 rows read: 3 imported (2 active, 1 pending, 1 confirmation queued), 1 duplicates, 0 suppressed and 0 who had left skipped, 3 bad'],
+      [
+        COACH,
+        'readers.import',
+        'people.csv: 7 rows read: 3 imported (2 active, 1 pending, 1 confirmation queued), 1 duplicates, 0 suppressed and 0 who had left skipped, 3 bad',
+      ],
       [COACH, 'readers.import', `people.csv (${Buffer.byteLength(CSV)} bytes, into ${COURSE.id}): started`],
     ]);
 
     // Every bad row, as CSV, for a file with more than the page lists.
     const bad = await con.request(`${job}/bad.csv`);
-    expect(await bad.text()).toBe('line,field,reason\n' + tableRows(card, 'bad-rows').map((r) => r.map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')).join('\n') + '\n');
+    expect(await bad.text()).toBe(
+      'line,field,reason\n' +
+        tableRows(card, 'bad-rows')
+          .map((r) => r.map((v) => (/[",]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(','))
+          .join('\n') +
+        '\n',
+    );
   });
 
   it('shows the rows read while the import runs, batch by batch, then the summary', async () => {
@@ -87,7 +101,10 @@ forEachDatabase((db) => {
     const { held, waiting } = holdImports(store);
     const con = await signedInConsole(held);
     // Three batches of up to 1000 rows, and a file over the 256 KB other console forms may send.
-    const rows = Array.from({ length: 2500 }, (_, i) => `reader-${String(i).padStart(5, '0')}@example.com,Reader,,yes,${'a note the import ignores '.repeat(4)}`);
+    const rows = Array.from(
+      { length: 2500 },
+      (_, i) => `reader-${String(i).padStart(5, '0')}@example.com,Reader,,yes,${'a note the import ignores '.repeat(4)}`,
+    );
     const csv = ['email,first_name,timezone,consent,notes', ...rows].join('\n');
     expect(Buffer.byteLength(csv)).toBeGreaterThan(256 * 1024);
     const posted = await con.request(`/admin/import?console_csrf=${con.csrf}`, upload(csv, 'big.csv', COURSE.id));
@@ -120,21 +137,33 @@ forEachDatabase((db) => {
     expect(card).toContain('data-state="failed"');
     expect(card).toContain('The first line of the CSV must be a header naming an &quot;email&quot; column.');
     expect(card).toMatch(/separated by &quot;;&quot;: save the file as comma-separated CSV/);
-    expect((await store.admin.auditLog({ limit: 1, offset: 0 })).entries[0]!.detail).toMatch(/^semicolons\.csv: failed after 0 rows, 0 imported: The first line of the CSV/);
+    expect((await store.admin.auditLog({ limit: 1, offset: 0 })).entries[0]!.detail).toMatch(
+      /^semicolons\.csv: failed after 0 rows, 0 imported: The first line of the CSV/,
+    );
 
     // Without the session's token, or from another site: refused before the body is read.
     const noToken = await con.request('/admin/import', upload(CSV, 'people.csv', COURSE.id));
     expect(noToken.status).toBe(403);
-    const crossSite = await con.request(`/admin/import?console_csrf=${con.csrf}`, { ...upload(CSV, 'people.csv', COURSE.id), headers: { Origin: 'https://evil.example' } });
+    const crossSite = await con.request(`/admin/import?console_csrf=${con.csrf}`, {
+      ...upload(CSV, 'people.csv', COURSE.id),
+      headers: { Origin: 'https://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
     // Over the page's stated 10 MB: 413, by the declared length.
-    const huge = await con.request(`/admin/import?console_csrf=${con.csrf}`, { method: 'POST', body: 'x', headers: { 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(10 * 1024 * 1024 + 1) } });
+    const huge = await con.request(`/admin/import?console_csrf=${con.csrf}`, {
+      method: 'POST',
+      body: 'x',
+      headers: { 'Content-Type': 'multipart/form-data; boundary=x', 'Content-Length': String(10 * 1024 * 1024 + 1) },
+    });
     expect(huge.status).toBe(413);
     // No file, or a course that does not exist: the form again, saying why.
     const none = await con.request(`/admin/import?console_csrf=${con.csrf}`, upload('', 'empty.csv', COURSE.id));
     expect([none.status, /data-testid="import-problem">([^<]*)</.exec(await none.text())?.[1]]).toEqual([400, 'Choose a CSV file that is not empty.']);
     const other = await con.request(`/admin/import?console_csrf=${con.csrf}`, upload(CSV, 'people.csv', 'nope'));
-    expect([other.status, /data-testid="import-problem">([^<]*)</.exec(await other.text())?.[1]]).toEqual([400, 'There is no course &quot;nope&quot; any more: choose one of the list.']);
+    expect([other.status, /data-testid="import-problem">([^<]*)</.exec(await other.text())?.[1]]).toEqual([
+      400,
+      'There is no course &quot;nope&quot; any more: choose one of the list.',
+    ]);
     expect(await store.subscribers.findByEmail('ann@example.com')).toBeNull();
     expect((await store.admin.auditLog({ limit: 10, offset: 0 })).total).toBe(2);
     // The form says what the limit is.

@@ -8,12 +8,26 @@ forEachDatabase((db) => {
   it('a reader’s page lists their consent log in order: sign-up with its hashed client, confirm, unsubscribe and how, re-sign-up', async () => {
     const { store } = await db.fresh();
     const con = await signedInConsole(store);
-    const first = await store.subscribers.createPending({ email: 'ida@example.com', firstName: 'Ida', timezone: null, consentSource: 'form:coaching', clientHash: 'k3yedHashOfClient-A', now: at(0) });
+    const first = await store.subscribers.createPending({
+      email: 'ida@example.com',
+      firstName: 'Ida',
+      timezone: null,
+      consentSource: 'form:coaching',
+      clientHash: 'k3yedHashOfClient-A',
+      now: at(0),
+    });
     if (first.outcome !== 'created') throw new Error(first.outcome);
     const id = first.subscriber.id;
     await store.subscribers.activate(id, { now: at(1), nonce: first.subscriber.confirmNonce!, seriesId: 'coaching' });
     await store.subscribers.unsubscribe(id, at(2), 'one-click');
-    await store.subscribers.createPending({ email: 'ida@example.com', firstName: 'Ida', timezone: null, consentSource: 'embed:coaching', clientHash: 'k3yedHashOfClient-B', now: at(3) });
+    await store.subscribers.createPending({
+      email: 'ida@example.com',
+      firstName: 'Ida',
+      timezone: null,
+      consentSource: 'embed:coaching',
+      clientHash: 'k3yedHashOfClient-B',
+      now: at(3),
+    });
     await store.subscribers.activate(id, { now: at(4), nonce: (await store.subscribers.getById(id))!.confirmNonce!, seriesId: 'coaching' });
 
     const page = await con.request(`/admin/readers/${id}`);
@@ -31,7 +45,10 @@ forEachDatabase((db) => {
   it('an imported reader’s log names the file and line; a bounce says so', async () => {
     const { store } = await db.fresh();
     const con = await signedInConsole(store);
-    const [row] = await store.subscribers.importBatch([{ email: 'jo@example.com', firstName: 'Jo', timezone: null, consentAt: at(0), consentSource: 'import:list.csv', origin: { file: 'list.csv', row: 7 } }], { now: at(1) });
+    const [row] = await store.subscribers.importBatch(
+      [{ email: 'jo@example.com', firstName: 'Jo', timezone: null, consentAt: at(0), consentSource: 'import:list.csv', origin: { file: 'list.csv', row: 7 } }],
+      { now: at(1) },
+    );
     if (row?.outcome !== 'imported') throw new Error(row?.outcome);
     await store.subscribers.markBounced(row.id, at(5));
     expect(tableRows(await (await con.request(`/admin/readers/${row.id}`)).text(), 'consent-log')).toEqual([

@@ -32,7 +32,17 @@ export async function signedInConsole(store: Store) {
   const csrf = csrfToken(secret, session);
   /** As the signed-in browser: its cookie, and its origin on a POST. */
   const request = (path: string, init: RequestInit = {}) =>
-    app.fetch(new Request(`http://localhost${path}`, { ...init, headers: { Cookie: `coursemail_admin=${session}`, Accept: 'text/html', ...(init.method === 'POST' ? { Origin: 'http://localhost' } : {}), ...(init.headers as Record<string, string>) } }));
+    app.fetch(
+      new Request(`http://localhost${path}`, {
+        ...init,
+        headers: {
+          Cookie: `coursemail_admin=${session}`,
+          Accept: 'text/html',
+          ...(init.method === 'POST' ? { Origin: 'http://localhost' } : {}),
+          ...(init.headers as Record<string, string>),
+        },
+      }),
+    );
   return { app, csrf, request, logged };
 }
 

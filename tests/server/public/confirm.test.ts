@@ -26,7 +26,9 @@ describe('the confirmation link opens a page with one button; only the button co
       expect(opened.status).toBe(200);
       const page = await opened.text();
       expect(page).toContain('Physician coaching is not therapy');
-      expect(page).toContain(`<form method="post" action="${path}"><input type="hidden" name="confirm" value="1"><button type="submit">Yes, send me the course</button></form>`);
+      expect(page).toContain(
+        `<form method="post" action="${path}"><input type="hidden" name="confirm" value="1"><button type="submit">Yes, send me the course</button></form>`,
+      );
     }
     expect(await statusOf(h, id)).toBe('pending');
     expect(await h.store.enrollments.get(id, SERIES)).toBeNull();

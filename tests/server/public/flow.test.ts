@@ -48,7 +48,8 @@ forEachDatabase((db) => {
       expect(opened.status).toBe(200);
       expect(await opened.text()).toContain('Yes, send me the course');
       expect((await store.subscribers.getById(subscriber.id))!.status).toBe('pending');
-      const press = () => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: 'confirm=1' });
+      const press = () =>
+        fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: server.url }, body: 'confirm=1' });
       const confirmed = await press();
       expect(confirmed.status).toBe(200);
       expect(await confirmed.text()).toContain('You are in');

@@ -14,7 +14,15 @@ describe('preferences /p/:token', () => {
   it('shows everything held — the same as export — and a JSON download of it', async () => {
     const { h, path } = await setup();
     const page = await (await h.app.request(path)).text();
-    for (const text of ['ana@example.com', 'value="Ana"', 'value="America/Chicago"', 'Physician coaching is not therapy', 'Pause', 'Delete my data', 'call or text']) {
+    for (const text of [
+      'ana@example.com',
+      'value="Ana"',
+      'value="America/Chicago"',
+      'Physician coaching is not therapy',
+      'Pause',
+      'Delete my data',
+      'call or text',
+    ]) {
       expect(page).toContain(text);
     }
     const r = await h.app.request(`${path}/data.json`);
@@ -78,7 +86,11 @@ describe('preferences /p/:token', () => {
 
   it('JSON works too: only the fields sent change', async () => {
     const { h, id, path } = await setup();
-    const r = await h.app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'save', first_name: 'Ann' }) });
+    const r = await h.app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'save', first_name: 'Ann' }),
+    });
     expect(await r.json()).toEqual({ ok: true, done: 'saved' });
     expect(await h.store.subscribers.getById(id)).toMatchObject({ firstName: 'Ann', timezone: 'America/Chicago' });
   });

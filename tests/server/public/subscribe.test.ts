@@ -72,7 +72,9 @@ describe('POST /subscribe/:series', () => {
     expect(await json.json()).toMatchObject({ ok: true });
     // A zone the runtime does not know falls back to the course's; it does not block the sign-up.
     expect((await h.store.subscribers.findByEmail('bo@example.com'))!.timezone).toBeNull();
-    const confirms = await Promise.all([s.id, (await h.store.subscribers.findByEmail('bo@example.com'))!.id].map(async (id) => (await h.store.subscribers.dataHeld(id))!.deliveries));
+    const confirms = await Promise.all(
+      [s.id, (await h.store.subscribers.findByEmail('bo@example.com'))!.id].map(async (id) => (await h.store.subscribers.dataHeld(id))!.deliveries),
+    );
     expect(confirms.map((d) => d.map((x) => x.kind))).toEqual([['confirm'], ['confirm']]);
   });
 
@@ -132,12 +134,19 @@ describe('POST /subscribe/:series', () => {
 
   it('a name holding a web address, an email address or markup is refused with the reason (400), nothing stored; JSON too', async () => {
     const h = await harness();
-    const r = await h.app.request(`/subscribe/${SERIES}`, formPost({ email: 'victim@example.com', first_name: 'Visit https://evil.example/login to claim your refund,' }));
+    const r = await h.app.request(
+      `/subscribe/${SERIES}`,
+      formPost({ email: 'victim@example.com', first_name: 'Visit https://evil.example/login to claim your refund,' }),
+    );
     expect(r.status).toBe(400);
     const page = await r.text();
     expect(page).toContain('Please check the first name: a first name cannot contain a web address.');
     expect(page).toContain('role="alert"');
-    const json = await h.app.request(`/subscribe/${SERIES}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'victim@example.com', first_name: 'mail refunds@evil.example' }) });
+    const json = await h.app.request(`/subscribe/${SERIES}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'victim@example.com', first_name: 'mail refunds@evil.example' }),
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toEqual({ ok: false, error: 'Please check the first name: a first name cannot contain an email address.', field: 'first_name' });
     await nothingStored(h);
@@ -167,7 +176,8 @@ describe('POST /subscribe/:series', () => {
 
   it('rate limit: 429 with Retry-After after the burst; refills with time; one client cannot spend another’s', async () => {
     const h = await harness({ limits: { burst: 3, refillPerHour: 6 }, trustProxy: true });
-    const from = (ip: string, i: number) => h.app.request(`/subscribe/${SERIES}`, formPost({ email: `u${i}@example.com` }, { 'x-forwarded-for': `203.0.113.9, ${ip}` }));
+    const from = (ip: string, i: number) =>
+      h.app.request(`/subscribe/${SERIES}`, formPost({ email: `u${i}@example.com` }, { 'x-forwarded-for': `203.0.113.9, ${ip}` }));
     for (let i = 0; i < 3; i++) expect((await from('198.51.100.1', i)).status).toBe(200);
     const limited = await from('198.51.100.1', 3);
     expect(limited.status).toBe(429);
@@ -207,7 +217,10 @@ describe('POST /subscribe/:series', () => {
     expect(noOriginCrossSite.status).toBe(403);
     await nothingStored(h);
 
-    const preflight = await h.app.request(`/subscribe/${SERIES}`, { method: 'OPTIONS', headers: { origin: 'https://author.example', 'access-control-request-method': 'POST' } });
+    const preflight = await h.app.request(`/subscribe/${SERIES}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://author.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://author.example');
     expect((await h.app.request(`/subscribe/${SERIES}`, { method: 'OPTIONS', headers: { origin: 'https://evil.example' } })).status).toBe(403);

@@ -45,7 +45,11 @@ describe('links in a test send', () => {
       expect(page).toContain('<h1>This was a test send</h1>');
       expect(page).toContain('nothing was changed');
     }
-    const oneClick = await h.app.request(unsubscribe, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await h.app.request(unsubscribe, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect([oneClick.status, await oneClick.text()]).toEqual([200, 'This was a test send: nobody was unsubscribed.']);
     expect((await h.store.subscribers.getById(reader))!.status).toBe('active');
   });

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { subscriberLinks } from '../../../src/tokens/index.ts';
 import { activeSubscriber, harness, SECRET, SERIES, token } from './support.ts';
 
-const oneClick = (headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }, body = 'List-Unsubscribe=One-Click'): RequestInit => ({
+const oneClick = (
+  headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' },
+  body = 'List-Unsubscribe=One-Click',
+): RequestInit => ({
   method: 'POST',
   headers,
   body,
@@ -24,7 +27,10 @@ describe('unsubscribe', () => {
   it('one-click POST: 200 text, unsubscribed, queued lessons cancelled; again: 200, nothing changes', async () => {
     const h = await harness();
     const id = await activeSubscriber(h);
-    await h.store.deliveries.enqueue([{ kind: 'lesson', subscriberId: id, seriesId: SERIES, stepSlug: 'what-coaching-is', stepNumber: 1, dueAt: new Date(h.now.getTime() + 3_600_000) }], h.now);
+    await h.store.deliveries.enqueue(
+      [{ kind: 'lesson', subscriberId: id, seriesId: SERIES, stepSlug: 'what-coaching-is', stepNumber: 1, dueAt: new Date(h.now.getTime() + 3_600_000) }],
+      h.now,
+    );
     const r = await h.app.request(`/u/${token('unsubscribe', id)}`, oneClick());
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toMatch(/^text\/plain/);
@@ -43,7 +49,10 @@ describe('unsubscribe', () => {
     const b = await activeSubscriber(h, 'b@example.com');
     const multipart = '--xyz\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--xyz--\r\n';
     const r1 = await h.app.request(`/u/${token('unsubscribe', a)}`, oneClick({ 'content-type': 'multipart/form-data; boundary=xyz' }, multipart));
-    const r2 = await h.app.request(`/u/${token('unsubscribe', b)}`, oneClick({ 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example' }));
+    const r2 = await h.app.request(
+      `/u/${token('unsubscribe', b)}`,
+      oneClick({ 'content-type': 'application/x-www-form-urlencoded', origin: 'https://mail.example' }),
+    );
     expect([r1.status, r2.status]).toEqual([200, 200]);
     expect((await h.store.subscribers.getById(a))!.status).toBe('unsubscribed');
     expect((await h.store.subscribers.getById(b))!.status).toBe('unsubscribed');
@@ -52,7 +61,10 @@ describe('unsubscribe', () => {
   it('the page’s own button gets a page back, with the way to the data page', async () => {
     const h = await harness();
     const id = await activeSubscriber(h);
-    const r = await h.app.request(`/u/${token('unsubscribe', id)}`, oneClick({ 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: 'http://localhost' }));
+    const r = await h.app.request(
+      `/u/${token('unsubscribe', id)}`,
+      oneClick({ 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', origin: 'http://localhost' }),
+    );
     expect(r.status).toBe(200);
     const page = await r.text();
     expect(page).toContain('You are unsubscribed');
