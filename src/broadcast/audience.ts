@@ -3,10 +3,8 @@ import { emailHash, type Store } from '../store/index.ts';
 const PAGE = 1000;
 
 /**
- * How many subscribers a snapshot taken now would hold: active, not suppressed, and
- * enrolled (not stopped) in `seriesId` when set — the rule of `snapshotRecipients`, from
- * counts the store already keeps. Only when some address is suppressed are the active
- * subscribers paged through (never all in memory) to take out the suppressed ones.
+ * How many subscribers a snapshot taken now would hold (the rule of `snapshotRecipients`), from the counts the store keeps.
+ * Only when some address is suppressed are the active subscribers paged through, so they are never all in memory.
  */
 export async function countRecipients(store: Store, seriesId: string | null): Promise<number> {
   let count = seriesId

@@ -25,10 +25,8 @@ export interface BroadcastDraft {
 }
 
 /**
- * The slug a FILE argument names. It must be a `.md` file directly in the project's
- * `broadcasts/`: workers find the message again by slug there, and the preview serves it
- * at `/broadcasts/<slug>`. A path is taken from the working directory, or else from the
- * project root (`--root ../site broadcasts/x.md`); a bare slug is accepted too.
+ * The slug a FILE argument names: a `.md` file directly in `broadcasts/`, because workers find the message again by slug there
+ * and the preview serves it at `/broadcasts/<slug>`. A path resolves from the working directory, else the project root; a bare slug is accepted too.
  */
 export function slugOf(root: string, fileArg: string, cwd = process.cwd()): string {
   const dir = resolve(root, BROADCASTS_DIR);
@@ -90,9 +88,7 @@ export interface BroadcastSource {
 }
 
 /**
- * Parses, renders and guards a broadcast's source: the Broadcast template of the series'
- * engine (React by default), its title and sender when `series` names one, then the
- * compliance guard. Files and console drafts both come through here: one render path.
+ * Parses, renders and guards a broadcast's source. Files and console drafts both come through here, so there is one render path.
  * Every problem is returned; `built` only when there are none.
  */
 export async function renderBroadcast(project: Project, source: BroadcastSource, series: SeriesLookup = seriesOnDisk(project)): Promise<BroadcastDraft> {

@@ -1,9 +1,6 @@
 /**
- * broadcast: one-off messages from `broadcasts/<slug>.md`, or a console draft standing for
- * such a file, to every active subscriber (or one series'). A draft is rendered once and guarded; a send records the file's content hash,
- * fixes the recipients in the database, and goes out through the worker path. The CLI and
- * the preview UI call these functions; the worker takes `broadcastMessages(...).lookup` and
- * calls `releaseScheduledBroadcasts` each pass.
+ * broadcast: one-off messages from `broadcasts/<slug>.md` (or a console draft standing for one) to every active subscriber, or one series'.
+ * A send records the content hash and fixes the recipients in the database, so a resumed send never changes what goes out or to whom.
  */
 export { loadBroadcast, listBroadcastSlugs, renderBroadcast, slugOf, type BroadcastDraft, type BroadcastSource, type SeriesLookup } from './draft.ts';
 export { contentHash } from './file.ts';

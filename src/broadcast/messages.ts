@@ -4,10 +4,8 @@ import type { Store } from '../store/index.ts';
 import { BROADCASTS_DIR } from '../content/index.ts';
 
 /**
- * The messages of broadcasts being sent, compiled once per broadcast per process from the
- * rendered message stored with the broadcast when it was confirmed (`startSend`). Every
- * process — a resumed send, another worker — sends exactly that; editing or removing the
- * file mid-send changes nothing, and nothing is rendered while sending.
+ * The messages of broadcasts being sent, compiled from the rendered message stored when the broadcast was confirmed (`startSend`).
+ * Every process sends exactly that: editing or removing the file mid-send changes nothing, and nothing is rendered while sending.
  */
 export interface BroadcastMessages {
   /** For `new Worker({ broadcasts })`. */

@@ -1,12 +1,8 @@
 import type { Broadcast, Store } from '../store/index.ts';
 
 /**
- * Scheduled broadcasts whose `sendAt` has passed get their recipient snapshot now, and
- * from then on their rows are sent like any other. Safe to call from every worker on
- * every pass: a snapshot happens once, and rows are unique per (broadcast, subscriber).
- *
- * A module of its own because the worker calls it every pass and send.ts's other imports
- * reach the renderers, which the worker does not load.
+ * Scheduled broadcasts whose `sendAt` has passed get their recipient snapshot now. Safe from every worker on every pass:
+ * a snapshot happens once and rows are unique per (broadcast, subscriber). Its own module so the worker does not load the renderers.
  */
 export async function releaseScheduledBroadcasts(store: Pick<Store, 'broadcasts'>, now: Date): Promise<Broadcast[]> {
   const due = (await store.broadcasts.list()).filter((b) => b.status === 'scheduled' && b.sendAt !== null && b.sendAt <= now);

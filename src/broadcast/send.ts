@@ -14,12 +14,8 @@ export interface BroadcastContext {
 }
 
 /**
- * What `send` would do with a draft, given the newest broadcast of its slug:
- * - `start` / `schedule`: a new broadcast (sent now, or when `sendAt` comes);
- * - `resume`: the same content was started before; carry on, never restart;
- * - `wait`: the same content is scheduled and not due yet;
- * - `done`: the same content was already sent;
- * - `refused`: the guard failed, the file changed, or it was cancelled (see `code`).
+ * What `send` would do with a draft, given the newest broadcast of its slug. The same content is never restarted: it resumes, waits or is done;
+ * `start`/`schedule` make a new broadcast, and `refused` means the guard failed, the file changed, or it was cancelled (see `code`).
  */
 export type SendAction =
   | { kind: 'start' }
@@ -137,11 +133,8 @@ export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opt
 }
 
 /**
- * Starts (or resumes) the send of a draft: refuses before any row is written when the guard
- * fails, the file changed since this slug's broadcast started, or it was cancelled. A new
- * broadcast whose `sendAt` is in the future is only recorded (`releaseScheduledBroadcasts`
- * snapshots it when due); otherwise the recipients are fixed now, in the database, and the
- * workers send the rows. With `forceNew` an unfinished earlier broadcast is cancelled first.
+ * Starts (or resumes) the send of a draft, refusing before any row is written, so a refused send leaves nothing behind.
+ * A future `sendAt` is only recorded (`releaseScheduledBroadcasts` snapshots it when due); `forceNew` cancels an unfinished earlier broadcast first.
  */
 export async function startSend(ctx: BroadcastContext, draft: BroadcastDraft, opts: { now: Date; forceNew?: boolean }): Promise<StartResult> {
   const { store } = ctx;

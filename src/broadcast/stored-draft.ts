@@ -18,10 +18,8 @@ export function slugProblem(slug: string): string | undefined {
 }
 
 /**
- * The `broadcasts/<slug>.md` text a console draft stands for: its fields as YAML
- * frontmatter (quoted by the YAML library, so nothing typed can add a key), then the body.
- * This text is what is rendered, hashed, sent and exported: a draft and its exported file
- * are the same bytes, hence the same broadcast.
+ * The `broadcasts/<slug>.md` text a console draft stands for: its fields as YAML frontmatter (quoted by the library, so nothing typed can add a key),
+ * then the body. A draft and its exported file are the same bytes, hence the same broadcast.
  */
 export function draftFileText(d: BroadcastDraftFields): string {
   const front: Record<string, unknown> = { subject: d.subject, preheader: d.preheader };

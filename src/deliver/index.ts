@@ -1,8 +1,6 @@
 /**
- * deliver: the transports behind `Transport` (declared by its consumer in src/send/).
- * outbox writes .eml files, smtp goes through nodemailer, resend through the Resend SDK
- * with pacing, retries and an idempotency key per batch. Every one refuses a message
- * without a text part or one-click unsubscribe headers.
+ * deliver: the transports behind `Transport` (declared by its consumer in src/send/): outbox (.eml files), smtp (nodemailer), resend (the SDK).
+ * Every one refuses a message without a text part or one-click unsubscribe headers.
  */
 export { configuredTransport, createTransport, type TransportKind, type TransportOptions } from './create-transport.ts';
 export { createOutboxTransport, type OutboxOptions } from './outbox.ts';

@@ -24,10 +24,8 @@ export function processSeed(): string {
 let fallbackSeed: string | undefined;
 
 /**
- * The RFC 5322 bytes of a message, CRLF throughout as SMTP carries them: multipart/alternative
- * (text, then HTML, so clients prefer HTML), the run's Date, a stable Message-ID and the list
- * headers. The boundary comes from the same digest (a hash of the bare id would give the row
- * away), so a delivery always composes the same.
+ * The RFC 5322 bytes of a message, CRLF throughout as SMTP carries them; text before HTML so clients prefer HTML.
+ * The boundary comes from the same digest as the Message-ID (a hash of the bare id would give the row away), so a delivery always composes the same.
  */
 export async function composeMime(m: OutgoingMessage, seed: string): Promise<Buffer> {
   // Loaded on first use: a worker sending through Resend never builds MIME.

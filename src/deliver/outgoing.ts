@@ -27,10 +27,8 @@ function unsubscribeUrls(value: string): string[] {
 }
 
 /**
- * What a message needs before any transport may carry it: both parts, one-click
- * unsubscribe headers (RFC 8058), and headers that cannot smuggle extra lines. The full
- * compliance guard (footer wording) is the sending pipeline's job; this is the floor no
- * transport goes below.
+ * The floor no transport goes below: both parts, one-click unsubscribe headers (RFC 8058), and headers that cannot smuggle extra lines.
+ * The full compliance guard (footer wording) is the sending pipeline's job.
  */
 export function checkOutgoing(m: OutgoingMessage): Problem[] {
   const problems: Problem[] = [];

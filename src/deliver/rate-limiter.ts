@@ -10,14 +10,9 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 const MARGIN = 1.01;
 
 /**
- * The token bucket every request of one transport passes through. Its capacity is one
- * token: a burst of N at once is what a server counting a sliding one-second window
- * refuses, so requests go out evenly spaced at the configured rate. The server can also
- * close the bucket for a while (`retry-after`, or `ratelimit-remaining: 0` until
- * `ratelimit-reset`), which holds back every caller, not only the one that was told.
- *
- * Time advances by what `sleep` was asked for, not only by the wall clock, so an injected
- * sleep that returns early (tests) still sees the waits it would have made.
+ * The token bucket every request of one transport passes through. Capacity one: a server counting a sliding one-second window refuses a burst.
+ * When the server closes it (`retry-after`, `ratelimit-reset`) every caller is held back, not only the one told.
+ * Time advances by what `sleep` was asked for, so an injected sleep that returns early (tests) still sees its waits.
  */
 export class RateLimiter {
   readonly #interval: number;

@@ -10,10 +10,7 @@ export interface ResendError {
 }
 
 /**
- * What to do with an error Resend returned:
- * - `stop`: the whole run cannot succeed now (quota spent, key or domain refused: 401/403);
- * - `retry`: the same request may pass later (429, 5xx, key in flight, no answer);
- * - `fail`: this batch as sent will never pass (400/422 validation, other 4xx).
+ * What to do with a Resend error: `stop` the run (quota spent, 401/403), `retry` later (429, 5xx, no answer), or `fail` the batch (400/422, other 4xx).
  * Both the rate limit and the daily quota answer 429, so there the error name decides.
  */
 export type ErrorAction = 'stop' | 'retry' | 'fail';

@@ -11,11 +11,8 @@ export const PREHEADER_MAX = 90;
 const SLUG_MAX = 40;
 
 /**
- * `{{` from the article would be read as a placeholder; `\{{` is Handlebars' escape for a
- * literal pair (backslashes already in front are folded in, so it is never doubled). The
- * renderer keeps that backslash away from Markdown only for a complete `\{{…}}`, so a `{{`
- * with no `}}` after it gets a zero-width space between its braces instead: it reads the
- * same and is no placeholder for either.
+ * Escapes an article's `{{` so it is not read as a placeholder: Handlebars' `\{{` (never doubled) when a `}}` follows, else a zero-width space
+ * between the braces, because the renderer keeps the backslash away from Markdown only for a complete `\{{…}}`.
  */
 export function escapeBraces(text: string): string {
   const lastClose = text.lastIndexOf('}}');

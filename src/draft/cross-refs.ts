@@ -1,12 +1,7 @@
 /**
- * Cross-references in plain text. Without link markup, an article names another piece of
- * writing with set phrases: "… is in <title>", "explored/covered/discussed/detailed in|on
- * (the) <title>", and "(see <title>)" or "See <title>." at a sentence start. The title runs
- * to the end of the clause (sentence end, `;`, `,`, a bracket, a dash); a colon may sit inside it.
- * To keep ordinary prose out ("the answer is in the details"), a title has 2–12 words, does
- * not start with a pronoun or question word, and after a bare "is in" does not start with
- * an article either. A false positive costs little: a `link:NAME` with no URL in config
- * renders as the same plain text, so the reader sees what they would have seen anyway.
+ * Cross-references in plain text: set phrases such as "is in <title>", "covered in <title>" or "(see <title>)", the title running to the clause's end.
+ * To keep ordinary prose out, a title has 2–12 words and starts with no pronoun or question word (nor an article after a bare "is in").
+ * A false positive costs little: a `link:NAME` with no URL in config renders as the same plain text.
  */
 const TITLE = String.raw`([^.;,()!?\n—–\[\]]+?)`;
 const CLAUSE_END = String.raw`(?=[.!?]["”’')]*(?:\s|$)|[;,()]|\s[—–-]\s|\s*$)`;

@@ -34,11 +34,8 @@ export interface CtaCandidate {
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
- * Reads a sentence as a call-to-action when it points at something "here" or "below" with
- * an action verb, or says "click here". The button text is the verb and its object
- * ("Book a call"), with "one"/"it" replaced by the offer the paragraph named before it
- * ("request one here" after "A free, private consultation…" → "Request a free, private
- * consultation"); "click here to X" gives "X".
+ * Reads a sentence as a call-to-action when it points "here"/"below" with an action verb, or says "click here" ("click here to X" gives "X").
+ * The button text is the verb and its object, "one"/"it" replaced by the offer named before it ("request one here" → "Request a free consultation").
  */
 export function readCta(sentence: string, textBefore: () => string): CtaCandidate | undefined {
   // A call-to-action is one short sentence; skipping long ones also bounds the regex work.

@@ -5,11 +5,8 @@ const HTML_START = /^\s*(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html|head|bod
 const MD_HEADING = /^(?:#{1,6}[ \t]+\S|\S[^\n]*\n(?:=+|-{2,})[ \t]*$)/m;
 
 /**
- * The extension decides for `.html`/`.htm` and `.txt`. Otherwise the content does: a document
- * that opens with an HTML tag is HTML, one with Markdown headings is Markdown, and anything
- * else is read as plain text with title lines — which is what the author's `.md` article is.
- * Plain-text reading keeps inline Markdown (links, emphasis) intact, so a Markdown file
- * without headings loses nothing by it.
+ * The extension decides for `.html`/`.htm` and `.txt`; otherwise the content does (an opening HTML tag, Markdown headings, else plain text).
+ * Plain-text reading keeps inline Markdown intact, so an author's `.md` article without headings loses nothing by it.
  */
 export function detectFormat(text: string, fileName: string): ArticleFormat {
   const ext = extname(fileName).toLowerCase();

@@ -2,11 +2,9 @@ import { decodeHTML } from 'entities';
 import { compile, type FormatCallback } from 'html-to-text';
 
 /**
- * HTML → Markdown through html-to-text's formatter API: the library parses the HTML (any
- * real-world mess), and these formatters only decide what each element becomes. Text is
- * escaped for Markdown so an article's `*` or `[` stays literal; scripts, styles, forms and
- * page chrome (nav, footer, aside) are skipped. The article body is taken from `<article>`,
- * else `<main>`, else `<body>`.
+ * HTML → Markdown through html-to-text's formatter API: the library parses real-world HTML; these formatters only decide what each element becomes.
+ * Text is escaped so an article's `*` or `[` stays literal; scripts, styles, forms and page chrome are skipped.
+ * The body is taken from `<article>`, else `<main>`, else `<body>`.
  */
 const heading: FormatCallback = (elem, walk, builder, options) => {
   builder.openBlock({ leadingLineBreaks: 2 });

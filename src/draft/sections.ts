@@ -55,11 +55,9 @@ function merge(a: Section, b: Section, note?: string): Section {
 export const MERGE_BELOW = 40;
 
 /**
- * The introduction (text before the first heading) opens lesson 1 with the first section,
- * unless both together pass `max` and it can stand alone. Then a section far below the floor (under `below` words) joins a neighbour, the shortest
- * first: the section before it (a short section usually finishes the thought before it), or
- * the one after when there is none before or the result would pass `max`. A merge never
- * holds more than two headed sections; each merge is noted on the section it made.
+ * The introduction opens lesson 1 with the first section unless together they pass `max`. A section under `below` words joins a neighbour,
+ * shortest first: the one before (a short section usually finishes its thought), else the one after when none is before or `max` would be passed.
+ * A merge never holds more than two headed sections; each is noted on the section it made.
  */
 export function mergeShort(input: Section[], { min, max }: WordBudget, below = MERGE_BELOW): Section[] {
   const sections = [...input];
@@ -125,10 +123,8 @@ function pieces(block: Block, max: number): Block[] {
 }
 
 /**
- * Cuts sections longer than `max` words at paragraph boundaries into parts of about equal
- * length (total ÷ the fewest parts that fit): a part ends before the paragraph whose middle
- * would pass that length. A sub-heading stays with the paragraph after it and a
- * call-to-action with the paragraph before it; a last part under `min` rejoins the one before.
+ * Cuts sections longer than `max` words at paragraph boundaries into parts of about equal length (total ÷ the fewest parts that fit).
+ * A sub-heading stays with the paragraph after it and a call-to-action with the one before; a last part under `min` rejoins the one before.
  */
 export function splitLong(sections: Section[], { min, max }: WordBudget): Section[] {
   const out: Section[] = [];

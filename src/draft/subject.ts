@@ -75,10 +75,8 @@ function lowerWord(word: string, proper: Set<string>): string {
 }
 
 /**
- * A subject line from a section title: whitespace collapsed, trailing `.`, `:`, `;`, `,`,
- * `!` and dashes removed (a question mark stays; "vs." inside stays), Title Case and ALL
- * CAPS turned into sentence case (acronyms, inner capitals and the article's proper nouns
- * kept), the first letter capitalised, and at most 78 characters, cut at a word.
+ * A subject line from a section title: trailing punctuation removed (a question mark stays), Title Case and ALL CAPS made sentence case
+ * (acronyms, inner capitals and the article's proper nouns kept), at most 78 characters, cut at a word.
  */
 export function subjectFromTitle(title: string, proper: Set<string>, max = 78): string {
   let s = title

@@ -2,10 +2,8 @@ const BULLET = /^\s*[•◦▪‣●·∙*+\-–]\s+/;
 const NUMBERED = /^\s*(\d{1,3})[.)]\s+/;
 
 /**
- * A title line is a paragraph of one short line (at most 12 words, 90 characters) that
- * starts with a capital or digit, is not a list item, does not end like a sentence or a
- * lead-in (`.`, `!`, `,`, `;`, `:`), and has text after it. "What the evidence shows" is
- * one; "The honest comparison:" and a one-line closing sentence are not.
+ * A title line is a paragraph of one short line (≤ 12 words, 90 characters) starting with a capital or digit, not a list item, not ending like
+ * a sentence or a lead-in (`.`, `!`, `,`, `;`, `:`), with text after it. "What the evidence shows" is one; "The honest comparison:" is not.
  */
 export function isTitleLine(paragraph: string[], hasNext: boolean): boolean {
   if (!hasNext || paragraph.length !== 1) return false;
@@ -36,9 +34,7 @@ function escapeLine(line: string): string {
 }
 
 /**
- * Plain text → Markdown: paragraphs are separated by blank lines, title lines become
- * headings (`#` when the file opens with one, as an article title would; `##` after),
- * bullet lines (`•`, `-`, `–`, `*`) become `- ` items and numbered lines stay numbered.
+ * Plain text → Markdown: blank-line paragraphs, title lines as headings (`#` when the file opens with one, `##` after), bullet lines as `- ` items.
  * Inline Markdown the author may have typed (links, emphasis) is kept as it is.
  */
 export function textToMarkdown(text: string): string {

@@ -12,10 +12,8 @@ const SERIES_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const FILE_NAME = /^(?!\.{1,2}$)[^/\\\0]+$/;
 
 /**
- * Writes `series/<id>/` all at once: the files go into a temporary folder beside it, which
- * is renamed into place only when every file is written, so a failure leaves no half-written
- * series. An existing series is refused unless `force`; then it is swapped out by rename
- * and deleted only after the new one is in place.
+ * Writes `series/<id>/` all at once: files go into a temporary folder renamed into place only when complete, so a failure leaves no half-written series.
+ * An existing series is refused unless `force`; then it is swapped out by rename and deleted only after the new one is in place.
  */
 export function writeSeriesFolder(root: string, id: string, files: SeriesFile[], opts: { force: boolean }): string {
   if (!SERIES_ID.test(id)) {

@@ -25,10 +25,8 @@ function breaksAnywhere(style: Map<string, string>): boolean {
 }
 
 /**
- * Words too wide for a phone: a long address pasted as text, a link whose text is its URL.
- * Estimated from the character count and the inherited font size, so it is advice, not a
- * measurement (the preview's mobile view shows the real thing). Checks the filled message:
- * a template's `{{confirmUrl}}` is short until a real, signed link takes its place.
+ * Words too wide for a phone (a pasted address, a link whose text is its URL). Estimated from character count and font size, so it is advice.
+ * It checks the filled message because a template's `{{confirmUrl}}` is short until a real, signed link takes its place.
  */
 export function lintPhoneWidth(html: string): LintWarning[] {
   const stack: Frame[] = [{ name: '#root', fontPx: 16, breaks: false, skip: false }];

@@ -2,10 +2,8 @@ import sanitizeHtml from 'sanitize-html';
 import { emailStyles as s } from './styles.ts';
 
 /**
- * What an author's Markdown may carry as HTML into an email: text structure, links, images
- * and tables. Everything else goes — scripts, styles, forms, frames, documents' own head
- * tags, event handlers, classes and ids — so nothing in a lesson can run in an inbox or
- * reach the footer that follows it.
+ * What an author's Markdown may carry as HTML into an email: text structure, links, images and tables. Everything else goes (scripts, styles,
+ * forms, frames, head tags, event handlers, classes, ids), so nothing in a lesson can run in an inbox or reach the footer that follows it.
  */
 export const AUTHOR_TAGS = new Set([
   'p',

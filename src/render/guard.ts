@@ -83,12 +83,9 @@ export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): Comp
 }
 
 /**
- * The rules about what the message says — plain text present, disclaimer, crisis line,
- * sender, postal address — over the visible text of both parts (the costly half: the whole
- * HTML is stripped of tags and entities). Filling a compiled template cannot change their
- * answer except through which `{{#if}}` branches it takes (values are escaped in HTML and
- * only add text between the template's own fragments), so a sender may run these once per
- * template and branch choice; see src/send/compose.ts.
+ * The rules about what the message says (plain text, disclaimer, crisis line, sender, postal address) over the visible text of both parts: the costly half.
+ * Filling a compiled template changes their answer only through its `{{#if}}` branches (values are escaped and only add text),
+ * so a sender may run these once per template and branch choice; see src/send/compose.ts.
  */
 export function contentChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
   const htmlText = visibleText(msg.html);

@@ -25,10 +25,8 @@ export const emailStyles = {
   blockquote: `margin:0 0 16px;padding:0 0 0 12px;border-left:3px solid ${palette.rule}`,
   link: `color:${palette.link};text-decoration:underline`,
   /**
-   * A link whose text is an address (the confirmation's copy-this-address line, a bare URL in
-   * a lesson): one unbroken word that a table cell grows to fit, widening the whole email
-   * past a phone's screen. Broken anywhere instead; `word-break` is the property most clients
-   * keep (caniemail: Gmail, Apple Mail, Outlook; not Yahoo).
+   * An address as link text is one unbroken word a table cell grows to fit, widening the email past a phone's screen, so it breaks anywhere.
+   * `word-break` is the property most clients keep (caniemail: Gmail, Apple Mail, Outlook; not Yahoo).
    */
   addressLink: `color:${palette.link};text-decoration:underline;word-break:break-all`,
   hr: `border:none;border-top:1px solid ${palette.rule};margin:24px 0`,

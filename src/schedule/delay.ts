@@ -20,10 +20,8 @@ export function splitDelay(delay: Delay): { days: number; minutes: number } {
 }
 
 /**
- * `from` plus the delay in `zone`: days move the local date and keep the wall-clock time
- * (so `2d` after 09:15 EDT is 09:15 two days later even across a DST change); hours and
- * minutes are then added as elapsed time. A wall-clock time the change skips moves forward
- * by the length of the gap (02:30 → 03:30 EDT); one it repeats takes the first occurrence.
+ * `from` plus the delay in `zone`: days move the local date and keep the wall-clock time across DST; hours and minutes are elapsed time.
+ * A wall-clock time the change skips moves forward by the gap (02:30 → 03:30 EDT); one it repeats takes the first occurrence.
  */
 export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: number; notes: string[] } {
   const { days, minutes } = splitDelay(delay);

@@ -1,9 +1,6 @@
 /**
- * The drip scheduler: pure functions of enrollments, the course, the subscriber's zone and
- * `now` (never the clock). `nextDue` says what one enrollment is owed; `dueNow` filters many
- * to those due; `simulate` lays out a new subscriber's timeline. The rules are written on
- * `nextDue`, `nextStep` (which lesson), `addDelay` (calendar days vs elapsed time, DST) and
- * `fitWindow` (the send window, DST).
+ * The drip scheduler: pure functions of enrollments, the course, the subscriber's zone and `now` (never the clock).
+ * The rules are written on `nextDue`, `nextStep` (which lesson), `addDelay` (calendar days vs elapsed time, DST) and `fitWindow` (the send window, DST).
  */
 export { nextDue, dueNow } from './next-due.ts';
 export { heldUntil } from './late.ts';

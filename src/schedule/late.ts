@@ -4,10 +4,8 @@ import { fitWindow } from './window.ts';
 import { resolveZone } from './zone.ts';
 
 /**
- * When a lesson about to be sent at `now` must wait instead: its send window in the reader's
- * zone has closed since it fell due (a backlog, a stopped worker), so it waits for the next
- * opening, returned here. Undefined when it may go now: inside the window, or lesson 1 with
- * no delay, which goes at confirmation whatever the window (as `nextDue` schedules it).
+ * Whether a lesson about to be sent at `now` must wait because its send window closed since it fell due (a backlog, a stopped worker): the next opening.
+ * Undefined when it may go now: inside the window, or lesson 1 with no delay, which goes at confirmation whatever the window (as `nextDue` schedules it).
  */
 export function heldUntil(
   course: Pick<Course, 'steps' | 'sendWindow' | 'timezone'>,

@@ -6,15 +6,9 @@ import { fitWindow } from './window.ts';
 import { formatLocal, resolveZone } from './zone.ts';
 
 /**
- * What one enrollment is owed at `now`. Completion is checked before pausing, so a paused
- * enrollment with nothing left reads `complete`. Unsubscribing is not represented here: the
- * caller must not ask about an unsubscribed enrollment (leave it out of the query), so
- * nothing becomes due for it.
- *
- * The wait: the next step's delay counted from the last actual send (`startedAt` before the
- * first), plus `pausedMinutes`, then moved into the send window in the subscriber's zone.
- * A lesson whose window closed before anyone sent it waits for the next one. The subscriber's
- * first lesson with a zero delay is the exception: it goes at confirmation, whatever the window.
+ * What one enrollment is owed at `now`. Completion is checked before pausing, so a paused enrollment with nothing left reads `complete`;
+ * callers must leave unsubscribed enrollments out of the query. The wait is the next step's delay from the last send plus `pausedMinutes`,
+ * fitted into the send window in the subscriber's zone, except a zero-delay first lesson, which goes at confirmation.
  */
 export function nextDue(input: NextDueInput): NextDue {
   const { course, enrollment, now } = input;

@@ -2,15 +2,9 @@ import type { Course, Step } from '../course/types.ts';
 import type { EnrollmentClock } from './types.ts';
 
 /**
- * The step a subscriber gets next, by slug, in the course's current order: the first step
- * after the last one sent that has not been sent. Hence a lesson inserted after enrolment
- * reaches them only when it sits after their last sent lesson, a removed lesson is simply
- * absent, and a lesson moved behind their position is not sent twice.
- *
- * When the last sent slug is no longer in the course, the position is the furthest step
- * (in the current order) among `sentSlugs` that still exists; when none of them exist, the
- * subscriber continues with the first lesson they have not been sent. Callers should pass
- * `sentSlugs`: without it only `lastStepSlug` is known to be sent.
+ * The step a subscriber gets next, by slug in the course's current order: the first after the last one sent that has not been sent,
+ * so inserted, removed or moved lessons are never sent twice. If the last sent slug is gone, the furthest one of `sentSlugs` still in the course counts;
+ * callers should pass `sentSlugs`, since without it only `lastStepSlug` is known to be sent.
  */
 export function nextStep(course: Pick<Course, 'steps'>, enrollment: EnrollmentClock): { step?: Step; notes: string[] } {
   const { lastStepSlug } = enrollment;

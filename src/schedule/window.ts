@@ -38,11 +38,9 @@ export function describeWindow(window: SendWindow): string {
 }
 
 /**
- * The earliest instant at or after `at` that lies in the send window, judged by the local
- * wall clock: the weekday is allowed and the time is in [start, end). Clock changes follow
- * from that one rule: when spring-forward skips the opening time, the window opens at the
- * jump (02:30 skipped → opens 03:00 EDT) and a window wholly inside the skipped hour does not
- * open that day; when fall-back repeats it, the first occurrence still ahead is used.
+ * The earliest instant at or after `at` in the send window by the local wall clock (allowed weekday, time in [start, end)); DST follows from that:
+ * a skipped opening opens at the jump (02:30 → 03:00 EDT), a window wholly inside the skipped hour does not open that day,
+ * and a repeated time uses its first occurrence still ahead.
  */
 export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { at: number; notes: string[] } {
   const c = compile(window);

@@ -34,11 +34,9 @@ function fromOutput(root: string, config: Config, id: string, sources: string, e
 }
 
 /**
- * The worker's catalog, read from the build output (`previews/`), so a worker started after
- * `coursemail build` never loads the renderers. Series whose output is missing or older than
- * their sources are built here instead (`onBuild` is told which): a stale catalog is never sent.
- * Before each batch the sources are hashed again and a change is read or built the same way;
- * a changed config is refused instead: the worker's footer checks use the one it started with.
+ * The worker's catalog, read from the build output (`previews/`) so a worker started after `coursemail build` never loads the renderers.
+ * Missing or stale series are built here (`onBuild` is told which) and sources are hashed again before each batch: a stale catalog is never sent.
+ * A changed config is refused instead, because the worker's footer checks use the one it started with.
  */
 export async function sourceCatalog(root: string, config: Config, onBuild?: (stale: string[]) => void): Promise<Catalog> {
   const courses = new Map<string, Course>();

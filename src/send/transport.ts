@@ -28,12 +28,8 @@ export type SendOutcome =
   /** `providerId` null with a `note`: accepted, but the provider's answer named no id for it. */
   | { id: string; status: 'sent'; providerId: string | null; note?: string }
   /**
-   * Permanent: do not retry (validation error, 5xx SMTP rejection, …).
-   * `sentEarlier`: refused because the batch key was already used by a request the provider
-   * processed, with a different payload (Resend: 409 invalid_idempotent_request). A key is
-   * only kept for a request the provider processed, and a batch under a key only ever loses
-   * rows (claim cancels those who left meanwhile), so this message went out with that
-   * earlier request: the worker records it as sent (provider id unknown), never again.
+   * Permanent: do not retry. `sentEarlier`: the batch key was already used by a processed request with another payload (Resend 409 invalid_idempotent_request);
+   * a batch under a key only ever loses rows, so this message went out with that request: recorded as sent (provider id unknown), never sent again.
    */
   | { id: string; status: 'failed'; reason: string; permanent: true; sentEarlier?: true }
   /** Transient and still failing after the transport's own retries: try again later. */

@@ -38,10 +38,8 @@ export interface WorkerOptions {
   maxAttempts?: number;
   onBatch?: (summary: BatchSummary) => void;
   /**
-   * A pass failed (the database unreachable, say) and `run()` will try again in `retryInMs`
-   * (0: it will not, being on its way out).
-   * A long-running worker outlives outages: what it had claimed is reclaimed when the lease
-   * expires and resent under the same key, so the provider deduplicates it.
+   * A pass failed (the database unreachable, say) and `run()` will try again in `retryInMs` (0: it will not, being on its way out).
+   * Outages are survivable: claimed rows are reclaimed when the lease expires and resent under the same key, which the provider deduplicates.
    */
   onError?: (error: unknown, retryInMs: number) => void;
 }
@@ -118,10 +116,8 @@ export class Worker {
   }
 
   /**
-   * The sending half: claim and send batches until nothing is claimable (or `stop()`).
-   * One batch at a time: a loop holds one lease while its request is out, so a worker that
-   * dies or freezes strands one batch per loop. `--concurrency N` runs N loops to keep the
-   * connection busy while one of them does its database work and fill.
+   * The sending half: claim and send batches until nothing is claimable (or `stop()`). One batch per loop at a time, so a worker that dies
+   * strands one batch per loop; `--concurrency N` runs N loops to keep the connection busy while one does its database work.
    */
   async drain(): Promise<RunSummary> {
     const summary: RunSummary = { enqueued: 0, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 };
@@ -162,10 +158,8 @@ export class Worker {
   }
 
   /**
-   * Loops until `stop()`; sleeps `idleMs` when nothing is due. A failed pass is reported to
-   * `onError` and retried with backoff, so a database restart or a network blip does not end
-   * the worker; only the provider's stop (quota, credentials) does. Leases are released on
-   * the way out.
+   * Loops until `stop()`, sleeping `idleMs` when nothing is due. A failed pass goes to `onError` and is retried with backoff, so a database restart
+   * or a network blip does not end the worker; only the provider's stop (quota, credentials) does. Leases are released on the way out.
    */
   async run(idleMs = 5_000, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<void> {
     let failures = 0;

@@ -1,8 +1,6 @@
 /**
- * status: what the coach sees of a running course — per series and lesson, and per
- * broadcast: sent, delivered, bounced, complained, unsubscribed, failed, due — and the
- * complaint rate against the bulk-sender limit. Pure over the store's counts; no opens
- * or clicks. `readStatus` gathers the counts through the `StatusSource` it declares.
+ * status: what the coach sees of a running course, per series, lesson and broadcast, and the complaint rate against the bulk-sender limit.
+ * Pure over the store's counts, no opens or clicks; `readStatus` gathers the counts through the `StatusSource` it declares.
  */
 export { statusReport } from './report.ts';
 export { readStatus, type StatusSource } from './source.ts';

@@ -12,14 +12,9 @@ class RowValue {
 type Update<T extends Table> = UpdateQueryBuilder<Database, T, T, UpdateResult>;
 
 /**
- * One UPDATE applied to every row of a batch with that row's own values (`v('name')` in the
- * builder); the number of rows changed, and the rows returned when the builder asks for them.
- *
- * SQLite: the statement prepared once and run per row, by primary key, inside the
- * transaction Kysely holds. One statement for the batch would need a `case id when … end`
- * per column, which SQLite tries branch by branch for every row, or an `update … from
- * json_each(?)`, which it drives from the target table, reading the JSON again for every row.
- * Postgres: one statement joined to the rows as a JSON record set `v`, one round trip.
+ * One UPDATE applied to every row of a batch with that row's own values (`v('name')`); the count, and the rows when the builder asks for them.
+ * SQLite runs one prepared statement per row by primary key, since its one-statement forms (`case id when`, `update … from json_each`) redo work per row;
+ * Postgres joins one statement to the rows as a JSON record set `v`, one round trip.
  */
 export async function updateEach<T extends Table, K extends string, R = never>(
   ctx: Ctx,

@@ -128,11 +128,8 @@ export function broadcastStore({ db, dialect }: Ctx): BroadcastStore {
         await settleBroadcasts(trx, t);
         return { inserted, total };
       });
-      // Postgres plans the claim from table statistics; after a snapshot of many rows they
-      // describe a queue that no longer exists until autovacuum catches up, and the claim
-      // picks a plan that reads far more than a batch (1M subscribers: 441 → 628 sends/s at
-      // 300k with fresh statistics). ANALYZE samples a fixed number of rows: well under a
-      // second however large the table.
+      // After a large snapshot, Postgres's statistics describe a queue that no longer exists until autovacuum catches up, and the claim picks a plan
+      // that reads far more than a batch (see docs/operations.md). ANALYZE samples a fixed number of rows: well under a second however large the table.
       if (dialect === 'postgres' && result.inserted >= ANALYZE_AFTER_ROWS) await sql`analyze deliveries`.execute(db);
       return result;
     },

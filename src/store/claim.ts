@@ -16,14 +16,9 @@ const SENDING = sql.lit<'sending'>('sending');
 const RECLAIM_LOCK = 7_301_955_001;
 
 /**
- * Claims one batch of deliveries. Expired leases come first: a crashed worker's batch is
- * taken whole, under its old batch key, so the provider sees the same request again and
- * deduplicates it. Otherwise due queued rows get a new key.
- *
- * Postgres: `FOR UPDATE … SKIP LOCKED`, so workers claiming at once take disjoint rows;
- * reclaiming is serialized by an advisory lock, since a batch must not be split between
- * two reclaimers. SQLite: the transaction is `BEGIN IMMEDIATE` (see sqlite-dialect.ts),
- * which serializes claimers outright.
+ * Claims one batch. Expired leases come first, taken whole under their old batch key so the provider sees the same request and deduplicates it.
+ * Postgres: `FOR UPDATE … SKIP LOCKED` for disjoint rows, and an advisory lock so a reclaimed batch is never split between two reclaimers.
+ * SQLite: the transaction is `BEGIN IMMEDIATE` (see sqlite-dialect.ts), which serializes claimers outright.
  */
 export async function claim(ctx: Ctx, opts: ClaimOptions): Promise<ClaimedBatch | null> {
   // Every pass either claims rows or cancels at least one unsendable row, so this ends.
@@ -81,10 +76,8 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
     }
   }
 
-  // Pick and lock rows on the deliveries table alone, then join the recipients' details for
-  // those rows only: joining first made every claim read and sort the whole queue. Ordered
-  // by due time alone, so the queue index (due_at, partial on queued) yields the first rows
-  // without a sort.
+  // Pick and lock rows on the deliveries table alone, then join the recipients' details for those rows only: joining first read the whole queue.
+  // Ordered by due time alone, so the queue index (due_at, partial on queued) yields the first rows without a sort.
   const picked = await trx
     .selectFrom('deliveries')
     .select(['id', 'batch_key'])
@@ -97,10 +90,8 @@ export async function claimOnce(ctx: Ctx, trx: Transaction<Database>, opts: Clai
     .execute();
   if (picked.length === 0) return null;
 
-  // A batch handed back for a later retry kept its key: an attempt that timed out may have
-  // been accepted, and only the same key with the same payload makes the provider answer
-  // from its record instead of sending again. So it goes out whole, and never mixed with
-  // fresh rows under a new key.
+  // A batch handed back for a retry keeps its key: a timed-out attempt may have been accepted, and only the same key and payload make the provider
+  // answer from its record instead of sending again. So it goes out whole, never mixed with fresh rows under a new key.
   const retryKey = picked[0]!.batch_key;
   if (retryKey !== null) {
     const rows = await candidates(trx)

@@ -233,14 +233,9 @@ async function record(ctx: Ctx, trx: Executor, outcomes: DeliveryOutcome[], leas
 }
 
 /**
- * The broadcasts of these deliveries that have nothing left queued or in flight are sent.
- * Only the batch's own broadcasts, found by the rows' ids (a rowid lookup, whatever the
- * statistics: with the ids inside a broadcast subquery, SQLite planned it as a walk of the
- * broadcast's index, every row of a 1M send per batch), then each probed on the
- * (broadcast_id, status) index by a LIMIT 1 subquery. The general settle (effects.ts), a
- * NOT EXISTS over every sending broadcast, is planned by Postgres as a hash anti-join that
- * reads the whole deliveries table. A broadcast whose last rows were cancelled elsewhere
- * is settled by the next empty claim.
+ * Marks sent the batch's broadcasts with nothing left queued or in flight: found by the rows' ids, each probed with a LIMIT 1 subquery,
+ * because broader forms plan as scans of a whole broadcast or table on large sends (see docs/operations.md).
+ * A broadcast whose last rows were cancelled elsewhere is settled by the next empty claim.
  */
 async function settleBroadcastsOf(trx: Executor, ids: number[], at: number): Promise<void> {
   if (ids.length === 0) return;
@@ -271,10 +266,8 @@ function withIds<T extends { id: string }>(outcomes: T[]): { id: number; o: T }[
 }
 
 /**
- * `failed` and `retry` outcomes of one kind. With a lease (the worker's owner and batch key)
- * they apply only to rows that lease still holds: once it expired and another worker
- * reclaimed the rows, that worker's outcome is the one that counts — a late `retry` would
- * requeue rows it may be sending, a late `failed` would end rows it sent.
+ * `failed` and `retry` outcomes of one kind. With a lease they apply only to rows that lease still holds: once another worker reclaimed them,
+ * its outcome counts, since a late `retry` would requeue rows it may be sending and a late `failed` would end rows it sent.
  */
 async function recordUnsent(ctx: Ctx, trx: Executor, outcomes: (Failed | Retry)[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(outcomes);
@@ -317,18 +310,9 @@ interface SentRow {
 }
 
 /**
- * All `sent` outcomes of a batch: the deliveries, then the enrollments of the lessons among
- * them — last step, last send, and the pause total reset, as the scheduler's clock expects.
- *
- * A `sent` is what the provider accepted under the batch key, so with a lease it applies to
- * the batch's rows whoever holds them now: rows still `sending` (this worker's, or another's
- * that reclaimed them after this lease expired) and rows `queued` again for a retry under
- * the same key. The message went out; recording it stops the row being sent again. Had the
- * other worker sent it too, it did so under the same key and payload, which the provider
- * answers from its record (the same provider id) without a second message; its own `sent`
- * then finds the row already sent and changes nothing. Rows since moved to another key,
- * settled (sent, failed, cancelled) or of another batch are left alone. Without a lease
- * (callers outside the worker) only rows still `sending` take the outcome.
+ * All `sent` outcomes of a batch, then the lessons' enrollments (last step, last send, pause total reset) as the scheduler expects.
+ * With a lease, a `sent` (accepted under the batch key) applies to the batch's rows still `sending` or requeued under that key, whoever holds them:
+ * the provider answers a resend under the same key and payload from its record. Without a lease only rows still `sending` take it.
  */
 async function recordSent(ctx: Ctx, trx: Executor, sent: Sent[], lease: LeaseHolder | undefined): Promise<number> {
   const pairs = withIds(sent);

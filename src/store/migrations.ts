@@ -139,14 +139,9 @@ function initial(dialect: Dialect): Migration {
 }
 
 /**
- * Each delivery row is written three times on its way out (queued, sending, sent), and every
- * index whose key or predicate holds a changed column is rewritten with it. 0001 indexed
- * every row on status pairs; here each index holds only the rows its queries look for:
- * the claim's queue (queued, by due time) and expired leases (sending, by lease end) are
- * partial on that status, so a row enters and leaves each once; lessons never enter the
- * broadcast index; rows gain a batch key or provider id once, and only then an entry.
- * The claim names those statuses as literals (see claim.ts): a partial index is used only
- * when the query's own condition implies the index's, which a bound parameter cannot.
+ * Each delivery row is written three times (queued, sending, sent) and every index over a changed column is rewritten with it, so each index
+ * holds only the rows its queries look for (partial on status). The claim names those statuses as literals (see claim.ts): a partial index is used
+ * only when the query's own condition implies the index's, which a bound parameter cannot.
  */
 function leanDeliveryIndexes(): Migration {
   return {
@@ -184,10 +179,8 @@ function installValue(): Migration {
 }
 
 /**
- * The consent log: an append-only history per subscriber (signed up, confirmed,
- * unsubscribed, re-subscribed, imported), erased with them. And re-sign-ups waiting for
- * their confirmation: what someone asked for an unsubscribed address stays here, apart
- * from the subscriber's row, until the owner of the inbox presses the button.
+ * The consent log: an append-only history per subscriber, erased with them. And re-sign-ups waiting for their confirmation, kept apart from
+ * the subscriber's row so what someone asked for an unsubscribed address applies only when the inbox's owner presses the button.
  */
 function consentLog(dialect: Dialect): Migration {
   const id = dialect === 'sqlite' ? ('integer' as const) : ('serial' as const);

@@ -113,10 +113,8 @@ function postgres(driver: typeof pg, connectionString: string): Ctx {
     // process (SIGSTOP, a paused VM) holding row locks that other workers' reclaims need.
     idle_in_transaction_session_timeout: 60_000,
   });
-  // A connection dropped by the server (a restart) emits 'error' on the pool when idle and
-  // on the client when checked out; unheard, either would crash the process. The query in
-  // flight is rejected, the broken client is discarded on release, and the next query
-  // connects again.
+  // A connection dropped by the server emits 'error' on the pool (idle) or the client (checked out); unheard, either would crash the process.
+  // The query in flight is rejected, the broken client is discarded on release, and the next query connects again.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };

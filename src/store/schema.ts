@@ -1,11 +1,8 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /**
- * The database as Kysely sees it: snake_case, times as epoch milliseconds. Nothing outside
- * `src/store/` imports this; the repositories map rows to the camelCase types in `types.ts`.
- *
- * Times are integers (ms since the epoch) on both dialects: one representation, exact
- * comparisons in SQL (`due_at <= now`), and no time-zone conversion by either driver.
+ * The database as Kysely sees it, snake_case; only `src/store/` imports it, mapping rows to the camelCase types in `types.ts`.
+ * Times are integers (ms since the epoch) on both dialects: one representation, exact comparisons in SQL, no time-zone conversion by either driver.
  */
 type Millis = number;
 /** Written as a number, read as a number (pg's int8 parser is set to Number in `open.ts`). */

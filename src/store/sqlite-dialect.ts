@@ -10,13 +10,9 @@ import {
 } from 'kysely';
 
 /**
- * Kysely prepares every query afresh; compiling SQL cost SQLite more than running it (a
- * sending worker's batch is a dozen statements, the same text each time, some with a
- * hundred-branch CASE). Prepared statements are kept by their text, the least recently
- * used dropped past `size`. Safe to share: the one connection runs one query at a time
- * (Kysely's mutex), and a statement is reset before each run. Texts longer than
- * `maxLength` (bulk inserts of a thousand rows, ~32k characters) are not kept: each holds
- * a large compiled program, and they are few next to their rows.
+ * Keeps prepared statements by their text (LRU, `size`), because Kysely prepares every query afresh and compiling cost SQLite more than running it.
+ * Safe to share: the one connection runs one query at a time (Kysely's mutex) and a statement is reset before each run.
+ * Texts over `maxLength` (bulk inserts) are not kept: each holds a large compiled program, and they are few next to their rows.
  */
 export function withStatementCache(database: SqliteDatabase, size = 32, maxLength = 16_384): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
@@ -41,14 +37,9 @@ export function withStatementCache(database: SqliteDatabase, size = 32, maxLengt
 }
 
 /**
- * SQLite with every transaction `BEGIN IMMEDIATE`: the write lock is taken at the start,
- * so two writers never both read and then fail to upgrade (SQLITE_BUSY without waiting).
- * A claim is therefore one serialized select-then-update, across processes too.
- *
- * better-sqlite3 waits for a lock by blocking the thread (busy_timeout). Two stores on the
- * same file in one process would then deadlock: the waiter blocks the very thread the
- * holder needs to finish. So transactions on the same file within a process queue on an
- * in-process lock first; other processes are handled by busy_timeout.
+ * SQLite with every transaction `BEGIN IMMEDIATE`, so two writers never both read and then fail to upgrade; a claim is one serialized select-then-update.
+ * better-sqlite3 waits for a lock by blocking the thread, so two stores on one file in one process would deadlock: their transactions queue on
+ * an in-process lock first; other processes are handled by busy_timeout.
  */
 export function immediateSqliteDialect(config: SqliteDialectConfig, file: string): SqliteDialect {
   return new (class extends SqliteDialect {

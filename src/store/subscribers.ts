@@ -95,10 +95,8 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         if (row.status === 'pending') return { outcome: 'pending' as const, subscriber: subscriberFrom(row) };
         if (row.status === 'active') return { outcome: 'active' as const, subscriber: subscriberFrom(row) };
         if (row.status !== 'unsubscribed') return { outcome: 'suppressed' as const };
-        // The record of their consent and of their opt-out stays as it is: the request waits
-        // beside it, and only the confirmation button (`activate`) applies it.
-        // One waiting at a time, as for a pending sign-up: a repeat within a confirmation's
-        // lifetime changes nothing (so the link already mailed keeps working).
+        // The consent and opt-out records stay as they are: the request waits beside them, and only the confirmation button (`activate`) applies it.
+        // One waiting at a time, as for a pending sign-up, so a repeat changes nothing and the link already mailed keeps working.
         const request = { nonce: nonce(), first_name: firstName, timezone, consent_source: consentSource, client_hash: clientHash ?? null, requested_at: t };
         await trx
           .insertInto('resignups')

@@ -1,9 +1,6 @@
 /**
- * What the rest of coursemail sees of the store: plain objects, camelCase, `Date` values,
- * ids as opaque strings (the database uses integers; tokens and transports carry strings).
- *
- * Emails passed in must already be normalized by `normalizeEmail` (src/subscribers); the
- * store compares them case-insensitively through `emailHash`.
+ * What the rest of coursemail sees of the store: plain objects, camelCase, `Date` values, ids as opaque strings (tokens and transports carry strings).
+ * Emails passed in must already be normalized by `normalizeEmail` (src/subscribers); the store compares them case-insensitively through `emailHash`.
  */
 
 export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';

@@ -63,11 +63,8 @@ async function* held(store: Store, email: string | undefined): AsyncGenerator<Su
 const iso = (d: Date | null) => (d ? d.toISOString() : '');
 
 /**
- * Spreadsheets run a cell that starts with = + - @ (or a tab or CR) as a formula: a name
- * like `=HYPERLINK(…)` typed into the sign-up form must stay text when the author opens the
- * export (OWASP: prefix a single quote). A cell that already starts with quotes before such
- * a character gets one more, so the import (`unneutralize`) can take exactly one off and
- * every value survives export → import unchanged.
+ * Spreadsheets run a cell starting with = + - @ (or a tab or CR) as a formula, so such a cell gets a single-quote prefix (OWASP) and stays text.
+ * A cell already starting with quotes before such a character gets one more, so `unneutralize` takes exactly one off and export → import is lossless.
  */
 export function neutralizeFormula(cell: string): string {
   return /^'*[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;

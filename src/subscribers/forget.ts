@@ -4,10 +4,8 @@ import { normalizeEmail } from './normalize-email.ts';
 import { removeOutboxCopies } from './outbox-copies.ts';
 
 /**
- * Erasure on request: the subscriber, their enrollments, consent log and the personal data
- * in their messages are deleted, and so are the outbox's copies of their messages; only the
- * hash of the address stays, as a suppression, so no later import or sign-up mails them
- * again. An address we never held is suppressed all the same.
+ * Erasure on request: the subscriber, their enrollments, consent log, the personal data in their messages and the outbox's copies are deleted.
+ * Only the address's hash stays, as a suppression, so no later import or sign-up mails them again; an address we never held is suppressed all the same.
  */
 export async function forgetSubscriber(
   store: Store,

@@ -99,15 +99,9 @@ const LONG = '\uFFFF';
 const LONG_LINE = /\uFFFF(\d+)\uFFFF/;
 
 /**
- * Imports a CSV of subscribers, streaming: rows are validated one by one and written in
- * batches (one transaction each), so memory stays flat whatever the file size. A bad row
- * is reported with its line and reason and never stops the good ones.
- *
- * The first line is the header: `email` is required; `first_name`, `timezone` and `consent`
- * are optional. A consent value (`yes`/`true`/`1`, or the date it was given) makes the
- * subscriber active; without one they are pending and listed in `needConfirmation`.
- * Addresses already known are duplicates; suppressed addresses (bounced, complained,
- * forgotten) are refused.
+ * Imports a CSV of subscribers, streaming, in batches of one transaction each so memory stays flat; a bad row is reported and never stops the good ones.
+ * Header: `email` required; `first_name`, `timezone`, `consent` optional. A consent value (`yes`/`true`/`1`, or a date) makes the subscriber active,
+ * else pending (in `needConfirmation`). Known addresses are duplicates; suppressed ones (bounced, complained, forgotten) are refused.
  */
 export async function importCsv(store: Store, input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>, options: ImportOptions): Promise<ImportResult> {
   const { now, seriesId = null, source = 'import', file, batchSize = 1000, onProgress } = options;
@@ -343,11 +337,9 @@ function printable(text: string): string {
 const MAX_RECORD_LINES = 100;
 
 /**
- * Groups lines into records before the parser sees them, by the quotes: a record ends at
- * the first line break outside a quoted value. A quote left open for MAX_RECORD_LINES or
- * MAX_RECORD_BYTES, or to the end of the file, would make the parser swallow every row after
- * it: instead that record's first line is reported and blanked (keeping line numbers), and
- * the lines after it are read again as new records, so the import recovers at the next row.
+ * Groups lines into records by the quotes before the parser sees them. A quote left open for MAX_RECORD_LINES or MAX_RECORD_BYTES, or to the end,
+ * would make the parser swallow every later row, so that record's first line is reported and blanked (keeping line numbers)
+ * and the lines after it are read again as new records: the import recovers at the next row.
  */
 class Records extends Transform {
   /** A broken header: the pipeline rejects with it. */
@@ -441,12 +433,9 @@ function quoteOpen(lines: string[]): boolean {
 }
 
 /**
- * Splits the input into lines at the byte level before anything is decoded: CRLF and lone
- * CR become LF (csv-parse counts a CRLF inside a quoted value as two lines; with LF only,
- * its line numbers are the file's), a leading BOM is dropped, input bytes are counted, and
- * a line over MAX_RECORD_BYTES is skipped to its end without being kept or decoded — the
- * parser gets a mark in its place. Each line is decoded on its own (a newline byte is never
- * part of a multi-byte UTF-8 character); invalid bytes become U+FFFD and the row is refused.
+ * Splits the input into lines at the byte level before decoding: CRLF and lone CR become LF so csv-parse's line numbers are the file's; a BOM is dropped.
+ * A line over MAX_RECORD_BYTES is skipped without being kept or decoded (the parser gets a mark in its place). Each line is decoded on its own
+ * (a newline byte is never inside a UTF-8 character); invalid bytes become U+FFFD and the row is refused.
  */
 class Lines extends Transform {
   bytes = 0;

@@ -4,12 +4,9 @@ export const MAX_NAME_LENGTH = 100;
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
- * A first name fit to store and to put in a greeting or a header: control characters
- * (CR/LF above all: header injection) become spaces, runs of spaces collapse, the result
- * is trimmed and cut to 100 graphemes (never inside an emoji or an accented letter). Invisible format characters are dropped: bidi
- * overrides and isolates (an RTL override in "Hi {{firstName}}," reverses the rest of the
- * line), zero-width spaces, word joiners and BOMs. ZWJ/ZWNJ stay: scripts and emoji need them.
- * Empty means no name.
+ * A first name fit for a greeting or a header: control characters (CR/LF: header injection) become spaces, runs collapse, cut to 100 graphemes.
+ * Invisible format characters (bidi overrides that would reverse "Hi {{firstName}},", zero-width spaces, joiners, BOMs) are dropped;
+ * ZWJ/ZWNJ stay, since scripts and emoji need them. Empty means no name.
  */
 export function sanitizeName(input: unknown): string | null {
   if (typeof input !== 'string') return null;

@@ -11,10 +11,8 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const problem = (code: string, message: string): NormalizedEmail => ({ problem: { code: `email.${code}`, message, field: 'email' } });
 
 /**
- * The one form an address is stored and compared in: trimmed; the local part kept as the
- * subscriber typed it (compared case-insensitively, see `emailHash`); the domain lower-cased
- * and, when internationalized, converted to punycode (`bücher.example` → `xn--bcher-kva.example`).
- * Anything that is not a plain address is refused with the reason, never half-stored.
+ * The one form an address is stored and compared in: trimmed, the local part as typed (compared case-insensitively, see `emailHash`), the domain
+ * lower-cased and punycoded (`bücher.example` → `xn--bcher-kva.example`). Anything not a plain address is refused with the reason, never half-stored.
  */
 export function normalizeEmail(input: unknown): NormalizedEmail {
   if (typeof input !== 'string') return problem('missing', 'an email address is required');

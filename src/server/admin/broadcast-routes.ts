@@ -31,10 +31,8 @@ const unfinished = (s: BroadcastStatus | undefined) => s?.state === 'scheduled' 
 type Deps = Pick<ConsoleDeps, 'store' | 'clock' | 'courses' | 'project' | 'transport'>;
 
 /**
- * Broadcasts written in the console: drafts kept in the store, edited beside a live preview,
- * exported to broadcasts/<slug>.md, test-sent to the signed-in coach and sent to readers by
- * the code `coursemail broadcast` runs (render, guard, planSend, startSend, the worker).
- * Every test, send, export and deletion is audited.
+ * Broadcasts written in the console: stored drafts with a live preview, exported to broadcasts/<slug>.md, test-sent to the signed-in coach,
+ * and sent by the code `coursemail broadcast` runs, so there is one send path. Every test, send, export and deletion is audited.
  */
 export function broadcastDraftRoutes(app: Hono<ConsoleEnv>, deps: Deps): void {
   const { store } = deps;

@@ -9,10 +9,8 @@ const originOf = (url: string) => {
 };
 
 /**
- * Whether a state-changing request comes from a page of this console. Stricter than the
- * public form's check: a request naming no origin at all is refused too, since only a
- * browser ever posts here. Behind the TLS proxy the request's own origin is http://… while
- * the browser's is `publicUrl`'s, so either counts as ours.
+ * Whether a state-changing request comes from a page of this console. Stricter than the public form: a request naming no origin is refused too,
+ * since only a browser posts here. Behind the TLS proxy the request's origin is http://… while the browser's is `publicUrl`'s, so either counts.
  */
 export function sameOrigin(c: Context, publicUrl: string): boolean {
   const origin = c.req.header('origin');

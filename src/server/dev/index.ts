@@ -1,9 +1,6 @@
 /**
- * `coursemail dev`: the whole system in one process on localhost — the preview, the public
- * endpoints (sign-up, confirm, unsubscribe, preferences), /status, the Resend webhook when
- * its secret is set, and a worker loop sending through the configured transport from the
- * project's store. The worker sends what the preview has built, so a saved edit is what
- * goes out next.
+ * `coursemail dev`: the whole system in one process on localhost (preview, public endpoints, /status, the Resend webhook when configured, a worker loop).
+ * The worker sends what the preview has built, so a saved edit is what goes out next.
  */
 import { join, relative, resolve } from 'node:path';
 import type { Hono } from 'hono';
@@ -115,11 +112,8 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     };
     const messages = broadcastMessages(store);
 
-    // The worker's transport follows the config: checked before every pass (never during one),
-    // so switching `transport` or its `smtp`/`resend` section in coursemail.config.json takes
-    // effect at the next pass, without a restart. One that cannot start (no RESEND_API_KEY, no
-    // smtp section) holds the worker back, not the preview, until the config or the
-    // environment is fixed: nothing goes out through the transport it was meant to replace.
+    // The transport follows the config, checked before every pass (never during one), so a change takes effect without a restart.
+    // One that cannot start holds back the worker, not the preview, so nothing goes out through the transport it was meant to replace.
     let transportProblem: string | undefined;
     let transportFor: string | undefined;
     const transportKey = (c: Config) => JSON.stringify([c.transport, c.transport === 'smtp' ? c.smtp : null, c.transport === 'resend' ? c.resend : null]);

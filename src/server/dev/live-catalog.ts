@@ -10,11 +10,9 @@ export interface LiveCatalog extends Catalog {
 }
 
 /**
- * The worker's catalog read from the preview's builder, so the in-process worker sends what
- * the preview shows: a saved lesson goes out as saved once it rebuilds. A series whose
- * latest save does not build keeps its last good build meanwhile — a typo must not turn due
- * lessons into failed deliveries. `courses` is one Map updated in place after every
- * rebuild, so the public app (which takes it as its series list) follows too.
+ * The worker's catalog read from the preview's builder, so the in-process worker sends what the preview shows once a save rebuilds.
+ * A series whose latest save does not build keeps its last good build: a typo must not turn due lessons into failed deliveries.
+ * `courses` is one Map updated in place, so the public app (which takes it as its series list) follows too.
  */
 export function liveCatalog(builder: PreviewBuilder): LiveCatalog {
   const good = new Map<string, BuiltSeries>();

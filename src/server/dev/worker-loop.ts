@@ -17,10 +17,8 @@ export interface WorkerLoopOptions {
 }
 
 /**
- * The worker of `coursemail dev`, in the server's process. Unlike `coursemail worker` it
- * never exits on an error — the preview stays up, the error is printed and the next pass
- * tries again — and `kick()` ends its idle pause, so a sign-up's confirmation or a send
- * started from the preview goes out at once.
+ * The worker of `coursemail dev`, in the server's process. It never exits on an error, so the preview stays up and the next pass retries;
+ * `kick()` ends its idle pause so a confirmation or a send started from the preview goes out at once.
  */
 export class WorkerLoop {
   private stopping = false;

@@ -83,10 +83,8 @@ function plannedAs(plan: SendPlan): { nextStep: string; button: string; confirm:
 }
 
 /**
- * The preview's broadcast pages: the list with each one's status, and the three actions
- * (test, send or resume, cancel), each a confirmation page (count and subject) whose form
- * POSTs with the token and a required checkbox. Every action is checked again on POST
- * against the file and the database as they are then.
+ * The preview's broadcast pages: the list with statuses and three actions (test, send or resume, cancel), each behind a confirmation page
+ * whose form POSTs with the token and a required checkbox. Every action is checked again on POST against the file and database as they are then.
  */
 export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
   const { builder, guard, notices } = ctx;

@@ -14,11 +14,9 @@ export function sameOriginPost(c: Context): boolean {
 }
 
 /**
- * The CSRF defence of the preview's sending forms, for a tool on localhost with no login:
- * the same-origin check above, and a random token per server process in every form's
- * action URL — so both are checked from the headers, before any body is read. A page on
- * another site can neither read the token (no CORS) nor pass the origin check; a form left
- * open from an earlier run of `coursemail dev` carries a stale token and is refused.
+ * The CSRF defence of the preview's sending forms (localhost, no login): the same-origin check and a random per-process token in every form's action URL,
+ * both checked from the headers before any body is read. Another site can neither read the token (no CORS) nor pass the origin check;
+ * a form left open from an earlier run carries a stale token and is refused.
  */
 export class FormGuard {
   private readonly token = randomBytes(24).toString('base64url');

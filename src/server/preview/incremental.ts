@@ -10,10 +10,8 @@ function sameSource(a: Step, b: Step): boolean {
 }
 
 /**
- * Rebuilds a series after a save, re-rendering only the lessons whose source changed: a
- * render costs milliseconds, and a save touches one file. Anything that reaches every
- * message (title, sender, engine, number of lessons) falls back to the full `buildSeries`,
- * as does any surprise; the e2e tests compare the result with a full build.
+ * Rebuilds a series after a save, re-rendering only the lessons whose source changed, since a save touches one file.
+ * Anything that reaches every message (title, sender, engine, number of lessons), or any surprise, falls back to the full `buildSeries`.
  */
 export async function rebuildSeries(project: Project, id: string, prev: BuiltSeries | undefined): Promise<{ built?: BuiltSeries; problems: Problem[] }> {
   if (!prev) return buildSeries(project, id);

@@ -8,12 +8,9 @@ import { alreadyConfirmed, brokenLink, checkInbox, confirmed, confirmPrompt, fre
 const SIGN_UP_AGAIN = 'This address is no longer subscribed. To join again, sign up from the course page.';
 
 /**
- * `GET /confirm/:token` checks the link and shows one button; it changes nothing, since mail
- * scanners fetch every link in a message (a hospital's gateway would otherwise confirm
- * sign-ups nobody made). `POST /confirm/:token` with `confirm` set is that button: it
- * activates and enrolls (lesson 1 due at once), consuming the token's nonce, so a second
- * press finds it used. Without `confirm`, the POST mails a fresh link: accepted for an
- * expired or superseded link, as long as its signature is ours.
+ * `GET /confirm/:token` only shows a button, since mail scanners fetch every link and would otherwise confirm sign-ups nobody made.
+ * `POST` with `confirm` activates and enrolls, consuming the token's nonce so a second press finds it used. Without `confirm` it mails a fresh link:
+ * accepted for an expired or superseded link, as long as its signature is ours.
  */
 export function confirmRoutes(app: Hono, ctx: PublicContext): void {
   const broken = (c: Context) => respond(c, ctx, 400, 'This link does not work', brokenLink(ctx.series), { script: true });

@@ -11,13 +11,9 @@ const originOf = (url: string): string | null => {
 };
 
 /**
- * CSRF defence without cookies or tokens in forms: a browser names the page a POST comes
- * from (`Origin`, or at least `Sec-Fetch-Site`). Same-origin — the request's own origin or
- * `publicUrl`'s, which differ behind a proxy — always passes; another origin passes only
- * when listed in `allowedOrigins` (the author's site, for the embedded form). A request
- * naming no origin at all is not from a browser page, so it cannot be a forged one.
- * `Origin: null` (sandboxed frames, no-referrer pages, opaque redirects) passes only as a
- * same-origin post.
+ * CSRF defence without cookies or form tokens: a browser names the page a POST comes from (`Origin`, or `Sec-Fetch-Site`). Same-origin (the request's own
+ * or `publicUrl`'s, which differ behind a proxy) always passes; another origin only when in `allowedOrigins`. A request naming no origin is not from a
+ * browser page, so it cannot be a forged one; `Origin: null` (sandboxed frames, no-referrer pages) passes only as a same-origin post.
  */
 export function checkOrigin(c: Context, opts: { publicUrl: string; allowedOrigins: readonly string[] }): OriginVerdict {
   const origin = c.req.header('origin');

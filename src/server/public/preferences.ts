@@ -7,10 +7,8 @@ import { brokenManageLink } from './pages.ts';
 import { forgottenPage, isNotice, nothingHeld, preferencesPage, type NoticeId } from './preferences-page.ts';
 
 /**
- * `GET/POST /p/:token`: the `{{preferencesUrl}}` of every footer. Change the first name
- * and time zone, pause or resume, unsubscribe, see everything held (the same data as
- * `subscribers export`, also as JSON) and delete it. Form posts redirect back (303) so a
- * reload never repeats them; JSON posts get JSON.
+ * `GET/POST /p/:token`, every footer's `{{preferencesUrl}}`: name and time zone, pause/resume, unsubscribe, see everything held, delete it.
+ * Form posts redirect back (303) so a reload never repeats them; JSON posts get JSON.
  */
 export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
   const subscriberOf = (c: Context) => {

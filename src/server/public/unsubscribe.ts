@@ -8,11 +8,9 @@ import { alreadyUnsubscribed, brokenManageLink, unsubscribeConfirm, unsubscribed
 const ONE_CLICK = /List-Unsubscribe[\s\S]*One-Click/i;
 
 /**
- * `GET /u/:token` shows one button and changes nothing (mail scanners fetch every link).
- * `POST /u/:token` is RFC 8058 one-click: 200, no login, no further step, idempotent.
- * It accepts any content type and any origin: mail providers send it from their servers
- * (form-encoded or multipart), the signed token is the only credential, and refusing an
- * opt-out on a technicality is never the right answer.
+ * `GET /u/:token` shows one button and changes nothing (mail scanners fetch every link). `POST /u/:token` is RFC 8058 one-click: 200, no login, idempotent.
+ * It accepts any content type and origin: providers post it from their servers, the signed token is the only credential,
+ * and refusing an opt-out on a technicality is never the right answer.
  */
 export function unsubscribeRoutes(app: Hono, ctx: PublicContext): void {
   app.get('/u/:token', async (c) => {

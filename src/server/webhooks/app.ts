@@ -31,10 +31,8 @@ export interface WebhookDeps {
 }
 
 /**
- * `POST /webhooks/resend`: size cap → signature (401, nothing stored) → JSON (400) →
- * dedupe on `svix-id` and apply, in one store transaction. Every well-signed event gets a
- * 2xx, unknown email ids and replays included, so Resend does not retry what we chose to
- * ignore; a 500 (the database is down) is the one answer that asks for a retry.
+ * `POST /webhooks/resend`: size cap → signature (401, nothing stored) → JSON (400) → dedupe on `svix-id` and apply, in one store transaction.
+ * Every well-signed event gets a 2xx (unknown ids and replays included) so Resend does not retry what we chose to ignore; only a 500 asks for a retry.
  */
 export function createWebhookApp(deps: WebhookDeps): Hono {
   const secret = webhookSecret(deps.secret);
