@@ -43,12 +43,12 @@ async function confirmAt(s: { root: string; clock: { now: Date }; dev: RunningDe
   const dir = join(s.root, 'outbox');
   const mails = await Promise.all((existsSync(dir) ? readdirSync(dir) : []).map((f) => simpleParser(readFileSync(join(dir, f)))));
   const known = new Set(mails.map((m) => m.messageId));
-  const mail = await until('the confirmation email', () => {
+  // Wait for this reader's own message: the previous reader's lesson 1 may land meanwhile.
+  const mail = await until('the confirmation email', async () => {
     const files = existsSync(dir) ? readdirSync(dir) : [];
-    return files.length > known.size ? files : undefined;
-  }).then(async (files) => {
+    if (files.length <= known.size) return undefined;
     const all = await Promise.all(files.map((f) => simpleParser(readFileSync(join(dir, f)))));
-    return all.find((m) => !known.has(m.messageId) && [m.to].flat()[0]?.text === email)!;
+    return all.find((m) => !known.has(m.messageId) && [m.to].flat()[0]?.text === email);
   });
   const link = /https?:\/\/\S+\/confirm\/[\w.-]+/.exec(mail.text ?? '')![0];
   const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
