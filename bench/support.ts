@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { DEFAULT_SQLITE_PATH, emailHash } from '../src/store/index.ts';
 import { startLocalPostgres } from '../tests/support/embedded-postgres.ts';
+import { realIdentity } from '../tests/support/identity.ts';
 
 /** Shared by the suites: child processes, the fake Resend server in its own process, bulk seeding. */
 
@@ -61,15 +62,7 @@ export function cliProject(dir: string, name: string): { root: string; sqlitePat
   config.transport = 'resend';
   config.resend = { requestsPerSecond: 10_000 };
   // A real send refuses the example's placeholder identity (src/config/identity.ts).
-  Object.assign(config, {
-    sender: { name: 'Bench Coaching', email: 'bench@benchcoaching.org' },
-    coach: { name: 'Dr. Robin Bench', credentials: 'MD, certified physician coach' },
-    postalAddress: '12 Harbor Road, Suite 3, Portland, ME 04101, USA',
-    siteUrl: 'https://benchcoaching.org',
-    publicUrl: 'https://mail.benchcoaching.org',
-    consultationUrl: 'https://benchcoaching.org/book',
-    links: Object.fromEntries(Object.keys(config.links as object).map((name) => [name, `https://benchcoaching.org/${name}`])),
-  });
+  realIdentity(config);
   writeFileSync(join(root, 'coursemail.config.json'), JSON.stringify(config, null, 2));
   symlinkSync(join(REPO, 'series'), join(root, 'series'));
   const sqlitePath = join(root, DEFAULT_SQLITE_PATH);
