@@ -9,7 +9,7 @@ import { BROADCASTS_DIR } from '../content/index.ts';
 import { contentHash } from './file.ts';
 
 /** A console draft's slug: a file name in broadcasts/ and a URL segment, nothing that could be a path. */
-export const DRAFT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const DRAFT_SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export function slugProblem(slug: string): string | undefined {
   return DRAFT_SLUG.test(slug)
