@@ -4,6 +4,7 @@ import { benchBroadcast } from './broadcast.ts';
 import { benchBuild } from './build.ts';
 import { benchDrip } from './drip.ts';
 import { benchImport } from './import.ts';
+import { benchLines } from './lines.ts';
 import { benchReloadLatency } from './reload-latency.ts';
 import { load, printFigures, writeReport, type Figure } from './report.ts';
 import { benchScale } from './scale.ts';
@@ -41,6 +42,7 @@ const suites: { name: string; issue: number; run: () => Promise<Figure[]> }[] = 
   { name: 'import', issue: 6, run: benchImport },
   { name: 'scale', issue: 10, run: benchScale },
   { name: 'worker', issue: 23, run: benchWorker },
+  { name: 'lines', issue: 23, run: async () => benchLines() },
 ];
 
 const argv = process.argv.slice(2);

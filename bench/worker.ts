@@ -11,7 +11,7 @@ import { cliProject, k, loadPerCore, MB, QUICK, REPO, SECRET, seed, serverProces
 
 const SIZES = QUICK ? [5_000, 20_000] : [100_000, 1_000_000];
 /** Each rate is messages sent over this window, from the worker's first batch on: the 1M queue is never drained. */
-const WINDOW_S = QUICK ? 5 : 20;
+const WINDOW_S = QUICK ? 5 : 30;
 const SERIES = 'physician-coaching';
 
 export interface WindowRun {
@@ -213,6 +213,7 @@ export async function benchWorker(): Promise<Figure[]> {
           cases.push({ db: dbName, kind, n, run, load: loadPerCore() });
           console.log(`  case ${JSON.stringify(cases.at(-1))}`);
           if (db.kind === 'sqlite') rmSync(join(project.root, 'data'), { recursive: true, force: true });
+          else await pg.dropDatabase(name.replace(/-/g, '_'));
         }
       }
     }
