@@ -31,7 +31,7 @@ export interface BuiltSeries {
   confirm: BuiltMessage;
 }
 
-export const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
+const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
 
 /** Renders, then guards: failed checks and template placeholders outside the model become problems. */
 export function messageProblems(built: BuiltMessage, file: string): Problem[] {

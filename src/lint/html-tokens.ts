@@ -6,13 +6,13 @@ export type HtmlToken =
   | { type: 'text'; text: string };
 
 /** Elements that never have content, so never sit on an open-element stack. */
-export const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
 
 const TAG =
   /<!--[\s\S]*?-->|<![^>]*>|<\?[^>]*>|<\/\s*([a-zA-Z][\w:-]*)\s*>|<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/g;
 const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
-export function parseAttrs(source: string): Record<string, string> {
+function parseAttrs(source: string): Record<string, string> {
   const attrs: Record<string, string> = {};
   for (const m of source.matchAll(ATTR)) {
     const name = (m[1] as string).toLowerCase();

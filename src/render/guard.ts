@@ -37,7 +37,7 @@ export interface ComplianceCheck {
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** What a reader could see in the HTML: no head, styles or comments; entities decoded. */
-export function visibleText(html: string): string {
+function visibleText(html: string): string {
   const body = html
     .replace(/<head[\s\S]*?<\/head>/i, ' ')
     .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')

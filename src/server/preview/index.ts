@@ -85,4 +85,3 @@ export { createPreviewApp, type PreviewAppOptions } from './app.ts';
 export type { DevHooks } from './broadcast-routes.ts';
 export { PreviewBuilder, type RebuildPlan, type SeriesView } from './state.ts';
 export { planFor, watchProject } from './watch.ts';
-export { resolveMessage, type MessageRef, type ResolvedMessage } from './messages.ts';

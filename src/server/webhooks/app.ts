@@ -5,7 +5,7 @@ import { readCappedBody, TOO_LARGE } from './read-body.ts';
 import { verifierClient, verifySignature, webhookSecret } from './verify.ts';
 
 /** Resend's events are a few KB; anything this big is not one of them. */
-export const MAX_WEBHOOK_BODY = 256 * 1024;
+const MAX_WEBHOOK_BODY = 256 * 1024;
 
 export interface WebhookLogEntry {
   level: 'info' | 'warn' | 'error';
