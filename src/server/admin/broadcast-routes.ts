@@ -17,14 +17,11 @@ import type { BroadcastDraftFields, StoredBroadcastDraft } from '../../store/ind
 import { actionError } from '../preview/action-error.ts';
 import { confirmPage, sendFacts, isLive, POLL_SCRIPT, stateLabel, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { PREVIEW_STYLE } from '../preview/layout.ts';
+import { PAGE_CSP, PREVIEW_STYLE } from '../preview/layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { EDITOR_SCRIPT, EDITOR_STYLE, editorPage, EMPTY_FIELDS, fieldsOf, previewPanel } from './broadcast-editor.ts';
 import { adminPage } from './layout.ts';
 
-/** As the preview's pages: only our own inline script; the email's frame is sandboxed without scripts. */
-const PAGE_CSP =
-  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
 const n = (v: number) => v.toLocaleString('en-US');
 const unfinished = (s: BroadcastStatus | undefined) => s?.state === 'scheduled' || s?.state === 'sending';
 
