@@ -185,12 +185,9 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
 
     const allowedHosts = () => [...new Set([...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])])];
     preview = await startPreview({
+      ...opts,
       root,
-      host: opts.host,
-      port: opts.port,
-      allowRemote: opts.allowRemote,
       allowedHosts,
-      watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
       transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
