@@ -4,5 +4,5 @@
  */
 export { draftSeries, parseWordBudget, DEFAULT_WORDS } from './draft.ts';
 export { dayLabel, GREETING } from './compose.ts';
-export { writeSeriesFolder, type SeriesFile } from './write.ts';
-export type { ArticleFormat, Draft, DraftLesson, DraftOptions, LinkTodo, WordBudget } from './types.ts';
+export { writeSeriesFolder } from './write.ts';
+export type { Draft, DraftOptions } from './types.ts';

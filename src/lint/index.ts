@@ -26,5 +26,4 @@ export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintPhone
 export { clientSupport, type ClientSupportIssue } from './client-support.ts';
 export { adviceFor, clientName, type SupportAdvice } from './client-support-advice.ts';
 export { contrastRatio, parseColor } from './color.ts';
-export type { LintInput, LintOptions, LintWarning } from './types.ts';
-export { CLAIM_RULES, claimRules, formatClaim, lintClaims, stripClaimMarkers, type ClaimFinding, type ClaimRule, type ClaimRules } from './claims.ts';
+export { CLAIM_RULES, claimRules, formatClaim, lintClaims, stripClaimMarkers, type ClaimFinding } from './claims.ts';

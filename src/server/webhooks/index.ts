@@ -4,4 +4,4 @@
  * store changes. Mount it on the public server: `app.route('/', createWebhookApp(deps))`.
  */
 export { createWebhookApp, webhookLogLine, type WebhookDeps, type WebhookLogEntry } from './app.ts';
-export { classifyResendEvent, type Classified } from './classify.ts';
+export { classifyResendEvent } from './classify.ts';
