@@ -4,7 +4,7 @@ import { checkPlaceholders } from '../personalize/index.ts';
 import { firstLessonPromise } from '../schedule/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import { bodyWarnings, linkField } from '../render/body-warnings.ts';
-import { renderMessage, type Engine, type RenderedMessage } from '../render/render-message.ts';
+import { renderMessage, type Engine, type MessageSource, type RenderedMessage } from '../render/render-message.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Project } from './project.ts';
 import { sourcesHash } from './sources.ts';
@@ -31,7 +31,7 @@ export interface BuiltSeries {
   confirm: BuiltMessage;
 }
 
-export const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
+const TEMPLATE_UNSUBSCRIBE = '{{unsubscribeUrl}}';
 
 /** Renders, then guards: failed checks and template placeholders outside the model become problems. */
 export function messageProblems(built: BuiltMessage, file: string): Problem[] {
@@ -53,7 +53,16 @@ export interface BodySource {
   bodyLine: number;
 }
 
-export async function renderChecked(project: Project, src: Parameters<typeof renderMessage>[0], where?: BodySource): Promise<BuiltMessage> {
+/** What every message of a course renders with. */
+const courseSource = (course: Course, engine: Engine) => ({ engine, seriesTitle: course.title, sender: course.sender, stepCount: course.steps.length });
+
+/** What one lesson renders from: its own words, and what its course gives every message. */
+export function lessonSource(course: Course, step: Step, engine: Engine = course.engine): MessageSource {
+  const { subject, preheader, body, cta } = step;
+  return { ...courseSource(course, engine), kind: 'lesson', subject, preheader, body, cta, step: step.step };
+}
+
+export async function renderChecked(project: Project, src: MessageSource, where?: BodySource): Promise<BuiltMessage> {
   const body = src.body === undefined ? undefined : withSignOff(stripClaimMarkers(src.body), project.config.coach);
   const message = await renderMessage(
     { ...src, subject: stripClaimMarkers(src.subject).trim(), preheader: stripClaimMarkers(src.preheader).trim(), body },
@@ -86,7 +95,6 @@ export async function buildSeries(
   const { course, problems } = loadSeries(project.root, id, project.resolveLink);
   if (!course) return { problems };
   const engine = opts.engine ?? course.engine;
-  const common = { engine, seriesTitle: course.title, sender: course.sender, stepCount: course.steps.length };
   const steps: BuiltStep[] = [];
   const warnings: Problem[] = [];
   try {
@@ -95,11 +103,7 @@ export async function buildSeries(
       // stack) is named, and the other lessons are still rendered and checked.
       let built: BuiltMessage;
       try {
-        built = await renderChecked(
-          project,
-          { ...common, kind: 'lesson', subject: step.subject, preheader: step.preheader, body: step.body, cta: step.cta, step: step.step },
-          step,
-        );
+        built = await renderChecked(project, lessonSource(course, step, engine), step);
       } catch (err) {
         if (err instanceof CoursemailError) throw err;
         const reason =
@@ -114,7 +118,7 @@ export async function buildSeries(
       steps.push({ ...built, step });
     }
     const confirm = await renderChecked(project, {
-      ...common,
+      ...courseSource(course, engine),
       kind: 'confirm',
       subject: `Please confirm: ${course.title}`,
       firstLesson: firstLessonPromise(course).sentence,

@@ -33,7 +33,7 @@ export interface Manifest {
   confirm: { subject: string; html: string; text: string; htmlBytes: number };
 }
 
-export function manifestFor(built: BuiltSeries): Manifest {
+function manifestFor(built: BuiltSeries): Manifest {
   const { course } = built;
   return {
     series: course.id,

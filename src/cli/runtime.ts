@@ -21,7 +21,7 @@ export interface Runtime {
  * `--now ISO` replays time: the clock starts there and runs on at the real pace, so a
  * `--once` run sees one instant and a long run still moves forward.
  */
-export function clockFrom(nowArg?: string): () => Date {
+function clockFrom(nowArg?: string): () => Date {
   if (!nowArg) return () => new Date();
   const start = Date.parse(nowArg);
   if (Number.isNaN(start)) throw new Error(`--now "${nowArg}" is not an ISO date-time`);

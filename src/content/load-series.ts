@@ -8,7 +8,7 @@ import { readContentFile } from './read-file.ts';
 import { validateSeriesFile } from './series-file.ts';
 import { parseYamlBlock } from './yaml-block.ts';
 
-export const SERIES_FILE = 'series.yaml';
+const SERIES_FILE = 'series.yaml';
 
 export function listSeries(root: string): string[] {
   const dir = join(root, 'series');

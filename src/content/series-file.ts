@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SendWindow, Weekday } from '../course/types.ts';
+import { isValidZone } from '../schedule/index.ts';
 import type { Problem } from '../shared/index.ts';
 import { validateEntries } from './validate-entries.ts';
 import type { YamlEntry } from './yaml-block.ts';
@@ -16,15 +17,6 @@ export interface SeriesMeta {
 const WEEKDAYS: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export function isValidTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 const hhmm = (name: 'start' | 'end', fallback: string) => {
   const error = (i: { input: unknown }) => `sendWindow.${name} "${String(i.input)}" must be HH:MM`;
   return z.string({ error }).regex(TIME, { error }).default(fallback);
@@ -38,7 +30,7 @@ const SERIES = z.strictObject({
   engine: z.enum(['react', 'mjml'], { error: 'engine must be "react" or "mjml"' }).default('react'),
   timezone: z
     .string({ error: (i) => `timezone "${String(i.input)}" is not an IANA time zone (e.g. America/New_York)` })
-    .refine(isValidTimezone, { error: (i) => `timezone "${String(i.input)}" is not an IANA time zone (e.g. America/New_York)` })
+    .refine(isValidZone, { error: (i) => `timezone "${String(i.input)}" is not an IANA time zone (e.g. America/New_York)` })
     .default('America/New_York'),
   sendWindow: z
     .strictObject(

@@ -6,7 +6,7 @@ import { fail, ok, warn, type CheckResult } from './check.ts';
  * For tests only: `COURSEMAIL_DNS_SERVER=127.0.0.1:5353` sends doctor's DNS questions to a
  * local server instead of the system's resolvers.
  */
-export const DNS_SERVER_ENV = 'COURSEMAIL_DNS_SERVER';
+const DNS_SERVER_ENV = 'COURSEMAIL_DNS_SERVER';
 
 type Lookup = (name: string) => Promise<string[] | Error>;
 

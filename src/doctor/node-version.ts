@@ -1,7 +1,7 @@
 import { fail, ok, warn, type CheckResult } from './check.ts';
 
 /** The Node LTS lines coursemail is tested on. Node 20 reached end of life in April 2026. */
-export const SUPPORTED_NODE = [22, 24];
+const SUPPORTED_NODE = [22, 24];
 
 export function nodeCheck(version: string): CheckResult {
   const major = Number(/^v?(\d+)/.exec(version)?.[1]);

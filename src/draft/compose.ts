@@ -7,14 +7,14 @@ import { subjectFromTitle } from './subject.ts';
 import type { Block, DraftCta, DraftLesson, LinkTodo, Section } from './types.ts';
 
 export const GREETING = '{{#if firstName}}Hi {{firstName}},{{else}}Hello,{{/if}}';
-export const PREHEADER_MAX = 90;
+const PREHEADER_MAX = 90;
 const SLUG_MAX = 40;
 
 /**
  * Escapes an article's `{{` so it is not read as a placeholder: Handlebars' `\{{` (never doubled) when a `}}` follows, else a zero-width space
  * between the braces, because the renderer keeps the backslash away from Markdown only for a complete `\{{…}}`.
  */
-export function escapeBraces(text: string): string {
+function escapeBraces(text: string): string {
   const lastClose = text.lastIndexOf('}}');
   return text.replace(/\\*\{\{/g, (match, offset: number) => (offset + match.length <= lastClose ? '\\{{' : '{\u200b{'));
 }
@@ -65,7 +65,7 @@ function slugOf(subject: string, max: number): string {
  * `cta`), the greeting, then the section's blocks. A second call-to-action in the same
  * lesson cannot be a second button, so its sentence stays in the text.
  */
-export function composeLesson(section: Section, index: number, offsetMinutes: number, usedSlugs: Set<string>, ctx: LessonContext): ComposedLesson {
+function composeLesson(section: Section, index: number, offsetMinutes: number, usedSlugs: Set<string>, ctx: LessonContext): ComposedLesson {
   const number = index + 1;
   const subject = subjectOf(section, ctx);
   const preheader = preheaderOf(section, subject);

@@ -22,7 +22,7 @@ import type { ArticleFormat, Block, Draft, DraftOptions, LinkTodo, WordBudget } 
  */
 export const DEFAULT_WORDS: WordBudget = { min: 50, max: 450 };
 /** Lesson files are numbered `NN-`; a course longer than this is a book. */
-export const MAX_LESSONS = 99;
+const MAX_LESSONS = 99;
 
 /** Markdown splits at `#`/`##`, HTML at `h1`–`h3`, plain text at its title lines (`##`). */
 const SPLIT_DEPTH: Record<ArticleFormat, number> = { markdown: 2, html: 3, text: 2 };

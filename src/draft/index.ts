@@ -2,7 +2,7 @@
  * `draft`: an article (Markdown, HTML or plain text) → a draft series folder. `draftSeries`
  * is pure (bytes in, files and warnings out); `writeSeriesFolder` is the only I/O.
  */
-export { draftSeries, parseWordBudget, DEFAULT_WORDS, MAX_LESSONS } from './draft.ts';
+export { draftSeries, parseWordBudget, DEFAULT_WORDS } from './draft.ts';
 export { dayLabel, GREETING } from './compose.ts';
-export { writeSeriesFolder, type SeriesFile } from './write.ts';
-export type { ArticleFormat, Draft, DraftLesson, DraftOptions, LinkTodo, WordBudget } from './types.ts';
+export { writeSeriesFolder } from './write.ts';
+export type { Draft, DraftOptions } from './types.ts';

@@ -20,7 +20,7 @@ export function splitSections(blocks: Block[], splitDepth: number): Section[] {
 }
 
 const wordCache = new WeakMap<Block, number>();
-export function blockWords(block: Block): number {
+function blockWords(block: Block): number {
   let n = wordCache.get(block);
   if (n === undefined) wordCache.set(block, (n = countWords(block.text)));
   return n;

@@ -1,3 +1,3 @@
 /** `coursemail init`: the questions a new project's config needs, and writing it. */
 export { QUESTIONS, TRANSPORTS, type Question, type TransportChoice } from './questions.ts';
-export { assertWritable, writeProject, envExample, ENV_EXAMPLE, type InitAnswers } from './write.ts';
+export { assertWritable, writeProject, type InitAnswers } from './write.ts';

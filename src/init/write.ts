@@ -19,7 +19,7 @@ export interface InitAnswers {
   smtp?: { host: string; port: number };
 }
 
-export const ENV_EXAMPLE = '.env.example';
+const ENV_EXAMPLE = '.env.example';
 
 function configFrom(a: InitAnswers): ConfigInput {
   return {
@@ -40,7 +40,7 @@ function configFrom(a: InitAnswers): ConfigInput {
 }
 
 /** The variables to set, each with where its value comes from; the secret is a fresh one. */
-export function envExample(secret: string, publicUrl: string): string {
+function envExample(secret: string, publicUrl: string): string {
   return [
     '# coursemail reads its secrets from the environment only. Copy this file to the env file',
     '# your service uses (docs/deploy.md), fill it in, and keep it out of git.',

@@ -1,7 +1,7 @@
 import { caniemail, rawData } from 'caniemail';
 
 /** The clients most of this audience reads in: hospital Outlook, Gmail, Apple Mail on phones. */
-export const DEFAULT_CLIENTS = ['gmail.*', 'outlook.windows', 'outlook.macos', 'outlook.outlook-com', 'apple-mail.*', 'yahoo.desktop-webmail'];
+const DEFAULT_CLIENTS = ['gmail.*', 'outlook.windows', 'outlook.macos', 'outlook.outlook-com', 'apple-mail.*', 'yahoo.desktop-webmail'];
 
 export interface ClientSupportIssue {
   /** caniemail's feature title, e.g. "color-scheme meta tag", "border-radius". */

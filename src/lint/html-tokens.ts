@@ -1,51 +1,41 @@
-import { decodeHTML } from 'entities';
+import { Parser } from 'htmlparser2';
 
 export type HtmlToken =
   | { type: 'open'; name: string; attrs: Record<string, string>; selfClosing: boolean }
   | { type: 'close'; name: string }
   | { type: 'text'; text: string };
 
-/** Elements that never have content, so never sit on an open-element stack. */
-export const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr']);
-
-const TAG =
-  /<!--[\s\S]*?-->|<![^>]*>|<\?[^>]*>|<\/\s*([a-zA-Z][\w:-]*)\s*>|<([a-zA-Z][\w:-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+))?)*)\s*(\/?)>/g;
-const ATTR = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-
-export function parseAttrs(source: string): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  for (const m of source.matchAll(ATTR)) {
-    const name = (m[1] as string).toLowerCase();
-    if (!(name in attrs)) attrs[name] = decodeHTML(m[2] ?? m[3] ?? m[4] ?? '');
-  }
-  return attrs;
-}
-
 /**
- * A small tokenizer for the HTML our own renderers emit (well-formed, inline styles): enough
- * to walk elements and text in order without a DOM. Script and style contents are skipped.
+ * Elements and text in document order, as htmlparser2 reads them (names lower-case, entities decoded), without a DOM.
+ * Only closing tags written in the HTML are tokens, not the ones the parser implies; script and style contents are skipped.
  */
-export function* tokenize(html: string): Generator<HtmlToken> {
-  let last = 0;
-  let rawUntil: string | undefined;
-  for (const m of html.matchAll(TAG)) {
-    const at = m.index ?? 0;
-    if (rawUntil) {
-      if (m[1]?.toLowerCase() !== rawUntil) continue;
-      rawUntil = undefined;
-      last = at + m[0].length;
-      continue;
-    }
-    if (at > last) yield { type: 'text', text: decodeHTML(html.slice(last, at)) };
-    last = at + m[0].length;
-    if (m[1]) yield { type: 'close', name: m[1].toLowerCase() };
-    else if (m[2]) {
-      const name = m[2].toLowerCase();
-      yield { type: 'open', name, attrs: parseAttrs(m[3] ?? ''), selfClosing: m[4] === '/' || VOID_ELEMENTS.has(name) };
-      if ((name === 'script' || name === 'style') && m[4] !== '/') rawUntil = name;
-    }
-  }
-  if (!rawUntil && last < html.length) yield { type: 'text', text: decodeHTML(html.slice(last)) };
+export function tokenize(html: string): HtmlToken[] {
+  const tokens: HtmlToken[] = [];
+  let raw = false;
+  new Parser(
+    {
+      onopentag(name, attrs) {
+        tokens.push({ type: 'open', name, attrs, selfClosing: false });
+        raw = name === 'script' || name === 'style';
+      },
+      // A void element (`<br>`) or a self-closed one (`<td/>`) is closed by the parser at once: it never holds content.
+      onclosetag(name, implied) {
+        raw = false;
+        const last = tokens.at(-1);
+        if (!implied) tokens.push({ type: 'close', name });
+        else if (last?.type === 'open' && last.name === name) last.selfClosing = true;
+      },
+      // The parser may hand one run of text over in pieces: it stays one token, as a word must.
+      ontext(text) {
+        const last = tokens.at(-1);
+        if (raw) return;
+        if (last?.type === 'text') last.text += text;
+        else tokens.push({ type: 'text', text });
+      },
+    },
+    { recognizeSelfClosing: true },
+  ).end(html);
+  return tokens;
 }
 
 /** Inline `style` → property map (lowercase names, last declaration wins). */

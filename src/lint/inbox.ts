@@ -4,8 +4,8 @@ import type { LintWarning } from './types.ts';
  * What inboxes show before cutting: about 60 characters of subject on a desktop list (a
  * phone shows fewer), and about 90 of preheader. Longer still sends; the end is just unseen.
  */
-export const SUBJECT_VISIBLE = 60;
-export const PREHEADER_VISIBLE = 90;
+const SUBJECT_VISIBLE = 60;
+const PREHEADER_VISIBLE = 90;
 
 export function lintInbox(subject: string, preheader: string): LintWarning[] {
   const warnings: LintWarning[] = [];

@@ -23,9 +23,7 @@ export function lintMessage(msg: LintInput, opts: LintOptions): LintWarning[] {
 }
 
 export { lintContrast, lintDocument, lintImages, lintInbox, lintLinks, lintPhoneWidth, lintUnfilled };
-export { clientSupport, DEFAULT_CLIENTS, type ClientSupportIssue } from './client-support.ts';
+export { clientSupport, type ClientSupportIssue } from './client-support.ts';
 export { adviceFor, clientName, type SupportAdvice } from './client-support-advice.ts';
 export { contrastRatio, parseColor } from './color.ts';
-export { SUBJECT_VISIBLE, PREHEADER_VISIBLE } from './inbox.ts';
-export type { LintInput, LintOptions, LintWarning } from './types.ts';
-export { CLAIM_RULES, claimRules, formatClaim, lintClaims, stripClaimMarkers, type ClaimFinding, type ClaimRule, type ClaimRules } from './claims.ts';
+export { CLAIM_RULES, claimRules, formatClaim, lintClaims, stripClaimMarkers, type ClaimFinding } from './claims.ts';

@@ -5,7 +5,7 @@ import type { MessageKind } from '../course/index.ts';
  * The per-recipient data model: the only names a template may use. Anything else is a
  * build error, so a typo never reaches a reader as a blank.
  */
-export const PLACEHOLDERS: Record<MessageKind, readonly string[]> = {
+const PLACEHOLDERS: Record<MessageKind, readonly string[]> = {
   lesson: ['firstName', 'unsubscribeUrl', 'preferencesUrl'],
   broadcast: ['firstName', 'unsubscribeUrl', 'preferencesUrl'],
   confirm: ['firstName', 'unsubscribeUrl', 'preferencesUrl', 'confirmUrl'],

@@ -64,7 +64,7 @@ export const AUTHOR_ATTRIBUTES: Record<string, string[]> = {
   th: ['colspan', 'rowspan'],
 };
 
-export const AUTHOR_SCHEMES = ['http', 'https', 'mailto', 'tel', 'sms'];
+const AUTHOR_SCHEMES = ['http', 'https', 'mailto', 'tel', 'sms'];
 const IMAGE_SCHEMES = ['https', 'http'];
 
 /** Elements removed together with what they hold: their text is code, a document head or a widget. */

@@ -18,7 +18,7 @@ export interface TextPart {
  * The crisis line, with 988 to call, to text and to chat as links a phone opens directly.
  * The links sit on words already in the sentence, so the text reads the same in both parts.
  */
-export const CRISIS_PARTS: readonly TextPart[] = [
+const CRISIS_PARTS: readonly TextPart[] = [
   { text: 'If you are in crisis or thinking about suicide, ' },
   { text: 'call', href: 'tel:988' },
   { text: ' or ' },

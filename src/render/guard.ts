@@ -35,9 +35,10 @@ export interface ComplianceCheck {
 }
 
 const collapse = (s: string) => s.replace(/\s+/g, ' ').trim();
+const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
 
 /** What a reader could see in the HTML: no head, styles or comments; entities decoded. */
-export function visibleText(html: string): string {
+function visibleText(html: string): string {
   const body = html
     .replace(/<head[\s\S]*?<\/head>/i, ' ')
     .replace(/<(style|script)[\s\S]*?<\/\1>/gi, ' ')
@@ -90,12 +91,7 @@ export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): Comp
 export function contentChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
   const htmlText = visibleText(msg.html);
   const text = collapse(msg.text);
-  const both = (needle: string) => {
-    const n = collapse(needle);
-    const where = [htmlText.includes(n) ? '' : 'HTML', text.includes(n) ? '' : 'plain text'].filter(Boolean);
-    return where;
-  };
-  const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
+  const both = (needle: string) => [htmlText.includes(collapse(needle)) ? '' : 'HTML', text.includes(collapse(needle)) ? '' : 'plain text'].filter(Boolean);
   const checks: ComplianceCheck[] = [];
 
   checks.push({ rule: 'plain-text', ok: text.length > 0, why: text.length > 0 ? 'a plain-text part is present' : 'the plain-text part is missing or empty' });
@@ -187,7 +183,6 @@ function recipientRules(msg: RenderedParts, ctx: GuardContext, failuresOnly: boo
   // The send path, every message: nothing failed, so no sentences are written for it.
   if (failuresOnly && unsubHtml && unsubText && surelyWithinBudget) return [];
 
-  const missingIn = (where: string[]) => (where.length ? ` — missing in ${where.join(' and ')}` : '');
   const checks: ComplianceCheck[] = [];
   checks.push({
     rule: 'unsubscribe',

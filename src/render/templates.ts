@@ -16,7 +16,7 @@ export interface EmailTemplates {
   confirmSubscriptionMjml: (props: ConfirmSubscriptionProps) => string;
 }
 
-export const PACKAGE_EMAILS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../emails');
+const PACKAGE_EMAILS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../emails');
 
 /** The project's `emails/` when it has one, otherwise the templates shipped with coursemail. */
 export function emailsDir(root: string): string {

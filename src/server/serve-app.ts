@@ -28,30 +28,11 @@ export interface ServeAppOptions {
  */
 export async function openServeApp(opts: ServeAppOptions) {
   const clock = opts.clock ?? (() => new Date());
-  const publicApp = createPublicApp({
-    store: opts.store,
-    config: opts.config,
-    secret: opts.secret,
-    clock,
-    series: opts.series,
-    trustProxy: opts.trustProxy,
-    outboxDir: join(opts.root, 'outbox'),
-  });
+  const publicApp = createPublicApp({ ...opts, clock, outboxDir: join(opts.root, 'outbox') });
   const webhooks = opts.webhookSecret
     ? createWebhookApp({ store: opts.store, secret: opts.webhookSecret, clock, log: opts.webhookLog ?? (() => undefined) })
     : undefined;
-  const console_ = opts.config.admins?.length
-    ? await openConsole({
-        root: opts.root,
-        store: opts.store,
-        config: opts.config,
-        secret: opts.secret,
-        clock,
-        trustProxy: opts.trustProxy,
-        log: opts.log,
-        ...opts.console,
-      })
-    : undefined;
+  const console_ = opts.config.admins?.length ? await openConsole({ ...opts, clock, ...opts.console }) : undefined;
   return {
     webhooks: webhooks !== undefined,
     console: console_ !== undefined,

@@ -1,8 +1,8 @@
 import type { ComplaintRate } from './types.ts';
 
 /** Gmail and Yahoo bulk-sender rules: stay under 0.1 %, never reach 0.3 %. */
-export const COMPLAINT_WARN_ABOVE = 0.001;
-export const COMPLAINT_LIMIT = 0.003;
+const COMPLAINT_WARN_ABOVE = 0.001;
+const COMPLAINT_LIMIT = 0.003;
 
 export function complaintRate(complained: number, delivered: number, sent: number): ComplaintRate {
   const basis = delivered > 0 ? 'delivered' : 'sent';

@@ -4,7 +4,7 @@
  */
 export { statusReport } from './report.ts';
 export { readStatus, type StatusSource } from './source.ts';
-export { complaintRate, COMPLAINT_LIMIT, COMPLAINT_WARN_ABOVE } from './complaint-rate.ts';
-export { formatStatus, complaintLine, percent, COLUMNS } from './table.ts';
-export { unreported, LEGEND } from './reach.ts';
+export { complaintRate } from './complaint-rate.ts';
+export { formatStatus, complaintLine, COLUMNS } from './table.ts';
+export { LEGEND } from './reach.ts';
 export type * from './types.ts';

@@ -5,33 +5,15 @@ import type { BroadcastStatus, DeliveryTally, Figures, LessonStatus, SeriesStatu
 const ZERO: Figures = { sent: 0, delivered: 0, bounced: 0, complained: 0, unsubscribed: 0, failed: 0, due: 0, scheduled: 0, sending: 0, cancelled: 0 };
 
 function figures(t: DeliveryTally, unsubscribed: number | null): Figures {
-  return {
-    sent: t.sent,
-    delivered: t.delivered,
-    bounced: t.bounced,
-    complained: t.complained,
-    unsubscribed,
-    failed: t.failed,
-    due: t.due,
-    scheduled: t.queued - t.due,
-    sending: t.sending,
-    cancelled: t.cancelled,
-  };
+  const { sent, delivered, bounced, complained, failed, due, sending, cancelled } = t;
+  return { sent, delivered, bounced, complained, unsubscribed, failed, due, scheduled: t.queued - t.due, sending, cancelled };
 }
 
+/** Figures summed; `unsubscribed` stays null (no honest figure) if either side has none. */
 function add(a: Figures, b: Figures): Figures {
-  return {
-    sent: a.sent + b.sent,
-    delivered: a.delivered + b.delivered,
-    bounced: a.bounced + b.bounced,
-    complained: a.complained + b.complained,
-    unsubscribed: a.unsubscribed === null || b.unsubscribed === null ? null : a.unsubscribed + b.unsubscribed,
-    failed: a.failed + b.failed,
-    due: a.due + b.due,
-    scheduled: a.scheduled + b.scheduled,
-    sending: a.sending + b.sending,
-    cancelled: a.cancelled + b.cancelled,
-  };
+  const sum = { ...a, unsubscribed: a.unsubscribed === null || b.unsubscribed === null ? null : a.unsubscribed + b.unsubscribed };
+  for (const k of ['sent', 'delivered', 'bounced', 'complained', 'failed', 'due', 'scheduled', 'sending', 'cancelled'] as const) sum[k] = a[k] + b[k];
+  return sum;
 }
 
 /**

@@ -5,7 +5,7 @@ import { CoursemailError } from '../shared/index.ts';
 import { signingSecret } from './secret.ts';
 
 /** Under `data/`, which git ignores: the local store lives there too. */
-export const DEV_SECRET_FILE = 'data/dev-secret';
+const DEV_SECRET_FILE = 'data/dev-secret';
 
 export interface DevSecret {
   secret: string;

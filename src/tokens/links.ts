@@ -2,7 +2,7 @@ import { publicId } from './public-id.ts';
 import { signToken } from './token.ts';
 
 /** How long a confirmation link stays valid. */
-export const CONFIRM_TTL_SECONDS = 7 * 24 * 3600;
+const CONFIRM_TTL_SECONDS = 7 * 24 * 3600;
 
 /** The per-recipient URLs every footer and the List-Unsubscribe header carry. */
 export function subscriberLinks(publicUrl: string, secret: string, subscriberId: string) {

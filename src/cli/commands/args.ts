@@ -1,3 +1,6 @@
+import { CoursemailError } from '../../shared/index.ts';
+import { normalizeEmail } from '../../subscribers/normalize-email.ts';
+
 /** Flags shared by many commands. */
 export const rootArg = {
   root: { type: 'string', description: 'project root (holds coursemail.config.json, series/, emails/)', default: '.' },
@@ -12,4 +15,11 @@ export function repeated(rawArgs: readonly string[], name: string): string[] {
     else if (arg.startsWith(`--${name}=`)) values.push(arg.slice(name.length + 3));
   }
   return values;
+}
+
+/** An EMAIL argument, normalized; a clear error when it is not a usable address. */
+export function emailArg(value: string | undefined): string {
+  const r = normalizeEmail(value ?? '');
+  if ('problem' in r) throw new CoursemailError('args.email', `"${value ?? ''}" is not an address coursemail can use: ${r.problem.message}.`);
+  return r.email;
 }

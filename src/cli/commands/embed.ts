@@ -8,7 +8,7 @@ import type { CliIO } from '../output.ts';
 import { rootArg } from './args.ts';
 
 /** The same field names the hosted form uses (src/server/public/pages.ts). */
-export function embedSnippet(publicUrl: string, seriesId: string, title: string): string {
+function embedSnippet(publicUrl: string, seriesId: string, title: string): string {
   const action = escapeHtml(`${publicUrl.replace(/\/+$/, '')}/subscribe/${encodeURIComponent(seriesId)}`);
   return `<!-- coursemail sign-up form: ${escapeHtml(title)}. Plain HTML; nothing is loaded from anywhere else. -->
 <form method="post" action="${action}" accept-charset="utf-8">

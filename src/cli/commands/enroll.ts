@@ -1,9 +1,8 @@
 import { defineCommand } from 'citty';
 import { CoursemailError } from '../../shared/index.ts';
-import { normalizeEmail } from '../../subscribers/index.ts';
 import type { CliIO } from '../output.ts';
-import { rootArg } from './args.ts';
-import { openListRuntime, pickSeries } from './subscribers.ts';
+import { emailArg, rootArg } from './args.ts';
+import { pickSeries, withRuntime } from './subscribers.ts';
 
 /** `enroll EMAIL --series ID`: an active subscriber starts a series; lesson 1 is due at once. */
 export const enrollCommand = (io: CliIO) =>
@@ -14,15 +13,12 @@ export const enrollCommand = (io: CliIO) =>
       email: { type: 'positional', description: 'email address', required: true },
       series: { type: 'string', description: 'series id', required: true },
     },
-    run: async ({ args }) => {
-      const rt = await openListRuntime(args.root);
-      try {
+    run: ({ args }) =>
+      withRuntime(args.root, async (rt) => {
         const seriesId = pickSeries(rt, args.series, true)!;
-        const normalized = normalizeEmail(args.email);
-        if ('problem' in normalized) throw new CoursemailError('args.email', `"${args.email}": ${normalized.problem.message}.`);
-        const s = await rt.store.subscribers.findByEmail(normalized.email);
-        if (!s)
-          throw new CoursemailError('subscribers.none', `No subscriber with the address ${normalized.email}. Add one with \`coursemail subscribers add\`.`);
+        const email = emailArg(args.email);
+        const s = await rt.store.subscribers.findByEmail(email);
+        if (!s) throw new CoursemailError('subscribers.none', `No subscriber with the address ${email}. Add one with \`coursemail subscribers add\`.`);
         if (s.status !== 'active') {
           throw new CoursemailError(
             'enroll.status',
@@ -38,8 +34,5 @@ export const enrollCommand = (io: CliIO) =>
             : `${s.email}: already enrolled in ${seriesId} (${enrollment.status}${enrollment.pausedAt ? ', paused' : ''}).`,
         );
         return 0;
-      } finally {
-        await rt.close();
-      }
-    },
+      }),
   });

@@ -104,20 +104,7 @@ export const newCommand = (io: CliIO) =>
       'merge-below': { type: 'string', description: 'a headed section under this many words joins a neighbour (default 40; 0 never merges)' },
       force: { type: 'boolean', description: 'replace an existing series/<id>/', default: false },
     },
-    run: ({ args }) =>
-      runNew(
-        {
-          root: args.root,
-          id: args.id,
-          from: args.from,
-          every: args.every,
-          engine: args.engine,
-          words: args.words,
-          mergeBelow: args['merge-below'],
-          force: args.force,
-        },
-        io,
-      ),
+    run: ({ args }) => runNew({ ...args, mergeBelow: args['merge-below'] }, io),
   });
 
 export default newCommand(processIO);

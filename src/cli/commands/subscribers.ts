@@ -14,14 +14,13 @@ import {
   forgetSubscriber,
   importReaders,
   nameProblem,
-  normalizeEmail,
   queueConfirmations,
   sanitizeName,
   validateTimezone,
   type ImportProgress,
 } from '../../subscribers/index.ts';
 import { processIO, type CliIO } from '../output.ts';
-import { rootArg } from './args.ts';
+import { emailArg, rootArg } from './args.ts';
 
 /**
  * What the subscriber commands (and `serve`, `enroll`) need: config, the store and the
@@ -61,13 +60,7 @@ export function pickSeries(rt: ListRuntime, given: string | undefined, required:
   return null;
 }
 
-function emailArg(value: string | undefined): string {
-  const r = normalizeEmail(value ?? '');
-  if ('problem' in r) throw new CoursemailError('args.email', `"${value ?? ''}" is not an address coursemail can use: ${r.problem.message}.`);
-  return r.email;
-}
-
-async function withRuntime<T>(root: string, body: (rt: ListRuntime) => Promise<T>): Promise<T> {
+export async function withRuntime<T>(root: string, body: (rt: ListRuntime) => Promise<T>): Promise<T> {
   const rt = await openListRuntime(root);
   try {
     return await body(rt);

@@ -2,15 +2,8 @@ import { resolve } from 'node:path';
 import { defineCommand } from 'citty';
 import { CoursemailError } from '../../shared/index.ts';
 import { emailHash, openStore, storeOptionsFromEnv, type Store } from '../../store/index.ts';
-import { normalizeEmail } from '../../subscribers/index.ts';
 import type { CliIO } from '../output.ts';
-import { rootArg } from './args.ts';
-
-function emailArg(value: string | undefined): string {
-  const r = normalizeEmail(value ?? '');
-  if ('problem' in r) throw new CoursemailError('args.email', `"${value ?? ''}" is not an address coursemail can use: ${r.problem.message}.`);
-  return r.email;
-}
+import { emailArg, rootArg } from './args.ts';
 
 async function withStore<T>(root: string, body: (store: Store) => Promise<T>): Promise<T> {
   const store = await openStore(storeOptionsFromEnv(process.env, resolve(root)));

@@ -84,17 +84,8 @@ export const workerCommand = (io: CliIO) =>
           // Plan once, then every loop drains the queue together.
           const enqueued = await workers[0]!.plan();
           const drained = await Promise.all(workers.map((w) => w.drain()));
-          const s = drained.reduce<RunSummary>(
-            (a, b) => ({
-              enqueued: a.enqueued + b.enqueued,
-              sent: a.sent + b.sent,
-              failed: a.failed + b.failed,
-              retried: a.retried + b.retried,
-              held: a.held + b.held,
-              batches: a.batches + b.batches,
-            }),
-            { enqueued, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 },
-          );
+          const s: RunSummary = { enqueued, sent: 0, failed: 0, retried: 0, held: 0, batches: 0 };
+          for (const d of drained) for (const k of Object.keys(s) as (keyof RunSummary)[]) s[k] += d[k];
           io.out(`done: ${s.enqueued} lessons scheduled, ${s.sent} sent, ${s.failed} failed, ${s.retried} to retry${heldNote(s.held)}`);
         } else {
           io.out(`worker ${rt.owner} running (transport: ${rt.transport.name}${loops}); Ctrl-C to stop`);

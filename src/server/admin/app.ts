@@ -40,20 +40,17 @@ export function createConsoleApp(deps: ConsoleDeps): Hono<ConsoleEnv> {
   app.use('/admin/*', gate(deps));
   app.use('/admin', gate(deps));
 
-  app.post('/admin/sign-out', async (c) => {
+  // This browser's session, or every session of this admin.
+  const signOut = (everywhere: boolean) => async (c: Context<ConsoleEnv>) => {
     const admin = c.get('admin');
-    await deps.store.admin.endSession(admin.sessionHash);
-    await deps.store.admin.audit({ actor: admin.email, action: 'sign-out', detail: 'this session' }, deps.clock());
+    const n = everywhere ? await deps.store.admin.endSessionsOf(admin.email) : await deps.store.admin.endSession(admin.sessionHash);
+    const detail = everywhere ? `everywhere (${n} session${n === 1 ? '' : 's'})` : 'this session';
+    await deps.store.admin.audit({ actor: admin.email, action: 'sign-out', detail }, deps.clock());
     dropCookie(c, SESSION_COOKIE);
     return c.redirect('/admin/sign-in', 303);
-  });
-  app.post('/admin/sign-out/everywhere', async (c) => {
-    const admin = c.get('admin');
-    const n = await deps.store.admin.endSessionsOf(admin.email);
-    await deps.store.admin.audit({ actor: admin.email, action: 'sign-out', detail: `everywhere (${n} session${n === 1 ? '' : 's'})` }, deps.clock());
-    dropCookie(c, SESSION_COOKIE);
-    return c.redirect('/admin/sign-in', 303);
-  });
+  };
+  app.post('/admin/sign-out', signOut(false));
+  app.post('/admin/sign-out/everywhere', signOut(true));
   auditRoutes(app, deps);
   readerRoutes(app, deps);
   importRoutes(app, deps);

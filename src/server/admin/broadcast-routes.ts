@@ -15,17 +15,13 @@ import type { Project } from '../../build/index.ts';
 import type { Transport } from '../../send/transport.ts';
 import type { BroadcastDraftFields, StoredBroadcastDraft } from '../../store/index.ts';
 import { actionError } from '../preview/action-error.ts';
-import { confirmPage, sendFacts, isLive, POLL_SCRIPT, stateLabel, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
+import { confirmPage, sendFacts, isLive, n, POLL_SCRIPT, stateLabel, testConfirmInput, when, type ConfirmPageInput } from '../preview/broadcast-pages.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { PREVIEW_STYLE } from '../preview/layout.ts';
+import { PAGE_CSP, PREVIEW_STYLE } from '../preview/layout.ts';
 import type { ConsoleDeps, ConsoleEnv } from './deps.ts';
 import { EDITOR_SCRIPT, EDITOR_STYLE, editorPage, EMPTY_FIELDS, fieldsOf, previewPanel } from './broadcast-editor.ts';
 import { adminPage } from './layout.ts';
 
-/** As the preview's pages: only our own inline script; the email's frame is sandboxed without scripts. */
-const PAGE_CSP =
-  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
-const n = (v: number) => v.toLocaleString('en-US');
 const unfinished = (s: BroadcastStatus | undefined) => s?.state === 'scheduled' || s?.state === 'sending';
 
 type Deps = Pick<ConsoleDeps, 'store' | 'clock' | 'courses' | 'project' | 'transport'>;
@@ -268,24 +264,8 @@ ${files.length ? html`<ul data-testid="files">${files.map((s) => html`<li><a hre
     if (!d) return problemPage(c, 404, 'No such draft', 'This draft does not exist.');
     const draft = await renderStoredDraft(project, d);
     const to = c.get('admin').email;
-    const subject = `[TEST] ${draft.parsed?.subject ?? ''}`;
-    const input: ConfirmPageInput = {
-      slug: d.slug,
-      base: `/admin/drafts/${d.id}`,
-      list: '/admin/drafts',
-      action: 'test',
-      title: `Send a test of “${draft.parsed?.subject ?? d.slug}”?`,
-      facts: [
-        ['Subject', subject, 'confirm-subject'],
-        ['Recipients', html`<b data-testid="confirm-count">1</b> (${to}, you)`],
-        ['Filled for', 'a sample reader named Maya; links are samples that unsubscribe nobody'],
-        ['Transport', project.config.transport],
-      ],
-      hidden: { hash: draft.hash },
-      confirmText: `Yes, send “${subject}” to ${to}`,
-      button: `Send the test to ${to}`,
-      guard: csrfAction(c),
-    };
+    const page = { slug: d.slug, base: `/admin/drafts/${d.id}`, list: '/admin/drafts', guard: csrfAction(c) };
+    const input = testConfirmInput(draft, project.config.transport, to, `${to}, you`, page);
     if (!draft.built) input.refusal = { reason: `Not sendable: the draft does not pass the checks.`, problems: draft.problems };
     return show(c, input.title, confirmPage(input), input.refusal ? 409 : 200);
   });

@@ -34,7 +34,7 @@ function countLines(bytes: Buffer): number {
   return Math.max(0, n + (bytes.length && bytes[bytes.length - 1] !== 0x0a ? 1 : 0) - 1);
 }
 
-export const importSummary = (r: Omit<ReadersImport, 'needConfirmation'>) =>
+const importSummary = (r: Omit<ReadersImport, 'needConfirmation'>) =>
   `${r.rows} rows read: ${r.imported} imported (${r.active} active, ${r.pending} pending, ${r.queued} confirmation${r.queued === 1 ? '' : 's'} queued), ${r.duplicates} duplicates, ${r.suppressed} suppressed and ${r.left} who had left skipped, ${r.bad.length} bad`;
 
 /**

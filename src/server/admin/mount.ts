@@ -5,7 +5,7 @@
  */
 const URL_ATTRIBUTES = /(\s(?:href|src|action|data-src|data-base|data-poll)=")\/(?!\/)/g;
 
-export function prefixPage(markup: string, csrf: string, nav: string): string {
+function prefixPage(markup: string, csrf: string, nav: string): string {
   return markup
     .replace(URL_ATTRIBUTES, '$1/admin/')
     .replace(/new EventSource\('\//g, "new EventSource('/admin/")
@@ -16,7 +16,7 @@ export function prefixPage(markup: string, csrf: string, nav: string): string {
     .replace(/<\/header>/, `${nav}</header>`);
 }
 
-export function stripPrefix(url: URL): string {
+function stripPrefix(url: URL): string {
   const rest = url.pathname.slice('/admin'.length);
   return (rest === '' ? '/' : rest) + url.search;
 }

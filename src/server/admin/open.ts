@@ -45,14 +45,9 @@ export async function openConsole(
     dev: { store: opts.store, kick: () => undefined, deliveryRowId: (id) => rowIdOf(opts.secret, 'delivery', id) },
   });
   const app = createConsoleApp({
-    store: opts.store,
-    config: opts.config,
-    secret: opts.secret,
+    ...opts,
     clock,
     transport,
-    trustProxy: opts.trustProxy,
-    log: opts.log,
-    limits: opts.limits,
     preview,
     project: () => builder.project,
     courses: () => [...builder.series.values()].flatMap((v) => (v.built ? [v.built.course] : [])),

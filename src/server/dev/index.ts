@@ -55,7 +55,7 @@ export interface RunningDev {
  * ever sees a message, and a loopback publicUrl is this machine anyway: both point at this
  * server, whatever port it got. A real transport with a public publicUrl keeps it.
  */
-export function linksTarget(config: Pick<Config, 'transport' | 'publicUrl'>, serverUrl: string): string {
+function linksTarget(config: Pick<Config, 'transport' | 'publicUrl'>, serverUrl: string): string {
   if (config.transport === 'outbox') return serverUrl;
   let host = '';
   try {
@@ -185,12 +185,9 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
 
     const allowedHosts = () => [...new Set([...configHosts(builder.project?.config), ...(opts.allowedHosts ?? [])])];
     preview = await startPreview({
+      ...opts,
       root,
-      host: opts.host,
-      port: opts.port,
-      allowRemote: opts.allowRemote,
       allowedHosts,
-      watch: opts.watch,
       builder,
       // Test sends from the preview use the config as it is now, with the same environment.
       transport: () => configuredTransport(configNow(), root, env, messageIdSeed),
@@ -233,6 +230,3 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     throw err;
   }
 }
-
-export { liveCatalog, type LiveCatalog } from './live-catalog.ts';
-export { WorkerLoop } from './worker-loop.ts';

@@ -11,7 +11,7 @@ import { FormGuard, sameOriginPost } from './csrf.ts';
 import { clientSupportCard, EMAIL_PAGE_SCRIPT, emailPage, headersPanel } from './email-page.ts';
 import { frameDocument, isScheme } from './frame.ts';
 import { html, type SafeHtml } from '../html.ts';
-import { page } from './layout.ts';
+import { page, PAGE_CSP } from './layout.ts';
 import { Notices } from './notices.ts';
 import { claimsOf, resolveMessage, seriesRef, type MessageRef } from './messages.ts';
 import { OUTBOX_PAGE_SCRIPT, outboxMessagePage, outboxPage, readOutboxMessage } from './outbox-page.ts';
@@ -34,9 +34,7 @@ export interface PreviewAppOptions {
   dev?: DevHooks;
 }
 
-/** Pages: scripts only our own inline ones; frames: the email, with no script at all. */
-const PAGE_CSP =
-  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+/** Frames: the email, with no script at all. */
 const FRAME_CSP = "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'";
 
 /** The preview's forms hold a few short fields. */
@@ -91,6 +89,12 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
       '',
       404,
     );
+  /** An email's HTML as the sandboxed frame shows it, in the colour scheme asked for. */
+  const frame = (c: Context, email: string) => {
+    const scheme = c.req.query('scheme');
+    c.header('Content-Security-Policy', FRAME_CSP);
+    return c.html(frameDocument(email, isScheme(scheme) ? scheme : 'light'));
+  };
   const sampleOf = (c: Context): SampleId => {
     const s = c.req.query('sample');
     return isSampleId(s) ? s : 'named';
@@ -142,10 +146,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   const messageFrame = (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
     if (!msg?.built || !builder.project) return c.text('Not built', 404);
-    const filled = fillMessage(msg.built.message, sampleRecipient(builder.project.config, sampleOf(c)));
-    const scheme = c.req.query('scheme');
-    c.header('Content-Security-Policy', FRAME_CSP);
-    return c.html(frameDocument(filled.html, isScheme(scheme) ? scheme : 'light'));
+    return frame(c, fillMessage(msg.built.message, sampleRecipient(builder.project.config, sampleOf(c))).html);
   };
   const supportFragment = (c: Context, ref: MessageRef | undefined) => {
     const msg = ref && resolveMessage(builder, ref);
@@ -181,10 +182,7 @@ export function createPreviewApp(opts: PreviewAppOptions): Hono {
   });
   app.get('/outbox/:file/frame', async (c) => {
     const mail = await readOutboxMessage(builder.root, c.req.param('file'));
-    if (!mail?.html) return c.text('No HTML part', 404);
-    const scheme = c.req.query('scheme');
-    c.header('Content-Security-Policy', FRAME_CSP);
-    return c.html(frameDocument(mail.html, isScheme(scheme) ? scheme : 'light'));
+    return mail?.html ? frame(c, mail.html) : c.text('No HTML part', 404);
   });
 
   app.get('/events', (c) =>

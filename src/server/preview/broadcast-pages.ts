@@ -1,4 +1,4 @@
-import type { BroadcastStatus, SendPlan } from '../../broadcast/index.ts';
+import type { BroadcastDraft, BroadcastStatus, SendPlan } from '../../broadcast/index.ts';
 import type { Problem } from '../../shared/index.ts';
 import type { BroadcastView } from './broadcasts.ts';
 import type { FormGuard } from './csrf.ts';
@@ -6,7 +6,8 @@ import { html, type SafeHtml } from '../html.ts';
 import { problemList } from './layout.ts';
 
 export const when = (d: Date | null | undefined) => (d ? `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC` : 'an unknown time');
-const n = (v: number) => v.toLocaleString('en-US');
+/** A count as the pages write it: 12,345. */
+export const n = (v: number) => v.toLocaleString('en-US');
 
 /** "draft", "scheduled 2026-12-01 09:00 UTC", "sending 3/10", "sent 10/10 at 2026-12-01 09:02 UTC", "cancelled (4/10 sent)". */
 export function stateLabel(s: BroadcastStatus | undefined): string {
@@ -126,6 +127,31 @@ export interface ConfirmPageInput {
   /** The broadcast's page, which the form posts under (default `/broadcasts/<slug>`), and the list it is in. */
   base?: string;
   list?: string;
+}
+
+/** A test send's confirmation, the same in the preview and the console: one sample-filled copy to `to` (`who` names them). */
+export function testConfirmInput(
+  draft: BroadcastDraft,
+  transport: string,
+  to: string | undefined,
+  who: string,
+  page: Pick<ConfirmPageInput, 'slug' | 'guard' | 'base' | 'list'>,
+): ConfirmPageInput {
+  const subject = `[TEST] ${draft.parsed?.subject ?? ''}`;
+  return {
+    ...page,
+    action: 'test',
+    title: `Send a test of “${draft.parsed?.subject ?? page.slug}”?`,
+    facts: [
+      ['Subject', subject, 'confirm-subject'],
+      ['Recipients', html`<b data-testid="confirm-count">1</b> (${who})`],
+      ['Filled for', 'a sample reader named Maya; links are samples that unsubscribe nobody'],
+      ['Transport', transport],
+    ],
+    hidden: { hash: draft.hash },
+    confirmText: `Yes, send “${subject}” to ${to}`,
+    button: `Send the test to ${to}`,
+  };
 }
 
 /** The facts a send's confirmation shows, the same in the preview and the console; `nextStep` says what the send will be. */

@@ -15,7 +15,7 @@ import {
 import type { Transport } from '../../send/transport.ts';
 import type { Store } from '../../store/index.ts';
 import { actionError } from './action-error.ts';
-import { broadcastsTable, confirmPage, sendFacts, POLL_SCRIPT, sendingCard, when, type ConfirmPageInput } from './broadcast-pages.ts';
+import { broadcastsTable, confirmPage, n, sendFacts, POLL_SCRIPT, sendingCard, testConfirmInput, when, type ConfirmPageInput } from './broadcast-pages.ts';
 import type { FormGuard } from './csrf.ts';
 import { html, type SafeHtml } from '../html.ts';
 import type { Notices } from './notices.ts';
@@ -50,8 +50,6 @@ export interface BroadcastRoutesContext {
   transport: () => Transport;
   render: (c: Context, title: string, body: SafeHtml, opts?: { script?: string; status?: PageStatus }) => Response | Promise<Response>;
 }
-
-const n = (v: number) => v.toLocaleString('en-US');
 
 /** Newest broadcast per slug with its counts; undefined without a store (a bare preview). */
 export async function statusesOf(ctx: Pick<BroadcastRoutesContext, 'builder' | 'hooks' | 'now'>): Promise<Map<string, BroadcastStatus> | undefined> {
@@ -231,22 +229,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
       return message(c, 404, 'No such broadcast', `There is no broadcasts/${c.req.param('name')}.md${project ? '' : ', or the project does not load'}.`);
     const draft = await loadBroadcast(project, slug);
     const to = project.config.testAddress;
-    const subject = `[TEST] ${draft.parsed?.subject ?? ''}`;
-    const input: ConfirmPageInput = {
-      slug,
-      action: 'test',
-      title: `Send a test of “${draft.parsed?.subject ?? slug}”?`,
-      facts: [
-        ['Subject', subject, 'confirm-subject'],
-        ['Recipients', html`<b data-testid="confirm-count">1</b> (${to ?? 'no testAddress in coursemail.config.json'})`],
-        ['Filled for', 'a sample reader named Maya; links are samples that unsubscribe nobody'],
-        ['Transport', project.config.transport],
-      ],
-      hidden: { hash: draft.hash },
-      confirmText: `Yes, send “${subject}” to ${to}`,
-      button: `Send the test to ${to}`,
-      guard,
-    };
+    const input = testConfirmInput(draft, project.config.transport, to, to ?? 'no testAddress in coursemail.config.json', { slug, guard });
     if (!draft.built) input.refusal = { reason: `Not sendable: ${draft.file} does not pass the checks.`, problems: draft.problems };
     else if (!to) input.refusal = { reason: 'No test address: set "testAddress" in coursemail.config.json.', problems: [] };
     return ctx.render(c, input.title, confirmPage(input), { status: input.refusal ? 409 : 200 });

@@ -1,4 +1,4 @@
-import { buildSeries, messageProblems, renderChecked, type BuiltSeries, type BuiltStep, type Project } from '../../build/index.ts';
+import { buildSeries, lessonSource, messageProblems, renderChecked, type BuiltSeries, type BuiltStep, type Project } from '../../build/index.ts';
 import { sourcesHash } from '../../build/sources.ts';
 import { loadSeries } from '../../content/index.ts';
 import type { Step } from '../../course/types.ts';
@@ -32,22 +32,7 @@ export async function rebuildSeries(project: Project, id: string, prev: BuiltSer
         steps.push({ ...old, step });
         continue;
       }
-      const built = await renderChecked(
-        project,
-        {
-          engine: course.engine,
-          seriesTitle: course.title,
-          sender: course.sender,
-          stepCount: course.steps.length,
-          kind: 'lesson',
-          subject: step.subject,
-          preheader: step.preheader,
-          body: step.body,
-          cta: step.cta,
-          step: step.step,
-        },
-        step,
-      );
+      const built = await renderChecked(project, lessonSource(course, step), step);
       problems.push(...messageProblems(built, step.file));
       steps.push({ ...built, step });
     }

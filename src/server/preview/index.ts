@@ -81,8 +81,6 @@ export function configHosts(config: { publicUrl: string; allowedHosts?: readonly
   return [...own, ...(config.allowedHosts ?? [])];
 }
 
-export { createPreviewApp, type PreviewAppOptions } from './app.ts';
-export type { DevHooks } from './broadcast-routes.ts';
-export { PreviewBuilder, type RebuildPlan, type SeriesView } from './state.ts';
+export { createPreviewApp } from './app.ts';
+export { PreviewBuilder } from './state.ts';
 export { planFor, watchProject } from './watch.ts';
-export { resolveMessage, type MessageRef, type ResolvedMessage } from './messages.ts';

@@ -2,6 +2,10 @@ import { formatProblem, type Problem } from '../../shared/index.ts';
 import { html, raw, type SafeHtml } from '../html.ts';
 
 /** Also beside the console's own layout on its pages that show an email's findings. */
+/** Pages (the preview's and the console's): scripts only our own inline ones; the email's frame is sandboxed without scripts. */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; frame-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'";
+
 export const PREVIEW_STYLE = `
 :root { --ink:#1f2933; --muted:#616e7c; --line:#d9e2ec; --bg:#f5f7fa; --ok:#17663a; --bad:#b42318; --warn:#8a5300; --accent:#0b5cad; font: 15px/1.5 -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }

@@ -10,9 +10,9 @@ import { DELIVERY_HEADER } from '../../deliver/index.ts';
 /** Only names the outbox transport writes: no path separators, so no way out of the folder. */
 const EML = /^[A-Za-z0-9][A-Za-z0-9._=-]*\.eml$/;
 
-export const outboxDir = (root: string) => join(root, 'outbox');
+const outboxDir = (root: string) => join(root, 'outbox');
 
-export function isOutboxFile(name: string): boolean {
+function isOutboxFile(name: string): boolean {
   return EML.test(name) && !name.includes('..');
 }
 

@@ -44,7 +44,7 @@ const cells = (f: Figures, na: Unreported) =>
   );
 const head = (first: SafeHtml) => html`<tr>${first}${COLUMNS.map((c) => html`<th class="n">${c}</th>`)}</tr>`;
 
-export function statusBody(report: StatusReport): SafeHtml {
+function statusBody(report: StatusReport): SafeHtml {
   const at = report.at.slice(0, 16).replace('T', ' ');
   const series = report.series.map(
     (s) => html`<h2>${s.title ? html`${s.title} <span class="muted small">${s.seriesId}</span>` : html`Series ${s.seriesId}`}</h2>

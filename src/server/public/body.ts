@@ -14,7 +14,7 @@ const TYPES: Record<string, BodyKind> = {
 };
 
 /** The media type alone, lower-cased (`text/plain; charset=utf-8` → `text/plain`). */
-export function mediaType(req: Request): string {
+function mediaType(req: Request): string {
   return (req.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 

@@ -18,7 +18,7 @@ export function publicContext(deps: PublicDeps): PublicContext {
 }
 
 /** A JSON client gets JSON back; a browser gets a page. */
-export const wantsJson = (c: Context) =>
+const wantsJson = (c: Context) =>
   (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json') ||
   ((c.req.header('accept') ?? '').includes('application/json') && !(c.req.header('accept') ?? '').includes('text/html'));
 

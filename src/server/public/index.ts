@@ -4,6 +4,5 @@
  * Hono app; the caller starts it with `startHttpServer` (src/server/http.ts).
  */
 export { createPublicApp } from './app.ts';
-export { DEFAULT_LIMITS, type PublicDeps, type PublicLimits, type SeriesInfo } from './deps.ts';
+export type { PublicDeps, PublicLimits, SeriesInfo } from './deps.ts';
 export { CONTENT_SECURITY_POLICY } from './headers.ts';
-export { CHECK_INBOX } from './pages.ts';

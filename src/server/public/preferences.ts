@@ -11,31 +11,28 @@ import { forgottenPage, isNotice, nothingHeld, preferencesPage, type NoticeId } 
  * Form posts redirect back (303) so a reload never repeats them; JSON posts get JSON.
  */
 export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
-  const subscriberOf = (c: Context) => {
+  /** The reader the link names and what is held about them, or the page saying why there is none. */
+  const held = async (c: Context) => {
     const verified = verifyToken('preferences', c.req.param('token') ?? '', ctx.secret, ctx.clock());
-    return verified.ok ? verified.payload.s : null;
+    if (!verified.ok) return respond(c, ctx, 400, 'This link does not work', brokenManageLink(ctx.config.sender.email));
+    const data = await ctx.store.subscribers.dataHeld(verified.payload.s);
+    return data ? { id: verified.payload.s, data } : respond(c, ctx, 410, 'Nothing held', nothingHeld());
   };
-  const broken = (c: Context) => respond(c, ctx, 400, 'This link does not work', brokenManageLink(ctx.config.sender.email));
-  const gone = (c: Context) => respond(c, ctx, 410, 'Nothing held', nothingHeld());
 
   app.get('/p/:token', async (c) => {
-    const id = subscriberOf(c);
-    if (!id) return broken(c);
-    const data = await ctx.store.subscribers.dataHeld(id);
-    if (!data) return gone(c);
+    const h = await held(c);
+    if (h instanceof Response) return h;
     const done = c.req.query('done');
-    return respond(c, ctx, 200, 'Your preferences', preferencesPage(c.req.param('token'), data, ctx.series, { notice: isNotice(done) ? done : undefined }), {
+    return respond(c, ctx, 200, 'Your preferences', preferencesPage(c.req.param('token'), h.data, ctx.series, { notice: isNotice(done) ? done : undefined }), {
       script: true,
     });
   });
 
   app.get('/p/:token/data.json', async (c) => {
-    const id = subscriberOf(c);
-    if (!id) return broken(c);
-    const data = await ctx.store.subscribers.dataHeld(id);
-    if (!data) return gone(c);
+    const h = await held(c);
+    if (h instanceof Response) return h;
     let json = '';
-    for await (const chunk of exportSubscribers(ctx.store, { email: data.subscriber.email, format: 'json' })) json += chunk;
+    for await (const chunk of exportSubscribers(ctx.store, { email: h.data.subscriber.email, format: 'json' })) json += chunk;
     c.header('Content-Disposition', 'attachment; filename="my-data.json"');
     return c.body(json, 200, { 'Content-Type': 'application/json; charset=utf-8' });
   });
@@ -45,10 +42,9 @@ export function preferencesRoutes(app: Hono, ctx: PublicContext): void {
     if (!origin.ok) return origin.response;
     const body = await gateBody(c, ctx);
     if (!body.ok) return body.response;
-    const id = subscriberOf(c);
-    if (!id) return broken(c);
-    const data = await ctx.store.subscribers.dataHeld(id);
-    if (!data) return gone(c);
+    const h = await held(c);
+    if (h instanceof Response) return h;
+    const { id, data } = h;
     const { fields, kind } = body.value;
     const token = c.req.param('token');
     const now = ctx.clock();

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import type { DeliveryStore } from '../../store/index.ts';
 import { classifyResendEvent } from './classify.ts';
-import { readCappedBody, TOO_LARGE } from './read-body.ts';
+import { readCappedBytes, TOO_LARGE } from '../read-body.ts';
 import { verifierClient, verifySignature, webhookSecret } from './verify.ts';
 
 /** Resend's events are a few KB; anything this big is not one of them. */
-export const MAX_WEBHOOK_BODY = 256 * 1024;
+const MAX_WEBHOOK_BODY = 256 * 1024;
 
 export interface WebhookLogEntry {
   level: 'info' | 'warn' | 'error';
@@ -41,11 +41,13 @@ export function createWebhookApp(deps: WebhookDeps): Hono {
   const app = new Hono();
 
   app.post('/webhooks/resend', async (c) => {
-    const body = await readCappedBody(c, maxBytes);
-    if (body === TOO_LARGE) {
+    const bytes = await readCappedBytes(c, maxBytes);
+    if (bytes === TOO_LARGE) {
       deps.log({ level: 'warn', message: `refused a webhook body over ${maxBytes} bytes` });
       return c.json({ error: `body over ${maxBytes} bytes` }, 413);
     }
+    // The signature covers the exact bytes: nothing is parsed or re-encoded before it is checked.
+    const body = bytes.toString('utf8');
     const headers = { id: c.req.header('svix-id'), timestamp: c.req.header('svix-timestamp'), signature: c.req.header('svix-signature') };
     const verified = verifySignature(resend, secret, body, headers);
     if (!verified.ok) {

@@ -3,6 +3,5 @@
  * with the Resend SDK) and turns delivery, bounce, complaint and suppression events into
  * store changes. Mount it on the public server: `app.route('/', createWebhookApp(deps))`.
  */
-export { createWebhookApp, MAX_WEBHOOK_BODY, webhookLogLine, type WebhookDeps, type WebhookLogEntry } from './app.ts';
-export { classifyResendEvent, type Classified } from './classify.ts';
-export { webhookSecret } from './verify.ts';
+export { createWebhookApp, webhookLogLine, type WebhookDeps, type WebhookLogEntry } from './app.ts';
+export { classifyResendEvent } from './classify.ts';
