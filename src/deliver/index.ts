@@ -6,5 +6,5 @@ export { configuredTransport, createTransport, type TransportKind, type Transpor
 export { createOutboxTransport, type OutboxOptions } from './outbox.ts';
 export { createSmtpTransport, type SmtpOptions } from './smtp.ts';
 export { createResendTransport, type ResendTransportOptions } from './resend.ts';
-export { checkOutgoing, DELIVERY_HEADER } from './outgoing.ts';
+export { DELIVERY_HEADER } from './outgoing.ts';
 export { composeMime, processSeed } from './mime.ts';

@@ -1,7 +1,7 @@
 import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
 
 export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** Wider than any UTC offset, so [naive − this, naive + DAY + this) covers a whole local day. */
 const OFFSET_REACH_MS = 18 * 3_600_000;
 

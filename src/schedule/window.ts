@@ -32,7 +32,7 @@ function inWindow(w: WallClock, c: CompiledWindow): boolean {
   return c.days[w.weekday] === true && m >= c.start && m < c.end;
 }
 
-export function describeWindow(window: SendWindow): string {
+function describeWindow(window: SendWindow): string {
   const days = window.days.length === 7 ? 'every day' : window.days.join(', ');
   return `${window.start}–${window.end}, ${days}`;
 }

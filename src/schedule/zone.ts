@@ -5,7 +5,7 @@ import { wallClock, zoneOffsets } from './local-time.ts';
 // Luxon checks a zone by building an Intl formatter (~150 µs); zones repeat across subscribers.
 const validity = new Map<string, boolean>();
 
-export function isValidZone(zone: string): boolean {
+function isValidZone(zone: string): boolean {
   let valid = validity.get(zone);
   if (valid === undefined) {
     valid = IANAZone.isValidZone(zone);
