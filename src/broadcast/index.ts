@@ -5,7 +5,6 @@
 export { loadBroadcast, listBroadcastSlugs, renderBroadcast, slugOf, type BroadcastDraft, type BroadcastSource, type SeriesLookup } from './draft.ts';
 export { draftFileText, exportDraft, renderStoredDraft, slugProblem, storedDraftSource, type ExportResult } from './stored-draft.ts';
 export { broadcastMessages, type BroadcastMessages } from './messages.ts';
-export { countRecipients } from './audience.ts';
 export { planSend, startSend, releaseScheduledBroadcasts, type BroadcastContext, type SendAction, type SendPlan, type StartResult } from './send.ts';
 export { progressOf, broadcastStatuses, cancelBroadcast, type BroadcastProgress, type BroadcastStatus } from './progress.ts';
 export { runBroadcast, type RunBroadcastOptions } from './run.ts';
