@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
 import { logConsent } from './consent.ts';
 import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
@@ -58,6 +58,11 @@ async function resubscribe(
 }
 
 export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
+  const suppress = async (id: string, status: 'bounced' | 'complained', now: Date) => {
+    const key = toId(id);
+    if (key === null) return null;
+    return db.transaction().execute((trx) => suppressSubscriber(trx, key, status, ms(now)));
+  };
   return {
     async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
@@ -238,17 +243,8 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       });
     },
 
-    async markBounced(id, now) {
-      const key = toId(id);
-      if (key === null) return null;
-      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'bounced', ms(now)));
-    },
-
-    async markComplained(id, now) {
-      const key = toId(id);
-      if (key === null) return null;
-      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'complained', ms(now)));
-    },
+    markBounced: (id, now) => suppress(id, 'bounced', now),
+    markComplained: (id, now) => suppress(id, 'complained', now),
 
     async forget(email, now) {
       const hash = emailHash(email);
@@ -258,25 +254,14 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         const row = await byHash(trx, hash);
         // Rows sent to the address without a subscriber (tests, or a previous forget that
         // missed one) are found by address, compared as the hash compares.
-        await trx
-          .updateTable('deliveries')
-          .set({ status: 'cancelled' })
-          .where('status', '=', 'queued')
-          .where((eb) => {
-            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
-            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
-          })
-          .execute();
+        const theirs = (eb: ExpressionBuilder<Database, 'deliveries'>) => {
+          const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
+          return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
+        };
+        await trx.updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'queued').where(theirs).execute();
         // The provider id and error text point at the provider's copy of the message and
         // may quote the address: personal data too. Kind, step, status and times stay for the counts.
-        await trx
-          .updateTable('deliveries')
-          .set({ subscriber_id: null, to_email: null, provider_id: null, error: null })
-          .where((eb) => {
-            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
-            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
-          })
-          .execute();
+        await trx.updateTable('deliveries').set({ subscriber_id: null, to_email: null, provider_id: null, error: null }).where(theirs).execute();
         if (row) {
           await trx.deleteFrom('consent_log').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
