@@ -1,4 +1,5 @@
 import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { cached } from '../shared/index.ts';
 
 export const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
@@ -91,14 +92,7 @@ export class ZoneOffsets extends Zone<true> {
 const tables = new Map<string, ZoneOffsets>();
 
 /** Offsets for a zone the caller has already checked is valid (see `resolveZone`). */
-export function zoneOffsets(name: string): ZoneOffsets {
-  let table = tables.get(name);
-  if (!table) {
-    table = new ZoneOffsets(IANAZone.create(name) as Zone<true>);
-    tables.set(name, table);
-  }
-  return table;
-}
+export const zoneOffsets = (name: string): ZoneOffsets => cached(tables, name, () => new ZoneOffsets(IANAZone.create(name) as Zone<true>));
 
 export function wallClock(zone: ZoneOffsets, ts: number): WallClock {
   return DateTime.fromMillis(ts, { zone }) as WallClock;
