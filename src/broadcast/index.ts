@@ -5,7 +5,8 @@
 export { loadBroadcast, listBroadcastSlugs, renderBroadcast, slugOf, type BroadcastDraft, type BroadcastSource, type SeriesLookup } from './draft.ts';
 export { draftFileText, exportDraft, renderStoredDraft, slugProblem, storedDraftSource, type ExportResult } from './stored-draft.ts';
 export { broadcastMessages, type BroadcastMessages } from './messages.ts';
-export { planSend, startSend, releaseScheduledBroadcasts, type BroadcastContext, type SendAction, type SendPlan, type StartResult } from './send.ts';
+export { planSend, startSend, type BroadcastContext, type SendAction, type SendPlan, type StartResult } from './send.ts';
 export { progressOf, broadcastStatuses, cancelBroadcast, type BroadcastProgress, type BroadcastStatus } from './progress.ts';
 export { runBroadcast, type RunBroadcastOptions } from './run.ts';
+export { releaseScheduledBroadcasts } from './release.ts';
 export { sendBroadcastTest } from './test-send.ts';

@@ -175,5 +175,3 @@ export async function startSend(ctx: BroadcastContext, draft: BroadcastDraft, op
     }
   }
 }
-
-export { releaseScheduledBroadcasts } from './release.ts';
