@@ -168,11 +168,7 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   let fatal: unknown;
   const onBroken = (line: number, beforeHeader: boolean) => {
     // A broken first line leaves no header to read the rest by: nothing can be recovered.
-    if (beforeHeader) {
-      throw (fatal = new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', [
-        { code: 'import.header', line, message: `line ${line}: a quoted value is never closed; no line of the file was read` },
-      ]));
-    }
+    if (beforeHeader) throw (fatal = noHeader([{ line, reason: 'a quoted value is never closed; no line of the file was read' }]));
     result.bad.push({
       line,
       reason: `a quoted value opened on this line is never closed (within ${MAX_RECORD_LINES} lines or ${MAX_RECORD_BYTES / 1024} KiB): the line is skipped and reading goes on from the next`,
@@ -219,12 +215,7 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   });
   if (!header) {
     // Nothing readable before the end: an empty file, or a first line the parser gave up on.
-    if (result.bad.length)
-      throw new CoursemailError(
-        'import.header',
-        'The CSV has no readable header line (it must name an "email" column):',
-        result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })),
-      );
+    if (result.bad.length) throw noHeader(result.bad);
     throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
   }
   // Lines skipped for an unclosed quote are found before the rows after them are parsed.
@@ -233,11 +224,19 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   return result;
 }
 
+/** A refusal of the file for its header, naming each line at fault. */
+const headerError = (message: string, lines: Omit<BadRow, 'field'>[]) =>
+  new CoursemailError(
+    'import.header',
+    message,
+    lines.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })),
+  );
+const noHeader = (lines: Omit<BadRow, 'field'>[]) => headerError('The CSV has no readable header line (it must name an "email" column):', lines);
+
 function readHeader(record: string[], line: number, earlier: BadRow[]): Map<number, string> {
   const refuse = (message: string) => {
     // Lines the parser skipped before this one explain a header that is not on line 1.
-    const problems = [...earlier, { line, reason: message }].map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` }));
-    return new CoursemailError('import.header', 'The first line of the CSV must be a header naming an "email" column.', problems);
+    return headerError('The first line of the CSV must be a header naming an "email" column.', [...earlier, { line, reason: message }]);
   };
   const long = record.join(',').match(LONG_LINE);
   if (long) throw refuse(`the line is ${long[1]} bytes long, over the ${MAX_RECORD_BYTES / 1024} KiB limit: is this a CSV file?`);
