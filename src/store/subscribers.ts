@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
 import { logConsent } from './consent.ts';
-import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
+import { addSuppression, cancelQueued, isSuppressedHash, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
 import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
@@ -11,11 +11,6 @@ import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.
 
 async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
   return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
-}
-
-async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
-  const r = await trx.selectFrom('suppressions').select('email_hash').where('email_hash', '=', hash).executeTakeFirst();
-  return r !== undefined;
 }
 
 /** A confirmation link's lifetime (tokens/links.ts): a re-sign-up older than this may be replaced. */
