@@ -7,7 +7,7 @@ import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
 import { confirmedRecently, recordIntents } from './signup-intents.ts';
 import { importBatch, nonce, withHeldData } from './subscriber-bulk.ts';
-import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ActivateResult, Page, SubscriberStatus, SubscriberStore } from './types.ts';
 
 async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
   return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
@@ -58,6 +58,16 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
     if (key === null) return null;
     return db.transaction().execute((trx) => suppressSubscriber(trx, key, status, ms(now)));
   };
+  /** A page of subscriber rows by id, after the id `after`. */
+  const page = ({ status, limit, after }: Page & { status?: SubscriberStatus }) =>
+    db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('id', '>', toId(after) ?? 0)
+      .$if(status !== undefined, (q) => q.where('status', '=', status!))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   return {
     async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
@@ -192,18 +202,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       return { ...subscriberFrom(subscriber), confirmNonce: subscriber.confirm_nonce ?? (subscriber.status === 'unsubscribed' ? resignup_nonce : null) };
     },
 
-    async list({ status, limit, after }) {
-      const from = toId(after) ?? 0;
-      const rows = await db
-        .selectFrom('subscribers')
-        .selectAll()
-        .where('id', '>', from)
-        .$if(status !== undefined, (q) => q.where('status', '=', status!))
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(subscriberFrom);
-    },
+    list: async (opts) => (await page(opts)).map(subscriberFrom),
 
     async update(id, patch, now) {
       const key = toId(id);
@@ -287,16 +286,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       return (await withHeldData(db, rows))[0] ?? null;
     },
 
-    async listDataHeld({ limit, after }) {
-      const rows = await db
-        .selectFrom('subscribers')
-        .selectAll()
-        .where('id', '>', toId(after) ?? 0)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return withHeldData(db, rows);
-    },
+    listDataHeld: async (opts) => withHeldData(db, await page(opts)),
 
     async countByStatus() {
       const rows = await db
