@@ -1,5 +1,6 @@
 import { entryOf, type CatalogEntry } from '../send/catalog.ts';
 import type { BroadcastLookup } from '../send/worker.ts';
+import { cached } from '../shared/index.ts';
 import type { Store } from '../store/index.ts';
 import { BROADCASTS_DIR } from '../content/index.ts';
 
@@ -26,11 +27,7 @@ export function broadcastMessages(store: Pick<Store, 'broadcasts'>): BroadcastMe
 
   return {
     async lookup(id) {
-      let entry = entries.get(id);
-      if (!entry) {
-        entry = compile(id);
-        entries.set(id, entry);
-      }
+      const entry = cached(entries, id, () => compile(id));
       let result: CatalogEntry | string;
       try {
         result = await entry;

@@ -23,17 +23,14 @@ export interface BroadcastProgress {
 
 const EMPTY = { queued: 0, due: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 };
 
-function progressFrom(broadcast: Broadcast, c: Pick<BroadcastCounts, keyof typeof EMPTY> | undefined): BroadcastProgress {
-  const n = c ?? EMPTY;
+/** The broadcast's progress from the store's counts of every broadcast. */
+function progressFrom(broadcast: Broadcast, counts: BroadcastCounts[]): BroadcastProgress {
+  const n = counts.find((c) => c.broadcastId === broadcast.id) ?? EMPTY;
   return { broadcast, total: broadcast.total ?? 0, sent: n.sent, failed: n.failed, cancelled: n.cancelled, queued: n.queued, due: n.due, sending: n.sending };
 }
 
 export async function progressOf(store: Store, broadcast: Broadcast, now: Date): Promise<BroadcastProgress> {
-  const counts = await store.deliveries.counts(now);
-  return progressFrom(
-    broadcast,
-    counts.broadcasts.find((c) => c.broadcastId === broadcast.id),
-  );
+  return progressFrom(broadcast, (await store.deliveries.counts(now)).broadcasts);
 }
 
 /** One line of `broadcast status` and of the preview's list: a draft file, its newest broadcast, or both. */
@@ -66,12 +63,7 @@ export async function broadcastStatuses(ctx: { root: string; store: Store }, now
       slug: s,
       file: exists ? `${BROADCASTS_DIR}/${s}.md` : undefined,
       state: b?.status ?? 'draft',
-      progress: b
-        ? progressFrom(
-            b,
-            counts.find((c) => c.broadcastId === b.id),
-          )
-        : undefined,
+      progress: b ? progressFrom(b, counts) : undefined,
       changed: !!b && exists && contentHash(readFileSync(path)) !== b.contentHash,
       drafted: drafted.has(s),
     };

@@ -4,7 +4,6 @@ import type { ComplianceCheck } from '../render/guard.ts';
 import { fillMessage, sampleRecipient } from '../send/test-send.ts';
 import { CoursemailError, type Problem } from '../shared/index.ts';
 import type { Broadcast, Store } from '../store/index.ts';
-import { countRecipients, sampleRecipients } from './audience.ts';
 import type { BroadcastDraft } from './draft.ts';
 import { progressOf, type BroadcastProgress } from './progress.ts';
 
@@ -116,7 +115,7 @@ export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opt
       ? 0
       : action.kind === 'resume' && existing && existing.broadcast.total !== null
         ? existing.queued + existing.sending
-        : await countRecipients(ctx.store, seriesId);
+        : await ctx.store.broadcasts.countRecipients({ seriesId });
   const message = draft.built?.message;
   return {
     draft,
@@ -126,7 +125,7 @@ export async function planSend(ctx: BroadcastContext, draft: BroadcastDraft, opt
     subject: draft.parsed?.subject ?? '',
     seriesId,
     recipients,
-    sample: await sampleRecipients(ctx.store, seriesId),
+    sample: await ctx.store.broadcasts.sampleRecipients({ seriesId }, 5),
     htmlBytes: message ? Buffer.byteLength(fillMessage(message, sampleRecipient(ctx.project.config, 'named')).html) : 0,
     checks: draft.checks,
   };
@@ -176,5 +175,3 @@ export async function startSend(ctx: BroadcastContext, draft: BroadcastDraft, op
     }
   }
 }
-
-export { releaseScheduledBroadcasts } from './release.ts';

@@ -12,7 +12,7 @@ function deliveryDigest(m: OutgoingMessage, seed: string): Buffer {
 }
 
 /** `<32 hex of the digest@sender's domain>`: a retry of the same delivery carries the same Message-ID. */
-export function messageIdFor(m: OutgoingMessage, seed: string): string {
+function messageIdFor(m: OutgoingMessage, seed: string): string {
   const domain = m.from.email.slice(m.from.email.lastIndexOf('@') + 1);
   return `<${deliveryDigest(m, seed).subarray(0, 16).toString('hex')}@${domain}>`;
 }

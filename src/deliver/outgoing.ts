@@ -30,7 +30,7 @@ function unsubscribeUrls(value: string): string[] {
  * The floor no transport goes below: both parts, one-click unsubscribe headers (RFC 8058), and headers that cannot smuggle extra lines.
  * The full compliance guard (footer wording) is the sending pipeline's job.
  */
-export function checkOutgoing(m: OutgoingMessage): Problem[] {
+function checkOutgoing(m: OutgoingMessage): Problem[] {
   const problems: Problem[] = [];
   const at = (field: string, message: string) => problems.push({ code: `deliver.${field}`, field, message: `delivery ${m.id}: ${message}` });
   if (!m.text.trim()) at('text', 'the plain-text part is empty');

@@ -5,7 +5,7 @@ import { formatMailbox, headersFor, singleLine } from './outgoing.ts';
 type ResendEmail = CreateBatchOptions[number];
 
 /** Resend accepts tag names and values of `[A-Za-z0-9_-]`, at most 256 characters. */
-export function tagToken(s: string): string {
+function tagToken(s: string): string {
   return s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);
 }
 

@@ -52,10 +52,8 @@ function outcomeOf(m: OutgoingMessage, err: SmtpError, where: string, loginSet: 
     );
   }
   const code = err.responseCode ?? 0;
-  if (code >= 500) return { id: m.id, status: 'failed', permanent: true, reason: said };
-  if (code === 0 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE')) {
+  if (code >= 500 || (code === 0 && (err.code === 'EENVELOPE' || err.code === 'EMESSAGE')))
     return { id: m.id, status: 'failed', permanent: true, reason: said };
-  }
   return { id: m.id, status: 'retry', permanent: false, reason: said || String(err.code) };
 }
 

@@ -1,7 +1,8 @@
 import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions } from 'luxon';
+import { cached } from '../shared/index.ts';
 
 export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 /** Wider than any UTC offset, so [naive − this, naive + DAY + this) covers a whole local day. */
 const OFFSET_REACH_MS = 18 * 3_600_000;
 
@@ -91,14 +92,7 @@ export class ZoneOffsets extends Zone<true> {
 const tables = new Map<string, ZoneOffsets>();
 
 /** Offsets for a zone the caller has already checked is valid (see `resolveZone`). */
-export function zoneOffsets(name: string): ZoneOffsets {
-  let table = tables.get(name);
-  if (!table) {
-    table = new ZoneOffsets(IANAZone.create(name) as Zone<true>);
-    tables.set(name, table);
-  }
-  return table;
-}
+export const zoneOffsets = (name: string): ZoneOffsets => cached(tables, name, () => new ZoneOffsets(IANAZone.create(name) as Zone<true>));
 
 export function wallClock(zone: ZoneOffsets, ts: number): WallClock {
   return DateTime.fromMillis(ts, { zone }) as WallClock;

@@ -42,13 +42,3 @@ export function nextDue(input: NextDueInput): NextDue {
   }
   return { kind: dueAt <= now.getTime() ? 'due' : 'waiting', step, dueAt: new Date(dueAt), zone, notes };
 }
-
-/** The enrollments among `items` with a lesson due at `now`, each with what is due. */
-export function dueNow<T extends Omit<NextDueInput, 'now'>>(items: Iterable<T>, now: Date): Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> {
-  const due: Array<{ item: T; next: Extract<NextDue, { kind: 'due' }> }> = [];
-  for (const item of items) {
-    const next = nextDue({ ...item, now });
-    if (next.kind === 'due') due.push({ item, next });
-  }
-  return due;
-}

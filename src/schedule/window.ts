@@ -1,5 +1,5 @@
 import type { SendWindow, Weekday } from '../course/types.ts';
-import { CoursemailError } from '../shared/index.ts';
+import { cached, CoursemailError } from '../shared/index.ts';
 import { dateAfter, localInstants, transitionsOnLocalDay, wallClock, type WallClock, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
@@ -17,22 +17,16 @@ interface CompiledWindow {
 // Courses are loaded once and read for every enrollment: parse each window once.
 const compiled = new WeakMap<SendWindow, CompiledWindow>();
 
-function compile(window: SendWindow): CompiledWindow {
-  let c = compiled.get(window);
-  if (!c) {
-    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-    c = { start: minutes(window.start), end: minutes(window.end), days: [false, ...WEEKDAYS.map((d) => window.days.includes(d))] };
-    compiled.set(window, c);
-  }
-  return c;
-}
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const compile = (window: SendWindow): CompiledWindow =>
+  cached(compiled, window, () => ({ start: minutes(window.start), end: minutes(window.end), days: [false, ...WEEKDAYS.map((d) => window.days.includes(d))] }));
 
 function inWindow(w: WallClock, c: CompiledWindow): boolean {
   const m = w.hour * 60 + w.minute;
   return c.days[w.weekday] === true && m >= c.start && m < c.end;
 }
 
-export function describeWindow(window: SendWindow): string {
+function describeWindow(window: SendWindow): string {
   const days = window.days.length === 7 ? 'every day' : window.days.join(', ');
   return `${window.start}–${window.end}, ${days}`;
 }

@@ -1,18 +1,11 @@
 import { DateTime, IANAZone } from 'luxon';
-import { CoursemailError } from '../shared/index.ts';
+import { cached, CoursemailError } from '../shared/index.ts';
 import { wallClock, zoneOffsets } from './local-time.ts';
 
 // Luxon checks a zone by building an Intl formatter (~150 µs); zones repeat across subscribers.
 const validity = new Map<string, boolean>();
 
-export function isValidZone(zone: string): boolean {
-  let valid = validity.get(zone);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
-    validity.set(zone, valid);
-  }
-  return valid;
-}
+const isValidZone = (zone: string): boolean => cached(validity, zone, () => IANAZone.isValidZone(zone));
 
 /**
  * The zone a subscriber's lessons are timed in: theirs when it is a valid IANA zone, else the
@@ -35,15 +28,8 @@ const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 // Luxon builds an Intl formatter for each `ZZZZ` (~280 µs); a zone's name for an offset never changes.
 const abbreviations = new Map<string, string>();
 
-function abbreviation(zone: string, offset: number, ts: number): string {
-  const key = `${zone}|${offset}`;
-  let name = abbreviations.get(key);
-  if (name === undefined) {
-    name = DateTime.fromMillis(ts, { zone, locale: 'en-US' }).toFormat('ZZZZ');
-    abbreviations.set(key, name);
-  }
-  return name;
-}
+const abbreviation = (zone: string, offset: number, ts: number): string =>
+  cached(abbreviations, `${zone}|${offset}`, () => DateTime.fromMillis(ts, { zone, locale: 'en-US' }).toFormat('ZZZZ'));
 
 const two = (n: number) => String(n).padStart(2, '0');
 

@@ -1,5 +1,6 @@
-import type { Course, MessageKind } from '../course/index.ts';
+import type { Course } from '../course/index.ts';
 import { compileMessage, type CompiledMessage } from '../personalize/index.ts';
+import type { RenderedMessage } from '../render/render-message.ts';
 
 /** A compiled message of the catalog: the worker only fills it per reader (no rendering), wherever it came from. */
 export interface CatalogEntry {
@@ -21,14 +22,7 @@ export interface Catalog {
 }
 
 /** A rendered message, placeholders unfilled. */
-export interface RenderedParts {
-  kind: MessageKind;
-  subject: string;
-  html: string;
-  text: string;
-  senderName: string;
-  senderEmail: string;
-}
+export type RenderedParts = Pick<RenderedMessage, 'kind' | 'subject' | 'html' | 'text' | 'senderName' | 'senderEmail'>;
 
 export function entryOf({ kind, subject, html, text, senderName, senderEmail }: RenderedParts): CatalogEntry {
   return { compiled: compileMessage({ kind, subject, html, text }), sender: { name: senderName, email: senderEmail }, subject };

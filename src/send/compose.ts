@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.ts';
 import { cleanField, personalize, type CompiledMessage } from '../personalize/index.ts';
 import { contentChecks, recipientFailures, type ComplianceCheck, type GuardContext, type RenderedParts } from '../render/guard.ts';
-import { CoursemailError } from '../shared/index.ts';
+import { cached, CoursemailError } from '../shared/index.ts';
 import type { OutgoingMessage } from './transport.ts';
 
 export interface ComposeInput {
@@ -35,12 +35,8 @@ function branchKey(values: Fill, ctx: GuardContext): string {
 }
 
 function failedContentChecks(compiled: CompiledMessage, values: Fill, filled: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
-  let byBranch = contentVerdicts.get(compiled);
-  if (!byBranch) contentVerdicts.set(compiled, (byBranch = new Map()));
-  const key = branchKey(values, ctx);
-  let failed = byBranch.get(key);
-  if (!failed) byBranch.set(key, (failed = contentChecks(filled, ctx).filter((c) => !c.ok)));
-  return failed;
+  const byBranch = cached(contentVerdicts, compiled, () => new Map<string, ComplianceCheck[]>());
+  return cached(byBranch, branchKey(values, ctx), () => contentChecks(filled, ctx).filter((c) => !c.ok));
 }
 
 /**

@@ -6,7 +6,7 @@
 export type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
 export { StopRunError } from './transport.ts';
 export { composeMessage, type ComposeInput } from './compose.ts';
-export { entryOf, sourceCatalog, type Catalog, type CatalogEntry } from './catalog.ts';
+export { entryOf, type Catalog, type CatalogEntry } from './catalog.ts';
 export { buildCatalog } from './build-catalog.ts';
 export { enqueueDue, type EnqueueResult } from './enqueue-due.ts';
 export { Worker, type WorkerOptions, type RunSummary, type BatchSummary, type BroadcastLookup } from './worker.ts';

@@ -3,7 +3,7 @@ import type { Config } from '../config/index.ts';
 import { compileMessage, personalize, type CompiledMessage, type PersonalizedMessage, type Recipient } from '../personalize/index.ts';
 import { complianceChecklist, type ComplianceCheck } from '../render/guard.ts';
 import type { RenderedMessage } from '../render/render-message.ts';
-import { CoursemailError } from '../shared/index.ts';
+import { cached, CoursemailError } from '../shared/index.ts';
 import { confirmUrl, SAMPLE_LINK_KEY, subscriberLinks } from '../tokens/index.ts';
 import { composeMessage } from './compose.ts';
 import type { OutgoingMessage, SendOutcome, Transport } from './transport.ts';
@@ -37,11 +37,7 @@ export function sampleRecipient(config: Pick<Config, 'publicUrl'>, sample: Sampl
 const compiledCache = new WeakMap<RenderedMessage, CompiledMessage>();
 
 /** Compiles once per message object. */
-function compiled(message: RenderedMessage): CompiledMessage {
-  let c = compiledCache.get(message);
-  if (!c) compiledCache.set(message, (c = compileMessage(message)));
-  return c;
-}
+const compiled = (message: RenderedMessage): CompiledMessage => cached(compiledCache, message, () => compileMessage(message));
 
 /** Fills a rendered message for one recipient. */
 export function fillMessage(message: RenderedMessage, recipient: Recipient): PersonalizedMessage {

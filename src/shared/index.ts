@@ -1,1 +1,2 @@
 export { CoursemailError, formatProblem, type Problem } from './problem.ts';
+export { cached } from './cache.ts';

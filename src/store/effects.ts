@@ -17,6 +17,11 @@ export async function cancelQueued(trx: Executor, subscriberId: number, reason: 
   return Number(r.numUpdatedRows);
 }
 
+export async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
+  const r = await trx.selectFrom('suppressions').select('email_hash').where('email_hash', '=', hash).executeTakeFirst();
+  return r !== undefined;
+}
+
 export async function addSuppression(trx: Executor, hash: string, reason: string, now: number): Promise<boolean> {
   const r = await trx
     .insertInto('suppressions')

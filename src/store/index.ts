@@ -7,5 +7,5 @@ export { openStore, storeOptionsFromEnv, DEFAULT_SQLITE_PATH } from './open.ts';
 export { emailHash } from './email-hash.ts';
 export type * from './types.ts';
 export { schemaStatus, type SchemaStatus } from './schema-status.ts';
-export { backupSqlite, restoreSqlite, activeLeases, type BackupSummary } from './backup.ts';
+export { backupSqlite, restoreSqlite, type BackupSummary } from './backup.ts';
 export { copySqliteToPostgres, type TableCount } from './copy-store.ts';

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { BroadcastStatus, ConsentEventName, DeliveryKind, DeliveryStatus, EnrollmentStatus, SubscriberStatus } from './types.ts';
 
 /**
  * The database as Kysely sees it, snake_case; only `src/store/` imports it, mapping rows to the camelCase types in `types.ts`.
@@ -16,7 +17,7 @@ export interface SubscribersTable {
   email_hash: string;
   first_name: string | null;
   timezone: string | null;
-  status: 'pending' | 'active' | 'unsubscribed' | 'bounced' | 'complained';
+  status: SubscriberStatus;
   consent_at: Millis | null;
   consent_source: string | null;
   confirm_nonce: string | null;
@@ -31,21 +32,21 @@ export interface EnrollmentsTable {
   started_at: Millis;
   paused_at: Millis | null;
   paused_minutes: ColumnType<number, number | undefined, number>;
-  status: 'active' | 'completed' | 'stopped';
+  status: EnrollmentStatus;
   last_step_slug: string | null;
   last_sent_at: Millis | null;
 }
 
 export interface DeliveriesTable {
   id: Id;
-  kind: 'lesson' | 'broadcast' | 'confirm' | 'test';
+  kind: DeliveryKind;
   subscriber_id: number | null;
   to_email: string | null;
   series_id: string | null;
   step_slug: string | null;
   step_number: number | null;
   broadcast_id: number | null;
-  status: 'queued' | 'sending' | 'sent' | 'failed' | 'cancelled';
+  status: DeliveryStatus;
   due_at: Millis;
   lease_owner: string | null;
   lease_until: Millis | null;
@@ -74,7 +75,7 @@ export interface BroadcastsTable {
   content_hash: string;
   subject: string;
   series_id: string | null;
-  status: 'draft' | 'scheduled' | 'sending' | 'sent' | 'cancelled';
+  status: BroadcastStatus;
   send_at: Millis | null;
   total: number | null;
   created_at: Millis;
@@ -89,8 +90,6 @@ export interface WebhookEventsTable {
   type: string;
   received_at: Millis;
 }
-
-export type ConsentEventName = 'signed-up' | 'confirmed' | 'unsubscribed' | 're-subscribed' | 'imported';
 
 export interface ConsentLogTable {
   id: Id;

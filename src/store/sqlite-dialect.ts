@@ -8,6 +8,7 @@ import {
   type SqliteDialectConfig,
   type SqliteStatement,
 } from 'kysely';
+import { cached } from '../shared/index.ts';
 
 /**
  * Keeps prepared statements by their text (LRU, `size`), because Kysely prepares every query afresh and compiling cost SQLite more than running it.
@@ -97,14 +98,7 @@ interface FileLock {
 
 const locks = new Map<string, FileLock>();
 
-function fileLock(file: string): FileLock {
-  let lock = locks.get(file);
-  if (!lock) {
-    lock = createLock();
-    locks.set(file, lock);
-  }
-  return lock;
-}
+const fileLock = (file: string): FileLock => cached(locks, file, createLock);
 
 function createLock(): FileLock {
   let held = false;

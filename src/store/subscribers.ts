@@ -1,21 +1,16 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Selectable, type Transaction } from 'kysely';
 import { assertNormalized, emailHash } from './email-hash.ts';
 import { logConsent } from './consent.ts';
-import { addSuppression, cancelQueued, settleBroadcasts, suppressSubscriber } from './effects.ts';
+import { addSuppression, cancelQueued, isSuppressedHash, settleBroadcasts, suppressSubscriber } from './effects.ts';
 import { enrollIn } from './enrollments.ts';
 import type { Database, SubscribersTable } from './schema.ts';
 import { ms, subscriberFrom, toId, type Ctx, type Executor } from './rows.ts';
 import { confirmedRecently, recordIntents } from './signup-intents.ts';
 import { importBatch, nonce, withHeldData } from './subscriber-bulk.ts';
-import type { ActivateResult, SubscriberStatus, SubscriberStore } from './types.ts';
+import type { ActivateResult, Page, SubscriberStatus, SubscriberStore } from './types.ts';
 
 async function byHash(trx: Executor, hash: string): Promise<Selectable<SubscribersTable> | undefined> {
   return trx.selectFrom('subscribers').selectAll().where('email_hash', '=', hash).executeTakeFirst();
-}
-
-async function isSuppressedHash(trx: Executor, hash: string): Promise<boolean> {
-  const r = await trx.selectFrom('suppressions').select('email_hash').where('email_hash', '=', hash).executeTakeFirst();
-  return r !== undefined;
 }
 
 /** A confirmation link's lifetime (tokens/links.ts): a re-sign-up older than this may be replaced. */
@@ -58,6 +53,21 @@ async function resubscribe(
 }
 
 export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
+  const suppress = async (id: string, status: 'bounced' | 'complained', now: Date) => {
+    const key = toId(id);
+    if (key === null) return null;
+    return db.transaction().execute((trx) => suppressSubscriber(trx, key, status, ms(now)));
+  };
+  /** A page of subscriber rows by id, after the id `after`. */
+  const page = ({ status, limit, after }: Page & { status?: SubscriberStatus }) =>
+    db
+      .selectFrom('subscribers')
+      .selectAll()
+      .where('id', '>', toId(after) ?? 0)
+      .$if(status !== undefined, (q) => q.where('status', '=', status!))
+      .orderBy('id')
+      .limit(limit)
+      .execute();
   return {
     async createPending({ email, firstName, timezone, consentSource, clientHash, now }) {
       assertNormalized(email);
@@ -192,18 +202,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       return { ...subscriberFrom(subscriber), confirmNonce: subscriber.confirm_nonce ?? (subscriber.status === 'unsubscribed' ? resignup_nonce : null) };
     },
 
-    async list({ status, limit, after }) {
-      const from = toId(after) ?? 0;
-      const rows = await db
-        .selectFrom('subscribers')
-        .selectAll()
-        .where('id', '>', from)
-        .$if(status !== undefined, (q) => q.where('status', '=', status!))
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return rows.map(subscriberFrom);
-    },
+    list: async (opts) => (await page(opts)).map(subscriberFrom),
 
     async update(id, patch, now) {
       const key = toId(id);
@@ -238,17 +237,8 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       });
     },
 
-    async markBounced(id, now) {
-      const key = toId(id);
-      if (key === null) return null;
-      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'bounced', ms(now)));
-    },
-
-    async markComplained(id, now) {
-      const key = toId(id);
-      if (key === null) return null;
-      return db.transaction().execute((trx) => suppressSubscriber(trx, key, 'complained', ms(now)));
-    },
+    markBounced: (id, now) => suppress(id, 'bounced', now),
+    markComplained: (id, now) => suppress(id, 'complained', now),
 
     async forget(email, now) {
       const hash = emailHash(email);
@@ -258,25 +248,14 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
         const row = await byHash(trx, hash);
         // Rows sent to the address without a subscriber (tests, or a previous forget that
         // missed one) are found by address, compared as the hash compares.
-        await trx
-          .updateTable('deliveries')
-          .set({ status: 'cancelled' })
-          .where('status', '=', 'queued')
-          .where((eb) => {
-            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
-            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
-          })
-          .execute();
+        const theirs = (eb: ExpressionBuilder<Database, 'deliveries'>) => {
+          const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
+          return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
+        };
+        await trx.updateTable('deliveries').set({ status: 'cancelled' }).where('status', '=', 'queued').where(theirs).execute();
         // The provider id and error text point at the provider's copy of the message and
         // may quote the address: personal data too. Kind, step, status and times stay for the counts.
-        await trx
-          .updateTable('deliveries')
-          .set({ subscriber_id: null, to_email: null, provider_id: null, error: null })
-          .where((eb) => {
-            const byAddress = eb(eb.fn('lower', ['to_email']), '=', lower);
-            return row ? eb.or([eb('subscriber_id', '=', row.id), byAddress]) : byAddress;
-          })
-          .execute();
+        await trx.updateTable('deliveries').set({ subscriber_id: null, to_email: null, provider_id: null, error: null }).where(theirs).execute();
         if (row) {
           await trx.deleteFrom('consent_log').where('subscriber_id', '=', row.id).execute();
           await trx.deleteFrom('resignups').where('subscriber_id', '=', row.id).execute();
@@ -307,16 +286,7 @@ export function subscriberStore({ db, dialect }: Ctx): SubscriberStore {
       return (await withHeldData(db, rows))[0] ?? null;
     },
 
-    async listDataHeld({ limit, after }) {
-      const rows = await db
-        .selectFrom('subscribers')
-        .selectAll()
-        .where('id', '>', toId(after) ?? 0)
-        .orderBy('id')
-        .limit(limit)
-        .execute();
-      return withHeldData(db, rows);
-    },
+    listDataHeld: async (opts) => withHeldData(db, await page(opts)),
 
     async countByStatus() {
       const rows = await db

@@ -1,14 +1,11 @@
 import { emailHash } from './email-hash.ts';
-import { addSuppression, cancelQueued, settleBroadcasts } from './effects.ts';
+import { addSuppression, cancelQueued, isSuppressedHash, settleBroadcasts } from './effects.ts';
 import { ms, type Ctx } from './rows.ts';
 import type { SuppressionStore } from './types.ts';
 
 export function suppressionStore({ db }: Ctx): SuppressionStore {
   return {
-    async isSuppressed(email) {
-      const r = await db.selectFrom('suppressions').select('email_hash').where('email_hash', '=', emailHash(email)).executeTakeFirst();
-      return r !== undefined;
-    },
+    isSuppressed: (email) => isSuppressedHash(db, emailHash(email)),
 
     async add(email, reason, now) {
       const hash = emailHash(email);

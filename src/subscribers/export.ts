@@ -94,7 +94,7 @@ function csvRow({ subscriber: s, enrollments, deliveries, consent }: SubscriberD
 }
 
 /** `signed-up 2026-12-01T12:00:00.000Z (source form:x, client …)`: one log entry. */
-export function describeConsent(e: ConsentEvent): string {
+function describeConsent(e: ConsentEvent): string {
   const detail = Object.entries(e.detail).map(([k, v]) => `${k} ${v}`);
   return `${e.event} ${iso(e.at)}${detail.length ? ` (${detail.join(', ')})` : ''}`;
 }

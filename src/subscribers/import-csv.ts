@@ -1,4 +1,3 @@
-import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type CsvError } from 'csv-parse';
 import { CoursemailError } from '../shared/index.ts';
@@ -106,7 +105,7 @@ const LONG_LINE = /\uFFFF(\d+)\uFFFF/;
 export async function importCsv(store: Store, input: NodeJS.ReadableStream | AsyncIterable<string | Buffer>, options: ImportOptions): Promise<ImportResult> {
   const { now, seriesId = null, source = 'import', file, batchSize = 1000, onProgress } = options;
   const result: ImportResult = { rows: 0, imported: 0, active: 0, pending: 0, duplicates: 0, suppressed: 0, left: 0, bad: [], needConfirmation: [] };
-  const lines = new Lines();
+  const reading: Reading = { bytes: 0 };
   let header: Map<number, string> | undefined;
   let width = 0;
   // Where the last record the parser produced ended: a skipped one starts after it.
@@ -118,7 +117,7 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   const progress = () =>
     onProgress?.({
       rows: result.rows,
-      bytes: lines.bytes,
+      bytes: reading.bytes,
       imported: result.imported,
       duplicates: result.duplicates,
       suppressed: result.suppressed,
@@ -164,42 +163,46 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   parser.on('skip', (error: CsvError) => {
     result.bad.push({ line: lastLine + 1, reason: printable(`unreadable CSV: ${error.message}`) });
   });
-  const records = new Records((line, beforeHeader) => {
-    const reason = `a quoted value opened on this line is never closed (within ${MAX_RECORD_LINES} lines or ${MAX_RECORD_BYTES / 1024} KiB): the line is skipped and reading goes on from the next`;
-    // A broken first line leaves no header to read the rest by: nothing can be recovered.
-    if (beforeHeader) {
-      records.fatal = new CoursemailError('import.header', 'The CSV has no readable header line (it must name an "email" column):', [
-        { code: 'import.header', line, message: `line ${line}: a quoted value is never closed; no line of the file was read` },
-      ]);
-    } else result.bad.push({ line, reason });
-  });
-
   // A throw inside the last stage tears the pipeline down, and with a file stream pipeline
   // rejects with the teardown's AbortError: keep our own error to report instead.
   let fatal: unknown;
-  await pipeline(input, lines, records, parser, async (parsed: AsyncIterable<string[]>) => {
-    for await (const record of parsed) {
-      const line = starts.shift()!;
-      if (!header) {
-        try {
-          header = readHeader(record, line, result.bad);
-        } catch (err) {
-          fatal = err;
-          throw err;
+  const onBroken = (line: number, beforeHeader: boolean) => {
+    // A broken first line leaves no header to read the rest by: nothing can be recovered.
+    if (beforeHeader) throw (fatal = noHeader([{ line, reason: 'a quoted value is never closed; no line of the file was read' }]));
+    result.bad.push({
+      line,
+      reason: `a quoted value opened on this line is never closed (within ${MAX_RECORD_LINES} lines or ${MAX_RECORD_BYTES / 1024} KiB): the line is skipped and reading goes on from the next`,
+    });
+  };
+
+  await pipeline(
+    input,
+    (source: AsyncIterable<Buffer | string>) => csvText(source, reading, onBroken),
+    parser,
+    async (parsed: AsyncIterable<string[]>) => {
+      for await (const record of parsed) {
+        const line = starts.shift()!;
+        if (!header) {
+          try {
+            header = readHeader(record, line, result.bad);
+          } catch (err) {
+            fatal = err;
+            throw err;
+          }
+          width = record.length;
+          continue;
         }
-        width = record.length;
-        continue;
+        result.rows += 1;
+        const parsed = readRow(record, line, header, width, now, source);
+        if (parsed === 'left') result.left += 1;
+        else if ('reason' in parsed) result.bad.push({ line, ...(parsed.field ? { field: parsed.field } : {}), reason: printable(parsed.reason) });
+        else batch.push({ line, row: file === undefined ? parsed : { ...parsed, origin: { file, row: line } } });
+        if (batch.length >= batchSize) await flush();
       }
-      result.rows += 1;
-      const parsed = readRow(record, line, header, width, now, source);
-      if (parsed === 'left') result.left += 1;
-      else if ('reason' in parsed) result.bad.push({ line, ...(parsed.field ? { field: parsed.field } : {}), reason: printable(parsed.reason) });
-      else batch.push({ line, row: file === undefined ? parsed : { ...parsed, origin: { file, row: line } } });
-      if (batch.length >= batchSize) await flush();
-    }
-    await flush();
-  }).catch((err: unknown) => {
-    if (fatal ?? lines.fatal ?? records.fatal) throw fatal ?? lines.fatal ?? records.fatal;
+      await flush();
+    },
+  ).catch((err: unknown) => {
+    if (fatal ?? reading.fatal) throw fatal ?? reading.fatal;
     // The file failed under us (EISDIR, EIO…): say so, and how far the import got.
     const code = (err as NodeJS.ErrnoException)?.code;
     if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
@@ -212,12 +215,7 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   });
   if (!header) {
     // Nothing readable before the end: an empty file, or a first line the parser gave up on.
-    if (result.bad.length)
-      throw new CoursemailError(
-        'import.header',
-        'The CSV has no readable header line (it must name an "email" column):',
-        result.bad.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })),
-      );
+    if (result.bad.length) throw noHeader(result.bad);
     throw new CoursemailError('import.empty', 'The CSV file is empty: it needs a header line with an "email" column.');
   }
   // Lines skipped for an unclosed quote are found before the rows after them are parsed.
@@ -226,11 +224,19 @@ export async function importCsv(store: Store, input: NodeJS.ReadableStream | Asy
   return result;
 }
 
+/** A refusal of the file for its header, naming each line at fault. */
+const headerError = (message: string, lines: Omit<BadRow, 'field'>[]) =>
+  new CoursemailError(
+    'import.header',
+    message,
+    lines.map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` })),
+  );
+const noHeader = (lines: Omit<BadRow, 'field'>[]) => headerError('The CSV has no readable header line (it must name an "email" column):', lines);
+
 function readHeader(record: string[], line: number, earlier: BadRow[]): Map<number, string> {
   const refuse = (message: string) => {
     // Lines the parser skipped before this one explain a header that is not on line 1.
-    const problems = [...earlier, { line, reason: message }].map((b) => ({ code: 'import.header', line: b.line, message: `line ${b.line}: ${b.reason}` }));
-    return new CoursemailError('import.header', 'The first line of the CSV must be a header naming an "email" column.', problems);
+    return headerError('The first line of the CSV must be a header naming an "email" column.', [...earlier, { line, reason: message }]);
   };
   const long = record.join(',').match(LONG_LINE);
   if (long) throw refuse(`the line is ${long[1]} bytes long, over the ${MAX_RECORD_BYTES / 1024} KiB limit: is this a CSV file?`);
@@ -319,11 +325,7 @@ function readConsent(value: string, now: Date): Date | null | Error {
   return new Error(`"${value.slice(0, 40)}" is neither yes/no nor a date (YYYY-MM-DD)`);
 }
 
-function countBreaks(value: string): number {
-  let n = 0;
-  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) n += 1;
-  return n;
-}
+const countBreaks = (value: string) => value.split('\n').length - 1;
 
 /** Reasons quote the file's values: control and bidi characters are shown escaped, never sent to a terminal. */
 function printable(text: string): string {
@@ -336,80 +338,78 @@ function printable(text: string): string {
 /** A quoted value may hold line breaks, but a subscriber's fields never hold this many. */
 const MAX_RECORD_LINES = 100;
 
+/** What reading the input reports besides its text: bytes read, and a file it cannot read at all (the pipeline's own error may hide it). */
+interface Reading {
+  bytes: number;
+  fatal?: CoursemailError;
+}
+
+/** The text the parser reads: the input's lines (`splitLines`) grouped into records by their quotes (`recordGrouper`). */
+async function* csvText(
+  source: AsyncIterable<Buffer | string>,
+  reading: Reading,
+  onBroken: (line: number, beforeHeader: boolean) => void,
+): AsyncGenerator<string> {
+  const records = recordGrouper(onBroken);
+  for await (const lines of splitLines(source, reading)) {
+    const out = records.take(lines);
+    if (out) yield out;
+  }
+  const out = records.finish();
+  if (out) yield out;
+}
+
 /**
  * Groups lines into records by the quotes before the parser sees them. A quote left open for MAX_RECORD_LINES or MAX_RECORD_BYTES, or to the end,
- * would make the parser swallow every later row, so that record's first line is reported and blanked (keeping line numbers)
- * and the lines after it are read again as new records: the import recovers at the next row.
+ * would make the parser swallow every later row, so that record's first line is reported (`onBroken`, which throws for a broken header) and blanked
+ * (keeping line numbers), and the lines after it are read again as new records: the import recovers at the next row.
  */
-class Records extends Transform {
-  /** A broken header: the pipeline rejects with it. */
-  fatal: CoursemailError | undefined;
-  #open: string[] = [];
-  #bytes = 0;
-  /** The line number of `#open[0]`. */
-  #first = 1;
-  #partial = '';
-  #emitted = false;
+function recordGrouper(onBroken: (line: number, beforeHeader: boolean) => void) {
+  let open: string[] = [];
+  let bytes = 0;
+  /** The line number of `open[0]`. */
+  let first = 1;
+  let emitted = false;
 
-  constructor(private readonly onBroken: (line: number, beforeHeader: boolean) => void) {
-    super({ decodeStrings: false, encoding: 'utf8' });
-  }
-
-  override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
-    const parts = (this.#partial + chunk.toString()).split('\n');
-    this.#partial = parts.pop()!;
-    const out = this.#take(parts);
-    done(this.fatal ?? null, out);
-  }
-
-  override _flush(done: TransformCallback): void {
-    let out = this.#take(this.#partial === '' ? [] : [this.#partial]);
-    // The file ended inside a quoted value.
-    while (this.#open.length && !this.fatal) out += this.#broken();
-    done(this.fatal ?? null, out);
-  }
-
-  #take(lines: string[]): string {
+  const take = (lines: string[]): string => {
     let out = '';
     for (const line of lines) {
-      if (this.fatal) break;
-      this.#open.push(line);
-      this.#bytes += line.length + 1;
-      out += this.#settle();
+      open.push(line);
+      bytes += line.length + 1;
+      out += settle();
     }
     return out;
-  }
-
+  };
   /** Emits the open lines once they close a record; gives up on its first line when they cannot. */
-  #settle(): string {
+  const settle = (): string => {
     let out = '';
-    while (this.#open.length && !this.fatal) {
-      if (!quoteOpen(this.#open)) {
-        out += `${this.#open.join('\n')}\n`;
-        this.#emitted ||= this.#open.some((l) => l.trim() !== '');
-        this.#first += this.#open.length;
-        this.#open = [];
-        this.#bytes = 0;
-      } else if (this.#open.length >= MAX_RECORD_LINES || this.#bytes > MAX_RECORD_BYTES) out += this.#broken();
+    while (open.length) {
+      if (!quoteOpen(open)) {
+        out += `${open.join('\n')}\n`;
+        emitted ||= open.some((l) => l.trim() !== '');
+        first += open.length;
+        open = [];
+        bytes = 0;
+      } else if (open.length >= MAX_RECORD_LINES || bytes > MAX_RECORD_BYTES) out += broken();
       else break;
     }
     return out;
-  }
-
-  #broken(): string {
-    const [, ...rest] = this.#open;
-    this.onBroken(this.#first, !this.#emitted);
-    this.#first += 1;
-    this.#open = [];
-    this.#bytes = 0;
-    let out = '\n';
-    for (const line of rest) {
-      this.#open.push(line);
-      this.#bytes += line.length + 1;
-      out += this.#settle();
-    }
+  };
+  const broken = (): string => {
+    const rest = open.slice(1);
+    onBroken(first, !emitted);
+    first += 1;
+    open = [];
+    bytes = 0;
+    return `\n${take(rest)}`;
+  };
+  // At the end of the input, a quote still open is broken.
+  const finish = () => {
+    let out = '';
+    while (open.length) out += broken();
     return out;
-  }
+  };
+  return { take, finish };
 }
 
 /** Whether these lines, read as one record, end inside a quoted value (a quote opens only at a field's start). */
@@ -433,93 +433,79 @@ function quoteOpen(lines: string[]): boolean {
 }
 
 /**
- * Splits the input into lines at the byte level before decoding: CRLF and lone CR become LF so csv-parse's line numbers are the file's; a BOM is dropped.
+ * Splits the input into lines at the byte level before decoding: CRLF and lone CR end a line as LF does, so csv-parse's line numbers are the file's; a BOM is dropped.
  * A line over MAX_RECORD_BYTES is skipped without being kept or decoded (the parser gets a mark in its place). Each line is decoded on its own
- * (a newline byte is never inside a UTF-8 character); invalid bytes become U+FFFD and the row is refused.
+ * (a newline byte is never inside a UTF-8 character); invalid bytes become U+FFFD and the row is refused. UTF-16 is refused whole.
  */
-class Lines extends Transform {
-  bytes = 0;
-  /** A file the import cannot read at all (UTF-16); the pipeline rejects with it. */
-  fatal: CoursemailError | undefined;
-  #line: Buffer[] = [];
-  #length = 0;
+async function* splitLines(source: AsyncIterable<Buffer | string>, reading: Reading): AsyncGenerator<string[]> {
+  let parts: Buffer[] = [];
+  let length = 0;
   /** Bytes of the current line once it is over the limit (then nothing of it is kept). */
-  #skipped = 0;
-  #pendingCR = false;
-  #started = false;
+  let skipped = 0;
+  let pendingCR = false;
+  let started = false;
+  let firstLineDone = false;
 
-  override _transform(chunk: Buffer | string, _enc: BufferEncoding, done: TransformCallback): void {
+  const append = (part: Buffer) => {
+    if (part.length === 0) return;
+    if (skipped) skipped += part.length;
+    else if (length + part.length > MAX_RECORD_BYTES) {
+      skipped = length + part.length;
+      parts = [];
+      length = 0;
+    } else {
+      parts.push(part);
+      length += part.length;
+    }
+  };
+  const endLine = (): string => {
+    let text: string;
+    if (skipped) text = `${LONG}${skipped}${LONG}`;
+    else {
+      text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts, length)).toString('utf8');
+      if (text.includes(LONG)) text = text.replaceAll(LONG, '\ufffd');
+      if (!firstLineDone && text.startsWith('\ufeff')) text = text.slice(1);
+    }
+    firstLineDone = true;
+    parts = [];
+    length = 0;
+    skipped = 0;
+    return text;
+  };
+
+  for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    if (!this.#started && buffer.length > 0) {
-      this.#started = true;
+    if (!started && buffer.length > 0) {
+      started = true;
       if ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff)) {
-        this.fatal = new CoursemailError(
+        throw (reading.fatal = new CoursemailError(
           'import.encoding',
           'The file is UTF-16 text (Excel\'s "Unicode Text"): save it as "CSV UTF-8 (comma delimited)" and import that.',
-        );
-        done(this.fatal);
-        return;
+        ));
       }
     }
-    this.bytes += buffer.length;
-    let out = '';
+    reading.bytes += buffer.length;
+    const lines: string[] = [];
     let pos = 0;
-    if (this.#pendingCR) {
-      this.#pendingCR = false;
+    if (pendingCR) {
+      pendingCR = false;
       if (buffer[0] === 0x0a) pos = 1;
     }
     while (pos < buffer.length) {
       const lf = buffer.indexOf(0x0a, pos);
       const cr = buffer.indexOf(0x0d, pos);
       const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
-      this.#append(buffer.subarray(pos, end === -1 ? buffer.length : end));
+      append(buffer.subarray(pos, end === -1 ? buffer.length : end));
       if (end === -1) break;
-      out += `${this.#endLine()}\n`;
-      if (buffer[end] === 0x0d) {
-        // A CR at the end of a chunk may be the first half of a CRLF split across chunks.
-        if (end + 1 === buffer.length) this.#pendingCR = true;
-        else if (buffer[end + 1] === 0x0a) pos = end + 2;
-        else pos = end + 1;
-        if (this.#pendingCR) break;
-      } else pos = end + 1;
+      lines.push(endLine());
+      // A CR at the end of a chunk may be the first half of a CRLF split across chunks.
+      if (buffer[end] === 0x0d && end + 1 === buffer.length) pendingCR = true;
+      pos = end + (buffer[end] === 0x0d && buffer[end + 1] === 0x0a ? 2 : 1);
     }
-    done(null, out);
+    yield lines;
   }
-
-  override _flush(done: TransformCallback): void {
-    done(null, this.#length || this.#skipped ? this.#endLine() : '');
+  if (length || skipped) {
+    const last = endLine();
+    if (last !== '') yield [last];
   }
-
-  #append(part: Buffer): void {
-    if (part.length === 0) return;
-    if (this.#skipped) {
-      this.#skipped += part.length;
-      return;
-    }
-    if (this.#length + part.length > MAX_RECORD_BYTES) {
-      this.#skipped = this.#length + part.length;
-      this.#line = [];
-      this.#length = 0;
-      return;
-    }
-    this.#line.push(part);
-    this.#length += part.length;
-  }
-
-  #endLine(): string {
-    let text: string;
-    if (this.#skipped) text = `${LONG}${this.#skipped}${LONG}`;
-    else {
-      text = (this.#line.length === 1 ? this.#line[0]! : Buffer.concat(this.#line, this.#length)).toString('utf8');
-      if (text.includes(LONG)) text = text.replaceAll(LONG, '\ufffd');
-      if (!this.#firstLineDone && text.startsWith('\ufeff')) text = text.slice(1);
-    }
-    this.#firstLineDone = true;
-    this.#line = [];
-    this.#length = 0;
-    this.#skipped = 0;
-    return text;
-  }
-
-  #firstLineDone = false;
 }

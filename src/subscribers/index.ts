@@ -5,10 +5,9 @@
  */
 export { normalizeEmail, type NormalizedEmail } from './normalize-email.ts';
 export { validateTimezone } from './timezone.ts';
-export { readTimezone, suggestZones, zoneChoices, type ZoneChoice } from './zones.ts';
-export { sanitizeName, nameProblem, MAX_NAME_LENGTH } from './name.ts';
+export { readTimezone, zoneChoices, type ZoneChoice } from './zones.ts';
+export { sanitizeName, nameProblem } from './name.ts';
 export { importCsv, unneutralize, MAX_RECORD_BYTES, type ImportOptions, type ImportProgress, type ImportResult, type BadRow } from './import-csv.ts';
 export { importReaders, queueConfirmations, type ReadersImport } from './import-readers.ts';
 export { exportSubscribers, neutralizeFormula, EXPORT_COLUMNS, type ExportFormat } from './export.ts';
 export { forgetSubscriber } from './forget.ts';
-export { removeOutboxCopies } from './outbox-copies.ts';

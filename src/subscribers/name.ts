@@ -1,5 +1,5 @@
 /** Longest first name kept, in graphemes; longer input is cut, not refused (it is a greeting, not an identity). */
-export const MAX_NAME_LENGTH = 100;
+const MAX_NAME_LENGTH = 100;
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 

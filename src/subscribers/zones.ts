@@ -63,7 +63,7 @@ function distance(a: string, b: string): number {
  * The zones closest to what someone typed: every word found in the name or the id, else a
  * city spelled within two letters ("Chicgo"). Common zones first among equals.
  */
-export function suggestZones(input: string, n = 3): ZoneChoice[] {
+function suggestZones(input: string, n = 3): ZoneChoice[] {
   const typed = words(input);
   if (!typed.length) return [];
   const scored = zoneChoices().map((z, rank) => {

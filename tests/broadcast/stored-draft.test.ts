@@ -14,7 +14,7 @@ import {
 } from '../../src/broadcast/index.ts';
 import { loadProject } from '../../src/build/index.ts';
 import { parseMessageFile } from '../../src/content/index.ts';
-import { createTransport } from '../../src/deliver/index.ts';
+import { createOutboxTransport } from '../../src/deliver/index.ts';
 import { openStore, type BroadcastDraftFields, type Store } from '../../src/store/index.ts';
 import { subscriberLinks } from '../../src/tokens/index.ts';
 import { tempProject } from '../support/project.ts';
@@ -104,7 +104,7 @@ describe('a console draft is a broadcast file kept in the database', () => {
     expect(started.broadcast.contentHash).toBe(storedDraftSource(saved.draft).hash);
 
     // Another process: no file in broadcasts/, nothing remembered; it sends the message stored with the broadcast.
-    const outbox = createTransport('outbox', { dir: join(root, 'outbox') });
+    const outbox = createOutboxTransport({ dir: join(root, 'outbox') });
     const progress = await runBroadcast({
       store,
       transport: outbox,

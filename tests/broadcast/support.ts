@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createTransport } from '../../src/deliver/index.ts';
+import { createResendTransport } from '../../src/deliver/index.ts';
 import type { Store } from '../../src/store/index.ts';
 import type { FakeResend } from '../support/fake-resend.ts';
 import { REPO, writeFile } from '../support/project.ts';
@@ -68,7 +68,7 @@ export function writeBroadcast(root: string, slug: string, opts: { series?: stri
   );
 }
 
-export const resendTo = (server: FakeResend) => createTransport('resend', { apiKey: 're_test', baseUrl: server.url, requestsPerSecond: null });
+export const resendTo = (server: FakeResend) => createResendTransport({ apiKey: 're_test', baseUrl: server.url, requestsPerSecond: null });
 
 export const recipientsOf = (server: FakeResend) => server.received.map((r) => [r.email?.to].flat()[0] as string);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { composeMime, createOutboxTransport, createTransport } from '../../src/deliver/index.ts';
+import { composeMime, createOutboxTransport } from '../../src/deliver/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { sampleMessage } from './sample.ts';
 
@@ -76,7 +76,7 @@ describe('outbox transport', () => {
   it('refuses a batch with a message lacking the one-click header, and writes none of it', async () => {
     const dir = tempDir();
     const bad = sampleMessage(2, { headers: { 'List-Unsubscribe': '<https://coach.example.com/u/token-2>' } });
-    const outbox = createTransport('outbox', { dir });
+    const outbox = createOutboxTransport({ dir });
     await expect(outbox.sendBatch([sampleMessage(1), bad], 'b')).rejects.toThrow(CoursemailError);
     await expect(outbox.sendBatch([bad], 'b')).rejects.toThrow(/List-Unsubscribe-Post/);
     expect(() => readdirSync(dir)).toThrow();

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { dueNow, nextDue, type NextDue } from '../../src/schedule/index.ts';
+import { nextDue, type NextDue } from '../../src/schedule/index.ts';
 import { CoursemailError } from '../../src/shared/index.ts';
 import { at, course, enrollment, FIVE_LESSONS, sentUpTo } from './fixtures.ts';
 
 const NY = 'America/New_York';
-const DAY = 86_400_000;
 const five = course(FIVE_LESSONS);
 const scheduled = (r: NextDue) => {
   if (r.kind !== 'due' && r.kind !== 'waiting') throw new Error(`expected a scheduled step, got ${r.kind}`);
@@ -151,27 +150,5 @@ describe('a late worker does not bunch lessons', () => {
     const r3 = scheduled(nextDue({ course: five, enrollment: lesson2, subscriberTimezone: NY, now: late }));
     expect(r3.kind).toBe('waiting');
     expect(r3.dueAt.toISOString()).toBe('2026-12-12T15:00:00.000Z');
-  });
-});
-
-describe('dueNow', () => {
-  it('returns only the enrollments with a lesson due, keeping the caller’s item', () => {
-    const now = at('2026-12-05T14:00:00Z');
-    const items = [
-      { id: 'due', course: five, enrollment: sentUpTo(['what-coaching-is'], at('2026-12-01T14:00:00Z')), subscriberTimezone: NY },
-      { id: 'waiting', course: five, enrollment: sentUpTo(['what-coaching-is'], at('2026-12-04T14:00:00Z')), subscriberTimezone: NY },
-      {
-        id: 'paused',
-        course: five,
-        enrollment: { ...enrollment({ startedAt: at('2026-12-01T00:00:00Z') }), pausedAt: at('2026-12-01T00:00:00Z') },
-        subscriberTimezone: NY,
-      },
-      { id: 'new', course: five, enrollment: enrollment({ startedAt: new Date(now.getTime() - DAY) }), subscriberTimezone: NY },
-    ];
-    const due = dueNow(items, now);
-    expect(due.map((d) => [d.item.id, d.next.step.slug])).toEqual([
-      ['due', 'the-evidence'],
-      ['new', 'what-coaching-is'],
-    ]);
   });
 });

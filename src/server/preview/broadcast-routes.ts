@@ -2,7 +2,6 @@ import type { Context, Hono } from 'hono';
 import {
   broadcastStatuses,
   cancelBroadcast,
-  countRecipients,
   listBroadcastSlugs,
   loadBroadcast,
   planSend,
@@ -265,7 +264,7 @@ export function broadcastRoutes(app: Hono, ctx: BroadcastRoutesContext): void {
     const { slug, b } = found;
     const p = await progressOf(store, b, ctx.now());
     const open = b.status === 'scheduled' || b.status === 'sending' || b.status === 'draft';
-    const stopped = b.total === null ? await countRecipients(store, b.seriesId) : p.queued + p.sending;
+    const stopped = b.total === null ? await store.broadcasts.countRecipients({ seriesId: b.seriesId }) : p.queued + p.sending;
     const input: ConfirmPageInput = {
       slug,
       action: 'cancel',
