@@ -7,5 +7,6 @@ export { heldUntil } from './late.ts';
 export { simulate, type SimulateInput } from './simulate.ts';
 export { firstLessonPromise, windowWords, type FirstLessonPromise } from './promise.ts';
 export { splitDelay } from './delay.ts';
+export { isValidZone } from './zone.ts';
 export { zoneOffsets, type ZoneOffsets } from './local-time.ts';
 export type { EnrollmentClock, NextDueInput, NextDue, Scheduled, TimelineEntry } from './types.ts';

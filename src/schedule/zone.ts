@@ -5,7 +5,7 @@ import { wallClock, zoneOffsets } from './local-time.ts';
 // Luxon checks a zone by building an Intl formatter (~150 µs); zones repeat across subscribers.
 const validity = new Map<string, boolean>();
 
-const isValidZone = (zone: string): boolean => cached(validity, zone, () => IANAZone.isValidZone(zone));
+export const isValidZone = (zone: string): boolean => cached(validity, zone, () => IANAZone.isValidZone(zone));
 
 /**
  * The zone a subscriber's lessons are timed in: theirs when it is a valid IANA zone, else the
