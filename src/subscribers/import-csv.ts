@@ -491,9 +491,11 @@ async function* splitLines(source: AsyncIterable<Buffer | string>, reading: Read
       pendingCR = false;
       if (buffer[0] === 0x0a) pos = 1;
     }
+    // The next CR is searched again only once passed: an LF-only file would rescan the rest of the chunk on every line.
+    let cr = -2;
     while (pos < buffer.length) {
       const lf = buffer.indexOf(0x0a, pos);
-      const cr = buffer.indexOf(0x0d, pos);
+      if (cr !== -1 && cr < pos) cr = buffer.indexOf(0x0d, pos);
       const end = lf === -1 ? cr : cr === -1 ? lf : Math.min(lf, cr);
       append(buffer.subarray(pos, end === -1 ? buffer.length : end));
       if (end === -1) break;
