@@ -190,12 +190,13 @@ export async function benchWorker(): Promise<Figure[]> {
       for (const n of SIZES) {
         for (const dbName of ['SQLite', 'Postgres'] as const) {
           const name = `${kind}-${n}-${dbName}`;
+          const pgName = name.replace(/-/g, '_');
           const project = cliProject(dir, name);
           if (kind === 'broadcast') symlinkSync(join(REPO, 'broadcasts'), join(project.root, 'broadcasts'));
           let db: Db = { kind: 'sqlite', path: project.sqlitePath };
           if (dbName === 'Postgres') {
-            await pg.createDatabase(name.replace(/-/g, '_'));
-            db = { kind: 'postgres', url: pg.url(name.replace(/-/g, '_')) };
+            await pg.createDatabase(pgName);
+            db = { kind: 'postgres', url: pg.url(pgName) };
           }
           await prepare(kind, db, project.root, n);
           // A server of its own: delivery ids start from 1 in every fresh database.
@@ -213,7 +214,7 @@ export async function benchWorker(): Promise<Figure[]> {
           cases.push({ db: dbName, kind, n, run, load: loadPerCore() });
           console.log(`  case ${JSON.stringify(cases.at(-1))}`);
           if (db.kind === 'sqlite') rmSync(join(project.root, 'data'), { recursive: true, force: true });
-          else await pg.dropDatabase(name.replace(/-/g, '_'));
+          else await pg.dropDatabase(pgName);
         }
       }
     }

@@ -91,7 +91,10 @@ export function complianceChecklist(msg: RenderedParts, ctx: GuardContext): Comp
 export function contentChecks(msg: RenderedParts, ctx: GuardContext): ComplianceCheck[] {
   const htmlText = visibleText(msg.html);
   const text = collapse(msg.text);
-  const both = (needle: string) => [htmlText.includes(collapse(needle)) ? '' : 'HTML', text.includes(collapse(needle)) ? '' : 'plain text'].filter(Boolean);
+  const both = (needle: string) => {
+    const n = collapse(needle);
+    return [htmlText.includes(n) ? '' : 'HTML', text.includes(n) ? '' : 'plain text'].filter(Boolean);
+  };
   const checks: ComplianceCheck[] = [];
 
   checks.push({ rule: 'plain-text', ok: text.length > 0, why: text.length > 0 ? 'a plain-text part is present' : 'the plain-text part is missing or empty' });

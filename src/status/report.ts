@@ -11,9 +11,18 @@ function figures(t: DeliveryTally, unsubscribed: number | null): Figures {
 
 /** Figures summed; `unsubscribed` stays null (no honest figure) if either side has none. */
 function add(a: Figures, b: Figures): Figures {
-  const sum = { ...a, unsubscribed: a.unsubscribed === null || b.unsubscribed === null ? null : a.unsubscribed + b.unsubscribed };
-  for (const k of ['sent', 'delivered', 'bounced', 'complained', 'failed', 'due', 'scheduled', 'sending', 'cancelled'] as const) sum[k] = a[k] + b[k];
-  return sum;
+  return {
+    sent: a.sent + b.sent,
+    delivered: a.delivered + b.delivered,
+    bounced: a.bounced + b.bounced,
+    complained: a.complained + b.complained,
+    unsubscribed: a.unsubscribed === null || b.unsubscribed === null ? null : a.unsubscribed + b.unsubscribed,
+    failed: a.failed + b.failed,
+    due: a.due + b.due,
+    scheduled: a.scheduled + b.scheduled,
+    sending: a.sending + b.sending,
+    cancelled: a.cancelled + b.cancelled,
+  };
 }
 
 /**

@@ -32,8 +32,11 @@ export const serveCommand = (io: CliIO) =>
       try {
         if (rt.series.size === 0) io.err('note: no series loads, so every sign-up page answers 404 (run `coursemail check`).');
         const app = await openServeApp({
-          ...rt,
+          root: rt.root,
+          store: rt.store,
+          config: rt.config,
           secret,
+          series: rt.series,
           trustProxy: args['trust-proxy'],
           webhookSecret: process.env.RESEND_WEBHOOK_SECRET,
           webhookLog: (e) => (e.level === 'info' ? io.out : io.err)(webhookLogLine(e)),
