@@ -13,6 +13,7 @@ const WORK: { from: string; to: string; what: string }[] = [
   { from: FILED_AT, to: 'a11d39e', what: 'the worker an ordinary command: bundle, heap cap, render child and claim sizing removed' },
   { from: '020f618', to: '793f3bb', what: 'catalog read from the build output, broadcasts stored rendered' },
   { from: '867e858', to: '87e8456', what: 'dead code, one copy of repeated logic, libraries for hand-written parsing (two branches and their merge)' },
+  { from: '52ce587', to: 'd432950', what: 'review: three of those shortenings undone (type-checked sums, one collapse, explicit serve options)' },
 ];
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' });
