@@ -1,6 +1,5 @@
 import type { Delay } from '../course/types.ts';
-import { DateTime } from 'luxon';
-import { dateAfter, localInstants, MINUTE_MS, wallClock, type ZoneOffsets } from './local-time.ts';
+import { DAY_MS, instantsReading, MINUTE_MS, naiveLocal, pastGap, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
 const WRITTEN = /^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$/;
@@ -28,22 +27,12 @@ export function addDelay(from: number, delay: Delay, zone: ZoneOffsets): { at: n
   const notes: string[] = [];
   let at = from;
   if (days > 0) {
-    const start = wallClock(zone, from);
-    const date = dateAfter(start, days);
-    const wall = {
-      year: date.year,
-      month: date.month,
-      day: date.day,
-      hour: start.hour,
-      minute: start.minute,
-      second: start.second,
-      millisecond: start.millisecond,
-    };
-    const hits = localInstants(zone, wall);
-    const written = () => `${date.toISODate()} ${start.toFormat('HH:mm')}`;
+    // The same wall-clock time `days` local dates later, as a naive local time (see naiveLocal).
+    const naive = naiveLocal(zone, from) + days * DAY_MS;
+    const hits = instantsReading(zone, naive);
+    const written = () => new Date(naive).toISOString().slice(0, 16).replace('T', ' ');
     if (hits.length === 0) {
-      // Luxon moves the skipped reading forward by the gap.
-      at = DateTime.fromObject(wall, { zone }).toMillis();
+      at = pastGap(zone, naive);
       notes.push(`${written()} does not exist in ${zone.name} (clocks spring forward); the delay ends at ${formatLocal(at, zone.name)}`);
     } else {
       at = hits[0]!;

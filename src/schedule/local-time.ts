@@ -2,7 +2,7 @@ import { DateTime, IANAZone, Zone, type ZoneOffsetFormat, type ZoneOffsetOptions
 import { cached } from '../shared/index.ts';
 
 export const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 /** Wider than any UTC offset, so [naive − this, naive + DAY + this) covers a whole local day. */
 const OFFSET_REACH_MS = 18 * 3_600_000;
 
@@ -98,32 +98,38 @@ export function wallClock(zone: ZoneOffsets, ts: number): WallClock {
   return DateTime.fromMillis(ts, { zone }) as WallClock;
 }
 
-/** A reading of the wall clock, to the millisecond. */
-export type Wall = { year: number; month: number; day: number; hour: number; minute: number; second?: number; millisecond?: number };
+/**
+ * The wall clock of an instant as a "naive" millisecond count: its local reading, read back as
+ * if it were UTC. Whole local days and minutes are then plain arithmetic, with no DateTime made:
+ * the scheduler pass asks this a few times for each of a million enrollments.
+ */
+export const naiveLocal = (zone: ZoneOffsets, ts: number): number => ts + zone.offset(ts) * MINUTE_MS;
+
+/** Weekday of a naive day number (days since 1970-01-01, a Thursday), 1 = Monday as Luxon counts. */
+export const weekdayOf = (day: number): number => (((day % 7) + 10) % 7) + 1;
 
 /**
- * Every instant whose wall clock reads `wall`, ascending: one normally, none when the
- * reading falls in a spring-forward gap, two when a fall-back repeats it.
+ * Every instant whose wall clock reads the naive local time `naive`, ascending: one normally,
+ * none when the reading falls in a spring-forward gap, two when a fall-back repeats it.
+ * An instant reads it when the offset in force there is the one that maps it back.
  */
-export function localInstants(zone: ZoneOffsets, wall: Wall): number[] {
-  const found = DateTime.fromObject(wall, { zone });
-  // Luxon moves a skipped reading forward by the gap.
-  if (found.day !== wall.day || found.hour !== wall.hour || found.minute !== wall.minute) return [];
-  return found
-    .getPossibleOffsets()
-    .map((d) => d.toMillis())
-    .sort((a, b) => a - b);
+export function instantsReading(zone: ZoneOffsets, naive: number): number[] {
+  const near = zone.transitions(naive - OFFSET_REACH_MS, naive + OFFSET_REACH_MS);
+  const found: number[] = [];
+  for (const offset of [zone.offset(naive - OFFSET_REACH_MS), ...near.map((t) => zone.offset(t))]) {
+    const ts = naive - offset * MINUTE_MS;
+    if (zone.offset(ts) === offset && !found.includes(ts)) found.push(ts);
+  }
+  return found.sort((a, b) => a - b);
 }
 
-/** The calendar date `days` after `date`, as a UTC midnight: whole days are exact in UTC (and Luxon's `plus` costs ~30 µs). */
-export function dateAfter(date: { year: number; month: number; day: number }, days: number): DateTime<true> {
-  return DateTime.fromMillis(Date.UTC(date.year, date.month - 1, date.day) + days * DAY_MS, { zone: 'utc' }) as DateTime<true>;
-}
+/** Where a reading the clocks skip lands: moved forward by the gap (02:30 → 03:30 EDT), read with the offset from before the change. */
+export const pastGap = (zone: ZoneOffsets, naive: number): number => naive - zone.offset(naive - OFFSET_REACH_MS) * MINUTE_MS;
 
 /** Clock changes whose instant falls on the local calendar day starting at `naiveMidnight`. */
 export function transitionsOnLocalDay(zone: ZoneOffsets, naiveMidnight: number): number[] {
   return zone.transitions(naiveMidnight - OFFSET_REACH_MS, naiveMidnight + DAY_MS + OFFSET_REACH_MS).filter((ts) => {
-    const local = ts + zone.offset(ts) * MINUTE_MS;
+    const local = naiveLocal(zone, ts);
     return local >= naiveMidnight && local < naiveMidnight + DAY_MS;
   });
 }

@@ -1,6 +1,6 @@
 import type { SendWindow, Weekday } from '../course/types.ts';
 import { cached, CoursemailError } from '../shared/index.ts';
-import { dateAfter, localInstants, transitionsOnLocalDay, wallClock, type WallClock, type ZoneOffsets } from './local-time.ts';
+import { DAY_MS, instantsReading, MINUTE_MS, naiveLocal, transitionsOnLocalDay, weekdayOf, type ZoneOffsets } from './local-time.ts';
 import { formatLocal } from './zone.ts';
 
 const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -21,9 +21,11 @@ const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.sl
 const compile = (window: SendWindow): CompiledWindow =>
   cached(compiled, window, () => ({ start: minutes(window.start), end: minutes(window.end), days: [false, ...WEEKDAYS.map((d) => window.days.includes(d))] }));
 
-function inWindow(w: WallClock, c: CompiledWindow): boolean {
-  const m = w.hour * 60 + w.minute;
-  return c.days[w.weekday] === true && m >= c.start && m < c.end;
+function inWindow(zone: ZoneOffsets, ts: number, c: CompiledWindow): boolean {
+  const local = naiveLocal(zone, ts);
+  const day = Math.floor(local / DAY_MS);
+  const m = Math.floor((local - day * DAY_MS) / MINUTE_MS);
+  return c.days[weekdayOf(day)] === true && m >= c.start && m < c.end;
 }
 
 function describeWindow(window: SendWindow): string {
@@ -38,22 +40,23 @@ function describeWindow(window: SendWindow): string {
  */
 export function fitWindow(at: number, window: SendWindow, zone: ZoneOffsets): { at: number; notes: string[] } {
   const c = compile(window);
-  const from = wallClock(zone, at);
-  if (inWindow(from, c)) return { at, notes: [] };
+  if (inWindow(zone, at, c)) return { at, notes: [] };
 
-  for (let i = 0; i < SEARCH_DAYS; i++) {
-    const day = dateAfter(from, i);
-    if (!c.days[day.weekday]) continue;
-    const openings = localInstants(zone, { year: day.year, month: day.month, day: day.day, hour: Math.floor(c.start / 60), minute: c.start % 60 });
+  // Local days as naive day numbers (see naiveLocal): a million enrollments pass through here, so no DateTime is made.
+  const today = Math.floor(naiveLocal(zone, at) / DAY_MS);
+  for (let day = today; day < today + SEARCH_DAYS; day++) {
+    if (!c.days[weekdayOf(day)]) continue;
+    const midnight = day * DAY_MS;
+    const openings = instantsReading(zone, midnight + c.start * MINUTE_MS);
     // Besides the opening time, the wall clock can enter the window only by jumping into it.
-    const jumps = transitionsOnLocalDay(zone, day.toMillis());
-    const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(wallClock(zone, ts), c)).sort((a, b) => a - b);
+    const jumps = transitionsOnLocalDay(zone, midnight);
+    const ahead = [...openings, ...jumps].filter((ts) => ts >= at && inWindow(zone, ts, c)).sort((a, b) => a - b);
     const opening = ahead[0];
     if (opening === undefined) continue;
     const notes = [
       `${formatLocal(at, zone.name)} is outside the send window (${describeWindow(window)}); moved to the next opening, ${formatLocal(opening, zone.name)}`,
     ];
-    const date = day.toISODate();
+    const date = new Date(midnight).toISOString().slice(0, 10);
     if (openings.length === 0) notes.push(`${window.start} does not exist on ${date} in ${zone.name} (clocks spring forward); the window opened at the jump`);
     else if (!openings.includes(opening)) notes.push(`the clock change on ${date} in ${zone.name} moved the wall clock into the window`);
     else if (openings.length > 1) {

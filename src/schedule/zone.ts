@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from 'luxon';
 import { cached, CoursemailError } from '../shared/index.ts';
-import { wallClock, zoneOffsets } from './local-time.ts';
+import { naiveLocal, zoneOffsets } from './local-time.ts';
 
 // Luxon checks a zone by building an Intl formatter (~150 µs); zones repeat across subscribers.
 const validity = new Map<string, boolean>();
@@ -36,7 +36,10 @@ const two = (n: number) => String(n).padStart(2, '0');
 /** `Tue 2026-12-01 19:30 CST` (luxon's `ccc yyyy-LL-dd HH:mm ZZZZ`, en-US): what `simulate` prints and notes use. */
 export function formatLocal(at: Date | number, zone: string): string {
   const ts = typeof at === 'number' ? at : at.getTime();
-  const w = wallClock(zoneOffsets(zone), ts);
-  const date = `${String(w.year).padStart(4, '0')}-${two(w.month)}-${two(w.day)}`;
-  return `${WEEKDAY_NAMES[w.weekday - 1]} ${date} ${two(w.hour)}:${two(w.minute)} ${abbreviation(zone, w.offset, ts)}`;
+  const offsets = zoneOffsets(zone);
+  const offset = offsets.offset(ts);
+  // The local reading as a UTC date (see naiveLocal): no DateTime for what notes print by the thousand.
+  const w = new Date(naiveLocal(offsets, ts));
+  const date = `${String(w.getUTCFullYear()).padStart(4, '0')}-${two(w.getUTCMonth() + 1)}-${two(w.getUTCDate())}`;
+  return `${WEEKDAY_NAMES[(w.getUTCDay() + 6) % 7]} ${date} ${two(w.getUTCHours())}:${two(w.getUTCMinutes())} ${abbreviation(zone, offset, ts)}`;
 }
