@@ -3,16 +3,11 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startPreview } from '../src/server/preview/index.ts';
 import { launchBrowser } from '../tests/support/browser.ts';
+import { median } from './support.ts';
 import { isMain } from './report.ts';
 
 const REPO = new URL('..', import.meta.url).pathname;
 const LESSON = 'series/physician-coaching/03-coaching-vs-therapy.md';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 
 export interface ReloadLatency {
   /** Median time from a lesson file save to the reloaded page (email iframe included) in the browser. */

@@ -17,6 +17,12 @@ export const MB = 2 ** 20;
 /** `--quick`: every suite at small sizes, to try the bench itself in a minute or two. */
 export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
 
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
 export const loadPerCore = () => loadavg()[0]! / cpus().length;
 export const k = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 
@@ -228,6 +234,7 @@ export async function startPostgres(): Promise<{
   url: (database: string) => string;
   createDatabase(name: string): Promise<void>;
   dropDatabase(name: string): Promise<void>;
+  quiet(): Promise<void>;
   stop(): Promise<void>;
 }> {
   const server = await startLocalPostgres({ name: 'bench-pg', password: 'coursemail-bench', flags: ['-c', 'max_wal_size=4GB'] });
@@ -241,5 +248,18 @@ export async function startPostgres(): Promise<{
       await client.end();
     }
   };
-  return { url: server.url, createDatabase: server.createDatabase, dropDatabase, stop: server.close };
+  // Before a measured window: no autovacuum of an earlier case's million rows running beside it.
+  const quiet = async (limitMs = 120_000) => {
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    try {
+      for (const until = Date.now() + limitMs; Date.now() < until; await new Promise((r) => setTimeout(r, 1000))) {
+        const { rows } = await client.query(`select count(*)::int as n from pg_stat_activity where backend_type = 'autovacuum worker'`);
+        if (rows[0].n === 0) return;
+      }
+    } finally {
+      await client.end();
+    }
+  };
+  return { url: server.url, createDatabase: server.createDatabase, dropDatabase, quiet, stop: server.close };
 }

@@ -27,19 +27,8 @@ export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, 
       const course = catalog.courses.get(e.seriesId);
       // A lesson still queued or in flight: the next one's delay counts from its send.
       if (!course || e.pendingSlugs.length) continue;
-      const next = nextDue({
-        course,
-        enrollment: {
-          startedAt: e.startedAt,
-          lastStepSlug: e.lastStepSlug,
-          lastSentAt: e.lastSentAt,
-          pausedAt: e.pausedAt,
-          pausedMinutes: e.pausedMinutes,
-          sentSlugs: e.sentSlugs,
-        },
-        subscriberTimezone: e.timezone,
-        now,
-      });
+      // The enrollment row is the scheduler's clock as it stands: no copy a million times a pass.
+      const next = nextDue({ course, enrollment: e, subscriberTimezone: e.timezone, now });
       if (next.kind === 'due') {
         rows.push({
           kind: 'lesson',

@@ -148,14 +148,14 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
       }
       return rows.map((r): ActiveEnrollment => {
         const s = slugs.get(`${r.subscriber_id}\u0000${r.series_id}`);
-        return {
-          ...enrollmentFrom(r),
+        // Added to the mapped row, not spread into a new one: the spread literal cost ~3 KB an enrollment, a million times a pass.
+        return Object.assign(enrollmentFrom(r), {
           email: r.email,
           firstName: r.first_name,
           timezone: r.timezone,
           sentSlugs: s?.sent ?? [],
           pendingSlugs: s?.pending ?? [],
-        };
+        });
       });
     },
 
