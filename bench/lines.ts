@@ -14,6 +14,7 @@ const WORK: { from: string; to: string; what: string }[] = [
   { from: '020f618', to: '793f3bb', what: 'catalog read from the build output, broadcasts stored rendered' },
   { from: '867e858', to: '87e8456', what: 'dead code, one copy of repeated logic, libraries for hand-written parsing (two branches and their merge)' },
   { from: '52ce587', to: 'd432950', what: 'review: three of those shortenings undone (type-checked sums, one collapse, explicit serve options)' },
+  { from: '70b6e2c', to: '52dfcfd', what: 'the scheduler pass on plain numbers, its rows not copied' },
 ];
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' });
