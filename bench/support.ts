@@ -238,16 +238,6 @@ export async function startPostgres(): Promise<{
   stop(): Promise<void>;
 }> {
   const server = await startLocalPostgres({ name: 'bench-pg', password: 'coursemail-bench', flags: ['-c', 'max_wal_size=4GB'] });
-  // A finished case's database goes at once: its autovacuum (1M rows updated) would otherwise run beside the next case.
-  const dropDatabase = async (name: string) => {
-    const client = new pg.Client({ connectionString: server.url('postgres') });
-    await client.connect();
-    try {
-      await client.query(`drop database if exists "${name}"`);
-    } finally {
-      await client.end();
-    }
-  };
   // Before a measured window: no autovacuum of an earlier case's million rows running beside it.
   const quiet = async (limitMs = 120_000) => {
     const client = new pg.Client({ connectionString: server.url('postgres') });
@@ -261,5 +251,6 @@ export async function startPostgres(): Promise<{
       await client.end();
     }
   };
-  return { url: server.url, createDatabase: server.createDatabase, dropDatabase, quiet, stop: server.close };
+  // dropDatabase: a finished case's database goes at once, so its autovacuum (1M rows updated) does not run beside the next case.
+  return { url: server.url, createDatabase: server.createDatabase, dropDatabase: server.dropDatabase, quiet, stop: server.close };
 }

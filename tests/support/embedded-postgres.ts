@@ -29,6 +29,7 @@ export interface LocalPostgres {
   /** A connection URL for `database` (made by `createDatabase`). */
   url(database: string): string;
   createDatabase(name: string): Promise<void>;
+  dropDatabase(name: string): Promise<void>;
   /** Fast shutdown (SIGINT): the server ends every session, as a restart or failover does. Files are kept. */
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -111,6 +112,7 @@ export async function startLocalPostgres(opts: { name?: string; password?: strin
     password,
     url: (database) => `postgres://${user}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     createDatabase: (name) => server.createDatabase(name),
+    dropDatabase: (name) => server.dropDatabase(name),
     async stop() {
       await server.stop();
       running = false;
