@@ -1,4 +1,5 @@
 import { decodeHTML } from 'entities';
+import { latin1Html } from './escape.ts';
 import { CRISIS_FRAGMENTS, CRISIS_LINKS, DISCLAIMER, type FooterContent } from './footer.ts';
 import { htmlStructure } from './structure.ts';
 
@@ -179,7 +180,10 @@ function recipientRules(msg: RenderedParts, ctx: GuardContext, failuresOnly: boo
   const unsubText = msg.text.includes(ctx.unsubscribeUrl);
   const address = ctx.footer.postalAddress ?? '';
   const space = address.search(/\s/);
-  const addressAt = address ? msg.html.lastIndexOf(space < 0 ? address : address.slice(0, space)) : -1;
+  const word = space < 0 ? address : address.slice(0, space);
+  // Rendered HTML writes characters past Latin-1 as references (see latin1Html): an address may start with one.
+  const encoded = latin1Html(word);
+  const addressAt = address ? Math.max(msg.html.lastIndexOf(word), encoded === word ? -1 : msg.html.lastIndexOf(encoded)) : -1;
   // UTF-8 takes at most 3 bytes per UTF-16 unit, so HTML this short is within the budget, and
   // so is a footer found in it: measuring bytes (a scan of the whole HTML) can only say yes.
   const surelyWithinBudget = addressAt >= 0 && msg.html.length * 3 + address.length <= HTML_BUDGET_BYTES;

@@ -3,6 +3,7 @@ import { render } from '@react-email/render';
 import type { Config, LinkResolver } from '../config/index.ts';
 import type { CallToAction, MessageKind } from '../course/index.ts';
 import { CoursemailError } from '../shared/index.ts';
+import { latin1Html } from './escape.ts';
 import { footerContent } from './footer.ts';
 import { markdownToEmailHtml } from './markdown.ts';
 import { htmlToPlainText } from './plain-text.ts';
@@ -89,7 +90,7 @@ async function renderHtml(src: MessageSource, env: RenderEnv): Promise<string> {
 
 /** Renders HTML once and derives the text part from it, so both always say the same. */
 export async function renderMessage(src: MessageSource, env: RenderEnv): Promise<RenderedMessage> {
-  const html = await renderHtml(src, env);
+  const html = latin1Html(await renderHtml(src, env));
   return {
     kind: src.kind,
     subject: src.subject,

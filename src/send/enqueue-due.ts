@@ -12,8 +12,10 @@ export interface EnqueueResult {
  * The scheduler pass: every active enrollment is asked what it is owed now, and each due
  * lesson becomes a delivery row. The row's unique key (subscriber, series, step) makes a
  * second pass — by this worker or another — a no-op, so the pass itself needs no lock.
+ * Pages of 250 rows die young; pages of 1000 outlived young-generation GCs and took a 1M
+ * pass's peak RSS from 228 to 295 MB, for the same pass time (19 s).
  */
-export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, pageSize = 1000): Promise<EnqueueResult> {
+export async function enqueueDue(store: SendStore, catalog: Catalog, now: Date, pageSize = 250): Promise<EnqueueResult> {
   const result: EnqueueResult = { scanned: 0, enqueued: 0, completed: 0 };
   let after: string | undefined;
   for (;;) {

@@ -116,7 +116,7 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
         // A suppressed address would have each lesson queued, cancelled at claim, queued again.
         .leftJoin('suppressions as x', 'x.email_hash', 's.email_hash')
         .selectAll('e')
-        .select(['s.email', 's.first_name', 's.timezone'])
+        .select('s.timezone')
         .where('e.status', '=', 'active')
         .where('s.status', '=', 'active')
         .where('x.email_hash', 'is', null)
@@ -150,8 +150,6 @@ export function enrollmentStore({ db }: Ctx): EnrollmentStore {
         const s = slugs.get(`${r.subscriber_id}\u0000${r.series_id}`);
         // Added to the mapped row, not spread into a new one: the spread literal cost ~3 KB an enrollment, a million times a pass.
         return Object.assign(enrollmentFrom(r), {
-          email: r.email,
-          firstName: r.first_name,
           timezone: r.timezone,
           sentSlugs: s?.sent ?? [],
           pendingSlugs: s?.pending ?? [],

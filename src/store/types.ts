@@ -39,10 +39,8 @@ export interface Enrollment {
   lastSentAt: Date | null;
 }
 
-/** An enrollment of an active subscriber, with what the scheduler and personalization need. */
+/** An enrollment of an active subscriber, with what the scheduler needs (the address is read at claim). */
 export interface ActiveEnrollment extends Enrollment {
-  email: string;
-  firstName: string | null;
   timezone: string | null;
   /** Lesson slugs of this series already sent to this subscriber. */
   sentSlugs: string[];
