@@ -15,6 +15,7 @@ const WORK: { from: string; to: string; what: string }[] = [
   { from: '867e858', to: '87e8456', what: 'dead code, one copy of repeated logic, libraries for hand-written parsing (two branches and their merge)' },
   { from: '52ce587', to: 'd432950', what: 'review: three of those shortenings undone (type-checked sums, one collapse, explicit serve options)' },
   { from: '70b6e2c', to: '52dfcfd', what: 'the scheduler pass on plain numbers, its rows not copied' },
+  { from: '522aae0', to: '79862b1', what: 'worker memory: one-byte HTML, the request JSON dropped early, scheduler pages of 250' },
 ];
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO, encoding: 'utf8' });
