@@ -83,7 +83,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
   // last commits on power loss, which the leases and unique keys tolerate.
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
-  // 16 MB page cache, no mmap, checkpoint per 10000 pages; measured 100k→1M: broadcast 349→372 µs a message, peak 247→271 MB; drip 414→392 µs, 321→276 MB (a 64 MB cache: +22 % CPU, +87 MB RSS in a 300k pass).
+  // 16 MB page cache, no mmap, checkpoint per 10000 pages; measured 100k→1M (bench at 79862b1): broadcast 444→479 µs a message, peak 261→260 MB; drip 488→548 µs, 290→239 MB (a 64 MB cache: +22 % CPU, +87 MB RSS in a 300k pass).
   database.pragma('cache_size = -16000');
   database.pragma('mmap_size = 0');
   database.pragma('wal_autocheckpoint = 10000');
