@@ -4,7 +4,7 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
 }
 
-/** Text outside `<style>` (CSS does not read character references), and each character past Latin-1 in it. */
+/** A whole `<style>` block, kept as it is (CSS does not read character references), or one character past Latin-1. */
 const WIDE_OUTSIDE_STYLE = /(<style\b[\s\S]*?<\/style>)|[^\0-\xff]/giu;
 
 /**
